@@ -1,0 +1,32 @@
+# Two commands for a newcomer: `make demo` (install and run on a sample) and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+SAMPLE  = data/samples/national-2022_guangxi-2023.txt
+
+.PHONY: demo test bench install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# A plain (non-editable) install, as users get it, then yigai on a bundled sample.
+demo: $(BIN)/python
+	$(BIN)/pip install --quiet .
+	$(BIN)/yigai parse $(SAMPLE)
+	$(BIN)/yigai compare $(SAMPLE)#1 $(SAMPLE)#2
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/parse_speed.py
+	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/align_speed.py
+	$(BIN)/python bench/matrix_speed.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis bench/out

@@ -1,0 +1,61 @@
+"""`yigai parse` output: a rich view of documents -> sections -> items, and the JSON contract."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from yigai.model import Document
+
+
+def as_json(groups: list[tuple[str, list[Document]]]) -> str:
+    """`{"source": PATH, "documents": [...]}` per path; several paths give a list of those."""
+    objects: list[dict[str, Any]] = [
+        {"source": source, "documents": [d.as_dict() for d in documents]} for source, documents in groups
+    ]
+    payload: Any = objects[0] if len(objects) == 1 else objects
+    return json.dumps(payload, ensure_ascii=False, indent=2)
+
+
+def _heading(document: Document) -> Text:
+    text = Text()
+    text.append(f"{document.ref}  ", style="bold cyan")
+    text.append(document.jurisdiction or "(jurisdiction unknown)", style="bold")
+    facts = [document.level, str(document.year or "year ?"), document.doc_number or "", document.date or ""]
+    text.append("  " + " · ".join(f for f in facts if f), style="dim")
+    text.append(f"\n{document.title}\n{len(document.items)} items", style="")
+    return text
+
+
+def as_table(groups: list[tuple[str, list[Document]]]) -> RenderableType:
+    parts: list[RenderableType] = []
+    for _, documents in groups:
+        for document in documents:
+            parts.append(_heading(document))
+            table = Table(show_lines=False, expand=False, pad_edge=False)
+            table.add_column("#", justify="right", style="bold")
+            table.add_column("label", style="dim")
+            table.add_column("task")
+            table.add_column("lead departments", style="green")
+            table.add_column("deadline", style="yellow")
+            table.add_column("targets", style="magenta")
+            section = None
+            for item in document.items:
+                if item.section and item.section != section:
+                    section = item.section
+                    table.add_row("", "", Text(section, style="bold blue"), "", "", "")
+                departments = "、".join(item.departments[:3]) + ("…" if len(item.departments) > 3 else "")
+                table.add_row(
+                    str(item.index),
+                    item.label,
+                    item.short_title(40),
+                    departments,
+                    item.deadline or "",
+                    " ".join(t.text for t in item.targets[:3]),
+                )
+            parts.append(table)
+    return Group(*parts)

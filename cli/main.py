@@ -1,0 +1,110 @@
+"""The `yigai` command: parses arguments, calls the library, renders results."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from yigai.errors import InputError
+
+from .status import ExitStatus
+
+try:  # typer >= 0.29 vendors click and exposes its exception base
+    from typer import TyperException as _CliError
+except ImportError:  # pragma: no cover - older typer on plain click
+    from click import ClickException as _CliError  # type: ignore[assignment]
+
+app = typer.Typer(
+    name="yigai",
+    help="Read health-reform task lists, align local documents with the national one, gate drafts on coverage.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """Read health-reform task lists, align local documents with the national one, gate drafts on coverage."""
+
+
+class ParseFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _render(renderable: object, output: Path | None) -> None:
+    """A rich renderable to the terminal, or as plain text to --output."""
+    from rich.console import Console
+
+    from .output import emit
+
+    if output is None:
+        Console(soft_wrap=False).print(renderable)
+        return
+    console = Console(record=True, width=160, file=open(__import__("os").devnull, "w"), color_system=None)
+    console.print(renderable)
+    emit(console.export_text(), output)
+
+
+@app.command()
+def parse(
+    docs: Annotated[list[str], typer.Argument(help="Document files; PATH#SEL picks one document of a file.")],
+    format: Annotated[ParseFormat, typer.Option("--format", "-f", help="Output format.")] = ParseFormat.table,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to FILE (whole or not at all).")] = None,
+) -> None:
+    """List the documents a file holds (with their selectors) and every document's items."""
+    from yigai.documents import parse_ref, read_documents, select
+
+    from .formats import parse as fmt
+    from .output import check_output_path, emit
+
+    check_output_path(output, docs)
+    groups = []
+    for ref in docs:
+        path, selector = parse_ref(ref)
+        documents = read_documents(path)
+        if selector is not None:
+            documents = [select(documents, selector, path)]
+        groups.append((path, documents))
+    if format is ParseFormat.json:
+        emit(fmt.as_json(groups), output)
+    else:
+        _render(fmt.as_table(groups), output)
+
+
+def _fail(message: str, status: ExitStatus) -> int:
+    sys.stderr.write(f"yigai: error: {message}\n")
+    return int(status)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit status; every failure is one line on stderr."""
+    try:
+        result = app(args=argv, prog_name="yigai", standalone_mode=False)
+    except InputError as exc:
+        return _fail(exc.line(), ExitStatus.BAD_INPUT)
+    except _CliError as exc:  # usage errors: unknown option, bad choice, missing argument
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `yigai`: show help
+            sys.stdout.write(exc.format_message() + "\n")
+            return int(ExitStatus.OK)
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        return _fail(f"{message} (see 'yigai --help')", ExitStatus.BAD_INPUT)
+    except typer.Abort:
+        return _fail("aborted", ExitStatus.BAD_INPUT)
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except BrokenPipeError:
+        return int(ExitStatus.OK)
+    except Exception as exc:  # a bug: still one line, never a traceback
+        return _fail(f"internal error: {type(exc).__name__}: {exc} (please report this)", ExitStatus.INTERNAL)
+    return int(result) if isinstance(result, int) else int(ExitStatus.OK)
+
+
+def run() -> None:
+    sys.exit(main())

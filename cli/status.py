@@ -1,0 +1,10 @@
+"""Exit codes, named in one place."""
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    OK = 0  # done, or the gate passed
+    GATE_FAILED = 1  # `yigai check` only: a gate failed
+    BAD_INPUT = 2  # bad input or usage: one line on stderr
+    INTERNAL = 3  # a bug in yigai: one line on stderr, please report it

@@ -1,0 +1,88 @@
+"""Each cleaning step on a before/after example taken from the sample documents."""
+
+from __future__ import annotations
+
+from yigai.clean import (
+    clean,
+    dedupe_repeat,
+    normalize_width,
+    strip_pinyin,
+    strip_spam,
+    strip_web_chrome,
+    to_simplified,
+)
+
+
+def test_normalize_width():
+    assert normalize_width("（一）２０２２年６月底前，ＤＲＧ") == "(一)2022年6月底前,DRG"
+    assert normalize_width("国务院办公厅\u3000\u30002022") == "国务院办公厅  2022"
+
+
+def test_to_simplified_baokang():
+    before = "製定關於深化醫療聯合體建設和發展的實施方案。(縣衛計局負責,2017年10月底前完成)"
+    after = "制定关于深化医疗联合体建设和发展的实施方案。(县卫计局负责,2017年10月底前完成)"
+    assert to_simplified(before) == after
+
+
+def test_to_simplified_leaves_simplified_text_alone():
+    text = "推进医疗服务价格改革。各省份2022年6月底前印发建立医疗服务价格动态调整机制相关文件"
+    assert to_simplified(text) == text
+
+
+def test_strip_pinyin_baokang():
+    assert strip_pinyin("保康縣深化醫藥衛生體(ti) 製改革") == "保康縣深化醫藥衛生體製改革"
+    assert strip_pinyin("開發區管委會(hui) ,五道峽") == "開發區管委會,五道峽"
+    assert strip_pinyin("黨(dang) 的十八大") == "黨的十八大"
+
+
+def test_strip_pinyin_keeps_real_parentheses():
+    text = "按疾病诊断相关分组(DRG)付费、办法(试行)、年度(2022)、建设成省级区域(X西)、附件(1)"
+    assert strip_pinyin(text) == text
+
+
+def test_strip_spam():
+    assert strip_spam("製定開展高值18新利手机集中采購的實施方案") == "製定開展高值集中采購的實施方案"
+    assert strip_spam("深化公1xbet体育立医院内部改革") == "深化公立医院内部改革"
+
+
+def test_strip_spam_keeps_real_latin_terms():
+    text = "DRG/DIP、DRGs付费,5G+医疗健康,京津冀“3+N”联盟,HPV疫苗,“互联网+”医疗,创新利用数据"
+    assert strip_spam(text) == text
+
+
+def test_strip_web_chrome_sichuan():
+    before = "\n".join([
+        "当前位置:政务公开 > 政策文件",
+        "  • 索 引 号 : 008282882/2021-00544",
+        "  • 四川省人民政府办公厅关于推进医药卫生体制改革2021年重点工作的通知",
+        "扫一扫在手机打开当前页",
+        "  • 图片解读:",
+        "  • 微信",
+        "    (一)大力推广三明医改经验。",
+        "电信与信息服务业务经营许可证编号:京ICP证140722号",
+    ])
+    assert strip_web_chrome(before).split("\n") == [
+        "四川省人民政府办公厅关于推进医药卫生体制改革2021年重点工作的通知",
+        "(一)大力推广三明医改经验。",
+    ]
+
+
+def test_dedupe_repeat_keeps_first_copy():
+    block = ["四川省人民政府办公厅", "关于推进医药卫生体制改革2021年重点工作的通知", "(一)大力推广三明医改经验。", "(二)推进药品耗材集中采购。"]
+    text = "\n".join(block + ["", "2021年8月11日", ""] + block + ["2021年8月11日"])
+    assert dedupe_repeat(text).split("\n") == block + ["", "2021年8月11日", ""]
+
+
+def test_dedupe_repeat_drops_a_line_printed_twice_in_a_row():
+    title = "2023年某市委某市人民政府关于推进卫生健康高质量发展的实施方案征求意见稿"
+    assert dedupe_repeat(f"{title}\n{title}\n一、主要目标") == f"{title}\n一、主要目标"
+
+
+def test_dedupe_repeat_keeps_a_repeated_signature():
+    text = "四川省人民政府办公厅\n关于推进的通知\n(一)甲。\n四川省人民政府办公厅\n2021年8月11日"
+    assert dedupe_repeat(text) == text
+
+
+def test_clean_runs_every_step():
+    text = "　　•（一）製定開展高值18新利手机集中采購的實施方案。(縣衛計局負責)\n扫一扫在手机打开当前页"
+    assert clean(text) == "(一)制定开展高值集中采购的实施方案。(县卫计局负责)"

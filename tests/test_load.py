@@ -1,0 +1,67 @@
+"""Loading: encodings are detected, not assumed; what is not a text document is refused by name."""
+
+from __future__ import annotations
+
+import opencc
+import pytest
+
+from yigai.errors import InputError
+from yigai.load import load
+
+from .conftest import BAOKANG, CITY
+
+TEXT = CITY.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "encoding, text",
+    [
+        ("utf-8", TEXT),
+        ("utf-8-sig", TEXT),
+        ("gb18030", TEXT),
+        ("gbk", TEXT),
+        ("big5", opencc.OpenCC("s2t").convert(BAOKANG.read_text(encoding="utf-8")[:3000])),
+    ],
+)
+def test_detects_encoding(tmp_path, encoding, text):
+    path = tmp_path / f"doc-{encoding}.txt"
+    path.write_bytes(text.encode(encoding, errors="ignore"))
+    loaded = load(path)
+    assert loaded.text == text.encode(encoding, errors="ignore").decode(encoding).lstrip("\ufeff")
+
+
+def test_short_gbk_text_is_detected(tmp_path):
+    path = tmp_path / "short.txt"
+    path.write_bytes("(一)推进医疗服务价格改革。".encode("gbk"))
+    assert load(path).text == "(一)推进医疗服务价格改革。"
+
+
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (b"", "file is empty"),
+        (b"  \n\t \n", "file holds only white space"),
+        (b"\x00\x01\x02binary\x00" * 50, "looks like a binary file"),
+        (bytes(range(0x80, 0x100)) * 4 + b"\xff\xff", "cannot be decoded"),
+    ],
+)
+def test_refuses_non_documents(tmp_path, content, problem):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        load(path)
+    assert info.value.source == str(path)
+    assert problem in info.value.problem
+
+
+def test_missing_file_and_directory(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        load(tmp_path / "nope.txt")
+    with pytest.raises(InputError, match="is a directory"):
+        load(tmp_path)
+
+
+def test_crlf_becomes_lf(tmp_path):
+    path = tmp_path / "crlf.txt"
+    path.write_bytes("(一)甲。\r\n(二)乙。\r\n".encode())
+    assert load(path).text == "(一)甲。\n(二)乙。\n"

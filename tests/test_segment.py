@@ -1,0 +1,104 @@
+"""Splitting files into documents and documents into items, on the real samples."""
+
+from __future__ import annotations
+
+import pytest
+
+from yigai.documents import read_documents
+from yigai.segment import departments_of, targets_of
+
+from .conftest import BAOKANG, CITY, NATIONAL_PAGE, ROUNDUP, SICHUAN
+
+
+@pytest.mark.parametrize(
+    "path, selector, count",
+    [(NATIONAL_PAGE, 1, 21), (NATIONAL_PAGE, 2, 20), (SICHUAN, 1, 19), (CITY, 1, 25), (BAOKANG, 1, 60)],
+)
+def test_item_counts(path, selector, count):
+    documents = read_documents(path)
+    document = documents[selector - 1]
+    assert len(document.items) == count
+    assert [item.index for item in document.items] == list(range(1, count + 1))
+
+
+def test_numbered_labels_match_indexes():
+    national = read_documents(NATIONAL_PAGE)[0]
+    assert national.item(1).label == "(一)" and national.item(21).label == "(二十一)"
+    baokang = read_documents(BAOKANG)[0]
+    assert baokang.item(60).label == "60." and baokang.item(60).title == "加强医改督查评估"
+
+
+def test_sichuan_page_printed_twice_counts_once():
+    assert len(read_documents(SICHUAN)) == 1
+
+
+def test_national_page_holds_two_documents_with_metadata():
+    national, guangxi = read_documents(NATIONAL_PAGE)
+    assert (national.jurisdiction, national.level, national.year) == ("全国", "national", 2022)
+    assert national.doc_number == "国办发〔2022〕14号"
+    assert national.date == "2022-05-04" and national.issuer == ("国务院办公厅",)
+    assert national.title == "国务院办公厅关于印发深化医药卫生体制改革2022年重点工作任务的通知"
+    assert (guangxi.jurisdiction, guangxi.level, guangxi.year) == ("广西壮族自治区", "provincial", 2023)
+    assert guangxi.doc_number is None  # 国卫体改发〔2023〕23号 is only cited in its preamble
+    assert len(guangxi.issuer) == 6
+
+
+def test_local_metadata():
+    sichuan = read_documents(SICHUAN)[0]
+    assert (sichuan.jurisdiction, sichuan.level, sichuan.year, sichuan.doc_number) == (
+        "四川省", "provincial", 2021, "川办函〔2021〕56号")
+    baokang = read_documents(BAOKANG)[0]
+    assert (baokang.jurisdiction, baokang.level, baokang.year) == ("保康县", "county", 2017)
+    city = read_documents(CITY)[0]
+    assert (city.jurisdiction, city.level, city.year) == ("某市", "municipal", 2023)
+
+
+def test_sections_are_headings_not_items():
+    national = read_documents(NATIONAL_PAGE)[0]
+    assert national.item(1).section == "一、加快构建有序的就医和诊疗新格局"
+    assert national.item(6).section == "二、深入推广三明医改经验"
+    assert all(not item.title.startswith(("一、", "二、")) for item in national.items)
+
+
+def test_item_fields_national():
+    national = read_documents(NATIONAL_PAGE)[0]
+    item = national.item(7)
+    assert item.title == "开展药品耗材集中带量采购工作"
+    assert item.departments[:2] == ("国家医保局", "财政部")
+    assert [(t.text, t.value, t.unit) for t in item.targets] == [("超过350个", 350, "个")]
+    assert national.item(8).deadline == "2022年6月底前"
+    assert "40%以上" in [t.text for t in national.item(9).targets]
+    assert [(t.value, t.unit) for t in national.item(21).targets[:1]] == [(35000, "人")]
+    assert "按职责分工负责" not in national.item(7).measures
+
+
+def test_county_items_carry_department_and_deadline():
+    baokang = read_documents(BAOKANG)[0]
+    item = baokang.item(8)
+    assert item.departments == ("县人社局",)
+    assert item.deadline == "2017年9月底前"
+    assert baokang.item(20).departments == ("县卫计局", "县人社局", "县发改局")
+
+
+def test_roundup_splits_by_jurisdiction():
+    documents = read_documents(ROUNDUP)
+    names = [d.jurisdiction for d in documents]
+    assert len(documents) >= 30 and len(set(names)) == len(names)
+    assert "新疆维吾尔自治区" in names and "新疆尔自治区" not in names
+    assert names[0] == "北京市" and names[-1] == "新疆生产建设兵团"
+    assert all(d.items for d in documents)
+    beijing = documents[0]
+    assert [i.label for i in beijing.items if i.label] == ["一是", "二是", "三是", "四是"]
+    assert all(d.year == 2024 for d in documents if d.jurisdiction == "北京市")
+
+
+def test_departments_of():
+    assert departments_of("国家医保局、财政部、国家卫生健康委等按职责分工负责") == ("国家医保局", "财政部", "国家卫生健康委")
+    assert departments_of("县人社局负责,2017年9月底前完成") == ("县人社局",)
+    assert departments_of("县卫计局、县人社局负责,排在第一位的部门为牵头部门") == ("县卫计局", "县人社局")
+
+
+def test_targets_of():
+    text = "超过350个,40%以上的统筹地区,培训3.5万人,覆盖全国95%的区县,2—3个设区的市,2022年6月底前"
+    found = {t.text: (t.value, t.unit) for t in targets_of(text)}
+    assert found == {"超过350个": (350, "个"), "40%以上的统筹地区": (40, "%"), "3.5万人": (35000, "人"), "95%的区县": (95, "%")}

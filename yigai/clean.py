@@ -1,0 +1,147 @@
+"""Clean scraped text: a list of named steps, each small and tested on its own.
+
+Order matters: widths are normalised first so that every later pattern sees ASCII parentheses,
+and Traditional characters become Simplified before spam and chrome patterns (written in
+Simplified) are matched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from .resources import load_data
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One cleaning step: a name for logs and tests, and the function it applies."""
+
+    name: str
+    apply: Callable[[str], str]
+
+
+# Full-width ASCII (！ to ～) and the ideographic space map to their ASCII forms, so that
+# （一） and (一), ２０２２ and 2022, read alike; the Chinese comma and stop (、。) are kept.
+_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_WIDTH.update({0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0xFEFF: None, 0x200B: None})
+
+
+def normalize_width(text: str) -> str:
+    """（一）２０２２年　->  (一)2022年 ; also drops zero-width characters."""
+    return text.translate(_WIDTH)
+
+
+@cache
+def _converter():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """醫藥衛生體製改革 -> 医药卫生体制改革 (OpenCC t2s; Simplified text passes unchanged)."""
+    if not text.isascii():
+        return _converter().convert(text)
+    return text
+
+
+_SYLLABLE = (
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|er|ia|ie|iu|in|ua|uo|ui|un|ue|ve|a|o|e|i|u|v)"
+)
+# Some pages gloss characters with pinyin: 體(ti) 製、會(hui) . Only a lower-case syllable in
+# parentheses right after a character is taken, so (DRG), (2022) and (试行) stay.
+_PINYIN = re.compile(rf"(?<=[{_CJK}])\({_SYLLABLE}[1-5]?\) ?")
+
+
+def strip_pinyin(text: str) -> str:
+    """體(ti) 製改革 -> 體製改革."""
+    return _PINYIN.sub("", text)
+
+
+@cache
+def _spam_pattern() -> re.Pattern[str]:
+    spam = load_data("cleaning.yaml")["spam"]
+    alt = lambda words: "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # noqa: E731
+    brands, latin, suffixes = alt(spam["brands"]), alt(spam["latin_brands"]), alt(spam["suffixes"])
+    return re.compile(
+        rf"\d*(?i:{latin})(?:{suffixes})*"          # 1xbet体育
+        rf"|\d+(?:{brands})(?:{suffixes})*"         # 18新利手机
+        rf"|(?:{brands})(?:{suffixes})+"            # 新利体育 (but not 创新利用)
+    )
+
+
+def strip_spam(text: str) -> str:
+    """高值18新利手机集中采购 -> 高值集中采购; 1xbet体育 disappears; DRG, 5G, 3+N stay."""
+    return _spam_pattern().sub("", text)
+
+
+@cache
+def _chrome_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in load_data("cleaning.yaml")["chrome_lines"]))
+
+
+_BULLETS = re.compile(r"^[\s•·●▪◆■□◇○>»|-]+(?=\S)|\s+$")
+
+
+def strip_web_chrome(text: str) -> str:
+    """Drops navigation, share buttons, page metadata and footers; strips bullets and indentation."""
+    chrome = _chrome_pattern()
+    kept = []
+    for line in text.split("\n"):
+        line = _BULLETS.sub("", line).strip()
+        if line in {"•", "·", "|", "-"}:
+            line = ""
+        if line and chrome.search(line):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+# A repeated block shorter than this is left alone: short runs repeat legitimately (a signature).
+_MIN_REPEAT_RUN = 3
+
+
+def dedupe_repeat(text: str) -> str:
+    """A page that prints the document twice keeps the first copy; a line printed twice in a row, once."""
+    lines = text.split("\n")
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    first: dict[str, int] = {}
+    drop: set[int] = set()
+    j = 0
+    while j < len(filled):
+        line = lines[filled[j]]
+        p = first.get(line)
+        if p is not None:
+            run = 0
+            while p + run < j and j + run < len(filled) and lines[filled[p + run]] == lines[filled[j + run]]:
+                run += 1
+            if run >= _MIN_REPEAT_RUN or (p == j - 1 and run >= 1):
+                drop.update(filled[j : j + run])
+                j += run
+                continue
+        first.setdefault(line, j)
+        j += 1
+    return "\n".join(line for i, line in enumerate(lines) if i not in drop)
+
+
+STEPS: tuple[Step, ...] = (
+    Step("normalize-width", normalize_width),
+    Step("to-simplified", to_simplified),
+    Step("strip-pinyin", strip_pinyin),
+    Step("strip-spam", strip_spam),
+    Step("strip-web-chrome", strip_web_chrome),
+    Step("dedupe-repeat", dedupe_repeat),
+)
+
+
+def clean(text: str, steps: tuple[Step, ...] = STEPS) -> str:
+    """Apply every cleaning step in order."""
+    for step in steps:
+        text = step.apply(text)
+    return text

@@ -1,0 +1,54 @@
+"""Read the documents a path holds, and pick one by selector (`PATH#2`, `PATH#四川省`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .clean import clean
+from .errors import InputError
+from .load import load
+from .model import Document
+from .segment import segment
+from .split import split
+
+
+def read_documents(path: str | Path) -> list[Document]:
+    """Every document in one file: load -> clean -> split -> segment."""
+    source = load(path)
+    parts = split(clean(source.text))
+    if not parts:
+        raise InputError(source.path, "no text left after cleaning", "is this a reform document?")
+    return [segment(part, source.path, str(n)) for n, part in enumerate(parts, start=1)]
+
+
+def parse_ref(ref: str) -> tuple[str, str | None]:
+    """`path#sel` -> (path, sel); a `#` inside an existing file name is kept."""
+    if "#" in ref and not Path(ref).exists():
+        path, _, selector = ref.rpartition("#")
+        return path, selector or None
+    return ref, None
+
+
+def select(documents: list[Document], selector: str, source: str) -> Document:
+    """The document named by position (1-based) or jurisdiction (full or short name)."""
+    if selector.isdigit() and 1 <= int(selector) <= len(documents):
+        return documents[int(selector) - 1]
+    for document in documents:
+        if selector in {document.jurisdiction, document.short_name}:
+            return document
+    raise InputError(source, f"no document matches selector '{selector}'", f"choose one of: {listing(documents)}")
+
+
+def listing(documents: list[Document]) -> str:
+    return "; ".join(f"#{d.selector} {d.jurisdiction or d.title[:20]}" for d in documents)
+
+
+def read_document(ref: str) -> Document:
+    """Exactly one document: `PATH` holding one, or `PATH#SEL`."""
+    path, selector = parse_ref(ref)
+    documents = read_documents(path)
+    if selector is not None:
+        return select(documents, selector, path)
+    if len(documents) > 1:
+        raise InputError(path, f"holds {len(documents)} documents", f"add a selector: {listing(documents)}")
+    return documents[0]

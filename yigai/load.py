@@ -1,0 +1,95 @@
+"""Load a document file into text, detecting its encoding; refuse what is not a text document."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+
+# Policy documents are tens of kilobytes; anything past this is not one document list.
+MAX_BYTES = 20 * 1024 * 1024
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Encodings Chinese government pages are saved in, besides UTF-8.
+_LEGACY = ["gb18030", "big5"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file's decoded text and what we learned while reading it."""
+
+    path: str
+    text: str
+    encoding: str
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, or an InputError that says why they cannot be had."""
+    name = str(path)
+    if not path.exists():
+        raise InputError(name, "no such file", "check the path")
+    if path.is_dir():
+        raise InputError(name, "is a directory, not a document", "name a file inside it")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(
+                name,
+                f"file is {size / 1024 / 1024:.1f} MB, larger than the {MAX_BYTES // 1024 // 1024} MB yigai reads",
+                "split it into one file per document",
+            )
+        return path.read_bytes()
+    except PermissionError:
+        raise InputError(name, "cannot be read: permission denied", "check the file's permissions") from None
+    except OSError as exc:
+        raise InputError(name, f"cannot be read: {exc.strerror or exc}", "check the file") from None
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Text and encoding name; UTF-8 first, then GB18030 or Big5, whichever reads as Chinese."""
+    if not data.strip():
+        raise InputError(name, "file is empty" if not data else "file holds only white space", "give a document with text")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:
+                raise InputError(name, f"starts with a {encoding} byte-order mark but does not decode as {encoding}",
+                                 "re-save the file as UTF-8") from None
+    if b"\x00" in data[:8192]:
+        raise InputError(name, "looks like a binary file, not text", "give a .txt document")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes  # only legacy-encoded files pay for the import
+
+    best = from_bytes(data, cp_isolation=_LEGACY).best()
+    if best is None:
+        raise InputError(name, "cannot be decoded as UTF-8, GB18030/GBK or Big5", "re-save the file as UTF-8")
+    return str(best), best.encoding
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    return controls > max(4, len(sample) // 50)
+
+
+def load(path: str | Path) -> Source:
+    """Read a document file as text."""
+    path = Path(path)
+    name = str(path)
+    data = read_bytes(path)
+    text, encoding = decode(data, name)
+    if _looks_binary(text):
+        raise InputError(name, "looks like a binary file, not text", "give a .txt document")
+    return Source(path=name, text=text.replace("\r\n", "\n").replace("\r", "\n"), encoding=encoding)

@@ -1,0 +1,58 @@
+"""How Chinese policy documents number things: section headings, items, sub-points, prose clauses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_NUMERAL = "[一二三四五六七八九十百零〇]+"
+
+
+def chinese_number(text: str) -> int:
+    """一 -> 1, 十 -> 10, 二十一 -> 21, 一百零二 -> 102."""
+    total, current = 0, 0
+    for ch in text:
+        if ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = _DIGITS[ch]
+    return total + current
+
+
+# A section heading: 一、加快构建有序的就医和诊疗新格局
+SECTION = re.compile(rf"^({CN_NUMERAL})、\s*(\S.*)$")
+
+
+@dataclass(frozen=True)
+class Style:
+    """One way of numbering items; `name` is used in logs and tests."""
+
+    name: str
+    pattern: re.Pattern[str]
+    numeral: str  # "chinese" or "arabic"
+
+    def match(self, line: str) -> tuple[int, str, str] | None:
+        """(number, printed label, rest of the line) when the line starts an item in this style."""
+        m = self.pattern.match(line)
+        if not m:
+            return None
+        raw = m.group("n")
+        number = chinese_number(raw) if self.numeral == "chinese" else int(raw)
+        return number, m.group("label").strip(), line[m.end():].strip()
+
+
+# Item styles, outermost first. A document's items are the outermost style it uses twice or more;
+# the others become sub-points inside those items.
+ITEM_STYLES: tuple[Style, ...] = (
+    Style("paren-chinese", re.compile(rf"^(?P<label>\((?P<n>{CN_NUMERAL})\))\s*(?=\S)"), "chinese"),
+    Style("arabic-dot", re.compile(r"^(?P<label>(?P<n>\d{1,3})(?:\.(?!\d)|、))\s*(?=\S)"), "arabic"),
+    Style("paren-arabic", re.compile(r"^(?P<label>\((?P<n>\d{1,3})\))\s*(?=\S)"), "arabic"),
+)
+
+# Prose enumerations: 一是…二是…; each clause is an item of a paragraph that has no numbering.
+CLAUSE = re.compile(rf"({CN_NUMERAL})是(?=\S)")

@@ -1,0 +1,22 @@
+"""Access to the YAML files in data/, wherever yigai is installed."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+def data_path(name: str) -> Path:
+    """Path of a file shipped in yigai's data package (data/ in a checkout)."""
+    return Path(str(resources.files("yigai.data").joinpath(name)))
+
+
+@cache
+def load_data(name: str) -> Any:
+    """Parsed YAML from the data package; cached, since every document reuses it."""
+    with data_path(name).open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)

@@ -1,0 +1,256 @@
+"""Segment one document's lines into items, and read its metadata (title, jurisdiction, year…)."""
+
+from __future__ import annotations
+
+import re
+
+from .errors import InputError
+from .jurisdiction import UNKNOWN, Jurisdiction, canonical, identify, short_name
+from .model import Document, Item, Target
+from .numbering import CLAUSE, ITEM_STYLES, SECTION, Style
+from .split import DOC_NUMBER, ISSUER, Part
+
+# A lead-department note: (国家医保局、财政部…按职责分工负责) or (县人社局负责,2017年9月底前完成)
+DEPARTMENT_NOTE = re.compile(r"\(([^()]*?(?:负责|牵头|按职责分工|配合|参与)[^()]*)\)")
+_NOTE_NOISE = re.compile(r"等(?=$)")
+_DEPARTMENT_SPLIT = re.compile(r"[、,;]|等和|和(?=各|地方)|等(?=[省市县区自国])")
+
+DEADLINE = re.compile(
+    r"(?:\d{4}年)?(?:(?:\d{1,2}|上|下)(?:月|半年))?(?:底|末|中旬|上旬|下旬)?(?:前|以前)"
+    r"|\d{4}年(?:底|内|年底)|年底前|年内"
+)
+TARGET = re.compile(
+    r"(?P<pre>超过|不少于|不低于|不超过|达到|达|提高到|提高至|降至|低于|高于|至少|力争|新增|增加|完成|覆盖)?"
+    r"(?<![\d.—\-~～])(?P<num>\d+(?:\.\d+)?)(?P<mult>万|亿)?"
+    r"(?P<unit>个百分点|%|个|家|人次|人|元|项|所|张|种|批|名|床|户|条|支|台|分钟|小时|天|倍)"
+    r"(?P<post>以上|以内|以下|左右)?"
+    r"(?P<noun>的[\u4e00-\u9fff]{1,4}(?=[,。、;]))?"
+)
+_MULTIPLIER = {"万": 10_000, "亿": 100_000_000}
+
+DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+_TITLE_END = re.compile(r"(通知|意见|方案|办法|任务|要点|计划|决定|规划|函|稿|报告)$")
+_TITLE_WORDS = re.compile(r"(重点工作任务|工作要点|实施方案|行动计划|重点工作)")
+_CLOSING = re.compile(r"^(各地|各级|各有关|各部门|各单位|各市|各县|各区|全区|全省|全市|全县|以上任务)")
+_SENTENCE = re.compile(r"[^。!?;]+[。!?;]?")
+_YEAR = re.compile(r"(20\d{2}|19\d{2})年")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+HEADER_LINE_MAX = 60  # header lines longer than this are preamble, not title/issuer/number
+
+
+def departments_of(note: str) -> tuple[str, ...]:
+    """国家医保局、财政部等按职责分工负责 -> (国家医保局, 财政部)."""
+    note = note.split("。")[0]
+    # what follows the duty word is a deadline or a remark (排在第一位的部门为牵头部门)
+    note = re.split(r"按职责分工负责|分别负责|牵头负责|负责|牵头|参与|配合", note)[0]
+    names = []
+    for part in _DEPARTMENT_SPLIT.split(note):
+        part = _NOTE_NOISE.sub("", part).strip(" 等")
+        if part and len(part) <= 40:
+            names.append(part)
+    return tuple(dict.fromkeys(names))
+
+
+def targets_of(text: str) -> tuple[Target, ...]:
+    """超过350个 -> Target(超过350个, 350, 个); 3.5万人 -> value 35000, unit 人."""
+    found = []
+    for m in TARGET.finditer(text):
+        value = float(m["num"]) * _MULTIPLIER.get(m["mult"] or "", 1)
+        found.append(Target(text=m.group(0), value=value, unit=m["unit"]))
+    return tuple(found)
+
+
+def deadline_of(note: str | None, text: str) -> str | None:
+    """The first deadline printed, in the department note first (县人社局负责,2017年9月底前完成)."""
+    for source in (note or "", text):
+        for m in DEADLINE.finditer(source):
+            if any(ch.isdigit() for ch in m.group(0)) or m.group(0) in {"年底前", "年内"}:
+                return m.group(0)
+    return None
+
+
+def _first_sentence(text: str) -> str:
+    m = re.match(r"^(.*?)(?:。|$)", text)
+    return (m.group(1) if m else text).strip()
+
+
+def build_item(index: int, label: str, section: str, lines: list[str]) -> Item:
+    """An item from its printed lines (label already removed from the first)."""
+    text = "\n".join(lines).strip()
+    notes = DEPARTMENT_NOTE.findall(text)
+    note = notes[-1] if notes else None
+    without_notes = DEPARTMENT_NOTE.sub("", text)
+    title = _first_sentence(without_notes.split("\n")[0]) or _first_sentence(without_notes)
+    measures = without_notes[len(title):].lstrip("。\n ") if without_notes.startswith(title) else without_notes
+    return Item(
+        index=index,
+        label=label,
+        section=section,
+        title=title,
+        text=text,
+        departments=departments_of(note) if note else (),
+        deadline=deadline_of(note, without_notes),
+        targets=targets_of(without_notes),
+        measures=measures,
+    )
+
+
+def _is_signature(line: str) -> bool:
+    return bool(DATE.match(line)) or (len(line) <= 30 and bool(ISSUER.match(line)))
+
+
+def _is_heading(line: str) -> bool:
+    return len(line) <= 60 and bool(SECTION.match(line))
+
+
+def _other_style(line: str, style: Style) -> bool:
+    return any(s.match(line) for s in ITEM_STYLES if s is not style)
+
+
+def numbered_items(lines: tuple[str, ...], style: Style) -> tuple[list[Item], int, int]:
+    """Items, and where they start and end in `lines` (the rest is header and trailer)."""
+    starts = [i for i, line in enumerate(lines) if style.match(line)]
+    last_start = starts[-1]
+    items: list[Item] = []
+    headings = [line for line in lines[: starts[0]] if _is_heading(line)]
+    section = headings[-1] if headings else ""
+    i, end = starts[0], starts[0]
+    while i < len(lines):
+        line = lines[i]
+        match = style.match(line)
+        if match is None:
+            if _is_heading(line) and i < last_start:
+                section = line
+            i += 1
+            continue
+        _, label, rest = match
+        body, j = [rest], i + 1
+        closed = bool(DEPARTMENT_NOTE.search(rest))
+        is_last = i == last_start
+        title_only = "。" not in rest and len(rest) <= 40
+        while j < len(lines) and not closed:
+            nxt = lines[j]
+            if style.match(nxt) or _is_heading(nxt) or _is_signature(nxt):
+                break
+            # After the last item, only its own sub-points (or the body of a title-only item)
+            # belong to it; the closing paragraph of the document does not.
+            if is_last and (_CLOSING.match(nxt) or not (_other_style(nxt, style) or title_only)):
+                break
+            body.append(nxt)
+            closed = bool(DEPARTMENT_NOTE.search(nxt))
+            j += 1
+        items.append(build_item(len(items) + 1, label, section, body))
+        end = j
+        i = j
+    return items, starts[0], end
+
+
+def prose_items(lines: tuple[str, ...]) -> list[Item]:
+    """Items of a paragraph without numbering: its 一是/二是 clauses, else its sentences."""
+    items: list[Item] = []
+    for paragraph in lines:
+        clauses = list(CLAUSE.finditer(paragraph))
+        if clauses:
+            for k, m in enumerate(clauses):
+                stop = clauses[k + 1].start() if k + 1 < len(clauses) else len(paragraph)
+                body = paragraph[m.end() : stop].strip()
+                if _CJK.search(body):
+                    items.append(build_item(len(items) + 1, m.group(0), "", [body]))
+            continue
+        pending = ""
+        for sentence in _SENTENCE.findall(paragraph):
+            pending += sentence
+            if len(_CJK.findall(pending)) >= 8:
+                items.append(build_item(len(items) + 1, "", "", [pending.strip()]))
+                pending = ""
+        if len(_CJK.findall(pending)) >= 4:
+            items.append(build_item(len(items) + 1, "", "", [pending.strip()]))
+    return items
+
+
+def find_title(lines: list[str]) -> str:
+    """The notice title (issuer + 关于…的通知), joined when the page broke it over lines."""
+    for i, line in enumerate(lines):
+        if "关于" in line and len(line) <= 80:
+            title, j = line, i
+            while not _TITLE_END.search(title) and j + 1 < len(lines) and len(lines[j + 1]) <= 40:
+                j += 1
+                title += lines[j]
+            if title.startswith("关于") and i > 0 and ISSUER.match(lines[i - 1]):
+                title = lines[i - 1] + title
+            return title
+    for i, line in enumerate(lines):
+        if _TITLE_WORDS.search(line):
+            # 深化医药卫生体制改革 / 2022年重点工作任务: a title printed on two lines
+            if i > 0 and not _TITLE_WORDS.search(lines[i - 1]) and len(lines[i - 1]) <= 20 and _YEAR.match(line):
+                return lines[i - 1] + line
+            return line
+    return lines[0] if lines else ""
+
+
+def _date(lines: list[str]) -> tuple[str | None, tuple[str, ...]]:
+    """The signature date (ISO) and the issuers printed just above it."""
+    for i, line in enumerate(lines):
+        m = DATE.match(line)
+        if m:
+            issuers = []
+            k = i - 1
+            while k >= 0 and len(lines[k]) <= 30 and ISSUER.match(lines[k]):
+                issuers.insert(0, lines[k])
+                k -= 1
+            return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}", tuple(issuers)
+    return None, ()
+
+
+def _year(title: str, date: str | None, doc_number: str | None, lines: tuple[str, ...]) -> int | None:
+    for source in (title,):
+        m = _YEAR.search(source)
+        if m:
+            return int(m.group(1))
+    if date:
+        return int(date[:4])
+    if doc_number:
+        m = re.search(r"\d{4}", doc_number)
+        if m:
+            return int(m.group(0))
+    # a round-up: the plan year is the latest year its paragraphs open with (2023年… 2024年,…将)
+    years = [int(m.group(1)) for line in lines if (m := _YEAR.match(line))]
+    return max(years) if years else None
+
+
+def segment(part: Part, source: str, selector: str) -> Document:
+    """A Document from one part of a file."""
+    if part.style is not None:
+        items, first, end = numbered_items(part.lines, part.style)
+        header, trailer = list(part.lines[:first]), list(part.lines[end:])
+    else:
+        items = prose_items(part.lines)
+        header, trailer = [], []
+    if not items:
+        raise InputError(source, "no tasks found: no numbered items and no sentences", "is this a reform task list?")
+    short = [line for line in header if len(line) <= HEADER_LINE_MAX]
+    short_trailer = [line for line in trailer if len(line) <= HEADER_LINE_MAX]
+    title = find_title(short)
+    date, issuers = _date(short + short_trailer)
+    doc_number = next((line for line in short if DOC_NUMBER.match(line)), None)
+    if part.jurisdiction:
+        place = Jurisdiction(part.jurisdiction, "provincial", short_name(part.jurisdiction))
+        title = title or f"{place.name}深化医药卫生体制改革工作"
+    else:
+        place = identify([title] + short + list(issuers)) if (title or short) else UNKNOWN
+    sections = tuple(dict.fromkeys(item.section for item in items if item.section))
+    return Document(
+        source=source,
+        selector=selector,
+        title=title,
+        jurisdiction=canonical(place.name),
+        level=place.level,
+        year=_year(title, date, doc_number, part.lines),
+        doc_number=doc_number,
+        items=tuple(items),
+        issuer=issuers,
+        date=date,
+        short_name=place.short or place.name,
+        sections=sections,
+    )

@@ -1,0 +1,101 @@
+"""Split one cleaned file into its documents.
+
+A page may hold several documents (a national notice and a provincial list), print one document
+twice, or be a news round-up with a paragraph or more per jurisdiction. Numbered documents are
+split where numbering restarts after a new document's header; prose round-ups where a paragraph
+opens with another jurisdiction's name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .jurisdiction import leading_province
+from .numbering import ITEM_STYLES, Style
+
+# A line that opens a document: a notice title, a document number, a task-list title.
+_TITLE = re.compile(r"^.{0,30}关于.{2,80}$|^.{0,40}(重点工作任务|工作要点|实施方案|行动计划)$")
+DOC_NUMBER = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,14}[〔\[【(]\d{4}[〕\]】)]\s*\d+\s*号$")
+ISSUER = re.compile(r"^[\u4e00-\u9fff、]{2,30}(办公厅|人民政府|办公室|委员会|领导小组|卫生健康委|医保局|局|厅|委|部)$")
+
+
+@dataclass(frozen=True)
+class Part:
+    """The lines of one document within a file; `style` is None for prose."""
+
+    lines: tuple[str, ...]
+    style: Style | None
+    jurisdiction: str | None = None  # known when a round-up was split by jurisdiction
+
+
+def item_style(lines: list[str]) -> Style | None:
+    """The outermost numbering style that starts at least two lines."""
+    for style in ITEM_STYLES:
+        if sum(1 for line in lines if style.match(line)) >= 2:
+            return style
+    return None
+
+
+def _header_start(between: list[str]) -> int | None:
+    """Where a new document's header begins among the lines between two numbered runs."""
+    for k, line in enumerate(between):
+        if len(line) <= 90 and (_TITLE.match(line) or DOC_NUMBER.match(line)):
+            while k > 0 and len(between[k - 1]) <= 30 and ISSUER.match(between[k - 1]):
+                k -= 1
+            return k
+    return None
+
+
+def _numbered_parts(lines: list[str], style: Style) -> list[Part]:
+    starts = [(i, m[0]) for i, line in enumerate(lines) if (m := style.match(line))]
+    cuts = [0]
+    for (prev_i, prev_n), (i, n) in zip(starts, starts[1:]):
+        if n <= prev_n:  # numbering restarts: a new document, or a new section of the same one
+            k = _header_start(lines[prev_i + 1 : i])
+            if k is not None:
+                cuts.append(prev_i + 1 + k)
+    cuts.append(len(lines))
+    parts = [Part(tuple(lines[a:b]), style) for a, b in zip(cuts, cuts[1:])]
+    return _drop_repeats(parts, style)
+
+
+def _drop_repeats(parts: list[Part], style: Style) -> list[Part]:
+    """A document printed twice on one page counts once (when the cleaner could not tell)."""
+    kept: list[Part] = []
+    seen: list[set[str]] = []
+    for part in parts:
+        items = {line for line in part.lines if style.match(line)}
+        if any(len(items & other) >= 0.8 * max(len(items), 1) for other in seen):
+            continue
+        seen.append(items)
+        kept.append(part)
+    return kept
+
+
+def _prose_parts(lines: list[str]) -> list[Part]:
+    """A round-up: a new document wherever a paragraph opens with a new jurisdiction.
+
+    Paragraphs before the first jurisdiction (the news lead) belong to none; a paragraph that
+    names no jurisdiction continues the current one (2024年,自治区将…)."""
+    groups: dict[str, list[str]] = {}
+    current: str | None = None
+    for line in lines:
+        name = leading_province(line)
+        if name is not None:
+            current = name
+            groups.setdefault(name, [])
+        if current is not None:
+            groups[current].append(line)
+    if len(groups) < 2:
+        return [Part(tuple(lines), None)]
+    return [Part(tuple(group), None, name) for name, group in groups.items()]
+
+
+def split(text: str) -> list[Part]:
+    """The documents of one cleaned file, in reading order."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    style = item_style(lines)
+    if style is None:
+        return _prose_parts(lines)
+    return _numbered_parts(lines, style)
