@@ -1,0 +1,5 @@
+"""`python -m yigai_cli` runs the yigai command."""
+
+from .main import run
+
+run()
