@@ -1,0 +1,109 @@
+"""Alignment quality against hand-made gold alignments, beside two peers an analyst would reach for.
+
+For every gold file (../shared/gold/*.yaml, plus any given on the command line) prints pair-level
+precision / recall / F1 (a predicted full-or-partial pair against a gold full-or-partial pair) and
+item-level coverage accuracy (is each national item covered or not), for:
+
+- yigai (the product, untuned per document);
+- peer A: rapidfuzz partial_ratio on raw item text, one threshold;
+- peer B: TF-IDF cosine over character 2-3-grams of whole items, one threshold.
+
+The peers' thresholds are chosen on the very gold file they are scored on, which flatters them.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz
+
+from yigai.align import _ngrams, _Space, align
+from yigai.documents import read_document
+from yigai.vocab import load_vocabulary
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD_DIR = ROOT.parent / "shared" / "gold"
+
+
+def prf(predicted: set[tuple[int, int]], gold: set[tuple[int, int]]) -> tuple[float, float, float]:
+    hits = len(predicted & gold)
+    p = hits / len(predicted) if predicted else 0.0
+    r = hits / len(gold) if gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def coverage_accuracy(predicted: set[tuple[int, int]], gold: set[tuple[int, int]], total: int) -> float:
+    covered_p = {n for n, _ in predicted}
+    covered_g = {n for n, _ in gold}
+    return sum((n in covered_p) == (n in covered_g) for n in range(1, total + 1)) / total
+
+
+def best_threshold(scores: dict[tuple[int, int], float], gold: set[tuple[int, int]]) -> tuple[float, set[tuple[int, int]]]:
+    best = (-1.0, 0.0, set())
+    for t in sorted(set(scores.values())):
+        predicted = {k for k, v in scores.items() if v >= t}
+        f1 = prf(predicted, gold)[2]
+        if f1 > best[0]:
+            best = (f1, t, predicted)
+    return best[1], best[2]
+
+
+def resolve(ref: str, base: Path) -> str:
+    path, _, selector = ref.partition("#")
+    return f"{(base / path).resolve()}#{selector}" if selector else str((base / path).resolve())
+
+
+def report(gold_path: Path) -> None:
+    gold_data = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
+    base = gold_path.parent.parent  # refs are relative to shared/
+    national = read_document(resolve(gold_data["national"], base))
+    local = read_document(resolve(gold_data["local"], base))
+    gold = {(p["n"], p["l"]) for p in gold_data["pairs"]}
+    total = len(national.items)
+    print(f"\n{gold_path.name}: {len(national.items)} national x {len(local.items)} local items, {len(gold)} gold pairs")
+
+    vocabulary = load_vocabulary()
+    start = time.perf_counter()
+    alignment = align(national, local, vocabulary)
+    elapsed = time.perf_counter() - start
+    ours = {(p.national, p.local) for p in alignment.pairs}
+    rows = [("yigai", "untuned", ours)]
+
+    raw = {(n.index, l.index): fuzz.partial_ratio(n.text, l.text) for n in national.items for l in local.items}
+    t, predicted = best_threshold(raw, gold)
+    rows.append(("peer A: partial_ratio", f"t={t:.0f} (tuned here)", predicted))
+
+    n_bags = [_ngrams(i.text) for i in national.items]
+    l_bags = [_ngrams(i.text) for i in local.items]
+    space = _Space(n_bags, l_bags)
+    sims = space.matrix(n_bags) @ space.matrix(l_bags).T
+    tfidf = {(a + 1, b + 1): float(sims[a, b]) for a in range(len(n_bags)) for b in range(len(l_bags))}
+    t, predicted = best_threshold(tfidf, gold)
+    rows.append(("peer B: TF-IDF 2-3-gram", f"t={t:.3f} (tuned here)", predicted))
+
+    print(f"  {'method':<26}{'threshold':<22}{'P':>6}{'R':>6}{'F1':>6}{'cov.acc':>9}{'pairs':>7}")
+    for name, note, predicted in rows:
+        p, r, f1 = prf(predicted, gold)
+        acc = coverage_accuracy(predicted, gold, total)
+        print(f"  {name:<26}{note:<22}{p:6.2f}{r:6.2f}{f1:6.2f}{acc:9.2f}{len(predicted):7d}")
+    full_gold = {(p["n"], p["l"]) for p in gold_data["pairs"] if p["grade"] == "full"}
+    full_ours = {(p.national, p.local) for p in alignment.pairs if p.grade.value == "full"}
+    print(f"  yigai grade agreement on shared pairs: {_grade_agreement(ours & gold, full_ours, full_gold):.2f}; align time {elapsed * 1000:.1f} ms")
+
+
+def _grade_agreement(shared: set[tuple[int, int]], full_ours: set[tuple[int, int]], full_gold: set[tuple[int, int]]) -> float:
+    if not shared:
+        return 0.0
+    return sum((k in full_ours) == (k in full_gold) for k in shared) / len(shared)
+
+
+if __name__ == "__main__":
+    files = sorted(GOLD_DIR.glob("*.yaml")) if GOLD_DIR.is_dir() else []
+    files += [Path(a) for a in sys.argv[1:]]
+    if not files:
+        print("no gold files found (looked in ../shared/gold/ and the command line)")
+    for gold_file in files:
+        report(gold_file)

@@ -1,0 +1,264 @@
+"""Align a national document's items with a local document's items.
+
+Every national x local item pair gets a score from four signals, each normalised *within the
+document pair* (z-scores over the whole score matrix), because absolute similarity scales differ
+from one pair of documents to the next:
+
+- text: TF-IDF cosine over character 2-3-grams of the whole items (lead-department notes removed);
+- sentence: the best-matching sentence pair of the two items (a partial match is usually one
+  shared measure in one sentence);
+- vocabulary: shared reform instruments, each weighted by how specific it is (inverse frequency
+  over both documents' items), so that 中医药 shared by many items counts less than 两个允许;
+- title: the two titles, by rapidfuzz's partial ratio and by shared instruments.
+
+A pair is `full` when the two items' main subjects are the same task: one is the other's best
+match and their titles (what each item is mainly about) agree. It is `partial` when a specific
+instrument or one measure-bearing sentence is shared. Nothing here is tied to a document pair.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from .model import Document, Item
+from .vocab import Vocabulary
+
+
+class Grade(str, Enum):
+    FULL = "full"
+    PARTIAL = "partial"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A national item carried out (fully or partly) by a local item."""
+
+    national: int
+    local: int
+    grade: Grade
+    score: float
+    evidence: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return {"national": self.national, "local": self.local, "grade": self.grade.value,
+                "score": round(self.score, 3), "evidence": list(self.evidence)}
+
+
+@dataclass(frozen=True)
+class Alignment:
+    national: Document
+    local: Document
+    pairs: tuple[Pair, ...]
+    topics: dict[int, str]  # national item index -> its topic ("" when none)
+
+    def pairs_of(self, national_index: int) -> list[Pair]:
+        return [p for p in self.pairs if p.national == national_index]
+
+    def grade_of(self, national_index: int) -> Grade:
+        grades = {p.grade for p in self.pairs_of(national_index)}
+        return Grade.FULL if Grade.FULL in grades else Grade.PARTIAL if grades else Grade.NONE
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision levels, in standard deviations of the document pair's own score distribution."""
+
+    full: float = 2.0  # combined score of a best-match pair to be `full`
+    full_mutual: float = 3.0  # a pair each side's best match, this strong, is `full` whatever the titles say
+    pair: float = 1.0  # combined score for any pair (`partial` when not `full`)
+    evidence: float = 1.0  # a pair also needs a shared measure: sentence or vocabulary signal
+
+
+WEIGHTS = {"text": 1.0, "sentence": 0.6, "vocabulary": 0.8, "title": 0.8}
+
+_NON_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9+]+")
+_SENTENCE_SPLIT = re.compile(r"[。;!?\n]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _ngrams(text: str) -> Counter[str]:
+    grams: Counter[str] = Counter()
+    for run in _NON_TEXT.split(text):
+        for n in (2, 3):
+            grams.update(run[i : i + n] for i in range(len(run) - n + 1))
+    return grams
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One item prepared for matching."""
+
+    title: str
+    text: str
+    sentences: tuple[str, ...]
+
+
+def _unit(item: Item) -> _Unit:
+    text = item.title + "。" + item.measures
+    sentences = tuple(s for s in _SENTENCE_SPLIT.split(text) if len(_CJK.findall(s)) >= 4) or (item.title,)
+    return _Unit(item.title, text, sentences)
+
+
+class _Space:
+    """TF-IDF over one document pair's items; vectors keep only n-grams both sides use."""
+
+    def __init__(self, national: list[Counter[str]], local: list[Counter[str]]) -> None:
+        df: Counter[str] = Counter()
+        for grams in national + local:
+            df.update(grams.keys())
+        total = len(national) + len(local)
+        self.idf = {g: math.log((total + 1) / (c + 1)) + 1.0 for g, c in df.items()}
+        in_national = set().union(*(g.keys() for g in national)) if national else set()
+        in_local = set().union(*(g.keys() for g in local)) if local else set()
+        self.index = {g: k for k, g in enumerate(sorted(in_national & in_local))}
+
+    def matrix(self, bags: list[Counter[str]]) -> np.ndarray:
+        """Rows of unit-length TF-IDF vectors (norm over all n-grams, columns only shared ones)."""
+        rows = np.zeros((len(bags), max(len(self.index), 1)), dtype=np.float32)
+        for r, bag in enumerate(bags):
+            norm = 0.0
+            for gram, count in bag.items():
+                weight = (1.0 + math.log(count)) * self.idf.get(gram, 1.0)
+                norm += weight * weight
+                column = self.index.get(gram)
+                if column is not None:
+                    rows[r, column] = weight
+            if norm > 0:
+                rows[r] /= math.sqrt(norm)
+        return rows
+
+
+def _z(matrix: np.ndarray) -> np.ndarray:
+    std = float(matrix.std())
+    if std < 1e-9:
+        return np.zeros_like(matrix, dtype=np.float64)
+    return (matrix - float(matrix.mean())) / std
+
+
+def _block_max(matrix: np.ndarray, row_starts: list[int], col_starts: list[int]) -> np.ndarray:
+    """Max over blocks: sentence x sentence similarities -> item x item best sentence pair."""
+    rows = np.maximum.reduceat(matrix, row_starts, axis=0)
+    return np.maximum.reduceat(rows, col_starts, axis=1)
+
+
+@dataclass(frozen=True)
+class Signals:
+    """The per-pair signals, raw and normalised; kept for evidence and for the benchmark."""
+
+    text: np.ndarray
+    sentence: np.ndarray
+    vocabulary: np.ndarray
+    title: np.ndarray
+    combined: np.ndarray
+    shared: list[list[list[str]]]  # shared instruments per pair, most specific first
+    same_subject: np.ndarray  # titles share a topic of the vocabulary
+
+
+def signals(national: Document, local: Document, vocabulary: Vocabulary) -> Signals:
+    """Score every national x local item pair."""
+    n_units = [_unit(i) for i in national.items]
+    l_units = [_unit(i) for i in local.items]
+    n_count, l_count = len(n_units), len(l_units)
+
+    # Text and sentence similarity in one TF-IDF space.
+    space = _Space([_ngrams(u.text) for u in n_units], [_ngrams(u.text) for u in l_units])
+    text = space.matrix([_ngrams(u.text) for u in n_units]) @ space.matrix([_ngrams(u.text) for u in l_units]).T
+    n_sent = [s for u in n_units for s in u.sentences]
+    l_sent = [s for u in l_units for s in u.sentences]
+    n_starts = list(np.cumsum([0] + [len(u.sentences) for u in n_units[:-1]]))
+    l_starts = list(np.cumsum([0] + [len(u.sentences) for u in l_units[:-1]]))
+    sentence_sim = space.matrix([_ngrams(s) for s in n_sent]) @ space.matrix([_ngrams(s) for s in l_sent]).T
+    sentence = _block_max(sentence_sim, n_starts, l_starts)
+
+    # Instruments, weighted by specificity within this document pair.
+    n_found = [vocabulary.find(u.text) for u in n_units]
+    l_found = [vocabulary.find(u.text) for u in l_units]
+    df = Counter(name for found in n_found + l_found for name in found)
+    total = n_count + l_count
+    idf = {name: math.log((total + 1) / (c + 0.5)) for name, c in df.items()}
+    vocab = np.zeros((n_count, l_count))
+    shared: list[list[list[str]]] = [[[] for _ in range(l_count)] for _ in range(n_count)]
+    for a, nf in enumerate(n_found):
+        n_mass = math.sqrt(sum(idf[x] for x in nf)) if nf else 0.0
+        for b, lf in enumerate(l_found):
+            common = nf & lf
+            if common and n_mass:
+                l_mass = math.sqrt(sum(idf[x] for x in lf))
+                vocab[a, b] = sum(idf[x] for x in common) / (n_mass * l_mass)
+                shared[a][b] = sorted(common, key=lambda x: -idf[x])
+
+    # Titles: what each item is mainly about.
+    fuzzy = process.cdist([u.title for u in n_units], [u.title for u in l_units], scorer=fuzz.partial_ratio, workers=1)
+    n_title_found = [vocabulary.find(u.title) for u in n_units]
+    l_title_found = [vocabulary.find(u.title + "。" + u.sentences[min(1, len(u.sentences) - 1)]) for u in l_units]
+    title_vocab = np.array([[sum(idf.get(x, 0.0) for x in (nt & lt)) for lt in l_title_found] for nt in n_title_found])
+    title = (_z(np.asarray(fuzzy, dtype=np.float64)) + _z(title_vocab)) / 2.0
+    # Same main subject: the titles (with the local item's first sentence) share a topic.
+    n_topics = [{vocabulary.topic_of[x] for x in found} for found in n_title_found]
+    l_topics = [{vocabulary.topic_of[x] for x in found} for found in l_title_found]
+    same_subject = np.array([[bool(nt & lt) for lt in l_topics] for nt in n_topics], dtype=bool).reshape(n_count, l_count)
+
+    combined = (
+        WEIGHTS["text"] * _z(text)
+        + WEIGHTS["sentence"] * _z(sentence)
+        + WEIGHTS["vocabulary"] * _z(vocab)
+        + WEIGHTS["title"] * title
+    ) / sum(WEIGHTS.values())
+    return Signals(text, sentence, vocab, title, _z(combined), shared, same_subject)
+
+
+def _evidence(shared: list[str], national: _Unit, local: _Unit) -> tuple[str, ...]:
+    if shared:
+        return tuple(shared[:4])
+    # No named instrument: the longest phrase the two items share.
+    from difflib import SequenceMatcher
+
+    matcher = SequenceMatcher(None, national.text, local.text, autojunk=False)
+    m = matcher.find_longest_match(0, len(national.text), 0, len(local.text))
+    phrase = national.text[m.a : m.a + m.size]
+    return (phrase,) if len(_CJK.findall(phrase)) >= 3 else ()
+
+
+def align(national: Document, local: Document, vocabulary: Vocabulary, thresholds: Thresholds = Thresholds()) -> Alignment:
+    """Pairs of national and local items graded full or partial, with evidence."""
+    s = signals(national, local, vocabulary)
+    combined = s.combined
+    best_local_of = combined.argmax(axis=1)
+    best_national_of = combined.argmax(axis=0)
+    z_sentence, z_vocab = _z(s.sentence), _z(s.vocabulary)
+    n_units = [_unit(i) for i in national.items]
+    l_units = [_unit(i) for i in local.items]
+    pairs = []
+    for a in range(len(national.items)):
+        for b in range(len(local.items)):
+            score = float(combined[a, b])
+            best = best_local_of[a] == b or best_national_of[b] == a
+            mutual = best_local_of[a] == b and best_national_of[b] == a
+            if (best and score >= thresholds.full and s.same_subject[a, b]) or (
+                mutual and score >= thresholds.full_mutual
+            ):
+                grade = Grade.FULL
+            elif score >= thresholds.pair and max(z_sentence[a, b], z_vocab[a, b]) >= thresholds.evidence:
+                grade = Grade.PARTIAL
+            else:
+                continue
+            pairs.append(Pair(a + 1, b + 1, grade, score, _evidence(s.shared[a][b], n_units[a], l_units[b])))
+    topics = {item.index: _topic(item, vocabulary) for item in national.items}
+    return Alignment(national, local, tuple(pairs), topics)
+
+
+def _topic(item: Item, vocabulary: Vocabulary) -> str:
+    """The topic an item is mainly about: its title's instruments first, then its text's."""
+    for text in (item.title, item.title + item.measures):
+        counts = Counter(vocabulary.topic_of[m.instrument] for m in vocabulary.mentions(text))
+        if counts:
+            return counts.most_common(1)[0][0]
+    return ""

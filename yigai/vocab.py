@@ -1,0 +1,144 @@
+"""The reform vocabulary: named instruments, their aliases, and the topics they belong to."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+from .resources import data_path
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """A named reform instrument (集中带量采购, DRG, 两个允许…) and every way it is printed."""
+
+    name: str
+    topic: str
+    aliases: tuple[str, ...]
+    patterns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An instrument found in a text, with the printed form and where it stands."""
+
+    instrument: str
+    surface: str
+    start: int
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    instruments: tuple[Instrument, ...]
+
+    @cached_property
+    def _by_surface(self) -> dict[str, str]:
+        table: dict[str, str] = {}
+        for instrument in self.instruments:
+            for alias in (instrument.name, *instrument.aliases):
+                table.setdefault(alias, instrument.name)
+        return table
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        literals = sorted(self._by_surface, key=len, reverse=True)
+        parts = [re.escape(s) for s in literals]
+        parts += [p for i in self.instruments for p in i.patterns]
+        # A lookahead finds overlapping mentions: 医疗服务价格动态调整 holds two instruments.
+        return re.compile("(?=(" + "|".join(parts) + "))")
+
+    @cached_property
+    def _pattern_owner(self) -> list[tuple[re.Pattern[str], str]]:
+        return [(re.compile(p), i.name) for i in self.instruments for p in i.patterns]
+
+    @cached_property
+    def topic_of(self) -> dict[str, str]:
+        return {i.name: i.topic for i in self.instruments}
+
+    @cached_property
+    def topics(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(i.topic for i in self.instruments))
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Every instrument mention in `text`, longest form first at each position."""
+        found = []
+        for m in self._pattern.finditer(text):
+            surface = m.group(1)
+            name = self._by_surface.get(surface)
+            if name is None:
+                name = next((owner for p, owner in self._pattern_owner if p.fullmatch(surface)), None)
+            if name is not None:
+                found.append(Mention(name, surface, m.start()))
+        return found
+
+    def find(self, text: str) -> frozenset[str]:
+        """The instruments `text` mentions."""
+        return frozenset(m.instrument for m in self.mentions(text))
+
+    def resolve(self, term: str) -> frozenset[str]:
+        """Instruments a user's term names: a topic, an instrument, or any alias of one."""
+        if term in self.topics:
+            return frozenset(i.name for i in self.instruments if i.topic == term)
+        if term in self._by_surface:
+            return frozenset({self._by_surface[term]})
+        return frozenset()
+
+
+def _instruments_from(data: Any, source: str) -> list[Instrument]:
+    if not isinstance(data, dict) or not isinstance(data.get("topics"), list):
+        raise InputError(source, "not a yigai vocabulary: expected a top-level 'topics' list", "see data/vocabulary.yaml")
+    instruments = []
+    for t, topic in enumerate(data["topics"], start=1):
+        if not isinstance(topic, dict) or not isinstance(topic.get("topic"), str) or not isinstance(topic.get("instruments"), list):
+            raise InputError(source, f"topic #{t} needs 'topic' (text) and 'instruments' (a list)", "see data/vocabulary.yaml")
+        for k, entry in enumerate(topic["instruments"], start=1):
+            where = f"topic '{topic['topic']}', instrument #{k}"
+            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
+                raise InputError(source, f"{where} needs a 'name'", "see data/vocabulary.yaml")
+            aliases = entry.get("aliases", [])
+            patterns = entry.get("patterns", [])
+            if not isinstance(aliases, list) or not all(isinstance(a, str) and a for a in aliases):
+                raise InputError(source, f"{where}: 'aliases' must be a list of non-empty strings", "quote odd values")
+            if not isinstance(patterns, list):
+                raise InputError(source, f"{where}: 'patterns' must be a list", "see data/vocabulary.yaml")
+            for pattern in patterns:
+                try:
+                    re.compile(pattern)
+                except (re.error, TypeError) as exc:
+                    raise InputError(source, f"{where}: bad pattern {pattern!r}: {exc}", "fix the regular expression") from None
+            instruments.append(Instrument(entry["name"], topic["topic"], tuple(aliases), tuple(patterns)))
+    return instruments
+
+
+def _read_yaml(path: Path) -> Any:
+    name = str(path)
+    if not path.is_file():
+        raise InputError(name, "no such vocabulary file" if not path.exists() else "is not a file", "check the --vocab path")
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(name, "vocabulary is not UTF-8 text", "re-save it as UTF-8") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise InputError(name, f"invalid YAML{where}", "fix the file's syntax") from None
+
+
+def load_vocabulary(extra: list[Path] | tuple[Path, ...] = ()) -> Vocabulary:
+    """The bundled vocabulary, extended by the analyst's files (their instruments add to it)."""
+    base = data_path("vocabulary.yaml")
+    instruments = _instruments_from(_read_yaml(base), str(base))
+    by_name = {i.name: i for i in instruments}
+    for path in extra:
+        for added in _instruments_from(_read_yaml(Path(path)), str(path)):
+            old = by_name.get(added.name)
+            if old is not None:  # same instrument: new aliases extend it
+                added = Instrument(old.name, old.topic, old.aliases + added.aliases, old.patterns + added.patterns)
+            by_name[added.name] = added
+    return Vocabulary(tuple(by_name.values()))
