@@ -33,6 +33,12 @@ def _root() -> None:
     """Read health-reform task lists, align local documents with the national one, gate drafts on coverage."""
 
 
+VocabOption = Annotated[
+    Optional[list[Path]], typer.Option("--vocab", help="Extra vocabulary YAML (same format as data/vocabulary.yaml).")
+]
+OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to FILE (whole or not at all).")]
+
+
 class ParseFormat(str, Enum):
     table = "table"
     json = "json"
@@ -56,7 +62,7 @@ def _render(renderable: object, output: Path | None) -> None:
 def parse(
     docs: Annotated[list[str], typer.Argument(help="Document files; PATH#SEL picks one document of a file.")],
     format: Annotated[ParseFormat, typer.Option("--format", "-f", help="Output format.")] = ParseFormat.table,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to FILE (whole or not at all).")] = None,
+    output: OutputOption = None,
 ) -> None:
     """List the documents a file holds (with their selectors) and every document's items."""
     from yigai.documents import parse_ref, read_documents, select
@@ -76,6 +82,40 @@ def parse(
         emit(fmt.as_json(groups), output)
     else:
         _render(fmt.as_table(groups), output)
+
+
+class CompareFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+@app.command()
+def compare(
+    national: Annotated[str, typer.Argument(help="The national document: PATH or PATH#SEL.")],
+    local: Annotated[str, typer.Argument(help="The local document: PATH or PATH#SEL.")],
+    format: Annotated[CompareFormat, typer.Option("--format", "-f", help="Output format.")] = CompareFormat.table,
+    vocab: VocabOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Map each national item to its local counterparts (full/partial), list gaps and local-only items."""
+    from yigai.align import align
+    from yigai.coverage import coverage
+    from yigai.documents import read_document
+    from yigai.vocab import load_vocabulary
+
+    from .formats import compare as fmt
+    from .output import check_output_path, emit
+
+    check_output_path(output, [national, local])
+    vocabulary = load_vocabulary(vocab or [])
+    alignment = align(read_document(national), read_document(local), vocabulary)
+    cover = coverage(alignment)
+    if format is CompareFormat.table:
+        _render(fmt.as_table(alignment, cover), output)
+    else:
+        emit(fmt.FORMATTERS[format.value](alignment, cover), output)
 
 
 def _fail(message: str, status: ExitStatus) -> int:

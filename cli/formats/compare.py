@@ -1,0 +1,146 @@
+"""`yigai compare` output: coverage and gap tables, local-only items, summary; JSON, CSV, Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from yigai.align import Alignment, Grade
+from yigai.coverage import Coverage
+
+MARK = {Grade.FULL: "✓", Grade.PARTIAL: "◐", Grade.NONE: "✗"}
+STYLE = {Grade.FULL: "bold green", Grade.PARTIAL: "yellow", Grade.NONE: "bold red"}
+
+
+def as_object(alignment: Alignment, cover: Coverage) -> dict[str, Any]:
+    """The compare object of DESIGN.md (plus topics and per-topic coverage)."""
+    result = cover.as_dict()
+    result["by_topic"] = {t: {"items": n, "ratio": round(r, 4)} for t, (n, r) in cover.by_topic.items()}
+    return {
+        "national": alignment.national.as_dict(),
+        "local": alignment.local.as_dict(),
+        "pairs": [p.as_dict() for p in sorted(alignment.pairs, key=lambda p: (p.national, -p.score))],
+        "coverage": result,
+        "local_only": list(cover.local_only),
+        "topics": {str(k): v for k, v in alignment.topics.items()},
+    }
+
+
+def as_json(alignment: Alignment, cover: Coverage) -> str:
+    return json.dumps(as_object(alignment, cover), ensure_ascii=False, indent=2)
+
+
+def _counterparts(alignment: Alignment, index: int) -> list[str]:
+    pairs = sorted(alignment.pairs_of(index), key=lambda p: -p.score)
+    return [f"{MARK[p.grade]} {alignment.local.item(p.local).label or p.local} "
+            f"{alignment.local.item(p.local).short_title(24)}" for p in pairs]
+
+
+def as_csv(alignment: Alignment, cover: Coverage) -> str:
+    """One row per national item."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["national_index", "national_label", "national_title", "topic", "grade", "score",
+                     "local_indexes", "local_titles", "evidence"])
+    for item in alignment.national.items:
+        pairs = sorted(alignment.pairs_of(item.index), key=lambda p: -p.score)
+        writer.writerow([
+            item.index, item.label, item.title, alignment.topics.get(item.index, ""),
+            alignment.grade_of(item.index).value, f"{pairs[0].score:.3f}" if pairs else "",
+            ";".join(str(p.local) for p in pairs),
+            ";".join(alignment.local.item(p.local).title for p in pairs),
+            ";".join(dict.fromkeys(e for p in pairs for e in p.evidence)),
+        ])
+    return buffer.getvalue()
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def as_markdown(alignment: Alignment, cover: Coverage) -> str:
+    n, l = alignment.national, alignment.local
+    lines = [
+        f"## {l.jurisdiction or l.title}: coverage of {n.title or n.jurisdiction}",
+        "",
+        f"Coverage **{cover.ratio:.0%}** ({cover.ratio:.4f}): {len(cover.full)} full, {len(cover.partial)} partial, "
+        f"{len(cover.uncovered)} uncovered of {cover.total} national items; {len(cover.local_only)} local-only items.",
+        "",
+        "| # | national item | topic | grade | local counterparts | evidence |",
+        "|---:|---|---|:---:|---|---|",
+    ]
+    for item in n.items:
+        pairs = sorted(alignment.pairs_of(item.index), key=lambda p: -p.score)
+        grade = alignment.grade_of(item.index)
+        locals_ = "<br>".join(_md(c) for c in _counterparts(alignment, item.index)) or "—"
+        evidence = ", ".join(dict.fromkeys(e for p in pairs for e in p.evidence))
+        lines.append(f"| {item.index} | {_md(item.short_title(30))} | {alignment.topics.get(item.index, '')} | "
+                     f"{MARK[grade]} {grade.value} | {locals_} | {_md(evidence)} |")
+    if cover.uncovered:
+        lines += ["", "### Gaps: national items with no counterpart", ""]
+        lines += [f"- {i} {_md(n.item(i).title)}" for i in cover.uncovered]
+    if cover.local_only:
+        lines += ["", "### Local-only items", ""]
+        lines += [f"- {i} {_md(l.item(i).title)}" for i in cover.local_only]
+    return "\n".join(lines) + "\n"
+
+
+def _highlight(text: str, terms: list[str]) -> Text:
+    rich_text = Text(text)
+    for term in terms:
+        rich_text.highlight_words([term], style="bold magenta")
+    return rich_text
+
+
+def as_table(alignment: Alignment, cover: Coverage) -> RenderableType:
+    n, l = alignment.national, alignment.local
+    table = Table(title=f"{n.ref} → {l.ref}", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("national item")
+    table.add_column("topic", style="cyan")
+    table.add_column("", justify="center")
+    table.add_column("local counterparts")
+    table.add_column("evidence")
+    for item in n.items:
+        grade = alignment.grade_of(item.index)
+        pairs = sorted(alignment.pairs_of(item.index), key=lambda p: -p.score)
+        evidence = list(dict.fromkeys(e for p in pairs for e in p.evidence))
+        table.add_row(
+            str(item.index), item.short_title(20), alignment.topics.get(item.index, ""),
+            Text(MARK[grade], style=STYLE[grade]),
+            "\n".join(_counterparts(alignment, item.index)) or Text("—", style="dim"),
+            _highlight("、".join(evidence[:4]), evidence[:4]),
+        )
+    parts: list[RenderableType] = [table]
+    if cover.uncovered:
+        gaps = Table(title="Gaps: national items with no counterpart", title_justify="left", style="red")
+        gaps.add_column("#", justify="right")
+        gaps.add_column("national item")
+        gaps.add_column("topic", style="cyan")
+        for i in cover.uncovered:
+            gaps.add_row(str(i), n.item(i).short_title(40), alignment.topics.get(i, ""))
+        parts.append(gaps)
+    if cover.local_only:
+        own = Table(title="Local-only items (the locality's own initiatives)", title_justify="left")
+        own.add_column("#", justify="right")
+        own.add_column("local item")
+        for i in cover.local_only:
+            own.add_row(str(i), l.item(i).short_title(40))
+        parts.append(own)
+    topics = "  ".join(f"{t} {r:.0%}" for t, (_, r) in sorted(cover.by_topic.items(), key=lambda kv: kv[1][1]))
+    summary = Text()
+    summary.append(f"coverage {cover.ratio:.0%} ", style="bold")
+    summary.append(f"({len(cover.full)} ✓ full, {len(cover.partial)} ◐ partial, {len(cover.uncovered)} ✗ uncovered "
+                   f"of {cover.total}; {len(cover.local_only)} local-only)\n")
+    summary.append(f"by topic: {topics}", style="dim")
+    parts.append(summary)
+    return Group(*parts)
+
+
+FORMATTERS = {"json": as_json, "csv": as_csv, "markdown": as_markdown}

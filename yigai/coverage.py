@@ -1,0 +1,47 @@
+"""Coverage: what share of the national items a local document carries out, and what it adds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .align import Alignment, Grade
+
+
+@dataclass(frozen=True)
+class Coverage:
+    total: int
+    full: tuple[int, ...]
+    partial: tuple[int, ...]
+    uncovered: tuple[int, ...]
+    local_only: tuple[int, ...]
+    by_topic: dict[str, tuple[int, float]]  # topic -> (national items, ratio)
+
+    @property
+    def ratio(self) -> float:
+        """(full + 0.5 x partial) / total, as DESIGN.md defines it."""
+        return (len(self.full) + 0.5 * len(self.partial)) / self.total if self.total else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {"total": self.total, "full": list(self.full), "partial": list(self.partial),
+                "uncovered": list(self.uncovered), "ratio": round(self.ratio, 4)}
+
+
+def _ratio(grades: list[Grade]) -> float:
+    return (sum(g is Grade.FULL for g in grades) + 0.5 * sum(g is Grade.PARTIAL for g in grades)) / len(grades)
+
+
+def coverage(alignment: Alignment) -> Coverage:
+    """Grades per national item (its best pair's), local-only items and per-topic coverage."""
+    grades = {item.index: alignment.grade_of(item.index) for item in alignment.national.items}
+    paired_local = {p.local for p in alignment.pairs}
+    topics: dict[str, list[Grade]] = {}
+    for index, grade in grades.items():
+        topics.setdefault(alignment.topics.get(index) or "其他", []).append(grade)
+    return Coverage(
+        total=len(grades),
+        full=tuple(i for i, g in grades.items() if g is Grade.FULL),
+        partial=tuple(i for i, g in grades.items() if g is Grade.PARTIAL),
+        uncovered=tuple(i for i, g in grades.items() if g is Grade.NONE),
+        local_only=tuple(i.index for i in alignment.local.items if i.index not in paired_local),
+        by_topic={t: (len(g), _ratio(g)) for t, g in topics.items()},
+    )
