@@ -77,10 +77,12 @@ def test_other_local_documents_align(cli):
 def test_extra_vocabulary_adds_evidence(cli, tmp_path):
     national = tmp_path / "national.txt"
     topics = ["加强综合监管", "推动中医药发展", "深化医保支付方式改革", "推进家庭医生签约服务", "强化短缺药品保供"]
+    # the local list words the same tasks its own way, as local lists do
+    local_topics = ["做好短缺药监测", "做实签约服务", "推行DRG付费", "建设中医馆", "严厉打击欺诈骗保"]
     national.write_text("(一)推进智慧药房试点。建设云端药事服务平台。\n"
                         + "".join(f"({n}){t}。\n" for n, t in zip("二三四五六", topics)), encoding="utf-8")
     local = tmp_path / "local.txt"
-    local.write_text("(一)开展智能药柜布点。\n" + "".join(f"({n}){t}。\n" for n, t in zip("二三四五六", reversed(topics))),
+    local.write_text("(一)开展智能药柜布点。\n" + "".join(f"({n}){t}。\n" for n, t in zip("二三四五六", local_topics)),
                      encoding="utf-8")
     extra = tmp_path / "extra.yaml"
     extra.write_text("topics:\n  - topic: 智慧药事\n    instruments:\n      - name: 智慧药房\n"
