@@ -118,6 +118,97 @@ def compare(
         emit(fmt.FORMATTERS[format.value](alignment, cover), output)
 
 
+@app.command()
+def matrix(
+    national: Annotated[str, typer.Argument(help="The national document: PATH or PATH#SEL.")],
+    local: Annotated[list[str], typer.Argument(help="Local documents: files, globs, directories, multi-document files.")],
+    format: Annotated[CompareFormat, typer.Option("--format", "-f", help="Output format.")] = CompareFormat.table,
+    transpose: Annotated[bool, typer.Option("--transpose", help="Jurisdictions as rows (automatic when wide).")] = False,
+    vocab: VocabOption = None,
+    output: OutputOption = None,
+) -> None:
+    """One row per national item, one column per local document (a multi-document file gives several)."""
+    from yigai.align import align
+    from yigai.documents import read_document
+    from yigai.matrix import expand
+    from yigai.matrix import matrix as build
+    from yigai.vocab import load_vocabulary
+
+    from .formats import matrix as fmt
+    from .output import check_output_path, emit
+
+    refs = expand(local)
+    check_output_path(output, [national, *refs])
+    national_doc = read_document(national)
+    vocab_files = tuple(str(p) for p in vocab or [])
+    vocabulary = load_vocabulary([Path(p) for p in vocab_files])
+    columns = _with_progress(lambda tick: build(national_doc, refs, vocab_files, progress=tick), len(refs))
+    if format is not CompareFormat.table:
+        emit(fmt.FORMATTERS[format.value](national_doc, columns), output)
+        return
+    from rich.console import Console
+
+    topics = align(national_doc, national_doc, vocabulary).topics
+    width = Console().width if output is None else 160
+    wide = fmt.needs_transpose(columns, width)
+    _render(fmt.as_table(national_doc, columns, topics, transpose or wide, width), output)
+
+
+def _with_progress(work, total: int):  # type: ignore[no-untyped-def]
+    """Run `work(tick)` with a progress bar on stderr when stderr is a terminal and the run is long."""
+    if total < 20 or not sys.stderr.isatty():
+        return work(None)
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("aligning", total=total)
+        return work(lambda n: progress.advance(task, n))
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+    github = "github"
+
+
+@app.command()
+def check(
+    national: Annotated[str, typer.Argument(help="The national document: PATH or PATH#SEL.")],
+    local: Annotated[str, typer.Argument(help="The local document (a draft): PATH or PATH#SEL.")],
+    min_coverage: Annotated[Optional[float], typer.Option("--min-coverage", min=0.0, max=1.0, help="Least coverage ratio.")] = None,
+    require: Annotated[Optional[list[str]], typer.Option("--require", help="A topic or instrument that must be covered.")] = None,
+    max_uncovered: Annotated[Optional[int], typer.Option("--max-uncovered", min=0, help="Most national items left uncovered.")] = None,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
+    vocab: VocabOption = None,
+    output: OutputOption = None,
+) -> int:
+    """Gate a local document: exit 0 when every gate passes, 1 when one fails, 2 on bad input."""
+    import os
+
+    from yigai.align import align
+    from yigai.coverage import coverage
+    from yigai.documents import read_document
+    from yigai.gate import Gates, judge
+    from yigai.vocab import load_vocabulary
+
+    from .formats import check as fmt
+    from .output import check_output_path, emit
+
+    check_output_path(output, [national, local])
+    vocabulary = load_vocabulary(vocab or [])
+    alignment = align(read_document(national), read_document(local), vocabulary)
+    cover = coverage(alignment)
+    verdict = judge(alignment, cover, Gates(min_coverage, tuple(require or ()), max_uncovered), vocabulary)
+    emit(fmt.FORMATTERS[format.value](alignment, cover, verdict), output)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if format is CheckFormat.github and summary:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(fmt.summary_markdown(alignment, cover, verdict))
+    return int(ExitStatus.OK if verdict.passed else ExitStatus.GATE_FAILED)
+
+
 def _fail(message: str, status: ExitStatus) -> int:
     sys.stderr.write(f"yigai: error: {message}\n")
     return int(status)

@@ -1,0 +1,122 @@
+"""`yigai matrix` and `yigai check` end to end: expansion, formats, gates and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from .conftest import BAOKANG, CITY, GUANGXI, NATIONAL, ROUNDUP, SAMPLES, SICHUAN
+
+
+def test_matrix_expands_roundup_into_jurisdictions(cli):
+    data = cli("matrix", NATIONAL, ROUNDUP, CITY, "--format", "json").json()
+    names = [c["name"] for c in data["columns"]]
+    assert len(names) >= 31 and names[-1] == "某市" and "四川" in names
+    for column in data["columns"]:
+        assert len(column["cells"]) == 21
+        assert {c["grade"] for c in column["cells"]} <= {"full", "partial", "none"}
+        graded = [c["grade"] for c in column["cells"]]
+        expected = (graded.count("full") + 0.5 * graded.count("partial")) / 21
+        assert column["coverage"] == pytest.approx(expected, abs=1e-4)
+
+
+def test_matrix_directory_and_glob(cli):
+    by_dir = cli("matrix", NATIONAL, SAMPLES, "--format", "json").json()
+    by_glob = cli("matrix", NATIONAL, f"{SAMPLES}/*.txt", "--format", "json").json()
+    assert [c["source"] for c in by_dir["columns"]] == [c["source"] for c in by_glob["columns"]]
+    assert len(by_dir["columns"]) == 1 + 1 + 2 + 32 + 1  # baokang, city, national page (2), round-up, sichuan
+
+
+def test_matrix_csv_and_markdown(cli):
+    rows = list(csv.reader(io.StringIO(cli("matrix", NATIONAL, SICHUAN, BAOKANG, "--format", "csv").out)))
+    assert rows[0][:2] == ["national_index", "national_title"] and len(rows) == 1 + 21 + 1
+    assert rows[-1][1] == "coverage"
+    md = cli("matrix", NATIONAL, SICHUAN, "--format", "markdown").out
+    assert "| # | national item | 四川 | picked up |" in md
+
+
+def test_matrix_table_transposes_when_forced(cli):
+    out = cli("matrix", NATIONAL, SICHUAN, CITY, "--transpose").out
+    assert "jurisdiction" in out and "四川" in out
+
+
+def test_matrix_bad_inputs(cli, tmp_path):
+    assert "pattern matches no file" in cli("matrix", NATIONAL, f"{tmp_path}/*.txt").err
+    empty_dir = tmp_path / "empty"
+    empty_dir.mkdir()
+    result = cli("matrix", NATIONAL, empty_dir)
+    assert result.status == 2 and "holds no supported documents" in result.err
+
+
+def test_check_passes_and_fails_with_exit_codes(cli):
+    assert cli("check", NATIONAL, GUANGXI, "--min-coverage", "0.5").status == 0
+    failing = cli("check", NATIONAL, GUANGXI, "--min-coverage", "0.99")
+    assert failing.status == 1
+    assert "below --min-coverage 0.99" in failing.out and "missing national items" in failing.out
+
+
+def test_check_prints_the_exact_ratio(cli):
+    data = cli("compare", NATIONAL, CITY, "--format", "json").json()
+    cov = data["coverage"]
+    exact = (len(cov["full"]) + 0.5 * len(cov["partial"])) / cov["total"]
+    out = cli("check", NATIONAL, CITY, "--min-coverage", "1").out
+    assert f"coverage {exact!r} is below --min-coverage 1.0" in out
+
+
+def test_check_require(cli):
+    passing = cli("check", NATIONAL, GUANGXI, "--require", "集采", "--require", "价格改革")
+    assert passing.status == 0, passing.out
+    failing = cli("check", NATIONAL, GUANGXI, "--require", "三明医改经验", "--format", "json")
+    assert failing.status == 1
+    data = failing.json()
+    assert data["passed"] is False and 6 in data["required"]["三明医改经验"]
+    assert any("三明医改经验" in f for f in data["failures"])
+    unknown = cli("check", NATIONAL, GUANGXI, "--require", "不存在的术语")
+    assert unknown.status == 2 and "neither a topic nor an instrument" in unknown.err
+
+
+def test_check_max_uncovered(cli):
+    data = cli("compare", NATIONAL, CITY, "--format", "json").json()
+    uncovered = len(data["coverage"]["uncovered"])
+    assert cli("check", NATIONAL, CITY, "--max-uncovered", uncovered).status == 0
+    assert cli("check", NATIONAL, CITY, "--max-uncovered", max(uncovered - 1, 0)).status == (1 if uncovered else 0)
+
+
+def test_check_junit_parses(cli):
+    result = cli("check", NATIONAL, GUANGXI, "--min-coverage", "0.99", "--format", "junit")
+    assert result.status == 1
+    suite = ET.fromstring(result.out.split("?>", 1)[1])
+    assert suite.tag == "testsuite" and int(suite.get("tests")) == 22
+    failed = [case.get("name") for case in suite.iter("testcase") if case.find("failure") is not None]
+    assert any(name.startswith("6 ") for name in failed) and "gates" in failed
+    assert int(suite.get("failures")) >= 2
+
+
+def test_check_github_escapes_and_writes_summary(cli, tmp_path, monkeypatch):
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    odd = tmp_path / "draft,v1:50%.txt"
+    odd.write_bytes(CITY.read_bytes())
+    result = cli("check", NATIONAL, odd, "--min-coverage", "1", "--format", "github")
+    assert result.status == 1
+    errors = [line for line in result.out.splitlines() if line.startswith("::error ")]
+    assert errors and all("draft%2Cv1%3A50%25.txt" in line for line in errors)
+    assert all("\n" not in line for line in errors)
+    assert "yigai check: ❌ failed" in summary.read_text(encoding="utf-8")
+
+
+def test_github_escaping_of_data():
+    from yigai_cli.formats.check import _escape_data, _escape_property
+
+    assert _escape_data("a%b\r\nc") == "a%25b%0D%0Ac"
+    assert _escape_property("x:y,z%") == "x%3Ay%2Cz%25"
+
+
+def test_check_json_is_compare_plus_verdict(cli):
+    data = cli("check", NATIONAL, GUANGXI, "--format", "json").json()
+    assert data["passed"] is True and data["failures"] == []
+    assert json.dumps(data["coverage"]) == json.dumps(cli("compare", NATIONAL, GUANGXI, "--format", "json").json()["coverage"])

@@ -1,0 +1,124 @@
+"""Many local documents against one national list: one column of grades per local document."""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .align import Grade, align
+from .coverage import coverage
+from .documents import parse_ref, read_documents, select
+from .errors import InputError
+from .model import Document
+from .vocab import Vocabulary, load_vocabulary
+
+SUPPORTED_SUFFIXES = (".txt",)
+
+
+@dataclass(frozen=True)
+class Cell:
+    national: int
+    grade: Grade
+    local: tuple[int, ...]
+    score: float
+
+
+@dataclass(frozen=True)
+class Column:
+    """One local document's grades for every national item."""
+
+    name: str
+    source: str
+    year: int | None
+    coverage: float
+    cells: tuple[Cell, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return {"name": self.name, "source": self.source, "year": self.year, "coverage": round(self.coverage, 4),
+                "cells": [{"national": c.national, "grade": c.grade.value, "local": list(c.local),
+                           "score": round(c.score, 3)} for c in self.cells]}
+
+
+def expand(refs: Iterable[str]) -> list[str]:
+    """Files, globs, directories (recursively, supported formats only) and PATH#SEL refs, in order."""
+    found: list[str] = []
+    for ref in refs:
+        path, selector = parse_ref(ref)
+        if selector is None and Path(path).is_dir():
+            files = sorted(p for p in Path(path).rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            if not files:
+                raise InputError(path, "directory holds no supported documents", f"yigai reads {', '.join(SUPPORTED_SUFFIXES)}")
+            found += [str(p) for p in files]
+        elif selector is None and any(ch in path for ch in "*?[") and not Path(path).exists():
+            matches = sorted(glob.glob(path, recursive=True))
+            if not matches:
+                raise InputError(path, "pattern matches no file", "check the glob")
+            found += matches
+        else:
+            found.append(ref)
+    return found
+
+
+def column(national: Document, local: Document, vocabulary: Vocabulary) -> Column:
+    alignment = align(national, local, vocabulary)
+    cover = coverage(alignment)
+    cells = []
+    for item in national.items:
+        pairs = sorted(alignment.pairs_of(item.index), key=lambda p: -p.score)
+        cells.append(Cell(item.index, alignment.grade_of(item.index), tuple(p.local for p in pairs),
+                          pairs[0].score if pairs else 0.0))
+    name = local.short_name or local.jurisdiction or Path(local.source).stem
+    return Column(name, local.ref, local.year, cover.ratio, tuple(cells))
+
+
+def _columns_of(ref: str, national: Document, vocabulary: Vocabulary) -> list[Column]:
+    path, selector = parse_ref(ref)
+    documents = read_documents(path)
+    if selector is not None:
+        documents = [select(documents, selector, path)]
+    return [column(national, d, vocabulary) for d in documents]
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(national: Document, vocab_files: tuple[str, ...]) -> None:
+    _WORKER["national"] = national
+    _WORKER["vocabulary"] = load_vocabulary([Path(p) for p in vocab_files])
+
+
+def _work(ref: str) -> list[Column]:
+    return _columns_of(ref, _WORKER["national"], _WORKER["vocabulary"])  # type: ignore[arg-type]
+
+
+# Below this many files a process pool costs more than it saves (start-up ~0.3 s per worker).
+PARALLEL_FROM = 40
+
+
+def matrix(
+    national: Document,
+    refs: list[str],
+    vocab_files: tuple[str, ...] = (),
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Column]:
+    """Columns for every local document the refs name, in the order given."""
+    vocabulary = load_vocabulary([Path(p) for p in vocab_files])
+    workers = workers or os.cpu_count() or 1
+    results: list[list[Column]] = []
+    if workers > 1 and len(refs) >= PARALLEL_FROM:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(national, vocab_files)) as pool:
+            for columns in pool.map(_work, refs, chunksize=max(1, len(refs) // (workers * 8))):
+                results.append(columns)
+                if progress:
+                    progress(1)
+    else:
+        for ref in refs:
+            results.append(_columns_of(ref, national, vocabulary))
+            if progress:
+                progress(1)
+    return [c for columns in results for c in columns]
