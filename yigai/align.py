@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -84,6 +85,7 @@ _SENTENCE_SPLIT = re.compile(r"[。;!?\n]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+@lru_cache(maxsize=65536)  # the national list's texts recur for every local document of a matrix
 def _ngrams(text: str) -> Counter[str]:
     grams: Counter[str] = Counter()
     for run in _NON_TEXT.split(text):
@@ -101,6 +103,7 @@ class _Unit:
     sentences: tuple[str, ...]
 
 
+@lru_cache(maxsize=65536)
 def _unit(item: Item) -> _Unit:
     text = item.title + "。" + item.measures
     sentences = tuple(s for s in _SENTENCE_SPLIT.split(text) if len(_CJK.findall(s)) >= 4) or (item.title,)

@@ -77,9 +77,18 @@ class Vocabulary:
                 found.append(Mention(name, surface, m.start()))
         return found
 
+    @cached_property
+    def _found(self) -> dict[str, frozenset[str]]:
+        return {}
+
     def find(self, text: str) -> frozenset[str]:
-        """The instruments `text` mentions."""
-        return frozenset(m.instrument for m in self.mentions(text))
+        """The instruments `text` mentions (remembered: a national list is matched against many documents)."""
+        found = self._found.get(text)
+        if found is None:
+            if len(self._found) > 100_000:
+                self._found.clear()
+            found = self._found[text] = frozenset(m.instrument for m in self.mentions(text))
+        return found
 
     def resolve(self, term: str) -> frozenset[str]:
         """Instruments a user's term names: a topic, an instrument, or any alias of one."""
