@@ -29,6 +29,7 @@ class Source:
     path: str
     text: str
     encoding: str
+    format: str = "text"  # text | html | docx | pdf
 
 
 def read_bytes(path: Path) -> bytes:
@@ -68,8 +69,10 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         raise InputError(name, "looks like a binary file, not text", "give a .txt document")
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+            # a download cut off inside the last character: keep everything before it
+            return data[: exc.start].decode("utf-8"), "utf-8"
     from charset_normalizer import from_bytes  # only legacy-encoded files pay for the import
 
     best = from_bytes(data, cp_isolation=_LEGACY).best()
@@ -85,11 +88,29 @@ def _looks_binary(text: str) -> bool:
 
 
 def load(path: str | Path) -> Source:
-    """Read a document file as text."""
+    """Read a document file as text: plain text, an HTML page, a Word .docx or a PDF's text layer."""
+    from . import readers
+
     path = Path(path)
     name = str(path)
     data = read_bytes(path)
-    text, encoding = decode(data, name)
-    if _looks_binary(text):
-        raise InputError(name, "looks like a binary file, not text", "give a .txt document")
-    return Source(path=name, text=text.replace("\r\n", "\n").replace("\r", "\n"), encoding=encoding)
+    if not data.strip():
+        raise InputError(name, "file is empty" if not data else "file holds only white space", "give a document with text")
+    kind = readers.sniff(data, path.suffix.lower())
+    if kind == "pdf":
+        text, encoding = readers.pdf_text(data, name), "pdf"
+    elif kind == "docx":
+        text, encoding = readers.docx_text(data, name), "docx"
+    elif kind == "zip":
+        raise InputError(name, "is a zip archive, not a Word .docx document", "unpack it, or give the .docx itself")
+    elif kind == "ole":
+        raise InputError(name, "is a legacy Word .doc (or other Office binary) file", "save it as .docx first")
+    else:
+        text, encoding = decode(data, name)
+        if _looks_binary(text):
+            raise InputError(name, "looks like a binary file, not text", "give a .txt, .html, .docx or .pdf document")
+        if kind == "html":
+            text = readers.html_text(text)
+    if not text.strip():
+        raise InputError(name, f"holds no text ({kind})", "give a document with text")
+    return Source(path=name, text=text.replace("\r\n", "\n").replace("\r", "\n"), encoding=encoding, format=kind)

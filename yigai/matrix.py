@@ -16,7 +16,7 @@ from .errors import InputError
 from .model import Document
 from .vocab import Vocabulary, load_vocabulary
 
-SUPPORTED_SUFFIXES = (".txt",)
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,249 @@
+"""Text out of the formats analysts save: HTML pages, Word .docx files and PDF text layers.
+
+`load` sniffs the content first and trusts the file name's extension only to break ties, since
+saved pages are often misnamed (a .doc that is really HTML, a .txt that is a PDF).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from .errors import InputError
+from .numbering import CN_NUMERAL
+
+_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<meta|<body|<div|<p[\s>])", re.I | re.S)
+
+
+def sniff(data: bytes, suffix: str) -> str:
+    """'pdf', 'docx', 'zip', 'ole', 'html' or 'text'."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx" if _is_docx(data) else "zip"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
+    head = data[:4096].lstrip(b"\xef\xbb\xbf")
+    if _HTML_START.match(head) or (suffix in {".html", ".htm", ".shtml", ".xhtml"} and b"<" in head):
+        return "html"
+    return "text"
+
+
+def _is_docx(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "word/document.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+# ---------------------------------------------------------------- HTML
+
+# Page parts that are never the article: scripts, navigation, headers and footers, forms.
+_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "select", "button")
+# Containers government sites put the article in (TRS and common CMS templates).
+_ARTICLE_SELECTORS = (
+    "article", "#zoom", ".TRS_Editor", ".TRS_UEDITOR", "#UCAP-CONTENT", ".pages_content", ".article-content",
+    ".article", ".content", "#content", ".main-content", "#main", "main",
+)
+_BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(p|div|li|h[1-6]|tr|section|article|table|ul|ol|blockquote|pre|dd|dt)\s*>")
+
+
+def html_text(markup: str) -> str:
+    """The article body of a saved page, one paragraph a line."""
+    from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+    tree = HTMLParser(markup)
+    for tag in _DROP_TAGS:
+        for node in tree.css(tag):
+            node.decompose()
+    body = tree.body or tree.root
+    best = None
+    for selector in _ARTICLE_SELECTORS:
+        for node in tree.css(selector):
+            size = len(node.text(strip=True))
+            # The article holds most of the page's text; a small match is a sidebar widget.
+            if size > 200 and (best is None or size > best[0]):
+                best = (size, node)
+        if best is not None:
+            break
+    chosen = best[1] if best else body
+    if chosen is None:
+        return ""
+    flat = _BLOCK_END.sub(lambda m: m.group(0) + "\n", chosen.html or "")
+    text = HTMLParser(flat).text(separator="")
+    return "\n".join(line.strip() for line in text.split("\n"))
+
+
+# ---------------------------------------------------------------- Word
+
+_CHINESE_FORMATS = {"chineseCounting", "chineseCountingThousand", "ideographTraditional", "japaneseCounting",
+                    "ideographDigital", "chineseLegalSimplified", "taiwaneseCounting", "taiwaneseCountingThousand"}
+_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese(n: int) -> str:
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    if n < 100:
+        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+    return str(n)
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt in _CHINESE_FORMATS:
+        return _chinese(n)
+    if fmt == "decimalEnclosedCircle" and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    if fmt in {"lowerLetter", "upperLetter"}:
+        letter = chr(ord("a") + (n - 1) % 26)
+        return letter.upper() if fmt == "upperLetter" else letter
+    return str(n)
+
+
+class _WordNumbering:
+    """Word's automatic numbering: the label a numbered paragraph shows but does not contain."""
+
+    def __init__(self, document) -> None:  # type: ignore[no-untyped-def]
+        from docx.oxml.ns import qn
+
+        self.qn = qn
+        self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}  # (numId, ilvl) -> (fmt, text, start)
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {}
+        for node in numbering.findall(qn("w:abstractNum")):
+            levels = {}
+            for lvl in node.findall(qn("w:lvl")):
+                ilvl = int(lvl.get(qn("w:ilvl"), "0"))
+                fmt = lvl.find(qn("w:numFmt"))
+                text = lvl.find(qn("w:lvlText"))
+                start = lvl.find(qn("w:start"))
+                levels[ilvl] = (
+                    fmt.get(qn("w:val")) if fmt is not None else "decimal",
+                    text.get(qn("w:val")) if text is not None else f"%{ilvl + 1}.",
+                    int(start.get(qn("w:val"))) if start is not None else 1,
+                )
+            abstract[node.get(qn("w:abstractNumId"))] = levels
+        for num in numbering.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            if ref is None:
+                continue
+            for ilvl, level in abstract.get(ref.get(qn("w:val")), {}).items():
+                self.levels[(num.get(qn("w:numId")), ilvl)] = level
+
+    def _num_pr(self, paragraph):  # type: ignore[no-untyped-def]
+        qn = self.qn
+        ppr = paragraph._p.pPr
+        num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
+        style = paragraph.style
+        while num_pr is None and style is not None:  # numbering inherited from the paragraph style
+            spr = style.element.pPr
+            num_pr = spr.find(qn("w:numPr")) if spr is not None else None
+            style = style.base_style
+        if num_pr is None:
+            return None
+        num_id = num_pr.find(qn("w:numId"))
+        ilvl = num_pr.find(qn("w:ilvl"))
+        if num_id is None:
+            return None
+        return num_id.get(qn("w:val")), int(ilvl.get(qn("w:val"))) if ilvl is not None else 0
+
+    def label(self, paragraph) -> str:  # type: ignore[no-untyped-def]
+        found = self._num_pr(paragraph)
+        if found is None or found[0] == "0":
+            return ""
+        num_id, ilvl = found
+        level = self.levels.get((num_id, ilvl))
+        if level is None:
+            return ""
+        counters = self.counters.setdefault(num_id, {})
+        counters[ilvl] = counters.get(ilvl, level[2] - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]  # a higher level restarts the levels below it
+        text = level[1]
+        for k in range(ilvl + 1):
+            fmt = self.levels.get((num_id, k), ("decimal", "", 1))[0]
+            value = counters.get(k, self.levels.get((num_id, k), ("", "", 1))[2])
+            text = text.replace(f"%{k + 1}", _format_number(value, fmt))
+        return text
+
+
+_PRINTED_LABEL = re.compile(rf"^\s*(\({CN_NUMERAL}\)|（{CN_NUMERAL}）|{CN_NUMERAL}、|\d{{1,3}}[.．、])")
+
+
+def docx_text(data: bytes, name: str) -> str:
+    """Paragraphs (and table cells) of a .docx, with Word's automatic numbers written out."""
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises several kinds for broken packages
+        raise InputError(name, f"is not a readable Word document ({type(exc).__name__})", "re-save it from Word") from None
+    numbering = _WordNumbering(document)
+    lines = []
+    for paragraph in document.paragraphs:
+        label = numbering.label(paragraph)
+        text = paragraph.text
+        if label and not _PRINTED_LABEL.match(text):
+            text = label + text
+        lines.append(text)
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(" ".join(cell.text for cell in row.cells))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- PDF
+
+# A wrapped line that ends here ends a paragraph too: a stop, or a lead-department note.
+_SENTENCE_END = re.compile(r"([。;:!?”》\]]|\([^()]*(负责|負責|牵头|牽頭|完成|配合|参与|參與)[^()]*\))$")
+_LINE_START = re.compile(rf"^(\({CN_NUMERAL}\)|{CN_NUMERAL}、|\d{{1,3}}[.、](?!\d)|\(\d{{1,3}}\)|{CN_NUMERAL}是)")
+
+
+def reflow(lines: list[str]) -> str:
+    """Join the lines a PDF wrapped at the page width back into paragraphs."""
+    widths = sorted(len(line) for line in lines if line.strip())
+    if not widths:
+        return ""
+    full = widths[int(len(widths) * 0.9)] if len(widths) > 3 else widths[-1]
+    paragraphs: list[str] = []
+    for line in (line.strip() for line in lines):
+        if not line:
+            continue
+        if paragraphs and not _LINE_START.match(line):
+            previous = paragraphs[-1]
+            wrapped = len(previous) % max(full, 1) >= full * 0.85 or len(previous) >= full * 0.85
+            if wrapped and not _SENTENCE_END.search(previous):
+                paragraphs[-1] = previous + line
+                continue
+        paragraphs.append(line)
+    return "\n".join(paragraphs)
+
+
+def pdf_text(data: bytes, name: str) -> str:
+    """The text layer of a PDF, reflowed; a PDF without one needs OCR first."""
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf warns on stderr about harmless quirks
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise InputError(name, "PDF is encrypted", "save an unprotected copy")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except InputError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise InputError(name, f"is not a readable PDF ({type(exc).__name__})", "re-save or re-export it") from None
+    text = "\n".join(pages)
+    if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", text)) < 10:
+        raise InputError(name, "PDF has no text layer (a scan?)", "run OCR on it first, then give yigai the text")
+    return reflow(text.split("\n"))
