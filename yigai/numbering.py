@@ -50,7 +50,7 @@ class Style:
 # the others become sub-points inside those items.
 ITEM_STYLES: tuple[Style, ...] = (
     Style("paren-chinese", re.compile(rf"^(?P<label>\((?P<n>{CN_NUMERAL})\))\s*(?=\S)"), "chinese"),
-    Style("arabic-dot", re.compile(r"^(?P<label>(?P<n>\d{1,3})(?:\.(?!\d)|、))\s*(?=\S)"), "arabic"),
+    Style("arabic-dot", re.compile(r"^(?P<label>(?P<n>\d{1,4})(?:\.(?!\d)|、))\s*(?=\S)"), "arabic"),
     Style("paren-arabic", re.compile(r"^(?P<label>\((?P<n>\d{1,3})\))\s*(?=\S)"), "arabic"),
 )
 
