@@ -51,16 +51,21 @@ def best_threshold(scores: dict[tuple[int, int], float], gold: set[tuple[int, in
     return best[1], best[2]
 
 
-def resolve(ref: str, base: Path) -> str:
+def resolve(ref: str, gold_path: Path) -> str:
+    """A gold file's document ref: relative to shared/ (shared gold) or to this repository (held-out files)."""
     path, _, selector = ref.partition("#")
-    return f"{(base / path).resolve()}#{selector}" if selector else str((base / path).resolve())
+    candidates = [gold_path.parent.parent / path, ROOT / path, gold_path.parent / path]
+    found = next((c for c in candidates if c.exists()), candidates[0]).resolve()
+    return f"{found}#{selector}" if selector else str(found)
 
 
-def report(gold_path: Path) -> None:
+CARRIED: list = []  # peer B's threshold as tuned on the first gold file: what an analyst would carry over
+
+
+def report(gold_path: Path) -> dict[str, float]:
     gold_data = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
-    base = gold_path.parent.parent  # refs are relative to shared/
-    national = read_document(resolve(gold_data["national"], base))
-    local = read_document(resolve(gold_data["local"], base))
+    national = read_document(resolve(gold_data["national"], gold_path))
+    local = read_document(resolve(gold_data["local"], gold_path))
     gold = {(p["n"], p["l"]) for p in gold_data["pairs"]}
     total = len(national.items)
     print(f"\n{gold_path.name}: {len(national.items)} national x {len(local.items)} local items, {len(gold)} gold pairs")
@@ -83,15 +88,23 @@ def report(gold_path: Path) -> None:
     tfidf = {(a + 1, b + 1): float(sims[a, b]) for a in range(len(n_bags)) for b in range(len(l_bags))}
     t, predicted = best_threshold(tfidf, gold)
     rows.append(("peer B: TF-IDF 2-3-gram", f"t={t:.3f} (tuned here)", predicted))
+    if CARRIED:
+        carried = CARRIED[0]
+        rows.append(("peer B, threshold carried", f"t={carried:.3f} (from {CARRIED[1]})", {k for k, v in tfidf.items() if v >= carried}))
+    else:
+        CARRIED.extend([t, gold_path.stem.split("__")[-1]])  # the first gold file's threshold, carried to the rest
 
     print(f"  {'method':<26}{'threshold':<22}{'P':>6}{'R':>6}{'F1':>6}{'cov.acc':>9}{'pairs':>7}")
+    scores = {}
     for name, note, predicted in rows:
         p, r, f1 = prf(predicted, gold)
         acc = coverage_accuracy(predicted, gold, total)
+        scores[name] = f1
         print(f"  {name:<26}{note:<22}{p:6.2f}{r:6.2f}{f1:6.2f}{acc:9.2f}{len(predicted):7d}")
     full_gold = {(p["n"], p["l"]) for p in gold_data["pairs"] if p["grade"] == "full"}
     full_ours = {(p.national, p.local) for p in alignment.pairs if p.grade.value == "full"}
     print(f"  yigai grade agreement on shared pairs: {_grade_agreement(ours & gold, full_ours, full_gold):.2f}; align time {elapsed * 1000:.1f} ms")
+    return scores
 
 
 def _grade_agreement(shared: set[tuple[int, int]], full_ours: set[tuple[int, int]], full_gold: set[tuple[int, int]]) -> float:
@@ -100,10 +113,16 @@ def _grade_agreement(shared: set[tuple[int, int]], full_ours: set[tuple[int, int
     return sum((k in full_ours) == (k in full_gold) for k in shared) / len(shared)
 
 
+HELDOUT_DIR = ROOT / "bench" / "heldout"
+
 if __name__ == "__main__":
     files = sorted(GOLD_DIR.glob("*.yaml")) if GOLD_DIR.is_dir() else []
-    files += [Path(a) for a in sys.argv[1:]]
+    heldout = sorted(HELDOUT_DIR.glob("*.yaml"))
+    files += heldout + [Path(a) for a in sys.argv[1:]]
     if not files:
-        print("no gold files found (looked in ../shared/gold/ and the command line)")
-    for gold_file in files:
-        report(gold_file)
+        print("no gold files found (looked in ../shared/gold/, bench/heldout/ and the command line)")
+    results = {f: report(f) for f in files}
+    if heldout:
+        print("\nmean pair F1 on the held-out files (bench/heldout/, made by the yigai team):")
+        for method in [m for m in results[heldout[0]] if all(m in results[f] for f in heldout)]:
+            print(f"  {method:<26}{sum(results[f][method] for f in heldout) / len(heldout):6.2f}")

@@ -82,7 +82,7 @@ def test_extra_vocabulary_adds_evidence(cli, tmp_path):
     national.write_text("(一)推进智慧药房试点。建设云端药事服务平台。\n"
                         + "".join(f"({n}){t}。\n" for n, t in zip("二三四五六", topics)), encoding="utf-8")
     local = tmp_path / "local.txt"
-    local.write_text("(一)开展智能药柜布点。\n" + "".join(f"({n}){t}。\n" for n, t in zip("二三四五六", local_topics)),
+    local.write_text("(一)开展智能药柜布点,建设云端药事服务平台。\n" + "".join(f"({n}){t}。\n" for n, t in zip("二三四五六", local_topics)),
                      encoding="utf-8")
     extra = tmp_path / "extra.yaml"
     extra.write_text("topics:\n  - topic: 智慧药事\n    instruments:\n      - name: 智慧药房\n"

@@ -78,7 +78,9 @@ class Thresholds:
     evidence: float = 1.0  # a pair also needs a shared measure: sentence or vocabulary signal
 
 
-WEIGHTS = {"text": 1.0, "sentence": 0.6, "vocabulary": 0.8, "title": 0.8}
+# Whether two items share a task is read from their content; the titles then say whether it is the
+# main task of both (full) or one measure of one (partial), so titles weigh on the grade, not the pair.
+WEIGHTS = {"text": 1.0, "sentence": 0.6, "vocabulary": 0.8}
 
 _NON_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9+]+")
 _SENTENCE_SPLIT = re.compile(r"[。;!?\n]")
@@ -210,10 +212,7 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary) -> Sign
     same_subject = np.array([[bool(nt & lt) for lt in l_topics] for nt in n_topics], dtype=bool).reshape(n_count, l_count)
 
     combined = (
-        WEIGHTS["text"] * _z(text)
-        + WEIGHTS["sentence"] * _z(sentence)
-        + WEIGHTS["vocabulary"] * _z(vocab)
-        + WEIGHTS["title"] * title
+        WEIGHTS["text"] * _z(text) + WEIGHTS["sentence"] * _z(sentence) + WEIGHTS["vocabulary"] * _z(vocab)
     ) / sum(WEIGHTS.values())
     return Signals(text, sentence, vocab, title, _z(combined), shared, same_subject)
 
