@@ -20,6 +20,8 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 
 test: install
+	$(BIN)/ruff check yigai cli tests bench
+	$(BIN)/mypy yigai cli
 	$(BIN)/python -m pytest
 
 bench: install

@@ -77,7 +77,7 @@ def report(gold_path: Path) -> dict[str, float]:
     ours = {(p.national, p.local) for p in alignment.pairs}
     rows = [("yigai", "untuned", ours)]
 
-    raw = {(n.index, l.index): fuzz.partial_ratio(n.text, l.text) for n in national.items for l in local.items}
+    raw = {(a.index, b.index): fuzz.partial_ratio(a.text, b.text) for a in national.items for b in local.items}
     t, predicted = best_threshold(raw, gold)
     rows.append(("peer A: partial_ratio", f"t={t:.0f} (tuned here)", predicted))
 
@@ -90,7 +90,8 @@ def report(gold_path: Path) -> dict[str, float]:
     rows.append(("peer B: TF-IDF 2-3-gram", f"t={t:.3f} (tuned here)", predicted))
     if CARRIED:
         carried = CARRIED[0]
-        rows.append(("peer B, threshold carried", f"t={carried:.3f} (from {CARRIED[1]})", {k for k, v in tfidf.items() if v >= carried}))
+        predicted = {k for k, v in tfidf.items() if v >= carried}
+        rows.append(("peer B, threshold carried", f"t={carried:.3f} (from {CARRIED[1]})", predicted))
     else:
         CARRIED.extend([t, gold_path.stem.split("__")[-1]])  # the first gold file's threshold, carried to the rest
 
@@ -103,7 +104,8 @@ def report(gold_path: Path) -> dict[str, float]:
         print(f"  {name:<26}{note:<22}{p:6.2f}{r:6.2f}{f1:6.2f}{acc:9.2f}{len(predicted):7d}")
     full_gold = {(p["n"], p["l"]) for p in gold_data["pairs"] if p["grade"] == "full"}
     full_ours = {(p.national, p.local) for p in alignment.pairs if p.grade.value == "full"}
-    print(f"  yigai grade agreement on shared pairs: {_grade_agreement(ours & gold, full_ours, full_gold):.2f}; align time {elapsed * 1000:.1f} ms")
+    agreement = _grade_agreement(ours & gold, full_ours, full_gold)
+    print(f"  yigai grade agreement on shared pairs: {agreement:.2f}; align time {elapsed * 1000:.1f} ms")
     return scores
 
 

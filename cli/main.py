@@ -16,7 +16,7 @@ from .status import ExitStatus
 try:  # typer >= 0.29 vendors click and exposes its exception base
     from typer import TyperException as _CliError
 except ImportError:  # pragma: no cover - older typer on plain click
-    from click import ClickException as _CliError  # type: ignore[assignment]
+    from click import ClickException as _CliError  # type: ignore[assignment,no-redef]
 
 app = typer.Typer(
     name="yigai",
@@ -91,6 +91,18 @@ class CompareFormat(str, Enum):
     markdown = "markdown"
 
 
+def _compare(national: str, local: str, vocab: list[Path] | None):  # type: ignore[no-untyped-def]
+    """The vocabulary, the alignment of two document refs, and its coverage: what compare and check share."""
+    from yigai.align import align
+    from yigai.coverage import coverage
+    from yigai.documents import read_document
+    from yigai.vocab import load_vocabulary
+
+    vocabulary = load_vocabulary(vocab or [])
+    alignment = align(read_document(national), read_document(local), vocabulary)
+    return vocabulary, alignment, coverage(alignment)
+
+
 @app.command()
 def compare(
     national: Annotated[str, typer.Argument(help="The national document: PATH or PATH#SEL.")],
@@ -100,18 +112,11 @@ def compare(
     output: OutputOption = None,
 ) -> None:
     """Map each national item to its local counterparts (full/partial), list gaps and local-only items."""
-    from yigai.align import align
-    from yigai.coverage import coverage
-    from yigai.documents import read_document
-    from yigai.vocab import load_vocabulary
-
     from .formats import compare as fmt
     from .output import check_output_path, emit
 
     check_output_path(output, [national, local])
-    vocabulary = load_vocabulary(vocab or [])
-    alignment = align(read_document(national), read_document(local), vocabulary)
-    cover = coverage(alignment)
+    vocabulary, alignment, cover = _compare(national, local, vocab)
     if format is CompareFormat.table:
         _render(fmt.as_table(alignment, cover), output)
     else:
@@ -177,9 +182,15 @@ class CheckFormat(str, Enum):
 def check(
     national: Annotated[str, typer.Argument(help="The national document: PATH or PATH#SEL.")],
     local: Annotated[str, typer.Argument(help="The local document (a draft): PATH or PATH#SEL.")],
-    min_coverage: Annotated[Optional[float], typer.Option("--min-coverage", min=0.0, max=1.0, help="Least coverage ratio.")] = None,
-    require: Annotated[Optional[list[str]], typer.Option("--require", help="A topic or instrument that must be covered.")] = None,
-    max_uncovered: Annotated[Optional[int], typer.Option("--max-uncovered", min=0, help="Most national items left uncovered.")] = None,
+    min_coverage: Annotated[
+        Optional[float], typer.Option("--min-coverage", min=0.0, max=1.0, help="Least coverage ratio.")
+    ] = None,
+    require: Annotated[
+        Optional[list[str]], typer.Option("--require", help="A topic or instrument that must be covered.")
+    ] = None,
+    max_uncovered: Annotated[
+        Optional[int], typer.Option("--max-uncovered", min=0, help="Most national items left uncovered.")
+    ] = None,
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
     vocab: VocabOption = None,
     output: OutputOption = None,
@@ -187,19 +198,13 @@ def check(
     """Gate a local document: exit 0 when every gate passes, 1 when one fails, 2 on bad input."""
     import os
 
-    from yigai.align import align
-    from yigai.coverage import coverage
-    from yigai.documents import read_document
     from yigai.gate import Gates, judge
-    from yigai.vocab import load_vocabulary
 
     from .formats import check as fmt
     from .output import check_output_path, emit
 
     check_output_path(output, [national, local])
-    vocabulary = load_vocabulary(vocab or [])
-    alignment = align(read_document(national), read_document(local), vocabulary)
-    cover = coverage(alignment)
+    vocabulary, alignment, cover = _compare(national, local, vocab)
     verdict = judge(alignment, cover, Gates(min_coverage, tuple(require or ()), max_uncovered), vocabulary)
     emit(fmt.FORMATTERS[format.value](alignment, cover, verdict), output)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")

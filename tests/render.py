@@ -16,7 +16,8 @@ PAGE = """<!DOCTYPE html>
 <script>var _hmt = _hmt || []; document.write("<div>统计代码</div>");</script>
 <style>.nav {{ color: red }}</style></head>
 <body>
-<header><div class="logo">中国政府网</div><nav><a href="/">首页</a> | <a href="/zc">政策</a> | <a href="/hd">互动</a></nav></header>
+<header><div class="logo">中国政府网</div>
+<nav><a href="/">首页</a> | <a href="/zc">政策</a> | <a href="/hd">互动</a></nav></header>
 <div class="breadcrumb">当前位置:首页 &gt; 政策文件</div>
 <aside class="sidebar"><h3>相关文件</h3><ul><li><a href="#">关于印发某某通知的解读</a></li></ul></aside>
 <div class="article"><div class="pages_content" id="UCAP-CONTENT">

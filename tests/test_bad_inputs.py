@@ -132,7 +132,8 @@ def test_unreadable_file(cli, tmp_path, command, monkeypatch):
 
     monkeypatch.setattr(Path, "read_bytes", refuse)
     result = cli(*COMMANDS[command](doc))
-    assert result.status == 2 and result.err == f"yigai: error: {doc}: cannot be read: permission denied (check the file's permissions)\n"
+    assert result.status == 2
+    assert result.err == f"yigai: error: {doc}: cannot be read: permission denied (check the file's permissions)\n"
 
 
 @pytest.mark.parametrize("command", ["parse", "compare", "matrix"])

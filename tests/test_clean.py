@@ -68,7 +68,12 @@ def test_strip_web_chrome_sichuan():
 
 
 def test_dedupe_repeat_keeps_first_copy():
-    block = ["四川省人民政府办公厅", "关于推进医药卫生体制改革2021年重点工作的通知", "(一)大力推广三明医改经验。", "(二)推进药品耗材集中采购。"]
+    block = [
+        "四川省人民政府办公厅",
+        "关于推进医药卫生体制改革2021年重点工作的通知",
+        "(一)大力推广三明医改经验。",
+        "(二)推进药品耗材集中采购。",
+    ]
     text = "\n".join(block + ["", "2021年8月11日", ""] + block + ["2021年8月11日"])
     assert dedupe_repeat(text).split("\n") == block + ["", "2021年8月11日", ""]
 

@@ -13,6 +13,7 @@ from .conftest import BAOKANG, CITY, GUANGXI, NATIONAL, NATIONAL_PAGE
 @pytest.fixture(scope="module")
 def guangxi(request):
     from yigai_cli.main import main  # noqa: F401  (module-scoped: one alignment for many asserts)
+
     from yigai.align import align
     from yigai.coverage import coverage
     from yigai.documents import read_document
@@ -22,14 +23,14 @@ def guangxi(request):
     return alignment, coverage(alignment)
 
 
-def _grade(alignment, n, l):
-    return next((p.grade.value for p in alignment.pairs if (p.national, p.local) == (n, l)), "none")
+def _grade(alignment, n, loc):
+    return next((p.grade.value for p in alignment.pairs if (p.national, p.local) == (n, loc)), "none")
 
 
-@pytest.mark.parametrize("n, l", [(7, 14), (8, 6), (9, 12)])
-def test_obvious_full_pairs(guangxi, n, l):
+@pytest.mark.parametrize("n, loc", [(7, 14), (8, 6), (9, 12)])
+def test_obvious_full_pairs(guangxi, n, loc):
     alignment, _ = guangxi
-    assert _grade(alignment, n, l) == "full"
+    assert _grade(alignment, n, loc) == "full"
 
 
 def test_sanming_has_no_full_counterpart(guangxi):
@@ -82,8 +83,8 @@ def test_extra_vocabulary_adds_evidence(cli, tmp_path):
     national.write_text("(一)推进智慧药房试点。建设云端药事服务平台。\n"
                         + "".join(f"({n}){t}。\n" for n, t in zip("二三四五六", topics)), encoding="utf-8")
     local = tmp_path / "local.txt"
-    local.write_text("(一)开展智能药柜布点,建设云端药事服务平台。\n" + "".join(f"({n}){t}。\n" for n, t in zip("二三四五六", local_topics)),
-                     encoding="utf-8")
+    items = "".join(f"({n}){t}。\n" for n, t in zip("二三四五六", local_topics))
+    local.write_text("(一)开展智能药柜布点,建设云端药事服务平台。\n" + items, encoding="utf-8")
     extra = tmp_path / "extra.yaml"
     extra.write_text("topics:\n  - topic: 智慧药事\n    instruments:\n      - name: 智慧药房\n"
                      "        aliases: [智能药柜, 云端药事]\n", encoding="utf-8")

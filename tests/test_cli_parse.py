@@ -109,7 +109,8 @@ def test_unknown_selector_lists_the_documents(cli):
 
 
 def test_prose_without_numbering_still_parses(cli, tmp_path):
-    path = _write(tmp_path / "prose.txt", "我省将持续推进药品耗材集中带量采购工作。深化医疗服务价格改革,建立动态调整机制。".encode())
+    text = "我省将持续推进药品耗材集中带量采购工作。深化医疗服务价格改革,建立动态调整机制。"
+    path = _write(tmp_path / "prose.txt", text.encode())
     data = cli("parse", path, "--format", "json").json()
     titles = [item["title"] for item in data["documents"][0]["items"]]
     assert titles == ["我省将持续推进药品耗材集中带量采购工作", "深化医疗服务价格改革,建立动态调整机制"]

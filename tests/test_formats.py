@@ -94,4 +94,5 @@ def test_legacy_doc_is_refused_with_advice(tmp_path):
 
 def test_reflow_joins_wrapped_lines_only():
     lines = ["(一)推进医疗服务价格改革。建立灵敏有度的价格动", "态调整机制。", "(二)开展集采。", "一、总体要求"]
-    assert reflow(lines).split("\n") == ["(一)推进医疗服务价格改革。建立灵敏有度的价格动态调整机制。", "(二)开展集采。", "一、总体要求"]
+    joined = ["(一)推进医疗服务价格改革。建立灵敏有度的价格动态调整机制。", "(二)开展集采。", "一、总体要求"]
+    assert reflow(lines).split("\n") == joined

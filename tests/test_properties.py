@@ -20,7 +20,8 @@ def chinese(n: int) -> str:
 
 
 # Item bodies drawn from reform wording: characters, commas and stops, no markers or parentheses.
-_body = st.text(alphabet="推进医疗服务价格改革药品耗材集中带量采购医保支付方式公立医院卫生健康基层,、。", min_size=2, max_size=80).filter(
+_ALPHABET = "推进医疗服务价格改革药品耗材集中带量采购医保支付方式公立医院卫生健康基层,、。"
+_body = st.text(alphabet=_ALPHABET, min_size=2, max_size=80).filter(
     lambda s: s.strip("。,、") != ""
 )
 

@@ -27,7 +27,7 @@ class Step:
 
 # Full-width ASCII (！ to ～) and the ideographic space map to their ASCII forms, so that
 # （一） and (一), ２０２２ and 2022, read alike; the Chinese comma and stop (、。) are kept.
-_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_WIDTH: dict[int, int | None] = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _WIDTH.update({0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0xFEFF: None, 0x200B: None})
 
 

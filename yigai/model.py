@@ -36,7 +36,7 @@ class Item:
     measures: str = ""  # the text without label, title and lead-department notes: what matching reads
 
     def short_title(self, width: int = 18) -> str:
-        title = self.title.rstrip("。;;")
+        title = self.title.rstrip("。;")
         return title if len(title) <= width else title[: width - 1] + "…"
 
     def as_dict(self) -> dict[str, Any]:

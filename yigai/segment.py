@@ -194,7 +194,7 @@ def _date(lines: list[str]) -> tuple[str | None, tuple[str, ...]]:
     for i, line in enumerate(lines):
         m = DATE.match(line)
         if m:
-            issuers = []
+            issuers: list[str] = []
             k = i - 1
             while k >= 0 and len(lines[k]) <= 30 and ISSUER.match(lines[k]):
                 issuers.insert(0, lines[k])

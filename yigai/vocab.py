@@ -104,7 +104,8 @@ def _instruments_from(data: Any, source: str) -> list[Instrument]:
         raise InputError(source, "not a yigai vocabulary: expected a top-level 'topics' list", "see data/vocabulary.yaml")
     instruments = []
     for t, topic in enumerate(data["topics"], start=1):
-        if not isinstance(topic, dict) or not isinstance(topic.get("topic"), str) or not isinstance(topic.get("instruments"), list):
+        well_formed = isinstance(topic, dict) and isinstance(topic.get("topic"), str)
+        if not well_formed or not isinstance(topic.get("instruments"), list):
             raise InputError(source, f"topic #{t} needs 'topic' (text) and 'instruments' (a list)", "see data/vocabulary.yaml")
         for k, entry in enumerate(topic["instruments"], start=1):
             where = f"topic '{topic['topic']}', instrument #{k}"

@@ -46,7 +46,8 @@ def as_junit(alignment: Alignment, cover: Coverage, verdict: Verdict) -> str:
         elif grade is Grade.NONE:
             ET.SubElement(case, "skipped", message="uncovered (no gate requires it)")
         else:
-            ET.SubElement(case, "system-out").text = f"{grade.value}: local {', '.join(str(p.local) for p in alignment.pairs_of(item.index))}"
+            counterparts = ", ".join(str(p.local) for p in alignment.pairs_of(item.index))
+            ET.SubElement(case, "system-out").text = f"{grade.value}: local {counterparts}"
     gate_case = ET.SubElement(suite, "testcase", classname="yigai.gates", name="gates")
     for failure in verdict.failures:
         failures += 1

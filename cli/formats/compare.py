@@ -65,9 +65,9 @@ def _md(text: str) -> str:
 
 
 def as_markdown(alignment: Alignment, cover: Coverage) -> str:
-    n, l = alignment.national, alignment.local
+    n, loc = alignment.national, alignment.local
     lines = [
-        f"## {l.jurisdiction or l.title}: coverage of {n.title or n.jurisdiction}",
+        f"## {loc.jurisdiction or loc.title}: coverage of {n.title or n.jurisdiction}",
         "",
         f"Coverage **{cover.ratio:.0%}** ({cover.ratio:.4f}): {len(cover.full)} full, {len(cover.partial)} partial, "
         f"{len(cover.uncovered)} uncovered of {cover.total} national items; {len(cover.local_only)} local-only items.",
@@ -87,7 +87,7 @@ def as_markdown(alignment: Alignment, cover: Coverage) -> str:
         lines += [f"- {i} {_md(n.item(i).title)}" for i in cover.uncovered]
     if cover.local_only:
         lines += ["", "### Local-only items", ""]
-        lines += [f"- {i} {_md(l.item(i).title)}" for i in cover.local_only]
+        lines += [f"- {i} {_md(loc.item(i).title)}" for i in cover.local_only]
     return "\n".join(lines) + "\n"
 
 
@@ -99,8 +99,8 @@ def _highlight(text: str, terms: list[str]) -> Text:
 
 
 def as_table(alignment: Alignment, cover: Coverage) -> RenderableType:
-    n, l = alignment.national, alignment.local
-    table = Table(title=f"{n.ref} → {l.ref}", title_justify="left")
+    n, loc = alignment.national, alignment.local
+    table = Table(title=f"{n.ref} → {loc.ref}", title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("national item")
     table.add_column("topic", style="cyan")
@@ -131,7 +131,7 @@ def as_table(alignment: Alignment, cover: Coverage) -> RenderableType:
         own.add_column("#", justify="right")
         own.add_column("local item")
         for i in cover.local_only:
-            own.add_row(str(i), l.item(i).short_title(40))
+            own.add_row(str(i), loc.item(i).short_title(40))
         parts.append(own)
     topics = "  ".join(f"{t} {r:.0%}" for t, (_, r) in sorted(cover.by_topic.items(), key=lambda kv: kv[1][1]))
     summary = Text()
