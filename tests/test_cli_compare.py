@@ -137,3 +137,44 @@ def test_output_onto_an_input_is_refused(cli, tmp_path):
 def test_output_into_missing_directory(cli, tmp_path):
     result = cli("compare", NATIONAL, GUANGXI, "--format", "json", "--output", tmp_path / "no" / "out.json")
     assert result.status == 2 and "output directory does not exist" in result.err
+
+
+@pytest.mark.parametrize("ref", [NATIONAL, GUANGXI, CITY, BAOKANG], ids=["national", "guangxi", "city", "baokang"])
+def test_a_document_fully_covers_itself(ref):
+    from yigai.align import align
+    from yigai.coverage import coverage
+    from yigai.documents import read_document
+    from yigai.vocab import load_vocabulary
+
+    document = read_document(str(ref))
+    alignment = align(document, document, load_vocabulary())
+    assert coverage(alignment).ratio == 1.0
+    for item in document.items:
+        assert any(p.local == item.index and p.grade.value == "full" for p in alignment.pairs_of(item.index))
+
+
+def test_items_shuffled_keep_their_counterparts(tmp_path):
+    """Alignment does not depend on order: renumbering a local list maps the same items to each other."""
+    import random
+
+    from yigai.align import align
+    from yigai.documents import read_document
+    from yigai.vocab import load_vocabulary
+
+    guangxi = read_document(GUANGXI)
+    order = list(guangxi.items)
+    random.Random(3).shuffle(order)
+    shuffled = tmp_path / "shuffled.txt"
+    shuffled.write_text("\n".join(f"({_cn(k)}){item.text}" for k, item in enumerate(order, start=1)), encoding="utf-8")
+    vocabulary = load_vocabulary()
+    national = read_document(NATIONAL)
+    before = {(p.national, guangxi.item(p.local).title, p.grade) for p in align(national, guangxi, vocabulary).pairs}
+    moved = read_document(str(shuffled))
+    after = {(p.national, moved.item(p.local).title, p.grade) for p in align(national, moved, vocabulary).pairs}
+    assert before == after
+
+
+def _cn(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 0 else ("十" if tens == 1 else digits[tens] + "十")) + (digits[ones] if ones else "")
