@@ -102,3 +102,24 @@ def test_targets_of():
     text = "超过350个,40%以上的统筹地区,培训3.5万人,覆盖全国95%的区县,2—3个设区的市,2022年6月底前"
     found = {t.text: (t.value, t.unit) for t in targets_of(text)}
     assert found == {"超过350个": (350, "个"), "40%以上的统筹地区": (40, "%"), "3.5万人": (35000, "人"), "95%的区县": (95, "%")}
+
+
+def test_numbering_restarting_in_each_section_is_one_document(tmp_path):
+    path = tmp_path / "sections.txt"
+    path.write_text("某省深化医改2024年重点工作任务\n一、公立医院改革\n(一)推进公立医院高质量发展。\n(二)深化薪酬制度改革。\n"
+                    "二、医保改革\n(一)推进医保支付方式改革。\n(二)完善多层次医疗保障。\n", encoding="utf-8")
+    (document,) = read_documents(path)
+    assert [(i.index, i.label) for i in document.items] == [(1, "(一)"), (2, "(二)"), (3, "(一)"), (4, "(二)")]
+    assert document.item(3).section == "二、医保改革"
+
+
+@pytest.mark.parametrize("order", ["national first", "county first"])
+def test_page_with_documents_numbered_in_different_styles(tmp_path, order):
+    page = NATIONAL_PAGE.read_text(encoding="utf-8")
+    national = page[: page.index("\n通知丨广西")]  # the national notice alone
+    county = BAOKANG.read_text(encoding="utf-8")
+    path = tmp_path / "mixed.txt"
+    path.write_text(national + "\n" + county if order == "national first" else county + "\n" + national, encoding="utf-8")
+    documents = read_documents(path)
+    counts = {d.jurisdiction: len(d.items) for d in documents}
+    assert counts == {"全国": 21, "保康县": 60}

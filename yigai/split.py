@@ -56,15 +56,18 @@ def _numbered_parts(lines: list[str], style: Style) -> list[Part]:
             if k is not None:
                 cuts.append(prev_i + 1 + k)
     cuts.append(len(lines))
-    parts = [Part(tuple(lines[a:b]), style) for a, b in zip(cuts, cuts[1:])]
-    return _drop_repeats(parts, style)
+    return [Part(tuple(lines[a:b]), style) for a, b in zip(cuts, cuts[1:])]
 
 
-def _drop_repeats(parts: list[Part], style: Style) -> list[Part]:
+def _drop_repeats(parts: list[Part]) -> list[Part]:
     """A document printed twice on one page counts once (when the cleaner could not tell)."""
     kept: list[Part] = []
     seen: list[set[str]] = []
     for part in parts:
+        style = part.style
+        if style is None:
+            kept.append(part)
+            continue
         items = {line for line in part.lines if style.match(line)}
         if any(len(items & other) >= 0.8 * max(len(items), 1) for other in seen):
             continue
@@ -92,10 +95,38 @@ def _prose_parts(lines: list[str]) -> list[Part]:
     return [Part(tuple(group), None, name) for name, group in groups.items()]
 
 
-def split(text: str) -> list[Part]:
-    """The documents of one cleaned file, in reading order."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
+def _other_style_cut(lines: list[str], starts: list[int]) -> int | None:
+    """Where a document numbered in another style begins, before the first item or after the last.
+
+    A page may pair a national list numbered (一) with a county list numbered 1.; the outer style's
+    numbering never restarts, so the split has to look for the other list and its header."""
+    head = lines[: starts[0]]
+    other = item_style(head)
+    if other is not None:
+        last_other = max(i for i, line in enumerate(head) if other.match(line))
+        k = _header_start(head[last_other + 1 :])
+        if k is not None:
+            return last_other + 1 + k
+    tail = lines[starts[-1] + 1 :]
+    if item_style(tail) is not None:
+        k = _header_start(tail)
+        if k is not None and item_style(tail[k:]) is not None:
+            return starts[-1] + 1 + k
+    return None
+
+
+def _split_lines(lines: list[str]) -> list[Part]:
     style = item_style(lines)
     if style is None:
         return _prose_parts(lines)
+    starts = [i for i, line in enumerate(lines) if style.match(line)]
+    cut = _other_style_cut(lines, starts)
+    if cut is not None:
+        return _split_lines(lines[:cut]) + _split_lines(lines[cut:])
     return _numbered_parts(lines, style)
+
+
+def split(text: str) -> list[Part]:
+    """The documents of one cleaned file, in reading order."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    return _drop_repeats(_split_lines(lines))
