@@ -75,7 +75,9 @@ class Thresholds:
     full: float = 2.0  # combined score of a best-match pair to be `full`
     full_mutual: float = 3.0  # a pair each side's best match, this strong, is `full` whatever the titles say
     pair: float = 1.0  # combined score for any pair (`partial` when not `full`)
-    evidence: float = 1.0  # a pair also needs a shared measure: sentence or vocabulary signal
+    # A partial pair carries a named measure of the national item: a shared instrument of the
+    # vocabulary, or, where the vocabulary has no name for it, a sentence this much alike.
+    sentence_alone: float = 2.0
 
 
 # Whether two items share a task is read from their content; the titles then say whether it is the
@@ -235,7 +237,7 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
     combined = s.combined
     best_local_of = combined.argmax(axis=1)
     best_national_of = combined.argmax(axis=0)
-    z_sentence, z_vocab = _z(s.sentence), _z(s.vocabulary)
+    z_sentence = _z(s.sentence)
     n_units = [_unit(i) for i in national.items]
     l_units = [_unit(i) for i in local.items]
     pairs = []
@@ -248,7 +250,7 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
                 mutual and score >= thresholds.full_mutual
             ):
                 grade = Grade.FULL
-            elif score >= thresholds.pair and max(z_sentence[a, b], z_vocab[a, b]) >= thresholds.evidence:
+            elif score >= thresholds.pair and (s.shared[a][b] or z_sentence[a, b] >= thresholds.sentence_alone):
                 grade = Grade.PARTIAL
             else:
                 continue
