@@ -80,11 +80,22 @@ def as_github(alignment: Alignment, cover: Coverage, verdict: Verdict) -> str:
 
 
 def summary_markdown(alignment: Alignment, cover: Coverage, verdict: Verdict) -> str:
-    """For $GITHUB_STEP_SUMMARY."""
-    head = f"### yigai check: {'✅ passed' if verdict.passed else '❌ failed'} — {alignment.local.ref}\n\n"
-    body = f"Coverage **{cover.ratio:.1%}** of {cover.total} national items.\n\n"
-    body += "".join(f"- {f}\n" for f in verdict.failures)
-    return head + body + "\n"
+    """For $GITHUB_STEP_SUMMARY: the verdict, the failures, and the national items left uncovered."""
+    lines = [
+        f"### yigai check: {'✅ passed' if verdict.passed else '❌ failed'} — `{alignment.local.ref}`",
+        "",
+        f"Coverage **{cover.ratio:.1%}** of {cover.total} national items: {len(cover.full)} full, "
+        f"{len(cover.partial)} partial, {len(cover.uncovered)} uncovered.",
+        "",
+    ]
+    lines += [f"- {failure}" for failure in verdict.failures]
+    if cover.uncovered:
+        lines += ["", "| # | uncovered national item | topic |", "|---:|---|---|"]
+        for index in cover.uncovered:
+            item = alignment.national.item(index)
+            title = item.title.replace("|", "\\|")
+            lines.append(f"| {index} | {title} | {alignment.topics.get(index, '')} |")
+    return "\n".join(lines) + "\n\n"
 
 
 FORMATTERS = {"text": as_text, "json": as_json, "junit": as_junit, "github": as_github}
