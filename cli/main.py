@@ -133,7 +133,7 @@ def matrix(
     output: OutputOption = None,
 ) -> None:
     """One row per national item, one column per local document (a multi-document file gives several)."""
-    from yigai.align import align
+    from yigai.align import topics_of
     from yigai.documents import read_document
     from yigai.matrix import expand
     from yigai.matrix import matrix as build
@@ -153,7 +153,7 @@ def matrix(
         return
     from rich.console import Console
 
-    topics = align(national_doc, national_doc, vocabulary).topics
+    topics = topics_of(national_doc, vocabulary)
     width = Console().width if output is None else 160
     wide = fmt.needs_transpose(columns, width)
     _render(fmt.as_table(national_doc, columns, topics, transpose or wide, width), output)

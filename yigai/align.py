@@ -1,19 +1,20 @@
 """Align a national document's items with a local document's items.
 
-Every national x local item pair gets a score from four signals, each normalised *within the
-document pair* (z-scores over the whole score matrix), because absolute similarity scales differ
-from one pair of documents to the next:
+Every national x local item pair is scored on three signals, each normalised *within the document
+pair* (z-scores over the whole score matrix), because absolute similarity scales differ from one
+pair of documents to the next:
 
 - text: TF-IDF cosine over character 2-3-grams of the whole items (lead-department notes removed);
 - sentence: the best-matching sentence pair of the two items (a partial match is usually one
   shared measure in one sentence);
 - vocabulary: shared reform instruments, each weighted by how specific it is (inverse frequency
-  over both documents' items), so that 中医药 shared by many items counts less than 两个允许;
-- title: the two titles, by rapidfuzz's partial ratio and by shared instruments.
+  over both documents' items), so that 中医药 shared by many items counts less than 两个允许.
 
-A pair is `full` when the two items' main subjects are the same task: one is the other's best
-match and their titles (what each item is mainly about) agree. It is `partial` when a specific
-instrument or one measure-bearing sentence is shared. Nothing here is tied to a document pair.
+A pair is `partial` when its combined score stands out and it carries a named measure of the
+national item (a shared instrument, or a strongly alike sentence). It is `full` when the two items'
+main subjects are the same task: one is the other's best match and their titles agree (a shared
+topic of the vocabulary, or wording rapidfuzz finds much alike), or each is the other's best match
+by a wide margin. Nothing here is tied to a document pair.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ class Thresholds:
 # Whether two items share a task is read from their content; the titles then say whether it is the
 # main task of both (full) or one measure of one (partial), so titles weigh on the grade, not the pair.
 WEIGHTS = {"text": 1.0, "sentence": 0.6, "vocabulary": 0.8}
+TITLE_ALIKE = 2.0  # z of rapidfuzz's partial_ratio between titles that say the same thing in other words
 
 _NON_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9+]+")
 _SENTENCE_SPLIT = re.compile(r"[。;!?\n]")
@@ -206,12 +208,13 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary) -> Sign
     fuzzy = process.cdist([u.title for u in n_units], [u.title for u in l_units], scorer=fuzz.partial_ratio, workers=1)
     n_title_found = [vocabulary.find(u.title) for u in n_units]
     l_title_found = [vocabulary.find(u.title + "。" + u.sentences[min(1, len(u.sentences) - 1)]) for u in l_units]
-    title_vocab = np.array([[sum(idf.get(x, 0.0) for x in (nt & lt)) for lt in l_title_found] for nt in n_title_found])
-    title = (_z(np.asarray(fuzzy, dtype=np.float64)) + _z(title_vocab)) / 2.0
-    # Same main subject: the titles (with the local item's first sentence) share a topic.
+    title = _z(np.asarray(fuzzy, dtype=np.float64))
+    # Same main subject: the titles (with the local item's first sentence) share a topic of the
+    # vocabulary, or, for what the vocabulary does not name, are worded much alike.
     n_topics = [{vocabulary.topic_of[x] for x in found} for found in n_title_found]
     l_topics = [{vocabulary.topic_of[x] for x in found} for found in l_title_found]
-    same_subject = np.array([[bool(nt & lt) for lt in l_topics] for nt in n_topics], dtype=bool).reshape(n_count, l_count)
+    same_topic = np.array([[bool(nt & lt) for lt in l_topics] for nt in n_topics], dtype=bool).reshape(n_count, l_count)
+    same_subject = same_topic | (title >= TITLE_ALIKE)
 
     combined = (
         WEIGHTS["text"] * _z(text) + WEIGHTS["sentence"] * _z(sentence) + WEIGHTS["vocabulary"] * _z(vocab)
@@ -255,8 +258,12 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
             else:
                 continue
             pairs.append(Pair(a + 1, b + 1, grade, score, _evidence(s.shared[a][b], n_units[a], l_units[b])))
-    topics = {item.index: _topic(item, vocabulary) for item in national.items}
-    return Alignment(national, local, tuple(pairs), topics)
+    return Alignment(national, local, tuple(pairs), topics_of(national, vocabulary))
+
+
+def topics_of(document: Document, vocabulary: Vocabulary) -> dict[int, str]:
+    """Each item's topic ("" when the vocabulary names none of its instruments)."""
+    return {item.index: _topic(item, vocabulary) for item in document.items}
 
 
 def _topic(item: Item, vocabulary: Vocabulary) -> str:
