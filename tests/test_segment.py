@@ -123,3 +123,13 @@ def test_page_with_documents_numbered_in_different_styles(tmp_path, order):
     documents = read_documents(path)
     counts = {d.jurisdiction: len(d.items) for d in documents}
     assert counts == {"全国": 21, "保康县": 60}
+
+
+def test_sub_points_stay_with_their_item(tmp_path):
+    path = tmp_path / "sub.txt"
+    path.write_text("某县2024年医改重点任务\n(一)推进医保支付方式改革。(县医保局负责)\n1.开展DRG付费。\n2.推进按床日付费。\n"
+                    "(二)加强综合监管。(县卫健局负责)\n以上任务只列牵头部门。\n(三)推动中医药发展。\n", encoding="utf-8")
+    (document,) = read_documents(path)
+    assert [i.label for i in document.items] == ["(一)", "(二)", "(三)"]
+    assert document.item(1).text.split("\n")[1:] == ["1.开展DRG付费。", "2.推进按床日付费。"]
+    assert "以上任务" not in document.item(2).text

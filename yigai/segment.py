@@ -12,7 +12,6 @@ from .split import DOC_NUMBER, ISSUER, Part
 
 # A lead-department note: (国家医保局、财政部…按职责分工负责) or (县人社局负责,2017年9月底前完成)
 DEPARTMENT_NOTE = re.compile(r"\(([^()]*?(?:负责|牵头|按职责分工|配合|参与)[^()]*)\)")
-_NOTE_NOISE = re.compile(r"等(?=$)")
 _DEPARTMENT_SPLIT = re.compile(r"[、,;]|等和|和(?=各|地方)|等(?=[省市县区自国])")
 
 DEADLINE = re.compile(
@@ -46,7 +45,7 @@ def departments_of(note: str) -> tuple[str, ...]:
     note = re.split(r"按职责分工负责|分别负责|牵头负责|负责|牵头|参与|配合", note)[0]
     names = []
     for part in _DEPARTMENT_SPLIT.split(note):
-        part = _NOTE_NOISE.sub("", part).strip(" 等")
+        part = part.strip(" 等")  # 国家中医药局等 -> 国家中医药局
         if part and len(part) <= 40:
             names.append(part)
     return tuple(dict.fromkeys(names))
@@ -129,9 +128,12 @@ def numbered_items(lines: tuple[str, ...], style: Style) -> tuple[list[Item], in
         closed = bool(DEPARTMENT_NOTE.search(rest))
         is_last = i == last_start
         title_only = "。" not in rest and len(rest) <= 40
-        while j < len(lines) and not closed:
+        while j < len(lines):
             nxt = lines[j]
             if style.match(nxt) or _is_heading(nxt) or _is_signature(nxt):
+                break
+            # A department note closes the item, except for sub-points that follow it (1. (1) …).
+            if closed and not _other_style(nxt, style):
                 break
             # After the last item, only its own sub-points (or the body of a title-only item)
             # belong to it; the closing paragraph of the document does not.
