@@ -65,19 +65,13 @@ def parse(
     output: OutputOption = None,
 ) -> None:
     """List the documents a file holds (with their selectors) and every document's items."""
-    from yigai.documents import parse_ref, read_documents, select
+    from yigai.documents import parse_ref, read_ref
 
     from .formats import parse as fmt
     from .output import check_output_path, emit
 
     check_output_path(output, docs)
-    groups = []
-    for ref in docs:
-        path, selector = parse_ref(ref)
-        documents = read_documents(path)
-        if selector is not None:
-            documents = [select(documents, selector, path)]
-        groups.append((path, documents))
+    groups = [(parse_ref(ref)[0], read_ref(ref)) for ref in docs]
     if format is ParseFormat.json:
         emit(fmt.as_json(groups), output)
     else:

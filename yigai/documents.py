@@ -43,12 +43,17 @@ def listing(documents: list[Document]) -> str:
     return "; ".join(f"#{d.selector} {d.jurisdiction or d.title[:20]}" for d in documents)
 
 
+def read_ref(ref: str) -> list[Document]:
+    """The documents a ref names: all of `PATH`, or the one `PATH#SEL` picks."""
+    path, selector = parse_ref(ref)
+    documents = read_documents(path)
+    return documents if selector is None else [select(documents, selector, path)]
+
+
 def read_document(ref: str) -> Document:
     """Exactly one document: `PATH` holding one, or `PATH#SEL`."""
     path, selector = parse_ref(ref)
-    documents = read_documents(path)
-    if selector is not None:
-        return select(documents, selector, path)
-    if len(documents) > 1:
+    documents = read_ref(ref)
+    if selector is None and len(documents) > 1:
         raise InputError(path, f"holds {len(documents)} documents", f"add a selector: {listing(documents)}")
     return documents[0]

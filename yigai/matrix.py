@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .align import Grade, align
 from .coverage import coverage
-from .documents import parse_ref, read_documents, select
+from .documents import parse_ref, read_ref
 from .errors import InputError
 from .model import Document
 from .vocab import Vocabulary, load_vocabulary
@@ -76,11 +76,7 @@ def column(national: Document, local: Document, vocabulary: Vocabulary) -> Colum
 
 
 def _columns_of(ref: str, national: Document, vocabulary: Vocabulary) -> list[Column]:
-    path, selector = parse_ref(ref)
-    documents = read_documents(path)
-    if selector is not None:
-        documents = [select(documents, selector, path)]
-    return [column(national, d, vocabulary) for d in documents]
+    return [column(national, d, vocabulary) for d in read_ref(ref)]
 
 
 _WORKER: dict[str, object] = {}
