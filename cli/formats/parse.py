@@ -39,10 +39,10 @@ def as_table(groups: list[tuple[str, list[Document]]]) -> RenderableType:
             table = Table(show_lines=False, expand=False, pad_edge=False)
             table.add_column("#", justify="right", style="bold")
             table.add_column("label", style="dim")
-            table.add_column("task")
-            table.add_column("lead departments", style="green")
-            table.add_column("deadline", style="yellow")
-            table.add_column("targets", style="magenta")
+            table.add_column("task", ratio=3, overflow="fold")
+            table.add_column("lead departments", style="green", ratio=2, overflow="fold")
+            table.add_column("deadline", style="yellow", no_wrap=True)
+            table.add_column("targets", style="magenta", ratio=1, overflow="fold")
             section = None
             for item in document.items:
                 if item.section and item.section != section:
@@ -52,7 +52,7 @@ def as_table(groups: list[tuple[str, list[Document]]]) -> RenderableType:
                 table.add_row(
                     str(item.index),
                     item.label,
-                    item.short_title(40),
+                    item.short_title(60),
                     departments,
                     item.deadline or "",
                     " ".join(t.text for t in item.targets[:3]),
