@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from yigai_cli.main import main
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"

@@ -12,12 +12,11 @@ from .conftest import BAOKANG, CITY, GUANGXI, NATIONAL, NATIONAL_PAGE
 
 @pytest.fixture(scope="module")
 def guangxi(request):
-    from yigai_cli.main import main  # noqa: F401  (module-scoped: one alignment for many asserts)
-
     from yigai.align import align
     from yigai.coverage import coverage
     from yigai.documents import read_document
     from yigai.vocab import load_vocabulary
+    from yigai_cli.main import main  # noqa: F401  (module-scoped: one alignment for many asserts)
 
     alignment = align(read_document(NATIONAL), read_document(GUANGXI), load_vocabulary())
     return alignment, coverage(alignment)

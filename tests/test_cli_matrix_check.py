@@ -120,3 +120,43 @@ def test_check_json_is_compare_plus_verdict(cli):
     data = cli("check", NATIONAL, GUANGXI, "--format", "json").json()
     assert data["passed"] is True and data["failures"] == []
     assert json.dumps(data["coverage"]) == json.dumps(cli("compare", NATIONAL, GUANGXI, "--format", "json").json()["coverage"])
+
+
+def test_wide_matrices_transpose_and_page():
+    from yigai.documents import read_document, read_documents
+    from yigai.matrix import column
+    from yigai.vocab import load_vocabulary
+    from yigai_cli.formats import matrix as fmt
+
+    national = read_document(NATIONAL)
+    vocabulary = load_vocabulary()
+    columns = [column(national, d, vocabulary) for d in read_documents(ROUNDUP)[:12]]
+    assert fmt.needs_transpose(columns, width=100) and not fmt.needs_transpose(columns[:2], width=100)
+    pages = fmt.as_table(national, columns, {}, transpose=True, width=100).renderables
+    assert len(pages) >= 2  # 21 item columns do not fit in 100 characters: paged
+    assert sum(len(page.columns) - 2 for page in pages) == 21
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch):
+    from yigai_cli import main as cli_main
+
+    ticks = []
+    monkeypatch.setattr("sys.stderr.isatty", lambda: False, raising=False)
+    assert cli_main._with_progress(lambda tick: ticks.append(tick) or "done", 100) == "done"
+    assert ticks == [None]  # no bar when stderr is not a terminal
+    assert cli_main._with_progress(lambda tick: ticks.append(tick) or "small", 5) == "small"
+
+
+def test_progress_bar_advances_on_a_terminal(monkeypatch):
+    from yigai_cli import main as cli_main
+
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    calls = []
+
+    def work(tick):
+        for _ in range(30):
+            tick(1)
+            calls.append(1)
+        return "done"
+
+    assert cli_main._with_progress(work, 30) == "done" and len(calls) == 30
