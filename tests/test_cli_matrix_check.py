@@ -77,6 +77,8 @@ def test_check_require(cli):
     assert any("三明医改经验" in f for f in data["failures"])
     unknown = cli("check", NATIONAL, GUANGXI, "--require", "不存在的术语")
     assert unknown.status == 2 and "neither a topic nor an instrument" in unknown.err
+    typo = cli("check", NATIONAL, GUANGXI, "--require", "价格改变")
+    assert typo.status == 2 and "did you mean 价格改革" in typo.err and typo.err.count("\n") == 1
 
 
 def test_check_max_uncovered(cli):

@@ -29,8 +29,9 @@ def required_items(term: str, alignment: Alignment, vocabulary: Vocabulary) -> t
     """National items about `term` (a topic, an instrument, or an alias of one)."""
     instruments = vocabulary.resolve(term)
     if not instruments:
-        raise InputError("--require", f"'{term}' is neither a topic nor an instrument of the vocabulary",
-                         "see data/vocabulary.yaml or pass --vocab")
+        close = vocabulary.suggest(term)
+        hint = f"did you mean {' / '.join(close)}?" if close else "see data/vocabulary.yaml or pass --vocab"
+        raise InputError("--require", f"'{term}' is neither a topic nor an instrument of the vocabulary", hint)
     items = []
     for item in alignment.national.items:
         if vocabulary.find(item.title + "。" + item.measures) & instruments or alignment.topics.get(item.index) == term:

@@ -90,6 +90,14 @@ class Vocabulary:
             found = self._found[text] = frozenset(m.instrument for m in self.mentions(text))
         return found
 
+    def suggest(self, term: str, limit: int = 3) -> list[str]:
+        """Topics and names closest to a term the vocabulary does not know (for error messages)."""
+        from rapidfuzz import fuzz, process
+
+        names = list(dict.fromkeys([*self.topics, *self._by_surface]))
+        found = process.extract(term, names, scorer=fuzz.ratio, limit=limit, score_cutoff=50)
+        return [name for name, _, _ in found]
+
     def resolve(self, term: str) -> frozenset[str]:
         """Instruments a user's term names: a topic, an instrument, or any alias of one."""
         if term in self.topics:
