@@ -93,7 +93,11 @@ def _compare(national: str, local: str, vocab: list[Path] | None):  # type: igno
     from yigai.vocab import load_vocabulary
 
     vocabulary = load_vocabulary(vocab or [])
-    alignment = align(read_document(national), read_document(local), vocabulary)
+    national_doc, local_doc = read_document(national), read_document(local)
+    if local_doc.level == "national" and national_doc.level != "national":
+        sys.stderr.write(f"yigai: warning: {local} is the national document and {national} is not; "
+                         "the national one comes first (yigai compare NATIONAL LOCAL)\n")
+    alignment = align(national_doc, local_doc, vocabulary)
     return vocabulary, alignment, coverage(alignment)
 
 

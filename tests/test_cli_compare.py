@@ -177,3 +177,10 @@ def _cn(n: int) -> str:
     digits = "零一二三四五六七八九"
     tens, ones = divmod(n, 10)
     return ("" if tens == 0 else ("十" if tens == 1 else digits[tens] + "十")) + (digits[ones] if ones else "")
+
+
+def test_swapped_arguments_are_warned_about(cli):
+    result = cli("compare", GUANGXI, NATIONAL, "--format", "json")
+    assert result.status == 0
+    assert result.err.startswith("yigai: warning: ") and "the national one comes first" in result.err
+    assert cli("compare", NATIONAL, GUANGXI, "--format", "json").err == ""

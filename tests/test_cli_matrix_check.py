@@ -28,7 +28,9 @@ def test_matrix_directory_and_glob(cli):
     by_dir = cli("matrix", NATIONAL, SAMPLES, "--format", "json").json()
     by_glob = cli("matrix", NATIONAL, f"{SAMPLES}/*.txt", "--format", "json").json()
     assert [c["source"] for c in by_dir["columns"]] == [c["source"] for c in by_glob["columns"]]
-    assert len(by_dir["columns"]) == 1 + 1 + 2 + 32 + 1  # baokang, city, national page (2), round-up, sichuan
+    # baokang, city, Guangxi (the national list on the same page gets no column of its own), round-up, sichuan
+    assert len(by_dir["columns"]) == 1 + 1 + 1 + 32 + 1
+    assert "全国" not in [c["name"] for c in by_dir["columns"]]
 
 
 def test_matrix_csv_and_markdown(cli):

@@ -75,8 +75,13 @@ def column(national: Document, local: Document, vocabulary: Vocabulary) -> Colum
     return Column(name, local.ref, local.year, cover.ratio, tuple(cells))
 
 
+def _same_document(a: Document, b: Document) -> bool:
+    return a.selector == b.selector and Path(a.source).resolve() == Path(b.source).resolve()
+
+
 def _columns_of(ref: str, national: Document, vocabulary: Vocabulary) -> list[Column]:
-    return [column(national, d, vocabulary) for d in read_ref(ref)]
+    # `matrix national.txt folder/` often finds the national list in the folder too: no column for it
+    return [column(national, d, vocabulary) for d in read_ref(ref) if not _same_document(d, national)]
 
 
 _WORKER: dict[str, object] = {}
