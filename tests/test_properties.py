@@ -8,16 +8,9 @@ from hypothesis import strategies as st
 from yigai.clean import clean
 from yigai.errors import InputError
 from yigai.numbering import chinese_number
+from yigai.numbering import chinese_numeral as chinese
 from yigai.segment import segment
 from yigai.split import split
-
-CN = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"]
-
-
-def chinese(n: int) -> str:
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 0 else ("十" if tens == 1 else CN[tens] + "十")) + CN[ones]
-
 
 # Item bodies drawn from reform wording: characters, commas and stops, no markers or parentheses.
 _ALPHABET = "推进医疗服务价格改革药品耗材集中带量采购医保支付方式公立医院卫生健康基层,、。"

@@ -24,6 +24,19 @@ def chinese_number(text: str) -> int:
     return total + current
 
 
+_NUMERALS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """1 -> 一, 10 -> 十, 21 -> 二十一 (as item labels print them, up to 99; larger stay Arabic)."""
+    if n < 10:
+        return _NUMERALS[n]
+    if n >= 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _NUMERALS[tens]) + "十" + (_NUMERALS[ones] if ones else "")
+
+
 # A section heading: 一、加快构建有序的就医和诊疗新格局
 SECTION = re.compile(rf"^({CN_NUMERAL})、\s*(\S.*)$")
 

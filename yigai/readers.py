@@ -11,7 +11,7 @@ import re
 import zipfile
 
 from .errors import InputError
-from .numbering import CN_NUMERAL
+from .numbering import CN_NUMERAL, chinese_numeral
 
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<meta|<body|<div|<p[\s>])", re.I | re.S)
 
@@ -80,21 +80,9 @@ def html_text(markup: str) -> str:
 
 _CHINESE_FORMATS = {"chineseCounting", "chineseCountingThousand", "ideographTraditional", "japaneseCounting",
                     "ideographDigital", "chineseLegalSimplified", "taiwaneseCounting", "taiwaneseCountingThousand"}
-_DIGITS = "零一二三四五六七八九"
-
-
-def _chinese(n: int) -> str:
-    if n < 10:
-        return _DIGITS[n]
-    tens, ones = divmod(n, 10)
-    if n < 100:
-        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
-    return str(n)
-
-
 def _format_number(n: int, fmt: str) -> str:
     if fmt in _CHINESE_FORMATS:
-        return _chinese(n)
+        return chinese_numeral(n)
     if fmt == "decimalEnclosedCircle" and 1 <= n <= 20:
         return chr(0x2460 + n - 1)
     if fmt in {"lowerLetter", "upperLetter"}:
