@@ -53,7 +53,9 @@ def _render(renderable: object, output: Path | None) -> None:
     if output is None:
         Console(soft_wrap=False).print(renderable)
         return
-    console = Console(record=True, width=160, file=open(__import__("os").devnull, "w"), color_system=None)
+    import io
+
+    console = Console(record=True, width=160, file=io.StringIO(), color_system=None)
     console.print(renderable)
     emit(console.export_text(), output)
 
