@@ -169,6 +169,8 @@ class Signals:
     combined: np.ndarray
     shared: list[list[list[str]]]  # shared instruments per pair, most specific first
     same_subject: np.ndarray  # titles share a topic of the vocabulary
+    national_units: list[_Unit]
+    local_units: list[_Unit]
 
 
 def signals(national: Document, local: Document, vocabulary: Vocabulary) -> Signals:
@@ -219,7 +221,7 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary) -> Sign
     combined = (
         WEIGHTS["text"] * _z(text) + WEIGHTS["sentence"] * _z(sentence) + WEIGHTS["vocabulary"] * _z(vocab)
     ) / sum(WEIGHTS.values())
-    return Signals(text, sentence, vocab, title, _z(combined), shared, same_subject)
+    return Signals(text, sentence, vocab, title, _z(combined), shared, same_subject, n_units, l_units)
 
 
 def _evidence(shared: list[str], national: _Unit, local: _Unit) -> tuple[str, ...]:
@@ -241,8 +243,6 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
     best_local_of = combined.argmax(axis=1)
     best_national_of = combined.argmax(axis=0)
     z_sentence = _z(s.sentence)
-    n_units = [_unit(i) for i in national.items]
-    l_units = [_unit(i) for i in local.items]
     pairs = []
     for a in range(len(national.items)):
         for b in range(len(local.items)):
@@ -257,7 +257,7 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
                 grade = Grade.PARTIAL
             else:
                 continue
-            pairs.append(Pair(a + 1, b + 1, grade, score, _evidence(s.shared[a][b], n_units[a], l_units[b])))
+            pairs.append(Pair(a + 1, b + 1, grade, score, _evidence(s.shared[a][b], s.national_units[a], s.local_units[b])))
     return Alignment(national, local, tuple(pairs), topics_of(national, vocabulary))
 
 
