@@ -30,6 +30,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .model import Document, Item
+from .segment import DEPARTMENT_NOTE
 from .vocab import Vocabulary
 
 
@@ -41,17 +42,23 @@ class Grade(str, Enum):
 
 @dataclass(frozen=True)
 class Pair:
-    """A national item carried out (fully or partly) by a local item."""
+    """A national item carried out (fully or partly) by a local item, with the sentences that say so."""
 
     national: int
     local: int
     grade: Grade
     score: float
-    evidence: tuple[str, ...]
+    evidence: tuple[str, ...]  # the instruments both items name, most specific first
+    national_sentence: str = ""  # the sentence of the national item that matches best (a substring of its text)
+    local_sentence: str = ""  # its counterpart in the local item (a substring of the local item's text)
+    instruments: tuple[str, ...] = ()  # the instruments both of those sentences name
+    local_terms: tuple[str, ...] = ()  # how the local sentence prints them (to highlight)
 
     def as_dict(self) -> dict[str, object]:
         return {"national": self.national, "local": self.local, "grade": self.grade.value,
-                "score": round(self.score, 3), "evidence": list(self.evidence)}
+                "score": round(self.score, 3), "evidence": list(self.evidence),
+                "national_sentence": self.national_sentence, "local_sentence": self.local_sentence,
+                "instruments": list(self.instruments), "local_terms": list(self.local_terms)}
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,7 @@ WEIGHTS = {"text": 1.0, "sentence": 0.6, "vocabulary": 0.8}
 TITLE_ALIKE = 2.0  # z of rapidfuzz's partial_ratio between titles that say the same thing in other words
 
 _NON_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9+]+")
-_SENTENCE_SPLIT = re.compile(r"[。;!?\n]")
+_PRINTED_SENTENCE = re.compile(r"[^。;!?\n]+[。;!?]?")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -106,14 +113,22 @@ class _Unit:
 
     title: str
     text: str
-    sentences: tuple[str, ...]
+    sentences: tuple[str, ...]  # what matching reads: each printed sentence without lead-department notes
+    printed: tuple[str, ...]  # the same sentences as printed in the item's text, for evidence
 
 
 @lru_cache(maxsize=65536)
 def _unit(item: Item) -> _Unit:
     text = item.title + "。" + item.measures
-    sentences = tuple(s for s in _SENTENCE_SPLIT.split(text) if len(_CJK.findall(s)) >= 4) or (item.title,)
-    return _Unit(item.title, text, sentences)
+    sentences, printed = [], []
+    for m in _PRINTED_SENTENCE.finditer(item.text):
+        read = DEPARTMENT_NOTE.sub("", m.group(0)).strip()
+        if len(_CJK.findall(read)) >= 4:
+            sentences.append(read)
+            printed.append(m.group(0).strip())
+    if not sentences:
+        sentences, printed = [item.title], [item.text.strip() or item.title]
+    return _Unit(item.title, text, tuple(sentences), tuple(printed))
 
 
 class _Space:
@@ -171,6 +186,15 @@ class Signals:
     same_subject: np.ndarray  # titles share a topic of the vocabulary
     national_units: list[_Unit]
     local_units: list[_Unit]
+    sentence_pairs: np.ndarray  # every national sentence x every local sentence (TF-IDF cosine)
+    national_starts: list[int]  # where each national item's sentences start in sentence_pairs' rows
+    local_starts: list[int]  # and each local item's, in its columns
+
+    def sentence_block(self, a: int, b: int) -> np.ndarray:
+        """Sentence x sentence similarities of national item a and local item b (0-based)."""
+        n_end = self.national_starts[a] + len(self.national_units[a].sentences)
+        l_end = self.local_starts[b] + len(self.local_units[b].sentences)
+        return self.sentence_pairs[self.national_starts[a] : n_end, self.local_starts[b] : l_end]
 
 
 def signals(national: Document, local: Document, vocabulary: Vocabulary) -> Signals:
@@ -221,19 +245,33 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary) -> Sign
     combined = (
         WEIGHTS["text"] * _z(text) + WEIGHTS["sentence"] * _z(sentence) + WEIGHTS["vocabulary"] * _z(vocab)
     ) / sum(WEIGHTS.values())
-    return Signals(text, sentence, vocab, title, _z(combined), shared, same_subject, n_units, l_units)
+    return Signals(text, sentence, vocab, title, _z(combined), shared, same_subject, n_units, l_units,
+                   sentence_sim, [int(x) for x in n_starts], [int(x) for x in l_starts])
 
 
-def _evidence(shared: list[str], national: _Unit, local: _Unit) -> tuple[str, ...]:
+def _quote(s: Signals, a: int, b: int, vocabulary: Vocabulary) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+    """The sentence pair that shows why items a and b match: the most alike pair of sentences that name a
+    shared instrument, or, where none does, the most alike pair; with the instruments both sentences name."""
+    block = s.sentence_block(a, b)
+    n_unit, l_unit = s.national_units[a], s.local_units[b]
+    shared = set(s.shared[a][b])
+    best: tuple[float, int, int, tuple[str, ...]] | None = None
     if shared:
-        return tuple(shared[:4])
-    # No named instrument: the longest phrase the two items share.
-    from difflib import SequenceMatcher
-
-    matcher = SequenceMatcher(None, national.text, local.text, autojunk=False)
-    m = matcher.find_longest_match(0, len(national.text), 0, len(local.text))
-    phrase = national.text[m.a : m.a + m.size]
-    return (phrase,) if len(_CJK.findall(phrase)) >= 3 else ()
+        for i, n_sentence in enumerate(n_unit.sentences):
+            n_names = vocabulary.find(n_sentence) & shared
+            if not n_names:
+                continue
+            for j, l_sentence in enumerate(l_unit.sentences):
+                both = n_names & vocabulary.find(l_sentence)
+                if both and (best is None or (len(both), block[i, j]) > (len(best[3]), best[0])):
+                    best = (float(block[i, j]), i, j, tuple(x for x in s.shared[a][b] if x in both))
+    if best is None:
+        top_i, top_j = np.unravel_index(int(block.argmax()), block.shape)
+        best = (float(block[top_i, top_j]), int(top_i), int(top_j), ())
+    _, i, j, names = best
+    local = l_unit.printed[j]
+    terms = tuple(dict.fromkeys(m.surface for m in vocabulary.mentions(local) if m.instrument in names))
+    return n_unit.printed[i], local, names, terms
 
 
 def align(national: Document, local: Document, vocabulary: Vocabulary, thresholds: Thresholds = Thresholds()) -> Alignment:
@@ -257,7 +295,7 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
                 grade = Grade.PARTIAL
             else:
                 continue
-            pairs.append(Pair(a + 1, b + 1, grade, score, _evidence(s.shared[a][b], s.national_units[a], s.local_units[b])))
+            pairs.append(Pair(a + 1, b + 1, grade, score, tuple(s.shared[a][b][:4]), *_quote(s, a, b, vocabulary)))
     return Alignment(national, local, tuple(pairs), topics_of(national, vocabulary))
 
 

@@ -91,11 +91,26 @@ def as_markdown(alignment: Alignment, cover: Coverage) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _highlight(text: str, terms: list[str]) -> Text:
-    rich_text = Text(text)
-    for term in terms:
-        rich_text.highlight_words([term], style="bold magenta")
-    return rich_text
+def excerpt(sentence: str, terms: tuple[str, ...], width: int = 36) -> str:
+    """The sentence, shortened to about `width` characters around the first shared term."""
+    if len(sentence) <= width:
+        return sentence
+    at = min((sentence.find(t) for t in terms if t in sentence), default=0)
+    start = max(0, min(at - width // 3, len(sentence) - width))
+    text = sentence[start : start + width]
+    return ("…" if start else "") + text + ("…" if start + width < len(sentence) else "")
+
+
+def _quoted(pairs: list, limit: int = 3) -> Text:  # type: ignore[type-arg]
+    """Each counterpart's local sentence, shortened around the shared terms, which are highlighted."""
+    text = Text()
+    for k, pair in enumerate(pairs[:limit]):
+        if k:
+            text.append("\n")
+        line = Text(excerpt(pair.local_sentence, pair.local_terms))  # Text, not markup: document text is untrusted
+        line.highlight_words(pair.local_terms, style="bold magenta")
+        text.append_text(line)
+    return text
 
 
 def as_table(alignment: Alignment, cover: Coverage) -> RenderableType:
@@ -106,16 +121,15 @@ def as_table(alignment: Alignment, cover: Coverage) -> RenderableType:
     table.add_column("topic", style="cyan")
     table.add_column("", justify="center")
     table.add_column("local counterparts")
-    table.add_column("evidence")
+    table.add_column("evidence: the local sentence", overflow="fold", min_width=16)
     for item in n.items:
         grade = alignment.grade_of(item.index)
         pairs = sorted(alignment.pairs_of(item.index), key=lambda p: -p.score)
-        evidence = list(dict.fromkeys(e for p in pairs for e in p.evidence))
         table.add_row(
             str(item.index), item.short_title(20), alignment.topics.get(item.index, ""),
             Text(MARK[grade], style=STYLE[grade]),
-            "\n".join(_counterparts(alignment, item.index)) or Text("—", style="dim"),
-            _highlight("、".join(evidence[:4]), evidence[:4]),
+            Text("\n".join(_counterparts(alignment, item.index)[:3])) or Text("—", style="dim"),
+            _quoted(pairs),
         )
     parts: list[RenderableType] = [table]
     if cover.uncovered:

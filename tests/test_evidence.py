@@ -1,0 +1,54 @@
+"""Evidence an analyst can check: every graded pair quotes a sentence of each item, verbatim."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import BAOKANG, CITY, GUANGXI, NATIONAL, ROUNDUP, SICHUAN
+
+LOCALS = [GUANGXI, SICHUAN, CITY, BAOKANG, f"{ROUNDUP}#四川省", f"{ROUNDUP}#新疆维吾尔自治区"]
+
+
+@pytest.mark.parametrize("local", LOCALS, ids=lambda ref: str(ref).rsplit("/", 1)[-1])
+def test_every_pair_quotes_both_items(cli, local):
+    data = cli("compare", NATIONAL, local, "--format", "json").json()
+    national = {item["index"]: item["text"] for item in data["national"]["items"]}
+    local_items = {item["index"]: item["text"] for item in data["local"]["items"]}
+    assert data["pairs"], "the sample should align somewhere"
+    for pair in data["pairs"]:
+        assert pair["local_sentence"] and pair["local_sentence"] in local_items[pair["local"]]
+        assert pair["national_sentence"] and pair["national_sentence"] in national[pair["national"]]
+        assert set(pair["instruments"]) <= set(pair["evidence"]) or len(pair["evidence"]) == 4
+        assert all(term in pair["local_sentence"] for term in pair["local_terms"])
+
+
+def test_quoted_sentence_names_the_shared_instrument(cli):
+    data = cli("compare", NATIONAL, GUANGXI, "--format", "json").json()
+    pair = next(p for p in data["pairs"] if (p["national"], p["local"]) == (7, 14))
+    assert "集中带量采购" in pair["instruments"]
+    assert any(term in pair["local_sentence"] for term in ("集采", "带量采购", "集中采购", "集中带量采购"))
+
+
+def test_table_quotes_the_local_sentence_not_labels():
+    from yigai.align import align
+    from yigai.coverage import coverage
+    from yigai.documents import read_document
+    from yigai.vocab import load_vocabulary
+    from yigai_cli.formats.compare import as_table, excerpt
+
+    alignment = align(read_document(NATIONAL), read_document(GUANGXI), load_vocabulary())
+    table = as_table(alignment, coverage(alignment)).renderables[0]
+    evidence = [str(cell) for cell in table.columns[-1]._cells]
+    pair = max(alignment.pairs_of(9), key=lambda p: p.score)
+    assert evidence[8].split("\n")[0] == excerpt(pair.local_sentence, pair.local_terms)
+    assert any(term in evidence[8] for term in pair.local_terms)
+
+
+def test_excerpt_keeps_the_shared_term_in_view():
+    from yigai_cli.formats.compare import excerpt
+
+    sentence = "一" * 50 + "集中带量采购" + "二" * 50
+    short = excerpt(sentence, ("集中带量采购",), width=30)
+    assert "集中带量采购" in short and short.startswith("…") and short.endswith("…")
+    assert len(short) <= 32
+    assert excerpt("短句。", ("短句",)) == "短句。"
