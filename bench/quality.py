@@ -1,48 +1,61 @@
-"""Alignment quality against hand-made gold alignments, beside two peers an analyst would reach for.
+"""Alignment quality against hand-made alignments, beside two peers an analyst would reach for, in one run.
 
-For every gold file (../shared/gold/*.yaml, plus any given on the command line) prints pair-level
-precision / recall / F1 (a predicted full-or-partial pair against a gold full-or-partial pair) and
-item-level coverage accuracy (is each national item covered or not), for:
+For every alignment file (../shared/gold/*.yaml, bench/heldout/*.yaml, bench/heldout/roundup/*.yaml, and any given
+on the command line) prints pair-level precision / recall / F1 (a predicted full-or-partial pair against a gold
+full-or-partial pair) and item-level coverage accuracy (is each national item covered or not), for:
 
 - yigai (the product, untuned per document);
 - peer A: rapidfuzz partial_ratio on raw item text, one threshold;
 - peer B: TF-IDF cosine over character 2-3-grams of whole items, one threshold.
 
-The peers' thresholds are chosen on the very gold file they are scored on, which flatters them.
+The peers' thresholds are chosen on the very file they are scored on, which flatters them; "carried" is peer B
+with the threshold tuned on the shared gold, as an analyst would carry it to a new document.
+
+Then the cross-jurisdiction cell F1 (a cell is a national item x a local document, covered or not) over all
+held-out files, and, for the texts that are not about health reform (tests/fixtures/unrelated/), how many pairs
+each method finds there: every one of them is wrong.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from rapidfuzz import fuzz
 
 from yigai.align import _ngrams, _Space, align
+from yigai.coverage import coverage
 from yigai.documents import read_document
+from yigai.model import Document
 from yigai.vocab import load_vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_DIR = ROOT.parent / "shared" / "gold"
+HELDOUT_DIR = ROOT / "bench" / "heldout"
+UNRELATED_DIR = ROOT / "tests" / "fixtures" / "unrelated"
+NATIONAL = f"{ROOT / 'data' / 'samples' / 'national-2022_guangxi-2023.txt'}#1"
+
+Pairs = set[tuple[int, int]]
 
 
-def prf(predicted: set[tuple[int, int]], gold: set[tuple[int, int]]) -> tuple[float, float, float]:
+def prf(predicted: Pairs, gold: Pairs) -> tuple[float, float, float]:
     hits = len(predicted & gold)
     p = hits / len(predicted) if predicted else 0.0
     r = hits / len(gold) if gold else 0.0
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def coverage_accuracy(predicted: set[tuple[int, int]], gold: set[tuple[int, int]], total: int) -> float:
+def coverage_accuracy(predicted: Pairs, gold: Pairs, total: int) -> float:
     covered_p = {n for n, _ in predicted}
     covered_g = {n for n, _ in gold}
     return sum((n in covered_p) == (n in covered_g) for n in range(1, total + 1)) / total
 
 
-def best_threshold(scores: dict[tuple[int, int], float], gold: set[tuple[int, int]]) -> tuple[float, set[tuple[int, int]]]:
-    best = (-1.0, 0.0, set())
+def best_threshold(scores: dict[tuple[int, int], float], gold: Pairs) -> tuple[float, Pairs]:
+    best: tuple[float, float, Pairs] = (-1.0, 0.0, set())
     for t in sorted(set(scores.values())):
         predicted = {k for k, v in scores.items() if v >= t}
         f1 = prf(predicted, gold)[2]
@@ -59,72 +72,135 @@ def resolve(ref: str, gold_path: Path) -> str:
     return f"{found}#{selector}" if selector else str(found)
 
 
-CARRIED: list = []  # peer B's threshold as tuned on the first gold file: what an analyst would carry over
-
-
-def report(gold_path: Path) -> dict[str, float]:
-    gold_data = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
-    national = read_document(resolve(gold_data["national"], gold_path))
-    local = read_document(resolve(gold_data["local"], gold_path))
-    gold = {(p["n"], p["l"]) for p in gold_data["pairs"]}
-    total = len(national.items)
-    print(f"\n{gold_path.name}: {len(national.items)} national x {len(local.items)} local items, {len(gold)} gold pairs")
-
-    vocabulary = load_vocabulary()
-    start = time.perf_counter()
-    alignment = align(national, local, vocabulary)
-    elapsed = time.perf_counter() - start
-    ours = {(p.national, p.local) for p in alignment.pairs}
-    rows = [("yigai", "untuned", ours)]
-
-    raw = {(a.index, b.index): fuzz.partial_ratio(a.text, b.text) for a in national.items for b in local.items}
-    t, predicted = best_threshold(raw, gold)
-    rows.append(("peer A: partial_ratio", f"t={t:.0f} (tuned here)", predicted))
-
+def tfidf_scores(national: Document, local: Document) -> dict[tuple[int, int], float]:
     n_bags = [_ngrams(i.text) for i in national.items]
     l_bags = [_ngrams(i.text) for i in local.items]
     space = _Space(n_bags, l_bags)
     sims = space.matrix(n_bags) @ space.matrix(l_bags).T
-    tfidf = {(a + 1, b + 1): float(sims[a, b]) for a in range(len(n_bags)) for b in range(len(l_bags))}
+    return {(a + 1, b + 1): float(sims[a, b]) for a in range(len(n_bags)) for b in range(len(l_bags))}
+
+
+@dataclass
+class Run:
+    """What one method predicted on one file."""
+
+    predicted: Pairs
+    full: Pairs = field(default_factory=set)
+
+
+@dataclass
+class FileResult:
+    name: str
+    total: int
+    gold: Pairs
+    runs: dict[str, Run]
+    heldout: bool
+    elapsed: float
+
+
+CARRIED: list[float] = []  # peer B's threshold as tuned on the shared gold: what an analyst would carry over
+YIGAI, PEER_A, PEER_B, CARRIED_B = "yigai", "peer A: partial_ratio", "peer B: TF-IDF 2-3-gram", "peer B, carried"
+
+
+def evaluate(gold_path: Path, heldout: bool, vocabulary) -> FileResult:  # type: ignore[no-untyped-def]
+    gold_data = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
+    national = read_document(resolve(gold_data["national"], gold_path))
+    local = read_document(resolve(gold_data["local"], gold_path))
+    gold = {(p["n"], p["l"]) for p in gold_data["pairs"]}
+    start = time.perf_counter()
+    alignment = align(national, local, vocabulary)
+    elapsed = time.perf_counter() - start
+    runs = {YIGAI: Run({(p.national, p.local) for p in alignment.pairs},
+                       {(p.national, p.local) for p in alignment.pairs if p.grade.value == "full"})}
+    raw = {(a.index, b.index): fuzz.partial_ratio(a.text, b.text) for a in national.items for b in local.items}
+    runs[PEER_A] = Run(best_threshold(raw, gold)[1])
+    tfidf = tfidf_scores(national, local)
     t, predicted = best_threshold(tfidf, gold)
-    rows.append(("peer B: TF-IDF 2-3-gram", f"t={t:.3f} (tuned here)", predicted))
-    if CARRIED:
-        carried = CARRIED[0]
-        predicted = {k for k, v in tfidf.items() if v >= carried}
-        rows.append(("peer B, threshold carried", f"t={carried:.3f} (from {CARRIED[1]})", predicted))
-    else:
-        CARRIED.extend([t, gold_path.stem.split("__")[-1]])  # the first gold file's threshold, carried to the rest
-
-    print(f"  {'method':<26}{'threshold':<22}{'P':>6}{'R':>6}{'F1':>6}{'cov.acc':>9}{'pairs':>7}")
-    scores = {}
-    for name, note, predicted in rows:
-        p, r, f1 = prf(predicted, gold)
-        acc = coverage_accuracy(predicted, gold, total)
-        scores[name] = f1
-        print(f"  {name:<26}{note:<22}{p:6.2f}{r:6.2f}{f1:6.2f}{acc:9.2f}{len(predicted):7d}")
-    full_gold = {(p["n"], p["l"]) for p in gold_data["pairs"] if p["grade"] == "full"}
-    full_ours = {(p.national, p.local) for p in alignment.pairs if p.grade.value == "full"}
-    agreement = _grade_agreement(ours & gold, full_ours, full_gold)
-    print(f"  yigai grade agreement on shared pairs: {agreement:.2f}; align time {elapsed * 1000:.1f} ms")
-    return scores
+    runs[PEER_B] = Run(predicted)
+    if not CARRIED:
+        CARRIED.append(t)
+    runs[CARRIED_B] = Run({k for k, v in tfidf.items() if v >= CARRIED[0]})
+    result = FileResult(gold_path.name, len(national.items), gold, runs, heldout, elapsed)
+    result.gold_full = {(p["n"], p["l"]) for p in gold_data["pairs"] if p["grade"] == "full"}  # type: ignore[attr-defined]
+    return result
 
 
-def _grade_agreement(shared: set[tuple[int, int]], full_ours: set[tuple[int, int]], full_gold: set[tuple[int, int]]) -> float:
-    if not shared:
-        return 0.0
-    return sum((k in full_ours) == (k in full_gold) for k in shared) / len(shared)
+def print_file(r: FileResult) -> None:
+    print(f"  {r.name:<40}{len(r.gold):>5}", end="")
+    for method in (YIGAI, PEER_B, CARRIED_B, PEER_A):
+        p, rec, f1 = prf(r.runs[method].predicted, r.gold)
+        acc = coverage_accuracy(r.runs[method].predicted, r.gold, r.total)
+        if method == YIGAI:
+            print(f"{p:6.2f}{rec:6.2f}{f1:6.2f}{acc:6.2f}{len(r.runs[method].predicted):5d}", end="  |")
+        else:
+            print(f"{f1:6.2f}{acc:6.2f}", end="  |")
+    print(f" {r.elapsed * 1000:5.1f}")
 
 
-HELDOUT_DIR = ROOT / "bench" / "heldout"
+def cell_f1(results: list[FileResult], method: str) -> tuple[float, float, float]:
+    predicted = {(r.name, n) for r in results for n, _ in r.runs[method].predicted}
+    gold = {(r.name, n) for r in results for n, _ in r.gold}
+    return prf(predicted, gold)  # type: ignore[arg-type]
+
+
+def unrelated(vocabulary) -> None:  # type: ignore[no-untyped-def]
+    files = sorted(UNRELATED_DIR.glob("*.txt"))
+    if not files:
+        return
+    national = read_document(NATIONAL)
+    print("\ntexts not about health reform against the national list (every pair is wrong):")
+    print(f"  {'file':<40}{'items':>6}{'full':>6}{'part.':>6}{'cov.':>6}  |{'peer B carried pairs':>22}")
+    for path in files:
+        local = read_document(str(path))
+        alignment = align(national, local, vocabulary)
+        cover = coverage(alignment)
+        full = sum(p.grade.value == "full" for p in alignment.pairs)
+        carried = sum(v >= CARRIED[0] for v in tfidf_scores(national, local).values()) if CARRIED else 0
+        print(f"  {path.name:<40}{len(local.items):6d}{full:6d}{len(alignment.pairs) - full:6d}{cover.ratio:6.0%}  |"
+              f"{carried:22d}")
+
+
+def main(extra: list[str]) -> None:
+    vocabulary = load_vocabulary()
+    files = [(f, False) for f in sorted(GOLD_DIR.glob("*.yaml"))] if GOLD_DIR.is_dir() else []
+    files += [(f, True) for f in sorted(HELDOUT_DIR.glob("*.yaml"))]
+    files += [(f, True) for f in sorted((HELDOUT_DIR / "roundup").glob("*.yaml"))]
+    files += [(Path(a), True) for a in extra]
+    if not files:
+        print("no alignment files found (looked in ../shared/gold/, bench/heldout/ and the command line)")
+        return
+    print(f"{'':42}{'gold':>5}{'yigai: P':>10}{'R':>6}{'F1':>6}{'cov':>6}{'pairs':>5}  |"
+          f"{'peer B tuned':>12}  |{'B carried':>12}  |{'peer A tuned':>12}  | ms")
+    results = []
+    for path, heldout in files:
+        if path.parent == HELDOUT_DIR / "roundup" and not any(r.heldout and "roundup" in str(r.name) for r in results):
+            print("  -- news round-up paragraphs (bench/heldout/roundup/) --")
+        result = evaluate(path, heldout, vocabulary)
+        if "roundup" in str(path.parent):
+            result.name = "roundup/" + result.name
+        results.append(result)
+        print_file(result)
+    for label, group in (("held-out files", [r for r in results if r.heldout and not r.name.startswith("roundup/")]),
+                         ("round-up paragraphs", [r for r in results if r.name.startswith("roundup/")]),
+                         ("all held-out", [r for r in results if r.heldout])):
+        if not group:
+            continue
+        print(f"\nmean pair F1, {label} ({len(group)}):", end="")
+        for method in (YIGAI, PEER_B, CARRIED_B, PEER_A):
+            print(f"  {method} {sum(prf(r.runs[method].predicted, r.gold)[2] for r in group) / len(group):.3f}", end="")
+        print()
+    held = [r for r in results if r.heldout]
+    if held:
+        print(f"cross-jurisdiction cell F1 over {len(held)} held-out columns:", end="")
+        for method in (YIGAI, PEER_B, CARRIED_B, PEER_A):
+            p, rec, f1 = cell_f1(held, method)
+            print(f"  {method} {f1:.3f}", end="" if method != YIGAI else f" (P {p:.2f} R {rec:.2f})")
+        print()
+        shared = [(r.runs[YIGAI].predicted & r.gold, r.runs[YIGAI].full, r.gold_full) for r in held]  # type: ignore[attr-defined]
+        agree = sum((k in f) == (k in g) for s, f, g in shared for k in s) / max(1, sum(len(s) for s, _, _ in shared))
+        print(f"yigai grade agreement (full vs partial) on correctly found held-out pairs: {agree:.2f}")
+    unrelated(vocabulary)
+
 
 if __name__ == "__main__":
-    files = sorted(GOLD_DIR.glob("*.yaml")) if GOLD_DIR.is_dir() else []
-    heldout = sorted(HELDOUT_DIR.glob("*.yaml"))
-    files += heldout + [Path(a) for a in sys.argv[1:]]
-    if not files:
-        print("no gold files found (looked in ../shared/gold/, bench/heldout/ and the command line)")
-    results = {f: report(f) for f in files}
-    if heldout:
-        print("\nmean pair F1 on the held-out files (bench/heldout/, made by the yigai team):")
-        for method in [m for m in results[heldout[0]] if all(m in results[f] for f in heldout)]:
-            print(f"  {method:<26}{sum(results[f][method] for f in heldout) / len(heldout):6.2f}")
+    main(sys.argv[1:])

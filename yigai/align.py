@@ -214,7 +214,7 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary) -> Sign
     sentence = _block_max(sentence_sim, n_starts, l_starts)
 
     # Instruments, weighted by specificity within this document pair.
-    n_found = [vocabulary.find(u.text) for u in n_units]
+    n_found = owned_instruments(national, vocabulary)
     l_found = [vocabulary.find(u.text) for u in l_units]
     df = Counter(name for found in n_found + l_found for name in found)
     total = n_count + l_count
@@ -297,6 +297,26 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
                 continue
             pairs.append(Pair(a + 1, b + 1, grade, score, tuple(s.shared[a][b][:4]), *_quote(s, a, b, vocabulary)))
     return Alignment(national, local, tuple(pairs), topics_of(national, vocabulary))
+
+
+def owned_instruments(reference: Document, vocabulary: Vocabulary) -> list[frozenset[str]]:
+    """Per reference item, the instruments that are its own task: those its title names, and those it
+    mentions more often than any other item does (a tie goes to the item holding more of the instrument's
+    topic). An item that names an instrument only as the setting of its task (医共体 in an item on 总额付费)
+    does not own it, so that instrument is no evidence for that item."""
+    units = [_unit(item) for item in reference.items]
+    counts = [Counter(m.instrument for m in vocabulary.mentions(u.text)) for u in units]
+    topic_mass = [Counter(vocabulary.topic_of[name] for name in c.elements()) for c in counts]
+    best: dict[str, tuple[int, int]] = {}
+    for k, c in enumerate(counts):
+        for name, n in c.items():
+            best[name] = max(best.get(name, (0, 0)), (n, topic_mass[k][vocabulary.topic_of[name]]))
+    owned = []
+    for k, u in enumerate(units):
+        in_title = vocabulary.find(u.title)
+        owned.append(frozenset(name for name, n in counts[k].items()
+                               if name in in_title or (n, topic_mass[k][vocabulary.topic_of[name]]) == best[name]))
+    return owned
 
 
 def topics_of(document: Document, vocabulary: Vocabulary) -> dict[int, str]:

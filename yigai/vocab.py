@@ -15,6 +15,41 @@ from .resources import data_path
 
 
 @dataclass(frozen=True)
+class Sense:
+    """An alias that names the instrument only in some contexts (监测预警 means epidemic early warning only
+    beside 疫情/传染病, not in 短缺药品监测预警). All conditions look at the sentence the alias stands in."""
+
+    alias: str
+    needs: tuple[str, ...] = ()  # one of these must stand in the same sentence
+    unless: tuple[str, ...] = ()  # none of these may stand in the same sentence
+    not_in: tuple[str, ...] = ()  # longer phrases that hold the alias and mean something else
+
+    def holds(self, text: str, start: int) -> bool:
+        """Whether the alias printed at `start` of `text` is read in this sense."""
+        for phrase in self.not_in:
+            offset = phrase.find(self.alias)
+            while offset >= 0:
+                if start >= offset and text.startswith(phrase, start - offset):
+                    return False
+                offset = phrase.find(self.alias, offset + 1)
+        if not (self.needs or self.unless):
+            return True
+        sentence = _sentence_around(text, start, len(self.alias))
+        if self.needs and not any(word in sentence for word in self.needs):
+            return False
+        return not any(word in sentence for word in self.unless)
+
+
+_SENTENCE_END = "。;!?\n"
+
+
+def _sentence_around(text: str, start: int, length: int) -> str:
+    left = max(text.rfind(ch, 0, start) for ch in _SENTENCE_END) + 1
+    ends = [k for k in (text.find(ch, start + length) for ch in _SENTENCE_END) if k >= 0]
+    return text[left : min(ends, default=len(text))]
+
+
+@dataclass(frozen=True)
 class Instrument:
     """A named reform instrument (集中带量采购, DRG, 两个允许…) and every way it is printed."""
 
@@ -22,6 +57,7 @@ class Instrument:
     topic: str
     aliases: tuple[str, ...]
     patterns: tuple[str, ...] = ()
+    senses: tuple[Sense, ...] = ()  # aliases that count only in some contexts
 
 
 @dataclass(frozen=True)
@@ -41,13 +77,24 @@ class Vocabulary:
     def _by_surface(self) -> dict[str, str]:
         table: dict[str, str] = {}
         for instrument in self.instruments:
-            for alias in (instrument.name, *instrument.aliases):
+            # a name written as one of its own senses (监测预警) counts only in that sense
+            name = () if any(s.alias == instrument.name for s in instrument.senses) else (instrument.name,)
+            for alias in (*name, *instrument.aliases):
                 table.setdefault(alias, instrument.name)
         return table
 
     @cached_property
+    def _senses(self) -> dict[str, list[tuple[Sense, str]]]:
+        """Printed forms that name an instrument only in some contexts (one form may name several)."""
+        table: dict[str, list[tuple[Sense, str]]] = {}
+        for instrument in self.instruments:
+            for sense in instrument.senses:
+                table.setdefault(sense.alias, []).append((sense, instrument.name))
+        return table
+
+    @cached_property
     def _pattern(self) -> re.Pattern[str]:
-        literals = sorted(self._by_surface, key=len, reverse=True)
+        literals = sorted({*self._by_surface, *self._senses}, key=len, reverse=True)
         parts = [re.escape(s) for s in literals]
         parts += [p for i in self.instruments for p in i.patterns]
         # A lookahead finds overlapping mentions: 医疗服务价格动态调整 holds two instruments.
@@ -71,10 +118,13 @@ class Vocabulary:
         for m in self._pattern.finditer(text):
             surface = m.group(1)
             name = self._by_surface.get(surface)
-            if name is None:
+            if name is None and surface not in self._senses:
                 name = next((owner for p, owner in self._pattern_owner if p.fullmatch(surface)), None)
             if name is not None:
                 found.append(Mention(name, surface, m.start()))
+            for sense, owner in self._senses.get(surface, ()):
+                if owner != name and sense.holds(text, m.start()):
+                    found.append(Mention(owner, surface, m.start()))
         return found
 
     @cached_property
@@ -94,7 +144,7 @@ class Vocabulary:
         """Topics and names closest to a term the vocabulary does not know (for error messages)."""
         from rapidfuzz import fuzz, process
 
-        names = list(dict.fromkeys([*self.topics, *self._by_surface]))
+        names = list(dict.fromkeys([*self.topics, *self._by_surface, *self._senses]))
         found = process.extract(term, names, scorer=fuzz.ratio, limit=limit, score_cutoff=50)
         return [name for name, _, _ in found]
 
@@ -104,7 +154,7 @@ class Vocabulary:
             return frozenset(i.name for i in self.instruments if i.topic == term)
         if term in self._by_surface:
             return frozenset({self._by_surface[term]})
-        return frozenset()
+        return frozenset(owner for _, owner in self._senses.get(term, ()))
 
 
 def _instruments_from(data: Any, source: str) -> list[Instrument]:
@@ -121,8 +171,13 @@ def _instruments_from(data: Any, source: str) -> list[Instrument]:
                 raise InputError(source, f"{where} needs a 'name'", "see data/vocabulary.yaml")
             aliases = entry.get("aliases", [])
             patterns = entry.get("patterns", [])
-            if not isinstance(aliases, list) or not all(isinstance(a, str) and a for a in aliases):
-                raise InputError(source, f"{where}: 'aliases' must be a list of non-empty strings", "quote odd values")
+            if not isinstance(aliases, list):
+                raise InputError(source, f"{where}: 'aliases' must be a list", "see data/vocabulary.yaml")
+            senses = tuple(_sense(a, f"{where} ({entry['name']})", source) for a in aliases if isinstance(a, dict))
+            aliases = [a for a in aliases if not isinstance(a, dict)]
+            if not all(isinstance(a, str) and a for a in aliases):
+                raise InputError(source, f"{where}: each alias must be non-empty text or a sense "
+                                 "({alias: …, needs: […], unless: […], not_in: […]})", "quote odd values")
             if not isinstance(patterns, list):
                 raise InputError(source, f"{where}: 'patterns' must be a list", "see data/vocabulary.yaml")
             for pattern in patterns:
@@ -130,8 +185,35 @@ def _instruments_from(data: Any, source: str) -> list[Instrument]:
                     re.compile(pattern)
                 except (re.error, TypeError) as exc:
                     raise InputError(source, f"{where}: bad pattern {pattern!r}: {exc}", "fix the regular expression") from None
-            instruments.append(Instrument(entry["name"], topic["topic"], tuple(aliases), tuple(patterns)))
+            instruments.append(Instrument(entry["name"], topic["topic"], tuple(aliases), tuple(patterns), senses))
     return instruments
+
+
+_SENSE_KEYS = {"alias", "needs", "unless", "not_in"}
+
+
+def _sense(data: dict[Any, Any], where: str, source: str) -> Sense:
+    """A sense entry: {alias: 监测预警, needs: [疫情, 传染病], unless: [短缺药品], not_in: [...]}."""
+    alias = data.get("alias")
+    if not isinstance(alias, str) or not alias:
+        raise InputError(source, f"{where}: a sense needs 'alias' (non-empty text)", "e.g. {alias: 监测预警, needs: [疫情]}")
+    unknown = sorted(str(k) for k in data if k not in _SENSE_KEYS)
+    if unknown:
+        raise InputError(source, f"{where}, sense '{alias}': unknown key {unknown[0][:40]!r}",
+                         "a sense takes alias, needs, unless, not_in")
+    words: dict[str, tuple[str, ...]] = {}
+    for key in ("needs", "unless", "not_in"):
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+            raise InputError(source, f"{where}, sense '{alias}': '{key}' must be a list of non-empty strings", "quote odd values")
+        words[key] = tuple(value)
+    if not any(words.values()):
+        raise InputError(source, f"{where}, sense '{alias}': give needs, unless or not_in", "or list it as a plain alias")
+    for phrase in words["not_in"]:
+        if alias not in phrase:
+            raise InputError(source, f"{where}, sense '{alias}': not_in phrase '{phrase}' does not contain the alias",
+                             "list longer phrases that hold the alias")
+    return Sense(alias, words["needs"], words["unless"], words["not_in"])
 
 
 def _read_yaml(path: Path) -> Any:
@@ -157,6 +239,7 @@ def load_vocabulary(extra: list[Path] | tuple[Path, ...] = ()) -> Vocabulary:
         for added in _instruments_from(_read_yaml(Path(path)), str(path)):
             old = by_name.get(added.name)
             if old is not None:  # same instrument: new aliases extend it
-                added = Instrument(old.name, old.topic, old.aliases + added.aliases, old.patterns + added.patterns)
+                added = Instrument(old.name, old.topic, old.aliases + added.aliases, old.patterns + added.patterns,
+                                   old.senses + added.senses)
             by_name[added.name] = added
     return Vocabulary(tuple(by_name.values()))

@@ -1,0 +1,86 @@
+"""Vocabulary senses and instrument ownership: an alias counts only in its sense, an item only for its own task."""
+
+from __future__ import annotations
+
+import pytest
+
+from yigai.errors import InputError
+from yigai.vocab import load_vocabulary
+
+from .conftest import NATIONAL
+
+
+@pytest.fixture(scope="module")
+def vocabulary():
+    return load_vocabulary()
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    ("提高重大疫情监测预警、流调溯源能力。", "监测预警", None),
+    ("健全短缺药品监测预警和分级应对机制。", None, "监测预警"),
+    ("落实集中带量采购医保资金结余留用政策。", "结余留用", "总额付费"),
+    ("推进紧密型县域医共体总额付费,结余留用、合理超支分担。", "总额付费", "结余留用"),
+    ("开展国家区域医疗中心建设项目。", "国家医学中心", "区域医疗中心"),
+    ("建设一批省级区域医疗中心。", "区域医疗中心", "国家医学中心"),
+    ("推广长期处方服务并完善相关医保支付政策。", None, "医保支付方式改革"),
+    ("深化医保支付方式改革,推行按病种付费。", "医保支付方式改革", None),
+])
+def test_an_alias_counts_only_in_its_sense(vocabulary, text, present, absent):
+    found = vocabulary.find(text)
+    if present:
+        assert present in found
+    if absent:
+        assert absent not in found
+
+
+def test_one_form_may_be_a_sense_of_two_instruments(vocabulary):
+    found = vocabulary.find("集采药品结余留用;医共体打包付费结余留用。")
+    assert {"结余留用", "总额付费"} <= found
+    assert vocabulary.resolve("结余留用") >= {"结余留用", "总额付费"}
+
+
+def _write(tmp_path, body: str):
+    path = tmp_path / "extra.yaml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_vocab_file_adds_a_sense(tmp_path):
+    extra = _write(tmp_path, "topics:\n  - topic: 信息化\n    instruments:\n      - name: 智慧药房\n"
+                             "        aliases: [{alias: 云药房, needs: [处方]}]\n")
+    vocabulary = load_vocabulary([extra])
+    assert "智慧药房" in vocabulary.find("推进云药房处方流转。")
+    assert "智慧药房" not in vocabulary.find("建设云药房。")
+
+
+@pytest.mark.parametrize("entry, problem", [
+    ("{alias: 云药房}", "give needs, unless or not_in"),
+    ("{needs: [处方]}", "a sense needs 'alias'"),
+    ("{alias: 云药房, needs: 处方}", "'needs' must be a list of non-empty strings"),
+    ("{alias: 云药房, when: [处方]}", "unknown key 'when'"),
+    ("{alias: 云药房, not_in: [智慧药房]}", "does not contain the alias"),
+])
+def test_bad_sense_names_file_entry_and_problem(tmp_path, entry, problem):
+    extra = _write(tmp_path, f"topics:\n  - topic: 信息化\n    instruments:\n      - name: 智慧药房\n"
+                             f"        aliases: [{entry}]\n")
+    with pytest.raises(InputError) as raised:
+        load_vocabulary([extra])
+    line = raised.value.line()
+    assert str(extra) in line and "智慧药房" in line and problem in line
+
+
+def test_an_item_owns_what_is_its_task_not_its_setting(vocabulary):
+    from yigai.align import owned_instruments
+    from yigai.documents import read_document
+
+    national = read_document(NATIONAL)
+    owned = owned_instruments(national, vocabulary)
+    # 县域医共体: item 3's own task (county medical communities); item 5 names it only for 总额付费
+    assert "县域医共体" in owned[2] and "县域医共体" not in owned[4]
+    assert "总额付费" in owned[4]
+    # item 19 (drug supply) names 城市医疗集团、县域医共体 only as places for linked drug management
+    assert "城市医疗集团" not in owned[18] and "基本药物" in owned[18]
+    # item 20 (TCM) names 乡镇卫生院 only as where a 中医馆 goes
+    assert "乡村医疗卫生" not in owned[19] and "中医药" in owned[19]
+    # what a title names is owned whatever the counts
+    assert "医疗服务价格改革" in owned[7]
