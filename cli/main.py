@@ -100,6 +100,10 @@ def _compare(national: str, local: str, vocab: list[Path] | None):  # type: igno
         sys.stderr.write(f"yigai: warning: {local} is the national document and {national} is not; "
                          "the national one comes first (yigai compare NATIONAL LOCAL)\n")
     alignment = align(national_doc, local_doc, vocabulary)
+    if not alignment.on_subject:
+        named = round(alignment.subject_share * len(local_doc.items))
+        sys.stderr.write(f"yigai: warning: {local}: only {named} of {len(local_doc.items)} items name a reform instrument; "
+                         "it does not read as a health-reform list, so no pair is graded full\n")
     return vocabulary, alignment, coverage(alignment)
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+from yigai.align import Thresholds
 
 from .conftest import BAOKANG, CITY, GUANGXI, NATIONAL, ROUNDUP, SICHUAN
 
+FLOOR = Thresholds().sentence_floor
+UNRELATED = sorted((Path(__file__).parent / "fixtures" / "unrelated").glob("*.txt"))
 LOCALS = [GUANGXI, SICHUAN, CITY, BAOKANG, f"{ROUNDUP}#四川省", f"{ROUNDUP}#新疆维吾尔自治区"]
 
 
@@ -20,6 +26,8 @@ def test_every_pair_quotes_both_items(cli, local):
         assert pair["national_sentence"] and pair["national_sentence"] in national[pair["national"]]
         assert set(pair["instruments"]) <= set(pair["evidence"]) or len(pair["evidence"]) == 4
         assert all(term in pair["local_sentence"] for term in pair["local_terms"])
+        # something really shared: an instrument both name, or sentences alike beyond what unrelated text reaches
+        assert pair["instruments"] or pair["sentence_similarity"] >= FLOOR
 
 
 def test_quoted_sentence_names_the_shared_instrument(cli):
@@ -52,3 +60,21 @@ def test_excerpt_keeps_the_shared_term_in_view():
     assert "集中带量采购" in short and short.startswith("…") and short.endswith("…")
     assert len(short) <= 32
     assert excerpt("短句。", ("短句",)) == "短句。"
+
+
+@pytest.mark.parametrize("text", UNRELATED, ids=lambda p: p.name)
+def test_text_on_another_subject_gets_no_match(cli, text):
+    result = cli("compare", NATIONAL, text, "--format", "json")
+    data = result.json()
+    assert not [p for p in data["pairs"] if p["grade"] == "full"]
+    assert data["coverage"]["ratio"] <= 0.05
+    assert "does not read as a health-reform list" in result.err and str(text) in result.err
+
+
+@pytest.mark.parametrize("local", LOCALS, ids=lambda ref: str(ref).rsplit("/", 1)[-1])
+def test_health_reform_lists_read_as_such(cli, local):
+    assert "does not read as a health-reform list" not in cli("compare", NATIONAL, local, "--format", "json").err
+
+
+def test_unrelated_fixtures_are_there():
+    assert len(UNRELATED) >= 5 and any(p.name == "junk-oneline.txt" for p in UNRELATED)

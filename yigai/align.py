@@ -53,12 +53,14 @@ class Pair:
     local_sentence: str = ""  # its counterpart in the local item (a substring of the local item's text)
     instruments: tuple[str, ...] = ()  # the instruments both of those sentences name
     local_terms: tuple[str, ...] = ()  # how the local sentence prints them (to highlight)
+    sentence_similarity: float = 0.0  # TF-IDF cosine of the two items' most alike sentences
 
     def as_dict(self) -> dict[str, object]:
         return {"national": self.national, "local": self.local, "grade": self.grade.value,
                 "score": round(self.score, 3), "evidence": list(self.evidence),
                 "national_sentence": self.national_sentence, "local_sentence": self.local_sentence,
-                "instruments": list(self.instruments), "local_terms": list(self.local_terms)}
+                "instruments": list(self.instruments), "local_terms": list(self.local_terms),
+                "sentence_similarity": round(self.sentence_similarity, 3)}
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ class Alignment:
     local: Document
     pairs: tuple[Pair, ...]
     topics: dict[int, str]  # national item index -> its topic ("" when none)
+    subject_share: float = 1.0  # share of the local items that name a specific reform instrument
+    on_subject: bool = True  # False: the local document does not read as a health-reform list
 
     def pairs_of(self, national_index: int) -> list[Pair]:
         return [p for p in self.pairs if p.national == national_index]
@@ -86,6 +90,15 @@ class Thresholds:
     # A partial pair carries a named measure of the national item: a shared instrument of the
     # vocabulary, or, where the vocabulary has no name for it, a sentence this much alike.
     sentence_alone: float = 2.0
+    # Standing out within a document pair is not enough: some pair always does. A pair must share something
+    # real: an instrument (sense-checked, the national item's own), or a sentence pair at least this alike
+    # (TF-IDF cosine), a level no sentence pair of texts on other subjects reaches (tests/fixtures/unrelated/).
+    sentence_floor: float = 0.4
+    # A list on health reform names a specific instrument (集采, DRG, 家庭医生签约 …) in a good share of its items;
+    # a plan on schools, rivers or social assistance in hardly any (at most 1 in 10 among the texts in
+    # tests/fixtures/unrelated/). Below this share the local document is off the subject: nothing in it is
+    # `full`, and a pair needs a specific instrument both name.
+    on_subject: float = 0.2
 
 
 # Whether two items share a task is read from their content; the titles then say whether it is the
@@ -232,8 +245,8 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary) -> Sign
 
     # Titles: what each item is mainly about.
     fuzzy = process.cdist([u.title for u in n_units], [u.title for u in l_units], scorer=fuzz.partial_ratio, workers=1)
-    n_title_found = [vocabulary.find(u.title) for u in n_units]
-    l_title_found = [vocabulary.find(u.title + "。" + u.sentences[min(1, len(u.sentences) - 1)]) for u in l_units]
+    n_title_found = [vocabulary.find(u.title, u.text) for u in n_units]
+    l_title_found = [vocabulary.find(u.title + "。" + u.sentences[min(1, len(u.sentences) - 1)], u.text) for u in l_units]
     title = _z(np.asarray(fuzzy, dtype=np.float64))
     # Same main subject: the titles (with the local item's first sentence) share a topic of the
     # vocabulary, or, for what the vocabulary does not name, are worded much alike.
@@ -258,11 +271,11 @@ def _quote(s: Signals, a: int, b: int, vocabulary: Vocabulary) -> tuple[str, str
     best: tuple[float, int, int, tuple[str, ...]] | None = None
     if shared:
         for i, n_sentence in enumerate(n_unit.sentences):
-            n_names = vocabulary.find(n_sentence) & shared
+            n_names = vocabulary.find(n_sentence, n_unit.text) & shared
             if not n_names:
                 continue
             for j, l_sentence in enumerate(l_unit.sentences):
-                both = n_names & vocabulary.find(l_sentence)
+                both = n_names & vocabulary.find(l_sentence, l_unit.text)
                 if both and (best is None or (len(both), block[i, j]) > (len(best[3]), best[0])):
                     best = (float(block[i, j]), i, j, tuple(x for x in s.shared[a][b] if x in both))
     if best is None:
@@ -270,7 +283,7 @@ def _quote(s: Signals, a: int, b: int, vocabulary: Vocabulary) -> tuple[str, str
         best = (float(block[top_i, top_j]), int(top_i), int(top_j), ())
     _, i, j, names = best
     local = l_unit.printed[j]
-    terms = tuple(dict.fromkeys(m.surface for m in vocabulary.mentions(local) if m.instrument in names))
+    terms = tuple(dict.fromkeys(m.surface for m in vocabulary.mentions(local, l_unit.text) if m.instrument in names))
     return n_unit.printed[i], local, names, terms
 
 
@@ -281,22 +294,35 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
     best_local_of = combined.argmax(axis=1)
     best_national_of = combined.argmax(axis=0)
     z_sentence = _z(s.sentence)
+    specific = [_specific(u.text, vocabulary) for u in s.local_units]
+    share = sum(bool(found) for found in specific) / len(specific) if specific else 0.0
+    on_subject = share >= thresholds.on_subject
     pairs = []
     for a in range(len(national.items)):
         for b in range(len(local.items)):
+            if not s.shared[a][b] and s.sentence[a, b] < thresholds.sentence_floor:
+                continue  # nothing really shared
+            if not on_subject and not set(s.shared[a][b]) & specific[b]:
+                continue  # off the subject, only a specific instrument both name counts
             score = float(combined[a, b])
             best = best_local_of[a] == b or best_national_of[b] == a
             mutual = best_local_of[a] == b and best_national_of[b] == a
-            if (best and score >= thresholds.full and s.same_subject[a, b]) or (
+            if on_subject and ((best and score >= thresholds.full and s.same_subject[a, b]) or (
                 mutual and score >= thresholds.full_mutual
-            ):
+            )):
                 grade = Grade.FULL
             elif score >= thresholds.pair and (s.shared[a][b] or z_sentence[a, b] >= thresholds.sentence_alone):
                 grade = Grade.PARTIAL
             else:
                 continue
-            pairs.append(Pair(a + 1, b + 1, grade, score, tuple(s.shared[a][b][:4]), *_quote(s, a, b, vocabulary)))
-    return Alignment(national, local, tuple(pairs), topics_of(national, vocabulary))
+            pairs.append(Pair(a + 1, b + 1, grade, score, tuple(s.shared[a][b][:4]), *_quote(s, a, b, vocabulary),
+                              float(s.sentence[a, b])))
+    return Alignment(national, local, tuple(pairs), topics_of(national, vocabulary), share, on_subject)
+
+
+def _specific(text: str, vocabulary: Vocabulary) -> frozenset[str]:
+    """Instruments a text names by a specific form (not by a generic word that every sector's plans use)."""
+    return frozenset(m.instrument for m in vocabulary.mentions(text) if m.specific)
 
 
 def owned_instruments(reference: Document, vocabulary: Vocabulary) -> list[frozenset[str]]:
@@ -313,7 +339,7 @@ def owned_instruments(reference: Document, vocabulary: Vocabulary) -> list[froze
             best[name] = max(best.get(name, (0, 0)), (n, topic_mass[k][vocabulary.topic_of[name]]))
     owned = []
     for k, u in enumerate(units):
-        in_title = vocabulary.find(u.title)
+        in_title = vocabulary.find(u.title, u.text)
         owned.append(frozenset(name for name, n in counts[k].items()
                                if name in in_title or (n, topic_mass[k][vocabulary.topic_of[name]]) == best[name]))
     return owned
@@ -326,8 +352,9 @@ def topics_of(document: Document, vocabulary: Vocabulary) -> dict[int, str]:
 
 def _topic(item: Item, vocabulary: Vocabulary) -> str:
     """The topic an item is mainly about: its title's instruments first, then its text's."""
-    for text in (item.title, item.title + item.measures):
-        counts = Counter(vocabulary.topic_of[m.instrument] for m in vocabulary.mentions(text))
+    whole = item.title + "。" + item.measures
+    for text in (item.title, whole):
+        counts = Counter(vocabulary.topic_of[m.instrument] for m in vocabulary.mentions(text, whole))
         if counts:
             return counts.most_common(1)[0][0]
     return ""

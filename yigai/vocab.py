@@ -23,9 +23,16 @@ class Sense:
     needs: tuple[str, ...] = ()  # one of these must stand in the same sentence
     unless: tuple[str, ...] = ()  # none of these may stand in the same sentence
     not_in: tuple[str, ...] = ()  # longer phrases that hold the alias and mean something else
+    # a generic word (动态调整, 绩效考核): one of these must stand somewhere in the item, since a sentence of a
+    # health item need not repeat 医 or 药 but an item of a plan on schools or rivers holds none
+    needs_in_item: tuple[str, ...] = ()
 
-    def holds(self, text: str, start: int) -> bool:
-        """Whether the alias printed at `start` of `text` is read in this sense."""
+    def holds(self, text: str, start: int, item: str = "") -> bool:
+        """Whether the alias printed at `start` of `text` (a sentence or a whole item) is read in this sense."""
+        if self.needs_in_item:
+            context = (item or text).replace(self.alias, "")  # a health word besides the alias itself (中药 has 药)
+            if not any(word in context for word in self.needs_in_item):
+                return False
         for phrase in self.not_in:
             offset = phrase.find(self.alias)
             while offset >= 0:
@@ -67,6 +74,7 @@ class Mention:
     instrument: str
     surface: str
     start: int
+    specific: bool = True  # False for a generic word (动态调整) read as the instrument in a health item
 
 
 @dataclass(frozen=True)
@@ -112,8 +120,9 @@ class Vocabulary:
     def topics(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(i.topic for i in self.instruments))
 
-    def mentions(self, text: str) -> list[Mention]:
-        """Every instrument mention in `text`, longest form first at each position."""
+    def mentions(self, text: str, item: str = "") -> list[Mention]:
+        """Every instrument mention in `text`, longest form first at each position; `item` is the whole item's
+        text when `text` is one of its sentences (generic words are read in the light of the whole item)."""
         found = []
         for m in self._pattern.finditer(text):
             surface = m.group(1)
@@ -123,21 +132,22 @@ class Vocabulary:
             if name is not None:
                 found.append(Mention(name, surface, m.start()))
             for sense, owner in self._senses.get(surface, ()):
-                if owner != name and sense.holds(text, m.start()):
-                    found.append(Mention(owner, surface, m.start()))
+                if owner != name and sense.holds(text, m.start(), item):
+                    found.append(Mention(owner, surface, m.start(), not sense.needs_in_item))
         return found
 
     @cached_property
-    def _found(self) -> dict[str, frozenset[str]]:
+    def _found(self) -> dict[tuple[str, str], frozenset[str]]:
         return {}
 
-    def find(self, text: str) -> frozenset[str]:
+    def find(self, text: str, item: str = "") -> frozenset[str]:
         """The instruments `text` mentions (remembered: a national list is matched against many documents)."""
-        found = self._found.get(text)
+        key = (text, item)
+        found = self._found.get(key)
         if found is None:
             if len(self._found) > 100_000:
                 self._found.clear()
-            found = self._found[text] = frozenset(m.instrument for m in self.mentions(text))
+            found = self._found[key] = frozenset(m.instrument for m in self.mentions(text, item))
         return found
 
     def suggest(self, term: str, limit: int = 3) -> list[str]:
@@ -157,9 +167,20 @@ class Vocabulary:
         return frozenset(owner for _, owner in self._senses.get(term, ()))
 
 
-def _instruments_from(data: Any, source: str) -> list[Instrument]:
+def _words(data: Any, key: str, where: str, source: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+        raise InputError(source, f"{where}: '{key}' must be a list of non-empty strings", "quote odd values")
+    return tuple(value)
+
+
+def _check_vocabulary(data: Any, source: str) -> None:
     if not isinstance(data, dict) or not isinstance(data.get("topics"), list):
         raise InputError(source, "not a yigai vocabulary: expected a top-level 'topics' list", "see data/vocabulary.yaml")
+
+
+def _instruments_from(data: Any, source: str, health_words: tuple[str, ...]) -> list[Instrument]:
+    _check_vocabulary(data, source)
     instruments = []
     for t, topic in enumerate(data["topics"], start=1):
         well_formed = isinstance(topic, dict) and isinstance(topic.get("topic"), str)
@@ -174,6 +195,13 @@ def _instruments_from(data: Any, source: str) -> list[Instrument]:
             if not isinstance(aliases, list):
                 raise InputError(source, f"{where}: 'aliases' must be a list", "see data/vocabulary.yaml")
             senses = tuple(_sense(a, f"{where} ({entry['name']})", source) for a in aliases if isinstance(a, dict))
+            # generic: words every sector's plans use (动态调整, 绩效考核, 双随机); they name the instrument
+            # only in a sentence about health
+            generic = _words(entry, "generic", f"{where} ({entry['name']})", source)
+            if generic and not health_words:
+                raise InputError(source, f"{where}: 'generic' aliases need the vocabulary's 'health_words'",
+                                 "see data/vocabulary.yaml")
+            senses += tuple(Sense(alias, needs_in_item=health_words) for alias in generic)
             aliases = [a for a in aliases if not isinstance(a, dict)]
             if not all(isinstance(a, str) and a for a in aliases):
                 raise InputError(source, f"{where}: each alias must be non-empty text or a sense "
@@ -233,10 +261,15 @@ def _read_yaml(path: Path) -> Any:
 def load_vocabulary(extra: list[Path] | tuple[Path, ...] = ()) -> Vocabulary:
     """The bundled vocabulary, extended by the analyst's files (their instruments add to it)."""
     base = data_path("vocabulary.yaml")
-    instruments = _instruments_from(_read_yaml(base), str(base))
+    files = [(str(base), _read_yaml(base))] + [(str(path), _read_yaml(Path(path))) for path in extra]
+    health_words: tuple[str, ...] = ()
+    for source, data in files:
+        _check_vocabulary(data, source)
+        health_words += _words(data, "health_words", "top level", source)
+    instruments = _instruments_from(files[0][1], files[0][0], health_words)
     by_name = {i.name: i for i in instruments}
-    for path in extra:
-        for added in _instruments_from(_read_yaml(Path(path)), str(path)):
+    for source, data in files[1:]:
+        for added in _instruments_from(data, source, health_words):
             old = by_name.get(added.name)
             if old is not None:  # same instrument: new aliases extend it
                 added = Instrument(old.name, old.topic, old.aliases + added.aliases, old.patterns + added.patterns,
