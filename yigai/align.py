@@ -283,7 +283,7 @@ def _quote(s: Signals, a: int, b: int, vocabulary: Vocabulary) -> tuple[str, str
         best = (float(block[top_i, top_j]), int(top_i), int(top_j), ())
     _, i, j, names = best
     local = l_unit.printed[j]
-    terms = tuple(dict.fromkeys(m.surface for m in vocabulary.mentions(local, l_unit.text) if m.instrument in names))
+    terms = tuple(dict.fromkeys(m.surface for m in vocabulary.mentions_of(local, l_unit.text) if m.instrument in names))
     return n_unit.printed[i], local, names, terms
 
 
@@ -322,7 +322,7 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
 
 def _specific(text: str, vocabulary: Vocabulary) -> frozenset[str]:
     """Instruments a text names by a specific form (not by a generic word that every sector's plans use)."""
-    return frozenset(m.instrument for m in vocabulary.mentions(text) if m.specific)
+    return frozenset(m.instrument for m in vocabulary.mentions_of(text) if m.specific)
 
 
 def owned_instruments(reference: Document, vocabulary: Vocabulary) -> list[frozenset[str]]:
@@ -331,7 +331,7 @@ def owned_instruments(reference: Document, vocabulary: Vocabulary) -> list[froze
     topic). An item that names an instrument only as the setting of its task (医共体 in an item on 总额付费)
     does not own it, so that instrument is no evidence for that item."""
     units = [_unit(item) for item in reference.items]
-    counts = [Counter(m.instrument for m in vocabulary.mentions(u.text)) for u in units]
+    counts = [Counter(m.instrument for m in vocabulary.mentions_of(u.text)) for u in units]
     topic_mass = [Counter(vocabulary.topic_of[name] for name in c.elements()) for c in counts]
     best: dict[str, tuple[int, int]] = {}
     for k, c in enumerate(counts):
@@ -354,7 +354,7 @@ def _topic(item: Item, vocabulary: Vocabulary) -> str:
     """The topic an item is mainly about: its title's instruments first, then its text's."""
     whole = item.title + "。" + item.measures
     for text in (item.title, whole):
-        counts = Counter(vocabulary.topic_of[m.instrument] for m in vocabulary.mentions(text, whole))
+        counts = Counter(vocabulary.topic_of[m.instrument] for m in vocabulary.mentions_of(text, whole))
         if counts:
             return counts.most_common(1)[0][0]
     return ""

@@ -137,18 +137,22 @@ class Vocabulary:
         return found
 
     @cached_property
-    def _found(self) -> dict[tuple[str, str], frozenset[str]]:
+    def _seen(self) -> dict[tuple[str, str], tuple[Mention, ...]]:
         return {}
 
-    def find(self, text: str, item: str = "") -> frozenset[str]:
-        """The instruments `text` mentions (remembered: a national list is matched against many documents)."""
+    def mentions_of(self, text: str, item: str = "") -> tuple[Mention, ...]:
+        """`mentions`, remembered: a national list is read against many documents, its texts recur."""
         key = (text, item)
-        found = self._found.get(key)
+        found = self._seen.get(key)
         if found is None:
-            if len(self._found) > 100_000:
-                self._found.clear()
-            found = self._found[key] = frozenset(m.instrument for m in self.mentions(text, item))
+            if len(self._seen) > 100_000:
+                self._seen.clear()
+            found = self._seen[key] = tuple(self.mentions(text, item))
         return found
+
+    def find(self, text: str, item: str = "") -> frozenset[str]:
+        """The instruments `text` mentions."""
+        return frozenset(m.instrument for m in self.mentions_of(text, item))
 
     def suggest(self, term: str, limit: int = 3) -> list[str]:
         """Topics and names closest to a term the vocabulary does not know (for error messages)."""
