@@ -107,6 +107,7 @@ def evaluate(gold_path: Path, heldout: bool, vocabulary) -> FileResult:  # type:
     national = read_document(resolve(gold_data["national"], gold_path))
     local = read_document(resolve(gold_data["local"], gold_path))
     gold = {(p["n"], p["l"]) for p in gold_data["pairs"]}
+    _check_items(gold_path, gold_data, national, local)
     start = time.perf_counter()
     alignment = align(national, local, vocabulary)
     elapsed = time.perf_counter() - start
@@ -123,6 +124,15 @@ def evaluate(gold_path: Path, heldout: bool, vocabulary) -> FileResult:  # type:
     result = FileResult(gold_path.name, len(national.items), gold, runs, heldout, elapsed)
     result.gold_full = {(p["n"], p["l"]) for p in gold_data["pairs"] if p["grade"] == "full"}  # type: ignore[attr-defined]
     return result
+
+
+def _check_items(path: Path, gold_data: dict, national: Document, local: Document) -> None:  # type: ignore[type-arg]
+    """An alignment file names items by index: if the reader now segments a document otherwise, it is stale."""
+    named = {p["l"] for p in gold_data["pairs"]} | set(gold_data.get("local_only") or [])
+    wrong = [p["n"] for p in gold_data["pairs"] if p["n"] > len(national.items)]
+    if wrong or named != set(range(1, len(local.items) + 1)):
+        print(f"  ! {path.name}: its item numbers no longer match the documents as read "
+              f"({len(local.items)} local items now); re-annotate it, do not renumber by guess")
 
 
 def print_file(r: FileResult) -> None:
