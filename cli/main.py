@@ -37,6 +37,11 @@ VocabOption = Annotated[
     Optional[list[Path]], typer.Option("--vocab", help="Extra vocabulary YAML (same format as data/vocabulary.yaml).")
 ]
 OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to FILE (whole or not at all).")]
+DecisionsOption = Annotated[
+    Optional[list[Path]],
+    typer.Option("--decisions", help="An analyst's decisions YAML: confirm, reject, regrade or add pairs "
+                 "(start one with compare --format decisions)."),
+]
 
 
 class ParseFormat(str, Enum):
@@ -85,18 +90,43 @@ class CompareFormat(str, Enum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    decisions = "decisions"
 
 
-def _compare(national: str, local: str, vocab: list[Path] | None):  # type: ignore[no-untyped-def]
-    """The vocabulary, the alignment of two document refs, and its coverage: what compare and check share."""
+class MatrixFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+def _load_decisions(files: list[Path] | None):  # type: ignore[no-untyped-def]
+    from yigai.decisions import load_decisions
+
+    return [load_decisions(path) for path in files or []]
+
+
+def _warn(lines: object) -> None:
+    for line in lines:  # type: ignore[attr-defined]
+        sys.stderr.write(f"yigai: warning: {line.line()}\n")
+
+
+def _compare(national: str, local: str, vocab: list[Path] | None, decisions: list[Path] | None = None,  # type: ignore[no-untyped-def]
+             swapped_is_error: bool = False):
+    """The vocabulary, the alignment of two document refs (after the analyst's decisions) and its coverage."""
     from yigai.align import align
     from yigai.coverage import coverage
+    from yigai.decisions import apply_decisions
     from yigai.documents import read_document
     from yigai.vocab import load_vocabulary
 
     vocabulary = load_vocabulary(vocab or [])
+    files = _load_decisions(decisions)
     national_doc, local_doc = read_document(national), read_document(local)
     if local_doc.level == "national" and national_doc.level != "national":
+        if swapped_is_error:  # a gate that passes on swapped arguments would wave every draft through
+            raise InputError(local, f"is the national document and {national} is not",
+                             "the national one comes first: yigai check NATIONAL LOCAL")
         sys.stderr.write(f"yigai: warning: {local} is the national document and {national} is not; "
                          "the national one comes first (yigai compare NATIONAL LOCAL)\n")
     alignment = align(national_doc, local_doc, vocabulary)
@@ -104,6 +134,9 @@ def _compare(national: str, local: str, vocab: list[Path] | None):  # type: igno
         named = round(alignment.subject_share * len(local_doc.items))
         sys.stderr.write(f"yigai: warning: {local}: only {named} of {len(local_doc.items)} items name a reform instrument; "
                          "it does not read as a health-reform list, so no pair is graded full\n")
+    if files:
+        alignment, warnings = apply_decisions(alignment, files)
+        _warn(warnings)
     return vocabulary, alignment, coverage(alignment)
 
 
@@ -113,16 +146,21 @@ def compare(
     local: Annotated[str, typer.Argument(help="The local document: PATH or PATH#SEL.")],
     format: Annotated[CompareFormat, typer.Option("--format", "-f", help="Output format.")] = CompareFormat.table,
     vocab: VocabOption = None,
+    decisions: DecisionsOption = None,
     output: OutputOption = None,
 ) -> None:
     """Map each national item to its local counterparts (full/partial), list gaps and local-only items."""
     from .formats import compare as fmt
     from .output import check_output_path, emit
 
-    check_output_path(output, [national, local])
-    vocabulary, alignment, cover = _compare(national, local, vocab)
+    check_output_path(output, [national, local, *map(str, decisions or [])])
+    vocabulary, alignment, cover = _compare(national, local, vocab, decisions)
     if format is CompareFormat.table:
         _render(fmt.as_table(alignment, cover), output)
+    elif format is CompareFormat.decisions:
+        from yigai.decisions import to_yaml
+
+        emit(to_yaml(alignment), output)
     else:
         emit(fmt.FORMATTERS[format.value](alignment, cover), output)
 
@@ -131,9 +169,10 @@ def compare(
 def matrix(
     national: Annotated[str, typer.Argument(help="The national document: PATH or PATH#SEL.")],
     local: Annotated[list[str], typer.Argument(help="Local documents: files, globs, directories, multi-document files.")],
-    format: Annotated[CompareFormat, typer.Option("--format", "-f", help="Output format.")] = CompareFormat.table,
+    format: Annotated[MatrixFormat, typer.Option("--format", "-f", help="Output format.")] = MatrixFormat.table,
     transpose: Annotated[bool, typer.Option("--transpose", help="Jurisdictions as rows (automatic when wide).")] = False,
     vocab: VocabOption = None,
+    decisions: DecisionsOption = None,
     output: OutputOption = None,
 ) -> None:
     """One row per national item, one column per local document (a multi-document file gives several)."""
@@ -147,12 +186,14 @@ def matrix(
     from .output import check_output_path, emit
 
     refs = expand(local)
-    check_output_path(output, [national, *refs])
+    check_output_path(output, [national, *refs, *map(str, decisions or [])])
     national_doc = read_document(national)
     vocab_files = tuple(str(p) for p in vocab or [])
     vocabulary = load_vocabulary([Path(p) for p in vocab_files])
-    columns = _with_progress(lambda tick: build(national_doc, refs, vocab_files, progress=tick), len(refs))
-    if format is not CompareFormat.table:
+    files = tuple(_load_decisions(decisions))
+    columns = _with_progress(lambda tick: build(national_doc, refs, vocab_files, progress=tick, decisions=files), len(refs))
+    _warn(w for c in columns for w in c.warnings)
+    if format is not MatrixFormat.table:
         emit(fmt.FORMATTERS[format.value](national_doc, columns), output)
         return
     from rich.console import Console
@@ -197,6 +238,7 @@ def check(
     ] = None,
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
     vocab: VocabOption = None,
+    decisions: DecisionsOption = None,
     output: OutputOption = None,
 ) -> int:
     """Gate a local document: exit 0 when every gate passes, 1 when one fails, 2 on bad input."""
@@ -207,8 +249,8 @@ def check(
     from .formats import check as fmt
     from .output import check_output_path, emit
 
-    check_output_path(output, [national, local])
-    vocabulary, alignment, cover = _compare(national, local, vocab)
+    check_output_path(output, [national, local, *map(str, decisions or [])])
+    vocabulary, alignment, cover = _compare(national, local, vocab, decisions, swapped_is_error=True)
     verdict = judge(alignment, cover, Gates(min_coverage, tuple(require or ()), max_uncovered), vocabulary)
     emit(fmt.FORMATTERS[format.value](alignment, cover, verdict), output)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
