@@ -168,6 +168,18 @@ def test_matrix_applies_decisions_to_the_columns_they_name(cli, city, tmp_path):
     cell = city_column["cells"][pair.national - 1]
     assert cell["grade"] == "none" and cell["decision"]["action"] == "reject"
     assert all("decision" not in c for c in guangxi["cells"])  # written for 某市 only
+    assert "✎" in cli("matrix", NATIONAL, CITY, "--decisions", decisions).out
+    assert "✎" not in cli("matrix", NATIONAL, CITY).out
+
+
+def test_table_csv_and_markdown_mark_decided_pairs(cli, city, tmp_path):
+    pair = _sole_pair(city)
+    decisions = _write(tmp_path / "d.yaml", [_entry("reject", city.national.item(pair.national), city.local.item(pair.local))])
+    table = cli("compare", NATIONAL, CITY, "--decisions", decisions).out
+    assert "⊘" in table and "1 ⊘ rejected" in table and "⊘" not in cli("compare", NATIONAL, CITY).out
+    assert "⊘" in cli("compare", NATIONAL, CITY, "--decisions", decisions, "--format", "markdown").out
+    rows = cli("compare", NATIONAL, CITY, "--decisions", decisions, "--format", "csv").out.splitlines()
+    assert rows[0].endswith(",decisions") and rows[pair.national].endswith(f",{pair.local}:reject")
 
 
 @pytest.mark.parametrize("content, problem", [
