@@ -111,7 +111,7 @@ def _warn(lines: object) -> None:
         sys.stderr.write(f"yigai: warning: {line.line()}\n")
 
 
-def _compare(national: str, local: str, vocab: list[Path] | None, decisions: list[Path] | None = None,  # type: ignore[no-untyped-def]
+def _compare(national: str, local: str, vocab: list[Path] | None, files: list | None = None,  # type: ignore[no-untyped-def,type-arg]
              swapped_is_error: bool = False):
     """The vocabulary, the alignment of two document refs (after the analyst's decisions) and its coverage."""
     from yigai.align import align
@@ -121,7 +121,6 @@ def _compare(national: str, local: str, vocab: list[Path] | None, decisions: lis
     from yigai.vocab import load_vocabulary
 
     vocabulary = load_vocabulary(vocab or [])
-    files = _load_decisions(decisions)
     national_doc, local_doc = read_document(national), read_document(local)
     if local_doc.level == "national" and national_doc.level != "national":
         if swapped_is_error:  # a gate that passes on swapped arguments would wave every draft through
@@ -154,7 +153,7 @@ def compare(
     from .output import check_output_path, emit
 
     check_output_path(output, [national, local, *map(str, decisions or [])])
-    vocabulary, alignment, cover = _compare(national, local, vocab, decisions)
+    vocabulary, alignment, cover = _compare(national, local, vocab, _load_decisions(decisions))
     if format is CompareFormat.table:
         _render(fmt.as_table(alignment, cover), output)
     elif format is CompareFormat.decisions:
@@ -223,41 +222,114 @@ class CheckFormat(str, Enum):
     github = "github"
 
 
-@app.command()
+CHECK_EXAMPLES = """\b
+Examples:
+  yigai check national.txt draft.docx --min-coverage 0.8     coverage at least 80% (or: 80%)
+  yigai check national.txt draft.docx --require 集采          items about 集采 covered, fully or partly
+  yigai check national.txt draft.docx --require-full DRG     items about DRG fully covered
+  yigai check national.txt draft.docx --max-uncovered 3      at most 3 national items left uncovered
+  yigai check national.txt --changed-since origin/main 'drafts/*' --min-coverage 0.8 --format github
+  yigai check national.txt draft.docx --min-coverage 0.8 --decisions draft.decisions.yaml
+"""
+
+
+@app.command(epilog=CHECK_EXAMPLES)
 def check(
-    national: Annotated[str, typer.Argument(help="The national document: PATH or PATH#SEL.")],
-    local: Annotated[str, typer.Argument(help="The local document (a draft): PATH or PATH#SEL.")],
+    national: Annotated[str, typer.Argument(metavar="NATIONAL", help="The national document: PATH or PATH#SEL.")],
+    local: Annotated[
+        Optional[list[str]],
+        typer.Argument(metavar="LOCAL...", help="The local documents (drafts): PATH or PATH#SEL; with --changed-since, "
+                       "git pathspecs that limit which changed files count (e.g. 'drafts/*')."),
+    ] = None,
     min_coverage: Annotated[
-        Optional[float], typer.Option("--min-coverage", min=0.0, max=1.0, help="Least coverage ratio.")
+        Optional[str], typer.Option("--min-coverage", metavar="RATIO", help="Least coverage: 0.8 or 80%.")
     ] = None,
     require: Annotated[
-        Optional[list[str]], typer.Option("--require", help="A topic or instrument that must be covered.")
+        Optional[list[str]],
+        typer.Option("--require", metavar="TERM", help="A topic or instrument (see `yigai vocab`) whose national items "
+                     "must all be covered; a partial counterpart counts. Repeatable."),
+    ] = None,
+    require_full: Annotated[
+        Optional[list[str]],
+        typer.Option("--require-full", metavar="TERM", help="Like --require, but only a full counterpart counts."),
     ] = None,
     max_uncovered: Annotated[
-        Optional[int], typer.Option("--max-uncovered", min=0, help="Most national items left uncovered.")
+        Optional[int], typer.Option("--max-uncovered", metavar="N", min=0, help="Most national items left uncovered.")
+    ] = None,
+    changed_since: Annotated[
+        Optional[str],
+        typer.Option("--changed-since", metavar="REF", help="Check every document git shows as added or changed since "
+                     "REF (a branch or commit; all-zero: every tracked document)."),
     ] = None,
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
     vocab: VocabOption = None,
     decisions: DecisionsOption = None,
     output: OutputOption = None,
 ) -> int:
-    """Gate a local document: exit 0 when every gate passes, 1 when one fails, 2 on bad input."""
+    """Gate local documents on their coverage of the national one: exit 0 when every gate passes, 1 when one
+    fails, 2 on bad input."""
     import os
 
-    from yigai.gate import Gates, judge
+    from yigai.decisions import apply_decisions
+    from yigai.documents import read_document
+    from yigai.gate import Gates, judge, parse_ratio
 
     from .formats import check as fmt
     from .output import check_output_path, emit
 
-    check_output_path(output, [national, local, *map(str, decisions or [])])
-    vocabulary, alignment, cover = _compare(national, local, vocab, decisions, swapped_is_error=True)
-    verdict = judge(alignment, cover, Gates(min_coverage, tuple(require or ()), max_uncovered), vocabulary)
-    emit(fmt.FORMATTERS[format.value](alignment, cover, verdict), output)
+    gates = Gates(None if min_coverage is None else parse_ratio(min_coverage), tuple(require or ()), max_uncovered,
+                  tuple(require_full or ()))
+    if changed_since is not None:
+        from yigai.changes import changed_documents
+
+        drafts = [d for d in changed_documents(changed_since, local or []) if not _same_file(d, national)]
+    elif not local:
+        raise InputError("check", "no local document given", "name a draft, or use --changed-since REF")
+    else:
+        drafts = list(local)
+    check_output_path(output, [national, *drafts, *map(str, decisions or [])])
+    files = _load_decisions(decisions)
+    if not gates.given:
+        sys.stderr.write(f"yigai: warning: {fmt.NO_GATE}\n")
+    results = []
+    if len(drafts) == 1 and changed_since is None:
+        vocabulary, alignment, cover = _compare(national, drafts[0], vocab, files, swapped_is_error=True)
+        results.append((alignment, cover, judge(alignment, cover, gates, vocabulary)))
+    else:
+        from yigai.align import align
+        from yigai.coverage import coverage
+        from yigai.vocab import load_vocabulary
+
+        vocabulary = load_vocabulary(vocab or [])
+        national_doc = read_document(national)
+        for draft in drafts:
+            local_doc = read_document(draft)
+            if local_doc.level == "national" and national_doc.level != "national":
+                raise InputError(draft, f"is the national document and {national} is not",
+                                 "the national one comes first: yigai check NATIONAL LOCAL")
+            alignment = align(national_doc, local_doc, vocabulary)
+            mine = [f for f in files if f.applies_to(local_doc)]
+            if mine:
+                alignment, warnings = apply_decisions(alignment, mine)
+                _warn(warnings)
+            cover = coverage(alignment)
+            results.append((alignment, cover, judge(alignment, cover, gates, vocabulary)))
+        if not drafts:
+            sys.stderr.write(f"yigai: warning: no changed documents since {changed_since}: nothing to check\n")
+    single = len(results) == 1 and changed_since is None
+    emit(fmt.as_single(*results[0], format.value) if single else fmt.as_many(results, format.value), output)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if format is CheckFormat.github and summary:
         with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(fmt.summary_markdown(alignment, cover, verdict))
-    return int(ExitStatus.OK if verdict.passed else ExitStatus.GATE_FAILED)
+            handle.write("".join(fmt.summary_markdown(*r) for r in results))
+    passed = all(verdict.passed for _, _, verdict in results)
+    return int(ExitStatus.OK if passed else ExitStatus.GATE_FAILED)
+
+
+def _same_file(path: str, ref: str) -> bool:
+    from yigai.documents import parse_ref
+
+    return Path(path).resolve() == Path(parse_ref(ref)[0]).resolve()
 
 
 def _fail(message: str, status: ExitStatus) -> int:
