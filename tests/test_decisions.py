@@ -213,3 +213,16 @@ def test_load_reads_dates_as_text(tmp_path):
     path = tmp_path / "d.yaml"
     path.write_text("decisions:\n  - {action: confirm, national: 1, local: 1, when: 2024-05-01, who: 李}\n", encoding="utf-8")
     assert load_decisions(path).entries[0].when == "2024-05-01"
+
+
+def test_the_readme_example_applies_to_the_sample():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Correcting yigai: decisions", 1)[1]
+    example = re.findall(r"```yaml\n(.*?)```", section, re.S)[0]
+    alignment = align(read_document(NATIONAL), read_document(GUANGXI), load_vocabulary())
+    decided, warnings = apply_decisions(alignment, [parse_decisions(example, "README.md")])
+    assert warnings == ()
+    assert [(p.national, p.local) for p in decided.rejected] == [(4, 18)]
+    assert decided.grade_of(6) is Grade.PARTIAL and alignment.grade_of(6) is Grade.NONE
