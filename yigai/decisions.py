@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -47,11 +48,13 @@ def normalise(text: str) -> str:
     return "".join(_KEEP.findall(unicodedata.normalize("NFKC", text))).lower()
 
 
+@lru_cache(maxsize=65536)  # every entry looks at every item: a matrix applies a file to many columns
 def _item_text(item: Item) -> str:
     # The label is left out on purpose: renumbering must not change an item's identity.
     return normalise(item.title + item.measures)
 
 
+@lru_cache(maxsize=65536)
 def fingerprint(item: Item) -> str:
     """A short hash of the item's normalised title and measures (not its number or departments)."""
     return hashlib.sha1(_item_text(item).encode("utf-8")).hexdigest()[:10]
