@@ -171,17 +171,13 @@ def _warn(lines: object) -> None:
         sys.stderr.write(f"yigai: warning: {line.line()}\n")
 
 
-def _compare(national: str, local: str, vocab: list[Path] | None, files: list | None = None,  # type: ignore[no-untyped-def,type-arg]
-             swapped_is_error: bool = False):
-    """The vocabulary, the alignment of two document refs (after the analyst's decisions) and its coverage."""
+def _align(national_doc, local_doc, national: str, local: str, vocabulary, files,  # type: ignore[no-untyped-def]
+           swapped_is_error: bool = False):
+    """Align two documents, apply the analyst's decisions, and measure coverage; warn on what looks wrong."""
     from yigai.align import align
     from yigai.coverage import coverage
     from yigai.decisions import apply_decisions
-    from yigai.documents import read_document
-    from yigai.vocab import load_vocabulary
 
-    vocabulary = load_vocabulary(vocab or [])
-    national_doc, local_doc = read_document(national), read_document(local)
     if local_doc.level == "national" and national_doc.level != "national":
         if swapped_is_error:  # a gate that passes on swapped arguments would wave every draft through
             raise InputError(local, f"is the national document and {national} is not",
@@ -196,7 +192,19 @@ def _compare(national: str, local: str, vocab: list[Path] | None, files: list | 
     if files:
         alignment, warnings = apply_decisions(alignment, files)
         _warn(warnings)
-    return vocabulary, alignment, coverage(alignment)
+    return alignment, coverage(alignment)
+
+
+def _compare(national: str, local: str, vocab: list[Path] | None, files: list | None = None,  # type: ignore[no-untyped-def,type-arg]
+             swapped_is_error: bool = False):
+    """The vocabulary, the alignment of two document refs (after the analyst's decisions) and its coverage."""
+    from yigai.documents import read_document
+    from yigai.vocab import load_vocabulary
+
+    vocabulary = load_vocabulary(vocab or [])
+    national_doc, local_doc = read_document(national), read_document(local)
+    alignment, cover = _align(national_doc, local_doc, national, local, vocabulary, files, swapped_is_error)
+    return vocabulary, alignment, cover
 
 
 COMPARE_EXAMPLES = """\b
@@ -349,7 +357,6 @@ def check(
     fails, 2 on bad input."""
     import os
 
-    from yigai.decisions import apply_decisions
     from yigai.documents import read_document
     from yigai.gate import Gates, judge, parse_ratio
 
@@ -375,23 +382,14 @@ def check(
         vocabulary, alignment, cover = _compare(national, drafts[0], vocab, files, swapped_is_error=True)
         results.append((alignment, cover, judge(alignment, cover, gates, vocabulary)))
     else:
-        from yigai.align import align
-        from yigai.coverage import coverage
         from yigai.vocab import load_vocabulary
 
         vocabulary = load_vocabulary(vocab or [])
         national_doc = read_document(national)
         for draft in drafts:
             local_doc = read_document(draft)
-            if local_doc.level == "national" and national_doc.level != "national":
-                raise InputError(draft, f"is the national document and {national} is not",
-                                 "the national one comes first: yigai check NATIONAL LOCAL")
-            alignment = align(national_doc, local_doc, vocabulary)
             mine = [f for f in files if f.applies_to(local_doc)]
-            if mine:
-                alignment, warnings = apply_decisions(alignment, mine)
-                _warn(warnings)
-            cover = coverage(alignment)
+            alignment, cover = _align(national_doc, local_doc, national, draft, vocabulary, mine, swapped_is_error=True)
             results.append((alignment, cover, judge(alignment, cover, gates, vocabulary)))
         if not drafts:
             sys.stderr.write(f"yigai: warning: no changed documents since {changed_since}: nothing to check\n")
