@@ -138,3 +138,16 @@ def test_gitlab_snippet(repo):
         assert sorted(suites) == ["yigai check drafts/四川 2021.txt#1", "yigai check drafts/某市 征求意见稿.txt#1"]
         assert suites["yigai check drafts/某市 征求意见稿.txt#1"].get("failures") == "1"
         assert suites["yigai check drafts/四川 2021.txt#1"].get("failures") == "0"
+
+
+def test_changed_since_outside_git_or_with_an_unknown_ref(repo, tmp_path, cli, monkeypatch):
+    repo, _ = repo
+    national = repo / "national" / "2024.txt"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    result = cli("check", national, "--changed-since", "main", "--min-coverage", "0.8")
+    assert result.status == 2 and result.err.startswith("yigai: error: git: ") and result.err.count("\n") == 1
+    monkeypatch.chdir(repo)
+    result = cli("check", national, "--changed-since", "no-such-branch", "--min-coverage", "0.8")
+    assert result.status == 2 and "no-such-branch: is not a commit this repository has" in result.err
