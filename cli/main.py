@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -18,6 +19,30 @@ try:  # typer >= 0.29 vendors click and exposes its exception base
 except ImportError:  # pragma: no cover - older typer on plain click
     from click import ClickException as _CliError  # type: ignore[assignment,no-redef]
 
+def _plain_argument_help() -> None:
+    """Arguments read `NATIONAL LOCAL...` in help, as in most command-line tools, not `{national} <str>`.
+
+    Typer prints the Python type and braces and offers no setting for it, so its two display methods are
+    replaced; a Typer without them keeps its own display.
+    """
+    from typer import core
+
+    argument = getattr(core, "TyperArgument", None)
+    if argument is None or not hasattr(argument, "_usage_display_name") or not hasattr(argument, "display_type_rich"):
+        return
+
+    def usage_name(self) -> str:  # type: ignore[no-untyped-def]
+        name = self.display_name_raw
+        if self.nargs != 1 and not name.endswith("..."):
+            name += "..."
+        return name if self.required else f"[{name}]"
+
+    argument._usage_display_name = usage_name
+    argument.display_type_rich = lambda self, ctx=None: None
+
+
+_plain_argument_help()
+
 app = typer.Typer(
     name="yigai",
     help="Read health-reform task lists, align local documents with the national one, gate drafts on coverage.",
@@ -25,18 +50,49 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="""\b
+Examples:
+  yigai parse data/samples/sichuan-2021.txt
+  yigai compare 'national.txt' 'page.txt#2'
+  yigai matrix national.txt drafts/ --format csv --output matrix.csv
+  yigai check national.txt draft.docx --min-coverage 80% --require 集采
+  yigai vocab
+Run 'yigai COMMAND -h' for a command's options and examples.""",
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from yigai import __version__
+
+        sys.stdout.write(f"yigai {__version__}\n")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print yigai's version and exit.")
+    ] = False,
+) -> None:
     """Read health-reform task lists, align local documents with the national one, gate drafts on coverage."""
 
 
 VocabOption = Annotated[
-    Optional[list[Path]], typer.Option("--vocab", help="Extra vocabulary YAML (same format as data/vocabulary.yaml).")
+    Optional[list[Path]],
+    typer.Option("--vocab", metavar="FILE", help="Extra vocabulary YAML (same format as data/vocabulary.yaml; "
+                 "`yigai vocab suggest` starts one). Repeatable."),
 ]
-OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to FILE (whole or not at all).")]
+OutputOption = Annotated[
+    Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (whole or not at all).")
+]
+DecisionsOption = Annotated[
+    Optional[list[Path]],
+    typer.Option("--decisions", metavar="FILE", help="An analyst's decisions YAML: confirm, reject, regrade or add "
+                 "pairs (start one with compare --format decisions). Repeatable."),
+]
+NationalArg = Annotated[str, typer.Argument(metavar="NATIONAL", help="The national document: PATH[#SEL].", show_default=False)]
 
 
 class ParseFormat(str, Enum):
@@ -60,9 +116,18 @@ def _render(renderable: object, output: Path | None) -> None:
     emit(console.export_text(), output)
 
 
-@app.command()
+PARSE_EXAMPLES = """\b
+Examples:
+  yigai parse data/samples/sichuan-2021.txt                 the items of one document
+  yigai parse data/samples/national-2022_guangxi-2023.txt   a page with two documents: #1 and #2
+  yigai parse 'roundup.txt#四川' --format json              one document of a file, picked by jurisdiction
+"""
+
+
+@app.command(epilog=PARSE_EXAMPLES)
 def parse(
-    docs: Annotated[list[str], typer.Argument(help="Document files; PATH#SEL picks one document of a file.")],
+    docs: Annotated[list[str], typer.Argument(metavar="PATH[#SEL]...",
+                                              help="Document files; PATH#SEL picks one document of a file.")],
     format: Annotated[ParseFormat, typer.Option("--format", "-f", help="Output format.")] = ParseFormat.table,
     output: OutputOption = None,
 ) -> None:
@@ -85,18 +150,38 @@ class CompareFormat(str, Enum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    decisions = "decisions"
 
 
-def _compare(national: str, local: str, vocab: list[Path] | None):  # type: ignore[no-untyped-def]
-    """The vocabulary, the alignment of two document refs, and its coverage: what compare and check share."""
+class MatrixFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+def _load_decisions(files: list[Path] | None):  # type: ignore[no-untyped-def]
+    from yigai.decisions import load_decisions
+
+    return [load_decisions(path) for path in files or []]
+
+
+def _warn(lines: object) -> None:
+    for line in lines:  # type: ignore[attr-defined]
+        sys.stderr.write(f"yigai: warning: {line.line()}\n")
+
+
+def _align(national_doc, local_doc, national: str, local: str, vocabulary, files,  # type: ignore[no-untyped-def]
+           swapped_is_error: bool = False):
+    """Align two documents, apply the analyst's decisions, and measure coverage; warn on what looks wrong."""
     from yigai.align import align
     from yigai.coverage import coverage
-    from yigai.documents import read_document
-    from yigai.vocab import load_vocabulary
+    from yigai.decisions import apply_decisions
 
-    vocabulary = load_vocabulary(vocab or [])
-    national_doc, local_doc = read_document(national), read_document(local)
     if local_doc.level == "national" and national_doc.level != "national":
+        if swapped_is_error:  # a gate that passes on swapped arguments would wave every draft through
+            raise InputError(local, f"is the national document and {national} is not",
+                             "the national one comes first: yigai check NATIONAL LOCAL")
         sys.stderr.write(f"yigai: warning: {local} is the national document and {national} is not; "
                          "the national one comes first (yigai compare NATIONAL LOCAL)\n")
     alignment = align(national_doc, local_doc, vocabulary)
@@ -104,36 +189,76 @@ def _compare(national: str, local: str, vocab: list[Path] | None):  # type: igno
         named = round(alignment.subject_share * len(local_doc.items))
         sys.stderr.write(f"yigai: warning: {local}: only {named} of {len(local_doc.items)} items name a reform instrument; "
                          "it does not read as a health-reform list, so no pair is graded full\n")
-    return vocabulary, alignment, coverage(alignment)
+    if files:
+        alignment, warnings = apply_decisions(alignment, files)
+        _warn(warnings)
+    return alignment, coverage(alignment)
 
 
-@app.command()
+def _compare(national: str, local: str, vocab: list[Path] | None, files: list | None = None,  # type: ignore[no-untyped-def,type-arg]
+             swapped_is_error: bool = False):
+    """The vocabulary, the alignment of two document refs (after the analyst's decisions) and its coverage."""
+    from yigai.documents import read_document
+    from yigai.vocab import load_vocabulary
+
+    vocabulary = load_vocabulary(vocab or [])
+    national_doc, local_doc = read_document(national), read_document(local)
+    alignment, cover = _align(national_doc, local_doc, national, local, vocabulary, files, swapped_is_error)
+    return vocabulary, alignment, cover
+
+
+COMPARE_EXAMPLES = """\b
+Examples:
+  yigai compare national.txt sichuan.docx                       coverage table, gaps, local-only items
+  yigai compare 'page.txt#1' 'page.txt#2' --format json         two documents of one page
+  yigai compare national.txt draft.pdf --format csv -o draft.csv
+  yigai compare national.txt draft.docx --format decisions -o draft.decisions.yaml
+  yigai compare national.txt draft-v2.docx --decisions draft.decisions.yaml
+"""
+
+
+@app.command(epilog=COMPARE_EXAMPLES)
 def compare(
-    national: Annotated[str, typer.Argument(help="The national document: PATH or PATH#SEL.")],
-    local: Annotated[str, typer.Argument(help="The local document: PATH or PATH#SEL.")],
+    national: NationalArg,
+    local: Annotated[str, typer.Argument(metavar="LOCAL", help="The local document: PATH[#SEL].", show_default=False)],
     format: Annotated[CompareFormat, typer.Option("--format", "-f", help="Output format.")] = CompareFormat.table,
     vocab: VocabOption = None,
+    decisions: DecisionsOption = None,
     output: OutputOption = None,
 ) -> None:
     """Map each national item to its local counterparts (full/partial), list gaps and local-only items."""
     from .formats import compare as fmt
     from .output import check_output_path, emit
 
-    check_output_path(output, [national, local])
-    vocabulary, alignment, cover = _compare(national, local, vocab)
+    check_output_path(output, [national, local, *map(str, decisions or [])])
+    vocabulary, alignment, cover = _compare(national, local, vocab, _load_decisions(decisions))
     if format is CompareFormat.table:
         _render(fmt.as_table(alignment, cover), output)
+    elif format is CompareFormat.decisions:
+        from yigai.decisions import to_yaml
+
+        emit(to_yaml(alignment), output)
     else:
         emit(fmt.FORMATTERS[format.value](alignment, cover), output)
 
 
-@app.command()
+MATRIX_EXAMPLES = """\b
+Examples:
+  yigai matrix national.txt drafts/                       every document under drafts/, one column each
+  yigai matrix national.txt 'drafts/*.docx' roundup.txt   a round-up gives one column per jurisdiction
+  yigai matrix national.txt drafts/ --transpose --format markdown -o matrix.md
+"""
+
+
+@app.command(epilog=MATRIX_EXAMPLES)
 def matrix(
-    national: Annotated[str, typer.Argument(help="The national document: PATH or PATH#SEL.")],
-    local: Annotated[list[str], typer.Argument(help="Local documents: files, globs, directories, multi-document files.")],
-    format: Annotated[CompareFormat, typer.Option("--format", "-f", help="Output format.")] = CompareFormat.table,
+    national: NationalArg,
+    local: Annotated[list[str], typer.Argument(metavar="LOCAL...",
+                                               help="Local documents: files, globs, directories, multi-document files.")],
+    format: Annotated[MatrixFormat, typer.Option("--format", "-f", help="Output format.")] = MatrixFormat.table,
     transpose: Annotated[bool, typer.Option("--transpose", help="Jurisdictions as rows (automatic when wide).")] = False,
     vocab: VocabOption = None,
+    decisions: DecisionsOption = None,
     output: OutputOption = None,
 ) -> None:
     """One row per national item, one column per local document (a multi-document file gives several)."""
@@ -147,12 +272,14 @@ def matrix(
     from .output import check_output_path, emit
 
     refs = expand(local)
-    check_output_path(output, [national, *refs])
+    check_output_path(output, [national, *refs, *map(str, decisions or [])])
     national_doc = read_document(national)
     vocab_files = tuple(str(p) for p in vocab or [])
     vocabulary = load_vocabulary([Path(p) for p in vocab_files])
-    columns = _with_progress(lambda tick: build(national_doc, refs, vocab_files, progress=tick), len(refs))
-    if format is not CompareFormat.table:
+    files = tuple(_load_decisions(decisions))
+    columns = _with_progress(lambda tick: build(national_doc, refs, vocab_files, progress=tick, decisions=files), len(refs))
+    _warn(w for c in columns for w in c.warnings)
+    if format is not MatrixFormat.table:
         emit(fmt.FORMATTERS[format.value](national_doc, columns), output)
         return
     from rich.console import Console
@@ -182,45 +309,221 @@ class CheckFormat(str, Enum):
     github = "github"
 
 
-@app.command()
+CHECK_EXAMPLES = """\b
+Examples:
+  yigai check national.txt draft.docx --min-coverage 0.8     coverage at least 80% (or: 80%)
+  yigai check national.txt draft.docx --require 集采          items about 集采 covered, fully or partly
+  yigai check national.txt draft.docx --require-full DRG     items about DRG fully covered
+  yigai check national.txt draft.docx --max-uncovered 3      at most 3 national items left uncovered
+  yigai check national.txt --changed-since origin/main 'drafts/*' --min-coverage 0.8 --format github
+  yigai check national.txt draft.docx --min-coverage 0.8 --decisions draft.decisions.yaml
+"""
+
+
+@app.command(epilog=CHECK_EXAMPLES)
 def check(
-    national: Annotated[str, typer.Argument(help="The national document: PATH or PATH#SEL.")],
-    local: Annotated[str, typer.Argument(help="The local document (a draft): PATH or PATH#SEL.")],
+    national: NationalArg,
+    local: Annotated[
+        Optional[list[str]],
+        typer.Argument(metavar="LOCAL...", help="The local documents (drafts): PATH[#SEL]; with --changed-since, "
+                       "git pathspecs that limit which changed files count (e.g. 'drafts/*')."),
+    ] = None,
     min_coverage: Annotated[
-        Optional[float], typer.Option("--min-coverage", min=0.0, max=1.0, help="Least coverage ratio.")
+        Optional[str], typer.Option("--min-coverage", metavar="RATIO", help="Least coverage: 0.8 or 80%.")
     ] = None,
     require: Annotated[
-        Optional[list[str]], typer.Option("--require", help="A topic or instrument that must be covered.")
+        Optional[list[str]],
+        typer.Option("--require", metavar="TERM", help="A topic or instrument (see `yigai vocab`) whose national items "
+                     "must all be covered; a partial counterpart counts. Repeatable."),
+    ] = None,
+    require_full: Annotated[
+        Optional[list[str]],
+        typer.Option("--require-full", metavar="TERM", help="Like --require, but only a full counterpart counts."),
     ] = None,
     max_uncovered: Annotated[
-        Optional[int], typer.Option("--max-uncovered", min=0, help="Most national items left uncovered.")
+        Optional[int], typer.Option("--max-uncovered", metavar="N", min=0, help="Most national items left uncovered.")
+    ] = None,
+    changed_since: Annotated[
+        Optional[str],
+        typer.Option("--changed-since", metavar="REF", help="Check every document git shows as added or changed since "
+                     "REF (a branch or commit; all-zero: every tracked document)."),
     ] = None,
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
     vocab: VocabOption = None,
+    decisions: DecisionsOption = None,
     output: OutputOption = None,
 ) -> int:
-    """Gate a local document: exit 0 when every gate passes, 1 when one fails, 2 on bad input."""
+    """Gate local documents on their coverage of the national one: exit 0 when every gate passes, 1 when one
+    fails, 2 on bad input."""
     import os
 
-    from yigai.gate import Gates, judge
+    from yigai.documents import read_document
+    from yigai.gate import Gates, judge, parse_ratio
 
     from .formats import check as fmt
     from .output import check_output_path, emit
 
-    check_output_path(output, [national, local])
-    vocabulary, alignment, cover = _compare(national, local, vocab)
-    verdict = judge(alignment, cover, Gates(min_coverage, tuple(require or ()), max_uncovered), vocabulary)
-    emit(fmt.FORMATTERS[format.value](alignment, cover, verdict), output)
+    gates = Gates(None if min_coverage is None else parse_ratio(min_coverage), tuple(require or ()), max_uncovered,
+                  tuple(require_full or ()))
+    if changed_since is not None:
+        from yigai.changes import changed_documents
+
+        drafts = [d for d in changed_documents(changed_since, local or []) if not _same_file(d, national)]
+    elif not local:
+        raise InputError("check", "no local document given", "name a draft, or use --changed-since REF")
+    else:
+        drafts = list(local)
+    check_output_path(output, [national, *drafts, *map(str, decisions or [])])
+    files = _load_decisions(decisions)
+    if not gates.given:
+        sys.stderr.write(f"yigai: warning: {fmt.NO_GATE}\n")
+    results = []
+    if len(drafts) == 1 and changed_since is None:
+        vocabulary, alignment, cover = _compare(national, drafts[0], vocab, files, swapped_is_error=True)
+        results.append((alignment, cover, judge(alignment, cover, gates, vocabulary)))
+    else:
+        from yigai.vocab import load_vocabulary
+
+        vocabulary = load_vocabulary(vocab or [])
+        national_doc = read_document(national)
+        for draft in drafts:
+            local_doc = read_document(draft)
+            mine = [f for f in files if f.applies_to(local_doc)]
+            alignment, cover = _align(national_doc, local_doc, national, draft, vocabulary, mine, swapped_is_error=True)
+            results.append((alignment, cover, judge(alignment, cover, gates, vocabulary)))
+        if not drafts:
+            sys.stderr.write(f"yigai: warning: no changed documents since {changed_since}: nothing to check\n")
+    single = len(results) == 1 and changed_since is None
+    emit(fmt.as_single(*results[0], format.value) if single else fmt.as_many(results, format.value), output)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if format is CheckFormat.github and summary:
         with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(fmt.summary_markdown(alignment, cover, verdict))
-    return int(ExitStatus.OK if verdict.passed else ExitStatus.GATE_FAILED)
+            handle.write("".join(fmt.summary_markdown(*r) for r in results))
+    passed = all(verdict.passed for _, _, verdict in results)
+    return int(ExitStatus.OK if passed else ExitStatus.GATE_FAILED)
+
+
+def _same_file(path: str, ref: str) -> bool:
+    from yigai.documents import parse_ref
+
+    return Path(path).resolve() == Path(parse_ref(ref)[0]).resolve()
+
+
+vocab_app = typer.Typer(
+    help="The reform vocabulary: the topics and instruments --require and --vocab take, and candidates it lacks.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="""\b
+Examples:
+  yigai vocab                                  topics, instruments and their aliases
+  yigai vocab --format yaml --vocab extra.yaml the vocabulary as yigai reads it, with your additions
+  yigai vocab suggest data/samples/            phrases several jurisdictions print that it lacks
+""",
+)
+app.add_typer(vocab_app, name="vocab")
+
+
+class VocabFormat(str, Enum):
+    table = "table"
+    json = "json"
+    yaml = "yaml"
+
+
+@vocab_app.callback()
+def vocab(
+    ctx: typer.Context,
+    format: Annotated[VocabFormat, typer.Option("--format", "-f", help="Output format.")] = VocabFormat.table,
+    vocab: VocabOption = None,
+    output: OutputOption = None,
+) -> None:
+    """List the topics and instruments (with their aliases) that --require and --vocab take."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from yigai.vocab import load_vocabulary
+
+    from .formats import vocab as fmt
+    from .output import check_output_path, emit
+
+    check_output_path(output, [str(p) for p in vocab or []])
+    vocabulary = load_vocabulary(vocab or [])
+    if format is VocabFormat.table:
+        _render(fmt.as_table(vocabulary), output)
+    else:
+        emit(fmt.FORMATTERS[format.value](vocabulary), output)
+
+
+@vocab_app.command("suggest", epilog="""\b
+Examples:
+  yigai vocab suggest data/samples/                        every document in the folder
+  yigai vocab suggest roundup.txt 'drafts/*.docx' -o candidates.yaml
+  yigai compare national.txt draft.docx --vocab candidates.yaml   after editing the file
+""")
+def vocab_suggest(
+    docs: Annotated[list[str], typer.Argument(metavar="DOC...", help="Documents of several jurisdictions: files, globs, "
+                                              "directories, multi-document files.")],
+    least: Annotated[int, typer.Option("--least", metavar="N", min=2,
+                                       help="Jurisdictions that must print a phrase.")] = 3,
+    limit: Annotated[int, typer.Option("--limit", metavar="N", min=1, help="Most candidates listed.")] = 40,
+    vocab: VocabOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Candidate instruments the vocabulary lacks: phrases recurring in several jurisdictions' items, as a YAML
+    skeleton to confirm and pass with --vocab."""
+    from yigai.documents import read_ref
+    from yigai.matrix import expand
+    from yigai.suggest import suggest, to_yaml
+    from yigai.vocab import load_vocabulary
+
+    from .output import check_output_path, emit
+
+    refs = expand(docs)
+    check_output_path(output, [*refs, *(str(p) for p in vocab or [])])
+    vocabulary = load_vocabulary(vocab or [])
+    documents = [d for ref in refs for d in read_ref(ref)]
+    jurisdictions = {d.short_name or d.jurisdiction or d.source for d in documents}
+    if len(jurisdictions) < least:
+        raise InputError(docs[0], f"holds {len(jurisdictions)} jurisdictions, fewer than --least {least}",
+                         "give documents of more jurisdictions, or lower --least")
+    emit(to_yaml(suggest(documents, vocabulary, least=least, limit=limit), least, len(jurisdictions)), output)
+
+
+COMMANDS = ("parse", "compare", "matrix", "check", "vocab")
 
 
 def _fail(message: str, status: ExitStatus) -> int:
     sys.stderr.write(f"yigai: error: {message}\n")
     return int(status)
+
+
+# Typer words its type checks as a validation library does; a user reads what the value must be.
+_PLAIN = (
+    (re.compile(r"^Value error, "), ""),
+    (re.compile(r"Input should be a valid integer.*"), "must be a whole number"),
+    (re.compile(r"Input should be a valid number.*"), "must be a number"),
+    (re.compile(r"Input should be greater than or equal to (\S+)"), r"must be at least \1"),
+    (re.compile(r"Input should be less than or equal to (\S+)"), r"must be at most \1"),
+    (re.compile(r"Input should be "), "must be "),
+)
+
+
+def _usage_line(exc: Exception, argv: list[str]) -> str:
+    """A usage error as `<option>: <problem> (see 'yigai <command> --help')`, one line."""
+    ctx = getattr(exc, "ctx", None)
+    command = getattr(ctx, "command_path", "") or "yigai"
+    if command == "yigai" and argv and argv[0] in COMMANDS:  # errors while parsing carry no command
+        command = f"yigai {argv[0]}"
+    param = getattr(exc, "param", None)
+    message = getattr(exc, "message", None) if param is not None else None
+    if param is not None and message and type(exc).__name__ == "BadParameter":
+        for pattern, plain in _PLAIN:
+            message = pattern.sub(plain, message)
+        opts = getattr(param, "opts", None) or [getattr(param, "metavar", None) or param.name]
+        text = f"{max(opts, key=len)}: {message}"
+    else:
+        text = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    text = " ".join(text.split()).rstrip(".")
+    return f"{text[:1].lower()}{text[1:]} (see '{command} --help')"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -233,8 +536,7 @@ def main(argv: list[str] | None = None) -> int:
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `yigai`: show help
             sys.stdout.write(exc.format_message() + "\n")
             return int(ExitStatus.OK)
-        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-        return _fail(f"{message} (see 'yigai --help')", ExitStatus.BAD_INPUT)
+        return _fail(_usage_line(exc, sys.argv[1:] if argv is None else argv), ExitStatus.BAD_INPUT)
     except typer.Abort:
         return _fail("aborted", ExitStatus.BAD_INPUT)
     except typer.Exit as exc:

@@ -58,15 +58,18 @@ def test_check_passes_and_fails_with_exit_codes(cli):
     assert cli("check", NATIONAL, GUANGXI, "--min-coverage", "0.5").status == 0
     failing = cli("check", NATIONAL, GUANGXI, "--min-coverage", "0.99")
     assert failing.status == 1
-    assert "below --min-coverage 0.99" in failing.out and "missing national items" in failing.out
+    ratio = cli("compare", NATIONAL, GUANGXI, "--format", "json").json()["coverage"]["ratio"]
+    assert f"FAIL  coverage {ratio:.1%} < 99.0% (--min-coverage 0.99)" in failing.out
+    assert "uncovered national items" in failing.out
 
 
 def test_check_prints_the_exact_ratio(cli):
     data = cli("compare", NATIONAL, CITY, "--format", "json").json()
     cov = data["coverage"]
     exact = (len(cov["full"]) + 0.5 * len(cov["partial"])) / cov["total"]
-    out = cli("check", NATIONAL, CITY, "--min-coverage", "1").out
-    assert f"coverage {exact!r} is below --min-coverage 1.0" in out
+    check = cli("check", NATIONAL, CITY, "--min-coverage", "1", "--format", "json").json()
+    assert check["gates"][0]["value"] == exact
+    assert f"FAIL  coverage {exact:.1%} < 100.0% (--min-coverage 1)" in cli("check", NATIONAL, CITY, "--min-coverage", "1").out
 
 
 def test_check_require(cli):
@@ -93,11 +96,11 @@ def test_check_max_uncovered(cli):
 def test_check_junit_parses(cli):
     result = cli("check", NATIONAL, GUANGXI, "--min-coverage", "0.99", "--format", "junit")
     assert result.status == 1
-    suite = ET.fromstring(result.out.split("?>", 1)[1])
-    assert suite.tag == "testsuite" and int(suite.get("tests")) == 22
-    failed = [case.get("name") for case in suite.iter("testcase") if case.find("failure") is not None]
-    assert any(name.startswith("6 ") for name in failed) and "gates" in failed
-    assert int(suite.get("failures")) >= 2
+    suite = ET.fromstring(result.out.split("?>", 1)[1]).find("testsuite")
+    assert int(suite.get("tests")) == 1
+    failed = [case for case in suite.iter("testcase") if case.find("failure") is not None]
+    assert [case.get("name") for case in failed] == ["--min-coverage 0.99"]
+    assert failed[0].find("failure").text.startswith("6 ✗ ")
 
 
 def test_check_github_escapes_and_writes_summary(cli, tmp_path, monkeypatch):

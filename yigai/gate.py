@@ -1,7 +1,8 @@
-"""CI gates on a compare result: minimum coverage, required instruments, maximum gaps."""
+"""CI gates on a compare result: minimum coverage, required topics or instruments, maximum gaps."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .align import Alignment, Grade
@@ -13,8 +14,24 @@ from .vocab import Vocabulary
 @dataclass(frozen=True)
 class Gates:
     min_coverage: float | None = None
-    require: tuple[str, ...] = ()
+    require: tuple[str, ...] = ()  # covered fully or partly
     max_uncovered: int | None = None
+    require_full: tuple[str, ...] = ()  # covered fully: a partial counterpart is not enough
+
+    @property
+    def given(self) -> bool:
+        return self.min_coverage is not None or self.max_uncovered is not None or bool(self.require or self.require_full)
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """One gate's outcome, as a CI tool shows it: `coverage 69.0% < 80.0% (--min-coverage 0.8)`."""
+
+    gate: str  # the option as given: `--min-coverage 0.8`, `--require 集采`
+    passed: bool
+    detail: str  # the measured value against the threshold, in one line
+    items: tuple[int, ...] = ()  # national items the gate needs and the local document lacks
+    value: float | None = None  # the measured value (coverage ratio, uncovered count), exact
 
 
 @dataclass(frozen=True)
@@ -23,15 +40,39 @@ class Verdict:
     failures: tuple[str, ...]
     required: dict[str, tuple[int, ...]]  # term -> national items it names
     missing: tuple[int, ...]  # national items a gate needs and the local document lacks
+    gates: tuple[GateResult, ...] = ()
 
 
-def required_items(term: str, alignment: Alignment, vocabulary: Vocabulary) -> tuple[int, ...]:
+_RATIO = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(%?)\s*")
+
+
+def parse_ratio(text: str, option: str = "--min-coverage") -> float:
+    """`0.8` or `80%` -> 0.8; anything else is an InputError naming the option."""
+    m = _RATIO.fullmatch(text)
+    if m is None:
+        raise InputError(option, f"'{text}' is not a ratio", "write 0.8 or 80%")
+    value = float(m[1]) / (100 if m[2] else 1)
+    if value > 1:
+        raise InputError(option, f"'{text}' is more than 100%", "write 0.8 or 80%")
+    return value
+
+
+def percent(value: float, against: float | None = None) -> str:
+    """`69.0%`, with more decimals when one decimal would print a failing value as equal to its threshold."""
+    for digits in (1, 2, 3, 4):
+        shown = f"{value:.{digits}%}"
+        if against is None or value == against or shown != f"{against:.{digits}%}":
+            return shown
+    return f"{value:.6%}"
+
+
+def required_items(term: str, alignment: Alignment, vocabulary: Vocabulary, option: str = "--require") -> tuple[int, ...]:
     """National items about `term` (a topic, an instrument, or an alias of one)."""
     instruments = vocabulary.resolve(term)
     if not instruments:
         close = vocabulary.suggest(term)
-        hint = f"did you mean {' / '.join(close)}?" if close else "see data/vocabulary.yaml or pass --vocab"
-        raise InputError("--require", f"'{term}' is neither a topic nor an instrument of the vocabulary", hint)
+        hint = f"did you mean {' / '.join(close)}?" if close else "run `yigai vocab` for the list, or pass --vocab"
+        raise InputError(option, f"'{term}' is neither a topic nor an instrument of the vocabulary", hint)
     items = []
     for item in alignment.national.items:
         if vocabulary.find(item.title + "。" + item.measures) & instruments or alignment.topics.get(item.index) == term:
@@ -39,26 +80,41 @@ def required_items(term: str, alignment: Alignment, vocabulary: Vocabulary) -> t
     return tuple(items)
 
 
+def _listing(items: tuple[int, ...] | list[int]) -> str:
+    return ", ".join(map(str, items))
+
+
 def judge(alignment: Alignment, cover: Coverage, gates: Gates, vocabulary: Vocabulary) -> Verdict:
-    failures: list[str] = []
-    missing: set[int] = set()
-    if gates.min_coverage is not None and cover.ratio < gates.min_coverage:
-        failures.append(f"coverage {cover.ratio!r} is below --min-coverage {gates.min_coverage!r}; "
-                        f"uncovered national items: {', '.join(map(str, cover.uncovered)) or 'none'}")
-        missing.update(cover.uncovered)
-    if gates.max_uncovered is not None and len(cover.uncovered) > gates.max_uncovered:
-        failures.append(f"{len(cover.uncovered)} national items uncovered, more than --max-uncovered "
-                        f"{gates.max_uncovered}: {', '.join(map(str, cover.uncovered))}")
-        missing.update(cover.uncovered)
+    """Every gate's result; the verdict passes when all of them do (and when none is given)."""
+    results: list[GateResult] = []
+    if gates.min_coverage is not None:
+        threshold = gates.min_coverage
+        ok = cover.ratio >= threshold
+        shown = percent(cover.ratio, threshold)
+        detail = f"coverage {shown} {'>=' if ok else '<'} {percent(threshold, cover.ratio)} (--min-coverage {threshold:g})"
+        results.append(GateResult(f"--min-coverage {threshold:g}", ok, detail, () if ok else cover.uncovered, cover.ratio))
+    if gates.max_uncovered is not None:
+        count, most = len(cover.uncovered), gates.max_uncovered
+        ok = count <= most
+        detail = f"uncovered {count} {'<=' if ok else '>'} {most} (--max-uncovered {most})"
+        results.append(GateResult(f"--max-uncovered {most}", ok, detail, () if ok else cover.uncovered, float(count)))
     required: dict[str, tuple[int, ...]] = {}
-    for term in gates.require:
-        items = required_items(term, alignment, vocabulary)
-        required[term] = items
-        if not items:
-            failures.append(f"--require {term}: no national item is about it, so nothing can cover it")
-            continue
-        lacking = [i for i in items if alignment.grade_of(i) is Grade.NONE]
-        if lacking:
-            failures.append(f"--require {term}: national items {', '.join(map(str, lacking))} have no local counterpart")
-            missing.update(lacking)
-    return Verdict(not failures, tuple(failures), required, tuple(sorted(missing)))
+    for option, terms, enough in (("--require", gates.require, (Grade.FULL, Grade.PARTIAL)),
+                                  ("--require-full", gates.require_full, (Grade.FULL,))):
+        for term in terms:
+            items = required_items(term, alignment, vocabulary, option)
+            required[term] = items
+            gate = f"{option} {term}"
+            if not items:
+                results.append(GateResult(gate, False, f"{gate}: no national item is about it, so nothing can cover it"))
+                continue
+            lacking = tuple(i for i in items if alignment.grade_of(i) not in enough)
+            what = "fully covered" if option == "--require-full" else "covered"
+            if lacking:
+                detail = f"{gate}: {len(items) - len(lacking)} of {len(items)} national items {what}; lacking {_listing(lacking)}"
+            else:
+                detail = f"{gate}: {len(items)} of {len(items)} national items {what} ({_listing(items)})"
+            results.append(GateResult(gate, not lacking, detail, lacking, float(len(items) - len(lacking))))
+    failures = tuple(r.detail for r in results if not r.passed)
+    missing = tuple(sorted({i for r in results for i in r.items}))
+    return Verdict(not failures, failures, required, missing, tuple(results))

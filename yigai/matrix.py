@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .align import Grade, align
 from .coverage import coverage
+from .decisions import Applied, Decisions, DecisionWarning, apply_decisions, decision_of, rejected_of
 from .documents import parse_ref, read_ref
 from .errors import InputError
 from .model import Document
@@ -25,6 +26,7 @@ class Cell:
     grade: Grade
     local: tuple[int, ...]
     score: float
+    decision: Applied | None = None  # the analyst's decision on the cell's best pair (or a rejected one)
 
 
 @dataclass(frozen=True)
@@ -36,11 +38,13 @@ class Column:
     year: int | None
     coverage: float
     cells: tuple[Cell, ...]
+    warnings: tuple[DecisionWarning, ...] = ()  # decisions entries that could not be applied to this column
 
     def as_dict(self) -> dict[str, object]:
         return {"name": self.name, "source": self.source, "year": self.year, "coverage": round(self.coverage, 4),
                 "cells": [{"national": c.national, "grade": c.grade.value, "local": list(c.local),
-                           "score": round(c.score, 3)} for c in self.cells]}
+                           "score": round(c.score, 3)} | ({"decision": c.decision.as_dict()} if c.decision else {})
+                          for c in self.cells]}
 
 
 def expand(refs: Iterable[str]) -> list[str]:
@@ -63,31 +67,37 @@ def expand(refs: Iterable[str]) -> list[str]:
     return found
 
 
-def column(national: Document, local: Document, vocabulary: Vocabulary) -> Column:
+def column(national: Document, local: Document, vocabulary: Vocabulary, decisions: tuple[Decisions, ...] = ()) -> Column:
     alignment = align(national, local, vocabulary)
+    warnings: tuple[DecisionWarning, ...] = ()
+    files = [d for d in decisions if d.applies_to(local)]
+    if files:
+        alignment, warnings = apply_decisions(alignment, files)
     cover = coverage(alignment)
+    rejected = {p.national: p.decision for p in rejected_of(alignment)}
     cells = []
     for item in national.items:
         pairs = sorted(alignment.pairs_of(item.index), key=lambda p: -p.score)
+        decided = next((d for d in map(decision_of, pairs) if d), None) or rejected.get(item.index)
         cells.append(Cell(item.index, alignment.grade_of(item.index), tuple(p.local for p in pairs),
-                          pairs[0].score if pairs else 0.0))
+                          pairs[0].score if pairs else 0.0, decided))
     name = local.short_name or local.jurisdiction or Path(local.source).stem
-    return Column(name, local.ref, local.year, cover.ratio, tuple(cells))
+    return Column(name, local.ref, local.year, cover.ratio, tuple(cells), warnings)
 
 
 def _same_document(a: Document, b: Document) -> bool:
     return a.selector == b.selector and Path(a.source).resolve() == Path(b.source).resolve()
 
 
-def _columns_of(ref: str, national: Document, vocabulary: Vocabulary) -> list[Column]:
+def _columns_of(ref: str, national: Document, vocabulary: Vocabulary, decisions: tuple[Decisions, ...] = ()) -> list[Column]:
     # `matrix national.txt folder/` often finds the national list in the folder too: no column for it
-    return [column(national, d, vocabulary) for d in read_ref(ref) if not _same_document(d, national)]
+    return [column(national, d, vocabulary, decisions) for d in read_ref(ref) if not _same_document(d, national)]
 
 
 _WORKER: dict[str, object] = {}
 
 
-def _init_worker(national: Document, vocab_files: tuple[str, ...]) -> None:
+def _init_worker(national: Document, vocab_files: tuple[str, ...], decisions: tuple[Decisions, ...] = ()) -> None:
     from threadpoolctl import threadpool_limits
 
     # Alignment multiplies small matrices; BLAS threads in every worker only fight over the cores
@@ -95,10 +105,11 @@ def _init_worker(national: Document, vocab_files: tuple[str, ...]) -> None:
     threadpool_limits(limits=1)
     _WORKER["national"] = national
     _WORKER["vocabulary"] = load_vocabulary([Path(p) for p in vocab_files])
+    _WORKER["decisions"] = decisions
 
 
 def _work(ref: str) -> list[Column]:
-    return _columns_of(ref, _WORKER["national"], _WORKER["vocabulary"])  # type: ignore[arg-type]
+    return _columns_of(ref, _WORKER["national"], _WORKER["vocabulary"], _WORKER["decisions"])  # type: ignore[arg-type]
 
 
 # Below this many files a process pool costs more than it saves (start-up ~0.3 s per worker).
@@ -111,20 +122,22 @@ def matrix(
     vocab_files: tuple[str, ...] = (),
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    decisions: tuple[Decisions, ...] = (),
 ) -> list[Column]:
-    """Columns for every local document the refs name, in the order given."""
+    """Columns for every local document the refs name, in the order given (decisions files apply to the
+    columns whose document they name, or to every column when they name none)."""
     vocabulary = load_vocabulary([Path(p) for p in vocab_files])
     workers = workers or os.cpu_count() or 1
     results: list[list[Column]] = []
     if workers > 1 and len(refs) >= PARALLEL_FROM:
-        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(national, vocab_files)) as pool:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(national, vocab_files, decisions)) as pool:
             for columns in pool.map(_work, refs, chunksize=max(1, len(refs) // (workers * 8))):
                 results.append(columns)
                 if progress:
                     progress(1)
     else:
         for ref in refs:
-            results.append(_columns_of(ref, national, vocabulary))
+            results.append(_columns_of(ref, national, vocabulary, decisions))
             if progress:
                 progress(1)
     return [c for columns in results for c in columns]

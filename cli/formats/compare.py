@@ -13,6 +13,7 @@ from rich.text import Text
 
 from yigai.align import Alignment, Grade
 from yigai.coverage import Coverage
+from yigai.decisions import decision_of, rejected_of
 
 MARK = {Grade.FULL: "✓", Grade.PARTIAL: "◐", Grade.NONE: "✗"}
 STYLE = {Grade.FULL: "bold green", Grade.PARTIAL: "yellow", Grade.NONE: "bold red"}
@@ -29,6 +30,7 @@ def as_object(alignment: Alignment, cover: Coverage) -> dict[str, Any]:
         "coverage": result,
         "local_only": list(cover.local_only),
         "topics": {str(k): v for k, v in alignment.topics.items()},
+        "rejected": [p.as_dict() for p in rejected_of(alignment)],
     }
 
 
@@ -36,10 +38,29 @@ def as_json(alignment: Alignment, cover: Coverage) -> str:
     return json.dumps(as_object(alignment, cover), ensure_ascii=False, indent=2)
 
 
+DECIDED = "✎"  # marks a pair an analyst decided on (--decisions)
+
+
+def decision_mark(pair: object) -> str:
+    """` ✎` after a pair an analyst decided on; empty for yigai's own."""
+    applied = decision_of(pair)  # type: ignore[arg-type]
+    return f" {DECIDED}" if applied else ""
+
+
 def _counterparts(alignment: Alignment, index: int) -> list[str]:
     pairs = sorted(alignment.pairs_of(index), key=lambda p: -p.score)
-    return [f"{MARK[p.grade]} {alignment.local.item(p.local).label or p.local} "
-            f"{alignment.local.item(p.local).short_title(24)}" for p in pairs]
+    lines = [f"{MARK[p.grade]} {alignment.local.item(p.local).label or p.local} "
+             f"{alignment.local.item(p.local).short_title(24)}{decision_mark(p)}" for p in pairs]
+    lines += [f"⊘ {alignment.local.item(p.local).label or p.local} {alignment.local.item(p.local).short_title(24)}"
+              f"{decision_mark(p)}" for p in rejected_of(alignment) if p.national == index]
+    return lines
+
+
+def _decisions_cell(alignment: Alignment, index: int) -> str:
+    """`14:confirm;12:reject`: the analyst's decisions on an item's pairs, for CSV."""
+    decided = [p for p in alignment.pairs_of(index) if decision_of(p)]
+    decided += [p for p in rejected_of(alignment) if p.national == index]
+    return ";".join(f"{p.local}:{decision_of(p).decision.action.value}" for p in decided)  # type: ignore[union-attr]
 
 
 def as_csv(alignment: Alignment, cover: Coverage) -> str:
@@ -47,7 +68,7 @@ def as_csv(alignment: Alignment, cover: Coverage) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["national_index", "national_label", "national_title", "topic", "grade", "score",
-                     "local_indexes", "local_titles", "evidence"])
+                     "local_indexes", "local_titles", "evidence", "decisions"])
     for item in alignment.national.items:
         pairs = sorted(alignment.pairs_of(item.index), key=lambda p: -p.score)
         writer.writerow([
@@ -56,6 +77,7 @@ def as_csv(alignment: Alignment, cover: Coverage) -> str:
             ";".join(str(p.local) for p in pairs),
             ";".join(alignment.local.item(p.local).title for p in pairs),
             ";".join(dict.fromkeys(e for p in pairs for e in p.evidence)),
+            _decisions_cell(alignment, item.index),
         ])
     return buffer.getvalue()
 
@@ -153,6 +175,10 @@ def as_table(alignment: Alignment, cover: Coverage) -> RenderableType:
     summary.append(f"({len(cover.full)} ✓ full, {len(cover.partial)} ◐ partial, {len(cover.uncovered)} ✗ uncovered "
                    f"of {cover.total}; {len(cover.local_only)} local-only)\n")
     summary.append(f"by topic: {topics}", style="dim")
+    decided = [p for p in alignment.pairs if decision_of(p)]
+    if decided or rejected_of(alignment):
+        summary.append(f"\n{DECIDED} analyst decisions: {len(decided)} pairs decided, "
+                       f"{len(rejected_of(alignment))} ⊘ rejected", style="dim")
     parts.append(summary)
     return Group(*parts)
 

@@ -65,7 +65,8 @@ def as_table(national: Document, columns: list[Column], topics: dict[int, str], 
         table.add_column(c.name[:4], justify="center", no_wrap=True)
     table.add_column("picked up", justify="right")
     for row, item in enumerate(national.items):
-        cells = [Text(f" {MARK[c.cells[row].grade]} ", style=HEAT[c.cells[row].grade]) for c in columns]
+        cells = [Text(f" {MARK[c.cells[row].grade]}{'✎' if c.cells[row].decision else ' '}", style=HEAT[c.cells[row].grade])
+                 for c in columns]
         table.add_row(str(item.index), item.short_title(14), topics.get(item.index, ""), *cells,
                       f"{_picked_up(columns, row)}/{len(columns)}")
     table.add_row("", Text("coverage", style="bold"), "", *[f"{c.coverage:.0%}" for c in columns], "")
