@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from yigai.errors import InputError
+from yigai.matrix import Order
 
 from .status import ExitStatus
 
@@ -250,26 +251,21 @@ Examples:
 """
 
 
-@app.command(epilog=MATRIX_EXAMPLES)
-def matrix(
-    national: NationalArg,
-    local: Annotated[list[str], typer.Argument(metavar="LOCAL...",
-                                               help="Local documents: files, globs, directories, multi-document files.")],
-    format: Annotated[MatrixFormat, typer.Option("--format", "-f", help="Output format.")] = MatrixFormat.table,
-    transpose: Annotated[bool, typer.Option("--transpose", help="Jurisdictions as rows (automatic when wide).")] = False,
-    vocab: VocabOption = None,
-    decisions: DecisionsOption = None,
-    output: OutputOption = None,
-) -> None:
-    """One row per national item, one column per local document (a multi-document file gives several)."""
-    from yigai.align import topics_of
+SortOption = Annotated[
+    Order, typer.Option("--sort", help="Order of the columns: as given, coverage (highest first), name, level.")
+]
+
+
+def _columns(national: str, local: list[str], vocab: list[Path] | None, decisions: list[Path] | None,  # type: ignore[no-untyped-def]
+             output: Path | None, detail: bool = False):
+    """The national document, the vocabulary and one column per local document (after the analyst's
+    decisions): what matrix and report share."""
     from yigai.documents import read_document
     from yigai.matrix import expand
     from yigai.matrix import matrix as build
     from yigai.vocab import load_vocabulary
 
-    from .formats import matrix as fmt
-    from .output import check_output_path, emit
+    from .output import check_output_path
 
     refs = expand(local)
     check_output_path(output, [national, *refs, *map(str, decisions or [])])
@@ -277,16 +273,45 @@ def matrix(
     vocab_files = tuple(str(p) for p in vocab or [])
     vocabulary = load_vocabulary([Path(p) for p in vocab_files])
     files = tuple(_load_decisions(decisions))
-    columns = _with_progress(lambda tick: build(national_doc, refs, vocab_files, progress=tick, decisions=files), len(refs))
+    columns = _with_progress(lambda tick: build(national_doc, refs, vocab_files, progress=tick, decisions=files,
+                                                detail=detail), len(refs))
     _warn(w for c in columns for w in c.warnings)
+    return national_doc, vocabulary, columns
+
+
+@app.command(epilog=MATRIX_EXAMPLES)
+def matrix(
+    national: NationalArg,
+    local: Annotated[list[str], typer.Argument(metavar="LOCAL...",
+                                               help="Local documents: files, globs, directories, multi-document files.")],
+    format: Annotated[MatrixFormat, typer.Option("--format", "-f", help="Output format.")] = MatrixFormat.table,
+    transpose: Annotated[
+        bool, typer.Option("--transpose", help="Jurisdictions as rows (table: automatic when too wide; csv, markdown).")
+    ] = False,
+    sort: SortOption = Order.given,
+    vocab: VocabOption = None,
+    decisions: DecisionsOption = None,
+    output: OutputOption = None,
+) -> None:
+    """One row per national item, one column per local document (a multi-document file gives several)."""
+    from yigai.align import topics_of
+    from yigai.matrix import ordered
+
+    from .formats import matrix as fmt
+    from .output import emit
+
+    if transpose and format is MatrixFormat.json:
+        raise InputError("--transpose", "JSON has no rows and columns to swap", "drop --transpose, or use csv, markdown or table")
+    national_doc, vocabulary, columns = _columns(national, local, vocab, decisions, output)
+    columns = ordered(columns, sort)
     if format is not MatrixFormat.table:
-        emit(fmt.FORMATTERS[format.value](national_doc, columns), output)
+        emit(fmt.FORMATTERS[format.value](national_doc, columns, transpose), output)
         return
     from rich.console import Console
 
     topics = topics_of(national_doc, vocabulary)
     width = Console().width if output is None else 160
-    wide = fmt.needs_transpose(columns, width)
+    wide = fmt.needs_transpose(national_doc, columns, topics, width)
     _render(fmt.as_table(national_doc, columns, topics, transpose or wide, width), output)
 
 

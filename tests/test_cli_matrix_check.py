@@ -38,7 +38,7 @@ def test_matrix_csv_and_markdown(cli):
     assert rows[0][:2] == ["national_index", "national_title"] and len(rows) == 1 + 21 + 1
     assert rows[-1][1] == "coverage"
     md = cli("matrix", NATIONAL, SICHUAN, "--format", "markdown").out
-    assert "| # | national item | 四川 | picked up |" in md
+    assert "| # | national item | 四川 2021 (sichuan-2021.txt) | picked up |" in md
 
 
 def test_matrix_table_transposes_when_forced(cli):
@@ -138,10 +138,88 @@ def test_wide_matrices_transpose_and_page():
     national = read_document(NATIONAL)
     vocabulary = load_vocabulary()
     columns = [column(national, d, vocabulary) for d in read_documents(ROUNDUP)[:12]]
-    assert fmt.needs_transpose(columns, width=100) and not fmt.needs_transpose(columns[:2], width=100)
-    pages = fmt.as_table(national, columns, {}, transpose=True, width=100).renderables
+    assert fmt.needs_transpose(national, columns, {}, width=100)
+    assert not fmt.needs_transpose(national, columns[:2], {}, width=100)
+    parts = fmt.as_table(national, columns, {}, transpose=True, width=100).renderables
+    pages = [part for part in parts if part.title]
     assert len(pages) >= 2  # 21 item columns do not fit in 100 characters: paged
     assert sum(len(page.columns) - 2 for page in pages) == 21
+    # each page is followed by a legend with the titles of its items
+    legends = [part for part in parts if not part.title]
+    assert len(legends) == len(pages)
+    assert sum(legend.row_count for legend in legends) == 21
+
+
+def test_three_locals_fit_eighty_columns_untransposed(cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    out = cli("matrix", NATIONAL, SICHUAN, f"{ROUNDUP}#四川", CITY).out
+    assert "jurisdiction" not in out and "national item" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    # the two 四川 columns are told apart, and the legend says which file each came from
+    assert "四川 2021 (sichuan-2021.txt)" in out and "四川 2024 (provinces-2024-roundup.txt)" in out
+
+
+def test_column_labels_are_unique_and_say_where_they_come_from(cli):
+    data = cli("matrix", NATIONAL, SICHUAN, ROUNDUP, GUANGXI, "--format", "json").json()
+    labels = [c["label"] for c in data["columns"]]
+    assert len(set(labels)) == len(labels)
+    assert "四川 2021 (sichuan-2021.txt)" in labels and "四川 2024 (provinces-2024-roundup.txt)" in labels
+    names = [c["name"] for c in data["columns"]]
+    assert names.count("四川") == 2 and names.count("广西") == 2  # `name` keeps its meaning
+    twice = cli("matrix", NATIONAL, SICHUAN, SICHUAN, "--format", "json").json()
+    assert [c["label"] for c in twice["columns"]] == ["四川 2021 (sichuan-2021.txt)", "四川 2021 (sichuan-2021.txt) [2]"]
+    assert {c["level"] for c in data["columns"]} == {"provincial"}
+
+
+def test_matrix_transposed_csv_and_markdown_keep_item_titles(cli):
+    plain = list(csv.reader(io.StringIO(cli("matrix", NATIONAL, SICHUAN, BAOKANG, "--format", "csv").out)))
+    rows = list(csv.reader(io.StringIO(cli("matrix", NATIONAL, SICHUAN, BAOKANG, "--format", "csv", "--transpose").out)))
+    assert len(rows) == 1 + 2 and len(rows[0]) == 5 + 21
+    assert rows[0][5] == f"1 {plain[1][1]}"  # the item's number and title
+    for k, row in enumerate(rows[1:]):
+        assert row[0] == plain[0][2 + k]
+        assert row[5:] == [plain[1 + i][2 + k] for i in range(21)]  # the same grades, swapped
+    md = cli("matrix", NATIONAL, SICHUAN, BAOKANG, "--format", "markdown", "--transpose").out
+    assert "| 四川 2021 (sichuan-2021.txt) |" in md and f"1. {plain[1][1]}" in md
+    refused = cli("matrix", NATIONAL, SICHUAN, "--format", "json", "--transpose")
+    assert refused.status == 2 and refused.err.startswith("yigai: error: --transpose:") and refused.out == ""
+
+
+@pytest.mark.parametrize("order", ["coverage", "name", "level"])
+def test_matrix_sort(cli, order):
+    given = cli("matrix", NATIONAL, CITY, BAOKANG, SICHUAN, GUANGXI, "--format", "json").json()["columns"]
+    columns = cli("matrix", NATIONAL, CITY, BAOKANG, SICHUAN, GUANGXI, "--format", "json", "--sort", order).json()["columns"]
+    assert sorted(c["label"] for c in columns) == sorted(c["label"] for c in given)
+    if order == "coverage":
+        assert [c["coverage"] for c in columns] == sorted((c["coverage"] for c in given), reverse=True)
+    elif order == "name":
+        assert [c["label"] for c in columns] == sorted(c["label"] for c in given)
+    else:
+        ranks = {"provincial": 1, "municipal": 2, "county": 3, "unknown": 4}
+        assert [ranks[c["level"]] for c in columns] == sorted(ranks[c["level"]] for c in given)
+        assert columns[-1]["level"] in {"county", "unknown"} and columns[0]["level"] == "provincial"
+
+
+def test_parallel_and_serial_columns_are_identical_with_detail(monkeypatch):
+    import yigai.matrix as m
+    from yigai.documents import read_document
+
+    national = read_document(NATIONAL)
+    refs = [str(SICHUAN), str(CITY), str(BAOKANG), GUANGXI]
+    serial = m.matrix(national, refs, workers=1, detail=True)
+    monkeypatch.setattr(m, "PARALLEL_FROM", 2)
+    parallel = m.matrix(national, refs, workers=2, detail=True)
+
+    def seen(columns):  # scores to 1e-6: BLAS sums in another order with one thread per worker (1e-10 apart)
+        return [(c.as_dict(), c.document, [(p.national, p.local, p.grade, round(p.score, 6), p.evidence, p.national_sentence,
+                                            p.local_sentence, p.instruments, p.local_terms) for p in c.pairs])
+                for c in columns]
+
+    assert seen(serial) == seen(parallel)
+    assert all(c.pairs and c.document is not None for c in serial)
+    plain = m.matrix(national, refs, workers=1)
+    assert [c.as_dict() for c in plain] == [c.as_dict() for c in serial]  # detail adds, changes nothing
+    assert all(not c.pairs and c.document is None for c in plain)
 
 
 def test_progress_bar_only_on_a_terminal(monkeypatch):

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import glob
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import Enum
 from pathlib import Path
 
-from .align import Grade, align
+from .align import Grade, Pair, align
 from .coverage import coverage
 from .decisions import Applied, Decisions, DecisionWarning, apply_decisions, decision_of, rejected_of
 from .documents import parse_ref, read_ref
 from .errors import InputError
-from .model import Document
+from .model import LEVELS, Document
 from .vocab import Vocabulary, load_vocabulary
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
@@ -31,7 +33,12 @@ class Cell:
 
 @dataclass(frozen=True)
 class Column:
-    """One local document's grades for every national item."""
+    """One local document's grades for every national item.
+
+    `label` tells columns apart where names repeat (四川 2021 from one file, 四川 2024 from a round-up);
+    `matrix()` sets it. With `detail`, a column also carries its local document and every graded pair
+    (after decisions), which the HTML report shows; the grades are the same either way.
+    """
 
     name: str
     source: str
@@ -39,12 +46,26 @@ class Column:
     coverage: float
     cells: tuple[Cell, ...]
     warnings: tuple[DecisionWarning, ...] = ()  # decisions entries that could not be applied to this column
+    jurisdiction: str = ""
+    level: str = "unknown"
+    label: str = ""
+    local_only: tuple[int, ...] = ()
+    by_topic: tuple[tuple[str, int, float], ...] = ()  # (topic, national items, ratio)
+    pairs: tuple[Pair, ...] = ()  # with detail only
+    document: Document | None = None  # with detail only
+
+    @property
+    def file(self) -> str:
+        """The file name the column was read from (without folders or selector)."""
+        return Path(parse_ref(self.source)[0]).name
 
     def as_dict(self) -> dict[str, object]:
         return {"name": self.name, "source": self.source, "year": self.year, "coverage": round(self.coverage, 4),
                 "cells": [{"national": c.national, "grade": c.grade.value, "local": list(c.local),
                            "score": round(c.score, 3)} | ({"decision": c.decision.as_dict()} if c.decision else {})
-                          for c in self.cells]}
+                          for c in self.cells],
+                "label": self.label or self.name, "jurisdiction": self.jurisdiction, "level": self.level,
+                "local_only": list(self.local_only)}
 
 
 def expand(refs: Iterable[str]) -> list[str]:
@@ -67,7 +88,9 @@ def expand(refs: Iterable[str]) -> list[str]:
     return found
 
 
-def column(national: Document, local: Document, vocabulary: Vocabulary, decisions: tuple[Decisions, ...] = ()) -> Column:
+def column(national: Document, local: Document, vocabulary: Vocabulary, decisions: tuple[Decisions, ...] = (),
+           detail: bool = False) -> Column:
+    """One local document's column; with `detail`, its pairs and document too (for the report)."""
     alignment = align(national, local, vocabulary)
     warnings: tuple[DecisionWarning, ...] = ()
     files = [d for d in decisions if d.applies_to(local)]
@@ -82,22 +105,73 @@ def column(national: Document, local: Document, vocabulary: Vocabulary, decision
         cells.append(Cell(item.index, alignment.grade_of(item.index), tuple(p.local for p in pairs),
                           pairs[0].score if pairs else 0.0, decided))
     name = local.short_name or local.jurisdiction or Path(local.source).stem
-    return Column(name, local.ref, local.year, cover.ratio, tuple(cells), warnings)
+    by_topic = tuple((t, n, r) for t, (n, r) in cover.by_topic.items())
+    return Column(name, local.ref, local.year, cover.ratio, tuple(cells), warnings, jurisdiction=local.jurisdiction,
+                  level=local.level, label=name, local_only=cover.local_only, by_topic=by_topic,
+                  pairs=alignment.pairs if detail else (), document=local if detail else None)
 
 
 def _same_document(a: Document, b: Document) -> bool:
     return a.selector == b.selector and Path(a.source).resolve() == Path(b.source).resolve()
 
 
-def _columns_of(ref: str, national: Document, vocabulary: Vocabulary, decisions: tuple[Decisions, ...] = ()) -> list[Column]:
+def _columns_of(ref: str, national: Document, vocabulary: Vocabulary, decisions: tuple[Decisions, ...] = (),
+                detail: bool = False) -> list[Column]:
     # `matrix national.txt folder/` often finds the national list in the folder too: no column for it
-    return [column(national, d, vocabulary, decisions) for d in read_ref(ref) if not _same_document(d, national)]
+    return [column(national, d, vocabulary, decisions, detail) for d in read_ref(ref) if not _same_document(d, national)]
+
+
+def labelled(columns: list[Column]) -> list[Column]:
+    """Columns with labels that tell them apart: `四川 2021 (sichuan-2021.txt)`, `四川 2024 (roundup.txt)`;
+    the selector is added where one file gives two columns of one name, a counter where a ref is given twice."""
+
+    def base(c: Column) -> str:
+        return f"{c.name} {c.year}" if c.year else c.name
+
+    labels = [f"{base(c)} ({c.file})" for c in columns]
+    sources: dict[str, set[str]] = {}
+    for c, label in zip(columns, labels):
+        sources.setdefault(label, set()).add(c.source)
+    labels = [f"{base(c)} ({c.file}#{parse_ref(c.source)[1]})" if len(sources[label]) > 1 else label
+              for c, label in zip(columns, labels)]
+    seen: Counter[str] = Counter()
+    unique = []
+    for label in labels:
+        seen[label] += 1
+        unique.append(label if seen[label] == 1 else f"{label} [{seen[label]}]")
+    return [replace(c, label=label) for c, label in zip(columns, unique)]
+
+
+class Order(str, Enum):
+    """How to order columns: as given, by coverage (highest first), by name, by level (province first)."""
+
+    given = "given"
+    coverage = "coverage"
+    name = "name"
+    level = "level"
+
+
+def level_rank(level: str) -> int:
+    return LEVELS.index(level) if level in LEVELS else len(LEVELS)
+
+
+def ordered(columns: list[Column], order: Order | str = Order.given) -> list[Column]:
+    """The columns in the order asked for; ties keep the order given (the sort is stable)."""
+    order = Order(order)
+    if order is Order.coverage:
+        return sorted(columns, key=lambda c: -c.coverage)
+    if order is Order.name:
+        return sorted(columns, key=lambda c: c.label or c.name)
+    if order is Order.level:
+        return sorted(columns, key=lambda c: (level_rank(c.level), c.label or c.name))
+    return list(columns)
 
 
 _WORKER: dict[str, object] = {}
 
 
-def _init_worker(national: Document, vocab_files: tuple[str, ...], decisions: tuple[Decisions, ...] = ()) -> None:
+def _init_worker(national: Document, vocab_files: tuple[str, ...], decisions: tuple[Decisions, ...] = (),
+                 detail: bool = False) -> None:
     from threadpoolctl import threadpool_limits
 
     # Alignment multiplies small matrices; BLAS threads in every worker only fight over the cores
@@ -106,10 +180,12 @@ def _init_worker(national: Document, vocab_files: tuple[str, ...], decisions: tu
     _WORKER["national"] = national
     _WORKER["vocabulary"] = load_vocabulary([Path(p) for p in vocab_files])
     _WORKER["decisions"] = decisions
+    _WORKER["detail"] = detail
 
 
 def _work(ref: str) -> list[Column]:
-    return _columns_of(ref, _WORKER["national"], _WORKER["vocabulary"], _WORKER["decisions"])  # type: ignore[arg-type]
+    return _columns_of(ref, _WORKER["national"], _WORKER["vocabulary"], _WORKER["decisions"],  # type: ignore[arg-type]
+                       _WORKER["detail"])  # type: ignore[arg-type]
 
 
 # Below this many files a process pool costs more than it saves (start-up ~0.3 s per worker).
@@ -123,21 +199,23 @@ def matrix(
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
     decisions: tuple[Decisions, ...] = (),
+    detail: bool = False,
 ) -> list[Column]:
-    """Columns for every local document the refs name, in the order given (decisions files apply to the
-    columns whose document they name, or to every column when they name none)."""
+    """Labelled columns for every local document the refs name, in the order given (decisions files apply
+    to the columns whose document they name, or to every column when they name none); `detail` keeps each
+    column's pairs and local document (what the report shows)."""
     vocabulary = load_vocabulary([Path(p) for p in vocab_files])
     workers = workers or os.cpu_count() or 1
     results: list[list[Column]] = []
     if workers > 1 and len(refs) >= PARALLEL_FROM:
-        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(national, vocab_files, decisions)) as pool:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(national, vocab_files, decisions, detail)) as pool:
             for columns in pool.map(_work, refs, chunksize=max(1, len(refs) // (workers * 8))):
                 results.append(columns)
                 if progress:
                     progress(1)
     else:
         for ref in refs:
-            results.append(_columns_of(ref, national, vocabulary, decisions))
+            results.append(_columns_of(ref, national, vocabulary, decisions, detail))
             if progress:
                 progress(1)
-    return [c for columns in results for c in columns]
+    return labelled([c for columns in results for c in columns])

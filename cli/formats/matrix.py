@@ -1,12 +1,18 @@
-"""`yigai matrix` output: a heatmap table (transposed when wide), JSON, CSV, Markdown."""
+"""`yigai matrix` output: a heatmap table (transposed when it does not fit), JSON, CSV, Markdown.
+
+Every view names its columns by their labels (四川 2021 (sichuan-2021.txt)), so that two columns of one
+jurisdiction are told apart; views with jurisdictions as rows keep the item titles in a legend.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections import Counter
 
-from rich.console import Group
+from rich.console import Console, Group
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -19,7 +25,7 @@ from .compare import MARK
 HEAT = {Grade.FULL: "bold white on green", Grade.PARTIAL: "black on yellow", Grade.NONE: "white on red"}
 
 
-def as_json(national: Document, columns: list[Column]) -> str:
+def as_json(national: Document, columns: list[Column], transpose: bool = False) -> str:
     return json.dumps({"national": national.as_dict(), "columns": [c.as_dict() for c in columns]},
                       ensure_ascii=False, indent=2)
 
@@ -28,70 +34,148 @@ def _picked_up(columns: list[Column], row: int) -> int:
     return sum(c.cells[row].grade is not Grade.NONE for c in columns)
 
 
-def as_csv(national: Document, columns: list[Column]) -> str:
+def _label(c: Column) -> str:
+    return c.label or c.name
+
+
+def as_csv(national: Document, columns: list[Column], transpose: bool = False) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["national_index", "national_title", *[c.name for c in columns], "picked_up_by"])
+    if transpose:  # one row per column; the header keeps each item's title
+        writer.writerow(["jurisdiction", "source", "level", "year", "coverage",
+                         *[f"{item.index} {item.title}" for item in national.items]])
+        for c in columns:
+            writer.writerow([_label(c), c.source, c.level, c.year or "", f"{c.coverage:.4f}",
+                             *[cell.grade.value for cell in c.cells]])
+        return buffer.getvalue()
+    writer.writerow(["national_index", "national_title", *[_label(c) for c in columns], "picked_up_by"])
     for row, item in enumerate(national.items):
         writer.writerow([item.index, item.title, *[c.cells[row].grade.value for c in columns], _picked_up(columns, row)])
     writer.writerow(["", "coverage", *[f"{c.coverage:.4f}" for c in columns], ""])
     return buffer.getvalue()
 
 
-def as_markdown(national: Document, columns: list[Column]) -> str:
-    head = "| # | national item | " + " | ".join(c.name for c in columns) + " | picked up |"
-    rule = "|---:|---|" + ":---:|" * len(columns) + "---:|"
-    lines = [f"## Coverage of {national.title or national.jurisdiction}", "", head, rule]
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def as_markdown(national: Document, columns: list[Column], transpose: bool = False) -> str:
+    lines = [f"## Coverage of {_md(national.title or national.jurisdiction)}", ""]
+    if transpose:
+        lines.append("| jurisdiction | coverage | " + " | ".join(str(item.index) for item in national.items) + " |")
+        lines.append("|---|---:|" + ":---:|" * len(national.items))
+        for c in columns:
+            marks = " | ".join(MARK[cell.grade] for cell in c.cells)
+            lines.append(f"| {_md(_label(c))} | {c.coverage:.0%} | {marks} |")
+        picked = " | ".join(str(_picked_up(columns, row)) for row in range(len(national.items)))
+        lines.append(f"| **picked up by** | | {picked} |")
+        lines += ["", "National items:", ""]
+        lines += [f"{item.index}. {_md(item.title)}" for item in national.items]
+        return "\n".join(lines) + "\n"
+    lines.append("| # | national item | " + " | ".join(_md(_label(c)) for c in columns) + " | picked up |")
+    lines.append("|---:|---|" + ":---:|" * len(columns) + "---:|")
     for row, item in enumerate(national.items):
         marks = " | ".join(MARK[c.cells[row].grade] for c in columns)
-        lines.append(f"| {item.index} | {item.short_title(24)} | {marks} | {_picked_up(columns, row)}/{len(columns)} |")
+        lines.append(f"| {item.index} | {_md(item.short_title(24))} | {marks} | {_picked_up(columns, row)}/{len(columns)} |")
     lines.append("| | **coverage** | " + " | ".join(f"{c.coverage:.0%}" for c in columns) + " | |")
     return "\n".join(lines) + "\n"
 
 
-def needs_transpose(columns: list[Column], width: int) -> bool:
-    """Items as rows, jurisdictions as columns, unless the columns would not fit the terminal."""
-    return 5 + 30 + 16 + len(columns) * 7 + 12 > width
+def headings(columns: list[Column]) -> list[str]:
+    """Short column headings for the terminal (name over two-digit year); a letter where two would read alike."""
+    short = [f"{c.name[:4]}\n{c.year % 100:02d}" if c.year else c.name[:4] for c in columns]
+    counts = Counter(short)
+    seen: Counter[str] = Counter()
+    result = []
+    for heading in short:
+        if counts[heading] > 1:
+            result.append(f"{heading}{chr(ord('a') + seen[heading] % 26)}")
+            seen[heading] += 1
+        else:
+            result.append(heading)
+    return result
 
 
-def as_table(national: Document, columns: list[Column], topics: dict[int, str], transpose: bool, width: int = 120) -> Group:
-    if transpose:
-        return _transposed(national, columns, width)
+TITLE_LEAST = 6  # characters of an item's title the untransposed table keeps at the least
+
+
+def _items_as_rows(national: Document, columns: list[Column], topics: dict[int, str], title: int = 24) -> Table:
     table = Table(title=f"coverage of {national.ref}", title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("national item", no_wrap=True)
     table.add_column("topic", style="cyan", no_wrap=True)
-    for c in columns:
-        table.add_column(c.name[:4], justify="center", no_wrap=True)
+    for heading in headings(columns):
+        table.add_column(Text(heading), justify="center", no_wrap=True)
     table.add_column("picked up", justify="right")
     for row, item in enumerate(national.items):
         cells = [Text(f" {MARK[c.cells[row].grade]}{'✎' if c.cells[row].decision else ' '}", style=HEAT[c.cells[row].grade])
                  for c in columns]
-        table.add_row(str(item.index), item.short_title(14), topics.get(item.index, ""), *cells,
+        table.add_row(str(item.index), Text(item.short_title(title)), Text(topics.get(item.index, "")), *cells,
                       f"{_picked_up(columns, row)}/{len(columns)}")
     table.add_row("", Text("coverage", style="bold"), "", *[f"{c.coverage:.0%}" for c in columns], "")
-    return Group(table)
+    return table
 
 
-def _transposed(national: Document, columns: list[Column], width: int) -> Group:
-    """Jurisdictions as rows; national items as columns, paged so that each page fits the width."""
-    name_width = max((len(c.name) * 2 for c in columns), default=8)
+def _column_legend(columns: list[Column]) -> Table:
+    """What each short heading stands for: the column's label (name, year and the file it was read from)."""
+    legend = Table.grid(padding=(0, 1))
+    legend.add_column(style="bold", no_wrap=True)
+    legend.add_column()
+    for heading, c in zip(headings(columns), columns):
+        legend.add_row(Text(heading.replace("\n", " ’")), Text(_label(c)))  # Text, not markup: names come from documents
+    return legend
+
+
+def _item_legend(items: list, topics: dict[int, str]) -> Table:  # type: ignore[type-arg]
+    legend = Table.grid(padding=(0, 1))
+    legend.add_column(justify="right", style="bold")
+    legend.add_column()
+    legend.add_column(style="cyan")
+    for item in items:
+        legend.add_row(str(item.index), Text(item.title.rstrip("。;")), Text(topics.get(item.index, "")))
+    return legend
+
+
+def _width(table: Table) -> int:
+    # measured on a console wide enough not to clamp the measurement
+    console = Console(width=100_000, file=io.StringIO(), color_system=None)
+    return Measurement.get(console, console.options, table).maximum
+
+
+def needs_transpose(national: Document, columns: list[Column], topics: dict[int, str], width: int) -> bool:
+    """Items as rows, jurisdictions as columns, unless that table is wider than the terminal even with the
+    item titles cut to TITLE_LEAST characters."""
+    return _width(_items_as_rows(national, columns, topics, TITLE_LEAST)) > width
+
+
+def as_table(national: Document, columns: list[Column], topics: dict[int, str], transpose: bool, width: int = 120) -> Group:
+    if transpose:
+        return _transposed(national, columns, topics, width)
+    spare = width - _width(_items_as_rows(national, columns, topics, TITLE_LEAST))
+    title = max(TITLE_LEAST, min(24, TITLE_LEAST + spare // 2))  # CJK characters take two cells
+    return Group(_items_as_rows(national, columns, topics, title), _column_legend(columns))
+
+
+def _transposed(national: Document, columns: list[Column], topics: dict[int, str], width: int) -> Group:
+    """Columns as rows; national items as columns, paged so that each page fits the width, each page
+    followed by the titles of its items."""
+    name_width = min(28, max((Text(_label(c)).cell_len for c in columns), default=8))
     per_page = max(5, (width - name_width - 16) // 6 - 1)
     items = list(national.items)
-    pages = []
+    pages: list[Table | Text] = []
     for start in range(0, len(items), per_page):
         page = items[start : start + per_page]
         table = Table(title=f"coverage of {national.ref}: items {page[0].index}-{page[-1].index}", title_justify="left")
-        table.add_column("jurisdiction", no_wrap=True)
+        table.add_column("jurisdiction", max_width=name_width)  # a long label wraps at its spaces
         table.add_column("cov.", justify="right", no_wrap=True)
         for item in page:
             table.add_column(str(item.index), justify="center", no_wrap=True, min_width=3)
         for c in columns:
             cells = [Text(MARK[cell.grade], style=HEAT[cell.grade]) for cell in c.cells[start : start + per_page]]
-            table.add_row(c.name, f"{c.coverage:.0%}", *cells)
+            table.add_row(Text(_label(c)), f"{c.coverage:.0%}", *cells)
         table.add_row(Text("picked up", style="bold"), "",
                       *[str(_picked_up(columns, row)) for row in range(start, start + len(page))])
-        pages.append(table)
+        pages += [table, _item_legend(page, topics)]
     return Group(*pages)
 
 
