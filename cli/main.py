@@ -315,6 +315,37 @@ def matrix(
     _render(fmt.as_table(national_doc, columns, topics, transpose or wide, width), output)
 
 
+REPORT_EXAMPLES = """\b
+Examples:
+  yigai report national.txt drafts/ roundup.txt -o report.html     one page for all of them
+  yigai report national.txt draft.docx -o draft.html               the report of one comparison
+  yigai report national.txt drafts/ --sort coverage --decisions reviewed.yaml -o report.html
+"""
+
+
+@app.command(epilog=REPORT_EXAMPLES)
+def report(
+    national: NationalArg,
+    local: Annotated[list[str], typer.Argument(metavar="LOCAL...",
+                                               help="Local documents, as for matrix (one LOCAL: one comparison).")],
+    sort: SortOption = Order.given,
+    vocab: VocabOption = None,
+    decisions: DecisionsOption = None,
+    output: OutputOption = None,
+) -> None:
+    """One self-contained HTML page: coverage bars, the heatmap, and the sentences behind every grade."""
+    from yigai.align import topics_of
+
+    from .formats import report as fmt
+    from .output import emit
+
+    if output is None and sys.stdout.isatty():
+        raise InputError("report", "the report is an HTML page, not terminal text", "give --output report.html")
+    national_doc, vocabulary, columns = _columns(national, local, vocab, decisions, output, detail=True)
+    page = fmt.render(fmt.gather(national_doc, columns, topics_of(national_doc, vocabulary), vocabulary, sort))
+    emit(page, output)
+
+
 def _with_progress(work, total: int):  # type: ignore[no-untyped-def]
     """Run `work(tick)` with a progress bar on stderr when stderr is a terminal and the run is long."""
     if total < 20 or not sys.stderr.isatty():

@@ -1,0 +1,118 @@
+"""`yigai report` without a browser: what the file holds, how it escapes, where it may be written."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from yigai_cli.formats.report import spans
+
+from .conftest import BAOKANG, CITY, GUANGXI, NATIONAL, NATIONAL_PAGE, ROUNDUP, SICHUAN
+
+PLANTED = """某县人民政府办公室关于印发某县深化医药卫生体制改革2024年重点工作任务的通知
+1.推进药品耗材集中带量采购<script>alert(1)</script>,落实国家组织药品集中采购中选结果,做好医保资金结余留用。
+2.建设智慧医院</script><img src=x onerror=alert(2)>信息平台 & 互联网+医疗健康。
+"""
+
+
+def _data(html: str) -> dict:
+    found = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', html, re.S)
+    assert found, "the page embeds its data"
+    return json.loads(found.group(1))
+
+
+def test_spans_merge_overlapping_terms_and_count_utf16():
+    assert spans("推进药品耗材集中带量采购工作", ["集中带量采购", "带量采购"]) == [[6, 12]]
+    assert spans("DRG付费和DIP付费,DRG", ["DRG", "DIP"]) == [[0, 3], [6, 9], [12, 15]]
+    assert spans("没有", ["集采"]) == [] and spans("", ["集采"]) == []
+    # a character beyond the BMP takes two UTF-16 units in the page's script
+    assert spans("𠮷集采", ["集采"]) == [[2, 4]]
+
+
+def test_report_is_one_self_contained_file(cli, tmp_path):
+    out = tmp_path / "report.html"
+    result = cli("report", NATIONAL, SICHUAN, ROUNDUP, "-o", out)
+    assert result.status == 0 and result.out == "" and result.err == ""
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
+    # nothing fetched: no external script, style sheet, font, image or frame
+    assert not re.search(r"<(script|link|img|iframe)[^>]*\s(src|href)=", html)
+    assert "@import" not in html and "url(" not in html and "http://" not in html and "https://" not in html
+    assert "Microsoft YaHei" in html and "PingFang SC" in html and "Noto Sans CJK SC" in html
+    data = _data(html)
+    assert len(data["columns"]) == 33 and len(data["national"]) == 21
+    assert html.count('<td class="g ') == 21 * 33
+
+
+def test_report_data_matches_compare(cli, tmp_path):
+    out = tmp_path / "report.html"
+    assert cli("report", NATIONAL, SICHUAN, "-o", out).status == 0
+    column = _data(out.read_text(encoding="utf-8"))["columns"][0]
+    compared = cli("compare", NATIONAL, SICHUAN, "--format", "json").json()
+    assert [(p["national"], p["local"], p["local_sentence"]) for p in column["pairs"]] == \
+        [(p["national"], p["local"], p["local_sentence"]) for p in compared["pairs"]]
+    assert column["gaps"] == compared["coverage"]["uncovered"]
+    assert [i["index"] for i in column["local_only"]] == compared["local_only"]
+    for pair in column["pairs"]:
+        for start, end in pair["local_marks"]:  # every highlight is a shared term as printed locally
+            assert any(pair["local_sentence"][start:end].find(t) >= 0 or t.find(pair["local_sentence"][start:end]) >= 0
+                       for t in next(p for p in compared["pairs"] if (p["national"], p["local"]) ==
+                                     (pair["national"], pair["local"]))["local_terms"])
+        assert pair["comparisons"] == []
+
+
+def test_planted_markup_is_escaped_everywhere(cli, tmp_path):
+    planted = tmp_path / "<b>planted<i>.txt"
+    planted.write_text(PLANTED, encoding="utf-8")
+    out = tmp_path / "report.html"
+    assert cli("report", NATIONAL, planted, "-o", out).status == 0
+    html = out.read_text(encoding="utf-8")
+    assert html.count("<script") == 2 and html.count("</script>") == 2  # the data and the page's own script
+    assert "<img" not in html and "<b>planted" not in html
+    assert "&lt;b&gt;planted&lt;i&gt;.txt" in html  # a file name is document text too
+    data = _data(html)
+    sentences = [p["local_sentence"] for p in data["columns"][0]["pairs"]]
+    assert any("<script>alert(1)</script>" in s for s in sentences)  # intact once parsed, inert in the page
+
+
+@pytest.mark.parametrize("order", ["coverage", "name", "level"])
+def test_report_sort_orders_columns_and_keeps_given_ids(cli, tmp_path, order):
+    out = tmp_path / "report.html"
+    assert cli("report", NATIONAL, CITY, BAOKANG, SICHUAN, GUANGXI, "--sort", order, "-o", out).status == 0
+    html = out.read_text(encoding="utf-8")
+    heads = re.findall(r'<th class="col" scope="col" data-c="(\d+)" data-coverage="([\d.]+)" data-name="([^"]+)"'
+                       r'\s+data-level="(\d)"', html)
+    matrix = cli("matrix", NATIONAL, CITY, BAOKANG, SICHUAN, GUANGXI, "--format", "json", "--sort", order).json()
+    assert [name for _, _, name, _ in heads] == [c["label"] for c in matrix["columns"]]
+    given = [c["label"] for c in cli("matrix", NATIONAL, CITY, BAOKANG, SICHUAN, GUANGXI, "--format", "json").json()["columns"]]
+    assert [given[int(k)] for k, _, _, _ in heads] == [c["label"] for c in matrix["columns"]]
+    assert f'<option value="{order}" selected>' in html
+
+
+def test_report_of_one_comparison(cli, tmp_path):
+    out = tmp_path / "one.html"
+    assert cli("report", NATIONAL, GUANGXI, "-o", out).status == 0
+    html = out.read_text(encoding="utf-8")
+    assert re.search(r"广西 2023 \(national-2022_guangxi-2023.txt\): coverage <strong>\d+%</strong>", html)
+    assert "mean coverage <strong>" not in html and len(_data(html)["columns"]) == 1
+
+
+def test_report_output_guard(cli, tmp_path, monkeypatch):
+    onto_input = cli("report", NATIONAL, SICHUAN, "-o", SICHUAN)
+    assert onto_input.status == 2 and "would overwrite an input" in onto_input.err
+    missing = cli("report", NATIONAL, SICHUAN, "-o", tmp_path / "no" / "report.html")
+    assert missing.status == 2 and "output directory does not exist" in missing.err
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True, raising=False)
+    terminal = cli("report", NATIONAL, SICHUAN)
+    assert terminal.status == 2 and "give --output report.html" in terminal.err and terminal.out == ""
+
+
+def test_report_bad_input_is_one_line(cli, tmp_path):
+    result = cli("report", NATIONAL, tmp_path / "missing.txt", "-o", tmp_path / "r.html")
+    assert result.status == 2 and result.err.startswith("yigai: error: ") and result.err.count("\n") == 1
+    assert not (tmp_path / "r.html").exists()
+    ambiguous = cli("report", NATIONAL_PAGE, SICHUAN, "-o", tmp_path / "r.html")
+    assert ambiguous.status == 2 and "add a selector" in ambiguous.err
