@@ -15,12 +15,14 @@ demo: $(BIN)/python
 	$(BIN)/pip install --quiet .
 	$(BIN)/yigai parse $(SAMPLE)
 	$(BIN)/yigai compare $(SAMPLE)#1 $(SAMPLE)#2
+	$(BIN)/yigai report $(SAMPLE)#1 $(SAMPLE)#2 data/samples/sichuan-2021.txt --output $(VENV)/demo-report.html
+	@echo "report: $(VENV)/demo-report.html"
 
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 
 test: install
-	$(BIN)/ruff check yigai cli tests bench
+	$(BIN)/ruff check yigai cli tests bench docs
 	$(BIN)/mypy yigai cli
 	$(BIN)/python -m pytest
 
@@ -29,6 +31,7 @@ bench: install
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/align_speed.py
 	$(BIN)/python bench/matrix_speed.py
+	$(BIN)/python bench/report_speed.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis bench/out

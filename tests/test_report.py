@@ -46,21 +46,32 @@ def test_report_is_one_self_contained_file(cli, tmp_path):
     assert html.count('<td class="g ') == 21 * 33
 
 
+def _pairs(data: dict, column: int) -> list[dict]:
+    """A column's pairs with their strings looked up (the page lists each sentence and term once)."""
+    c = data["columns"][column]
+    return [{"national": p["n"], "local": p["l"], "grade": p["g"], "national_sentence": data["sentences"][p["ns"]],
+             "local_sentence": c["sentences"][p["ls"]], "terms": [data["terms"][t] for t in p["t"]],
+             "local_marks": p["lm"], "national_marks": p["nm"]} for p in c["pairs"]]
+
+
 def test_report_data_matches_compare(cli, tmp_path):
     out = tmp_path / "report.html"
-    assert cli("report", NATIONAL, SICHUAN, "-o", out).status == 0
-    column = _data(out.read_text(encoding="utf-8"))["columns"][0]
-    compared = cli("compare", NATIONAL, SICHUAN, "--format", "json").json()
-    assert [(p["national"], p["local"], p["local_sentence"]) for p in column["pairs"]] == \
-        [(p["national"], p["local"], p["local_sentence"]) for p in compared["pairs"]]
-    assert column["gaps"] == compared["coverage"]["uncovered"]
-    assert [i["index"] for i in column["local_only"]] == compared["local_only"]
-    for pair in column["pairs"]:
-        for start, end in pair["local_marks"]:  # every highlight is a shared term as printed locally
-            assert any(pair["local_sentence"][start:end].find(t) >= 0 or t.find(pair["local_sentence"][start:end]) >= 0
-                       for t in next(p for p in compared["pairs"] if (p["national"], p["local"]) ==
-                                     (pair["national"], pair["local"]))["local_terms"])
-        assert pair["comparisons"] == []
+    assert cli("report", NATIONAL, SICHUAN, CITY, "-o", out).status == 0
+    data = _data(out.read_text(encoding="utf-8"))
+    for k, local in enumerate((SICHUAN, CITY)):
+        pairs = _pairs(data, k)
+        compared = cli("compare", NATIONAL, local, "--format", "json").json()
+        assert [(p["national"], p["local"], p["grade"][0], p["national_sentence"], p["local_sentence"]) for p in pairs] == \
+            [(p["national"], p["local"], p["grade"][0], p["national_sentence"], p["local_sentence"]) for p in compared["pairs"]]
+        assert data["columns"][k]["gaps"] == compared["coverage"]["uncovered"]
+        assert [i["index"] for i in data["columns"][k]["local_only"]] == compared["local_only"]
+        for pair, theirs in zip(pairs, compared["pairs"]):
+            assert pair["terms"] == (theirs["instruments"] or theirs["evidence"])
+            marked = [pair["local_sentence"][a:b] for a, b in pair["local_marks"]]
+            # every highlight is made of the shared terms as the local sentence prints them
+            assert all(any(t in m for t in theirs["local_terms"]) for m in marked)
+            assert bool(marked) == bool(theirs["local_terms"])
+            assert all(pair["national_sentence"][a:b] for a, b in pair["national_marks"])
 
 
 def test_planted_markup_is_escaped_everywhere(cli, tmp_path):
@@ -73,7 +84,7 @@ def test_planted_markup_is_escaped_everywhere(cli, tmp_path):
     assert "<img" not in html and "<b>planted" not in html
     assert "&lt;b&gt;planted&lt;i&gt;.txt" in html  # a file name is document text too
     data = _data(html)
-    sentences = [p["local_sentence"] for p in data["columns"][0]["pairs"]]
+    sentences = [p["local_sentence"] for p in _pairs(data, 0)]
     assert any("<script>alert(1)</script>" in s for s in sentences)  # intact once parsed, inert in the page
 
 

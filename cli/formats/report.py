@@ -54,29 +54,60 @@ def _promises(item: Item) -> dict[str, Any]:
     return {"departments": list(item.departments), "deadline": item.deadline, "targets": [t.text for t in item.targets]}
 
 
-def _pair(pair: Pair, vocabulary: Vocabulary) -> dict[str, Any]:
-    named = set(pair.instruments)
-    national_terms = [m.surface for m in vocabulary.mentions(pair.national_sentence) if m.instrument in named]
-    return {
-        "national": pair.national, "local": pair.local, "grade": GRADE_CODE[pair.grade], "score": round(pair.score, 2),
-        "evidence": list(pair.evidence), "instruments": list(pair.instruments),
-        "national_sentence": pair.national_sentence, "national_marks": spans(pair.national_sentence, national_terms),
-        "local_sentence": pair.local_sentence, "local_marks": spans(pair.local_sentence, pair.local_terms),
-        # Comparisons of what the two items promise (targets, deadlines), national vs local, go here as
-        # [{"aspect", "national", "local", "verdict"}]; the page shows them under the pair when present.
-        "comparisons": [],
-    }
+class _Strings:
+    """A table of strings referred to by position: a national sentence recurs in every column, a local
+    sentence in every pair its item is in; listing each once keeps a 1,000-document page small."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        return self.index.setdefault(text, len(self.index))
+
+    def table(self) -> list[str]:
+        return list(self.index)
 
 
-def _detail(column: Column, vocabulary: Vocabulary) -> dict[str, Any]:
+class _Pairs:
+    """Pairs as the page's script reads them. Keys are short, since a page may hold 30,000 pairs:
+    n, l: national and local item; g: grade (f, p); s: score; t: the shared instruments (positions in
+    `terms`); ns, nm: the national sentence (a position in `sentences`) and its highlights; ls, lm: the
+    local sentence (a position in the column's `sentences`) and its highlights. Comparisons of what the
+    two items promise (targets, deadlines), national against local, go in `c` as
+    [{"aspect", "national", "local", "verdict"}]; the page shows them under the pair when present."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.sentences = _Strings()
+        self.terms = _Strings()
+        self._national_marks: dict[tuple[str, tuple[str, ...]], list[list[int]]] = {}
+
+    def national_marks(self, sentence: str, instruments: tuple[str, ...]) -> list[list[int]]:
+        key = (sentence, instruments)
+        if key not in self._national_marks:  # one national sentence meets the same instruments in many columns
+            named = set(instruments)
+            surfaces = [m.surface for m in self.vocabulary.mentions(sentence) if m.instrument in named]
+            self._national_marks[key] = spans(sentence, surfaces)
+        return self._national_marks[key]
+
+    def __call__(self, pair: Pair, local_sentences: _Strings) -> dict[str, Any]:
+        return {"n": pair.national, "l": pair.local, "g": GRADE_CODE[pair.grade], "s": round(pair.score, 2),
+                "t": [self.terms(t) for t in pair.instruments or pair.evidence],
+                "ns": self.sentences(pair.national_sentence),
+                "nm": self.national_marks(pair.national_sentence, pair.instruments),
+                "ls": local_sentences(pair.local_sentence), "lm": spans(pair.local_sentence, pair.local_terms)}
+
+
+def _detail(column: Column, pairs: _Pairs) -> dict[str, Any]:
     """What a column's panels show: its pairs with their sentences, the local items they name, local-only items."""
     document = column.document
     if document is None:
         raise ValueError("report columns need detail=True")
-    pairs = sorted(column.pairs, key=lambda p: (p.national, -p.score))
-    paired = sorted({p.local for p in pairs})
+    sentences = _Strings()
+    shown = [pairs(p, sentences) for p in sorted(column.pairs, key=lambda p: (p.national, -p.score))]
+    paired = sorted({p.local for p in column.pairs})
     return {
-        "pairs": [_pair(p, vocabulary) for p in pairs],
+        "pairs": shown, "sentences": sentences.table(),
         "items": {str(i): {"label": document.item(i).label, "title": document.item(i).title,
                            **_promises(document.item(i))} for i in paired},
         "local_only": [{"index": i, "label": document.item(i).label, "title": document.item(i).title}
@@ -118,14 +149,17 @@ def gather(national: Document, columns: list[Column], topics: dict[int, str], vo
     position = {id(c): k for k, c in enumerate(columns)}
     items = [{"index": i.index, "label": i.label, "title": i.title, "section": i.section, "text": i.text,
               "topic": topics.get(i.index, "") or "其他", **_promises(i)} for i in national.items]
-    script_data = {
+    pairs = _Pairs(vocabulary)
+    script_data: dict[str, Any] = {
         "national": {str(n["index"]): {k: n[k] for k in ("label", "title", "topic", "departments", "deadline", "targets")}
                      for n in items},
         "columns": [{"label": c.label or c.name, "level_name": LEVEL_NAMES.get(c.level, c.level), "year": c.year,
                      "source": c.source, "coverage": round(c.coverage, 4),
-                     "gaps": [cell.national for cell in c.cells if cell.grade is Grade.NONE], **_detail(c, vocabulary)}
+                     "gaps": [cell.national for cell in c.cells if cell.grade is Grade.NONE], **_detail(c, pairs)}
                     for c in columns],
     }
+    script_data["sentences"] = pairs.sentences.table()
+    script_data["terms"] = pairs.terms.table()
     mean = sum(c.coverage for c in columns) / len(columns) if columns else 0.0
     return {
         "national": {"title": national.title or national.jurisdiction, "ref": national.ref,

@@ -131,27 +131,28 @@
   }
 
   function pairBlock(column, pair) {
+    /* pair keys: see _Pairs in yigai_cli/formats/report.py */
     var block = el("div", "pair");
-    var local = column.items[String(pair.local)] || { label: "", title: "" };
+    var local = column.items[String(pair.l)] || { label: "", title: "" };
     var head = block.appendChild(el("div"));
-    head.appendChild(el("span", "grade g " + pair.grade, GRADE[pair.grade][0] + " " + GRADE[pair.grade][1]));
-    head.appendChild(el("strong", null, (local.label || pair.local) + " " + local.title));
-    head.appendChild(el("span", "muted", "  score " + pair.score));
+    head.appendChild(el("span", "grade g " + pair.g, GRADE[pair.g][0] + " " + GRADE[pair.g][1]));
+    head.appendChild(el("strong", null, (local.label || pair.l) + " " + local.title));
+    head.appendChild(el("span", "muted", "  score " + pair.s));
     var n = block.appendChild(el("p", "quote national"));
     n.appendChild(el("span", "who", "national sentence"));
-    n.appendChild(marked(pair.national_sentence, pair.national_marks));
+    n.appendChild(marked(data.sentences[pair.ns], pair.nm));
     var l = block.appendChild(el("p", "quote local"));
     l.appendChild(el("span", "who", "local sentence"));
-    l.appendChild(marked(pair.local_sentence, pair.local_marks));
-    if (pair.instruments.length || pair.evidence.length) {
+    l.appendChild(marked(column.sentences[pair.ls], pair.lm));
+    if (pair.t.length) {
       var chips = block.appendChild(el("div", "chips"));
       chips.appendChild(el("span", "muted", "shared"));
-      (pair.instruments.length ? pair.instruments : pair.evidence).forEach(function (name) { chips.appendChild(el("span", null, name)); });
+      pair.t.forEach(function (term) { chips.appendChild(el("span", null, data.terms[term])); });
     }
-    block.appendChild(promises(data.national[String(pair.national)], local));
-    if (pair.comparisons && pair.comparisons.length) {
+    block.appendChild(promises(data.national[String(pair.n)], local));
+    if (pair.c && pair.c.length) {
       var list = block.appendChild(el("ul", "plain comparisons"));
-      pair.comparisons.forEach(function (c) {
+      pair.c.forEach(function (c) {
         list.appendChild(el("li", null, c.aspect + ": " + c.national + " → " + c.local + (c.verdict ? " (" + c.verdict + ")" : "")));
       });
     }
@@ -163,8 +164,8 @@
     var item = data.national[String(index)];
     var view = el("div", "cell-view");
     view.appendChild(el("h3", null, index + " " + item.title));
-    var pairs = column.pairs.filter(function (p) { return p.national === index; });
-    var grade = pairs.some(function (p) { return p.grade === "f"; }) ? "f" : pairs.length ? "p" : "n";
+    var pairs = column.pairs.filter(function (p) { return p.n === index; });
+    var grade = pairs.some(function (p) { return p.g === "f"; }) ? "f" : pairs.length ? "p" : "n";
     var line = view.appendChild(el("p"));
     line.appendChild(el("span", "grade g " + grade, GRADE[grade][0] + " " + GRADE[grade][1]));
     line.appendChild(el("span", null, column.label));
@@ -173,7 +174,7 @@
       view.appendChild(el("p", "muted", "No item of this document carries the national task: a gap."));
       view.appendChild(promises(item, null));
     }
-    pairs.sort(function (a, b) { return b.score - a.score; }).forEach(function (pair) { view.appendChild(pairBlock(column, pair)); });
+    pairs.sort(function (a, b) { return b.s - a.s; }).forEach(function (pair) { view.appendChild(pairBlock(column, pair)); });
     return view;
   }
 
@@ -244,8 +245,8 @@
       section.appendChild(columnView(id));
       section.appendChild(el("h4", null, "Pairs"));
       column.pairs.forEach(function (pair) {
-        var item = data.national[String(pair.national)];
-        section.appendChild(el("p", "muted", "national " + pair.national + " " + item.title));
+        var item = data.national[String(pair.n)];
+        section.appendChild(el("p", "muted", "national " + pair.n + " " + item.title));
         section.appendChild(pairBlock(column, pair));
       });
     });
@@ -262,4 +263,5 @@
   groupBox.addEventListener("change", applyOrder);
   topicSelect.addEventListener("change", applyTopic);
   document.documentElement.dataset.ready = "1";
+  if (window.performance && performance.mark) { performance.mark("yigai-ready"); }
 }());

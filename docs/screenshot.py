@@ -1,0 +1,50 @@
+"""Make docs/report.png, the README's picture of `yigai report`: the bundled samples, one cell opened.
+
+Run from the repository root: `.venv/bin/python docs/screenshot.py` (needs Debian's chromium and
+chromium-driver, and a Chinese font such as fonts-wqy-microhei for the glyphs).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests import browser  # noqa: E402
+from yigai_cli.main import main  # noqa: E402
+
+SAMPLES = Path("data/samples")  # relative: the page shows the paths it was given
+PAGE = SAMPLES / "national-2022_guangxi-2023.txt"
+
+
+def shoot(target: Path) -> None:
+    from PIL import Image
+    from selenium.webdriver.common.by import By
+
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "report.html"
+        refs = [f"{PAGE}#2", str(SAMPLES / "sichuan-2021.txt"), str(SAMPLES / "city-2023-draft.txt"),
+                str(SAMPLES / "baokang-county-2017.txt"), str(SAMPLES / "provinces-2024-roundup.txt")]
+        assert main(["report", f"{PAGE}#1", *refs, "--sort", "level", "-o", str(report)]) == 0
+        with browser.chromium(1500, 950) as driver:
+            driver.get(report.as_uri())
+            driver.find_element(By.ID, "heat").location_once_scrolled_into_view  # noqa: B018
+            cell = driver.find_element(By.CSS_SELECTOR, '#heatmap tbody tr[data-n="7"] td.g[data-c="1"]')
+            cell.click()
+            driver.execute_script("window.scrollTo(0, document.getElementById('heat').offsetTop - 40)")
+            png = driver.get_screenshot_as_png()
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    image = image.resize((image.width * 2 // 3, image.height * 2 // 3), Image.LANCZOS)
+    image = image.quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+    image.save(target, optimize=True)
+    print(f"{target}: {image.width}x{image.height}, {target.stat().st_size / 1024:.0f} KB")
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    shoot(ROOT / "docs" / "report.png")
