@@ -127,3 +127,31 @@ def test_report_bad_input_is_one_line(cli, tmp_path):
     assert not (tmp_path / "r.html").exists()
     ambiguous = cli("report", NATIONAL_PAGE, SICHUAN, "-o", tmp_path / "r.html")
     assert ambiguous.status == 2 and "add a selector" in ambiguous.err
+
+
+def test_report_shows_the_analysts_decisions(cli, tmp_path):
+    import yaml
+
+    compared = cli("compare", NATIONAL, CITY, "--format", "json").json()
+    n = {i["index"]: i for i in compared["national"]["items"]}
+    loc = {i["index"]: i for i in compared["local"]["items"]}
+    rejected = next(p for p in compared["pairs"] if sum(q["national"] == p["national"] for q in compared["pairs"]) == 1)
+    kept = next(p for p in compared["pairs"] if p["national"] != rejected["national"])
+    decisions = tmp_path / "d.yaml"
+    decisions.write_text(yaml.safe_dump({"decisions": [
+        {"action": "reject", "national": {"title": n[rejected["national"]]["title"]},
+         "local": {"title": loc[rejected["local"]]["title"]}, "note": "<i>only the setting</i>", "who": "王"},
+        {"action": "confirm", "national": {"title": n[kept["national"]]["title"]},
+         "local": {"title": loc[kept["local"]]["title"]}},
+    ]}, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "report.html"
+    result = cli("report", NATIONAL, CITY, "--decisions", decisions, "-o", out)
+    assert result.status == 0, result.err
+    html = out.read_text(encoding="utf-8")
+    column = _data(html)["columns"][0]
+    assert column["decisions"][str(rejected["national"])] == {"action": "reject", "machine": rejected["grade"],
+                                                              "note": "<i>only the setting</i>", "who": "王"}
+    assert rejected["national"] in column["gaps"]  # the rejected pair no longer covers its item
+    confirmed = [p for p in column["pairs"] if (p["n"], p["l"]) == (kept["national"], kept["local"])]
+    assert confirmed and confirmed[0]["d"]["action"] == "confirm"
+    assert html.count("<sup>✎</sup>") == 2 and "<i>only" not in html

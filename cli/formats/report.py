@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from yigai.align import Grade, Pair
+from yigai.decisions import Applied, decision_of
 from yigai.matrix import Column, Order, level_rank, ordered
 from yigai.model import Document, Item
 from yigai.vocab import Vocabulary
@@ -54,6 +55,11 @@ def _promises(item: Item) -> dict[str, Any]:
     return {"departments": list(item.departments), "deadline": item.deadline, "targets": [t.text for t in item.targets]}
 
 
+def _decision(applied: Applied) -> dict[str, Any]:
+    d = applied.as_dict()
+    return {k: d[k] for k in ("action", "grade", "machine", "note", "who", "when") if d.get(k)}
+
+
 class _Strings:
     """A table of strings referred to by position: a national sentence recurs in every column, a local
     sentence in every pair its item is in; listing each once keeps a 1,000-document page small."""
@@ -72,7 +78,8 @@ class _Pairs:
     """Pairs as the page's script reads them. Keys are short, since a page may hold 30,000 pairs:
     n, l: national and local item; g: grade (f, p); s: score; t: the shared instruments (positions in
     `terms`); ns, nm: the national sentence (a position in `sentences`) and its highlights; ls, lm: the
-    local sentence (a position in the column's `sentences`) and its highlights. Comparisons of what the
+    local sentence (a position in the column's `sentences`) and its highlights; d: the analyst's decision
+    on the pair, when there is one. Comparisons of what the
     two items promise (targets, deadlines), national against local, go in `c` as
     [{"aspect", "national", "local", "verdict"}]; the page shows them under the pair when present."""
 
@@ -91,7 +98,9 @@ class _Pairs:
         return self._national_marks[key]
 
     def __call__(self, pair: Pair, local_sentences: _Strings) -> dict[str, Any]:
-        return {"n": pair.national, "l": pair.local, "g": GRADE_CODE[pair.grade], "s": round(pair.score, 2),
+        decided = decision_of(pair)
+        shown = {"d": _decision(decided)} if decided else {}
+        return shown | {"n": pair.national, "l": pair.local, "g": GRADE_CODE[pair.grade], "s": round(pair.score, 2),
                 "t": [self.terms(t) for t in pair.instruments or pair.evidence],
                 "ns": self.sentences(pair.national_sentence),
                 "nm": self.national_marks(pair.national_sentence, pair.instruments),
@@ -108,6 +117,8 @@ def _detail(column: Column, pairs: _Pairs) -> dict[str, Any]:
     paired = sorted({p.local for p in column.pairs})
     return {
         "pairs": shown, "sentences": sentences.table(),
+        # a cell whose pair the analyst rejected has no pair left to carry the decision: the column does
+        "decisions": {str(cell.national): _decision(cell.decision) for cell in column.cells if cell.decision},
         "items": {str(i): {"label": document.item(i).label, "title": document.item(i).title,
                            **_promises(document.item(i))} for i in paired},
         "local_only": [{"index": i, "label": document.item(i).label, "title": document.item(i).title}
@@ -124,6 +135,7 @@ def _shown(k: int, c: Column) -> dict[str, Any]:
         "level_rank": level_rank(c.level), "year": c.year, "source": c.source, "file": c.file, "coverage": c.coverage,
         "full": grades.count(Grade.FULL), "partial": grades.count(Grade.PARTIAL), "none": grades.count(Grade.NONE),
         "cells": [GRADE_CODE[g] for g in grades],
+        "decided": [cell.decision is not None for cell in c.cells],
         "gaps": [cell.national for cell in c.cells if cell.grade is Grade.NONE],
         "local_only": len(c.local_only),
     }

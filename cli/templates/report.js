@@ -170,6 +170,13 @@
     line.appendChild(el("span", "grade g " + grade, GRADE[grade][0] + " " + GRADE[grade][1]));
     line.appendChild(el("span", null, column.label));
     line.appendChild(el("span", "muted", "  " + (item.topic || "")));
+    var decided = column.decisions[String(index)];
+    if (decided) {
+      view.appendChild(el("p", "decision", "✎ analyst's decision: " + decided.action +
+        (decided.grade ? " as " + decided.grade : "") + " (yigai had " + decided.machine + ")" +
+        (decided.note ? ": " + decided.note : "") +
+        (decided.who ? " (" + decided.who + (decided.when ? ", " + decided.when : "") + ")" : "")));
+    }
     if (!pairs.length) {
       view.appendChild(el("p", "muted", "No item of this document carries the national task: a gap."));
       view.appendChild(promises(item, null));
