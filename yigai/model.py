@@ -10,15 +10,37 @@ LEVELS = ("national", "provincial", "municipal", "county", "unknown")
 
 @dataclass(frozen=True)
 class Target:
-    """A numeric target printed in an item: `超过350个` -> value 350, unit 个."""
+    """A numeric target printed in an item: `全区集采药品数超过500个` -> subject 全区集采药品数, 超过, 500, 个."""
 
     text: str
     value: float
     unit: str
+    subject: str = ""  # the measured thing, as printed ("" when the sentence does not say)
+    comparator: str = ""  # as printed: 超过, 不少于, 达到…以上, 全覆盖; "" for a bare number
+    bound: str = "about"  # what the comparator means: at_least, at_most or about
+    due: int | None = None  # the year it is due, where the sentence says so (到2025年)
 
     def as_dict(self) -> dict[str, Any]:
         value: float | int = int(self.value) if float(self.value).is_integer() else self.value
-        return {"text": self.text, "value": value, "unit": self.unit}
+        return {"text": self.text, "value": value, "unit": self.unit, "subject": self.subject,
+                "comparator": self.comparator, "bound": self.bound, "due": self.due}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline as printed (`2017年9月底前`, `年底前`, `到2025年`) and the date it stands for.
+
+    `year` is None where the text leaves it to the document (年底前, 年内, 10月底前)."""
+
+    text: str
+    year: int | None
+    month: int
+    day: int
+
+    def date(self, document_year: int | None = None) -> str | None:
+        """ISO date (`2017-09-30`); None when neither the text nor the document names a year."""
+        year = self.year if self.year is not None else document_year
+        return f"{year:04d}-{self.month:02d}-{self.day:02d}" if year is not None else None
 
 
 @dataclass(frozen=True)
@@ -34,12 +56,13 @@ class Item:
     deadline: str | None = None
     targets: tuple[Target, ...] = ()
     measures: str = ""  # the text without label, title and lead-department notes: what matching reads
+    due: Deadline | None = None  # `deadline`, read as a date
 
     def short_title(self, width: int = 18) -> str:
         title = self.title.rstrip("。;")
         return title if len(title) <= width else title[: width - 1] + "…"
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, document_year: int | None = None) -> dict[str, Any]:
         return {
             "index": self.index,
             "label": self.label,
@@ -48,6 +71,7 @@ class Item:
             "text": self.text,
             "departments": list(self.departments),
             "deadline": self.deadline,
+            "deadline_date": self.due.date(document_year) if self.due else None,
             "targets": [t.as_dict() for t in self.targets],
         }
 
@@ -88,5 +112,5 @@ class Document:
             "doc_number": self.doc_number,
             "issuer": list(self.issuer),
             "date": self.date,
-            "items": [item.as_dict() for item in self.items],
+            "items": [item.as_dict(self.year) for item in self.items],
         }

@@ -67,5 +67,9 @@ ITEM_STYLES: tuple[Style, ...] = (
     Style("paren-arabic", re.compile(r"^(?P<label>\((?P<n>\d{1,3})\))\s*(?=\S)"), "arabic"),
 )
 
+# Section headings as items: a list numbered 一、二、… with nothing numbered beneath (many provinces
+# print their task list that way). Used only when no style of ITEM_STYLES numbers two lines.
+SECTION_ITEMS = Style("chinese-comma", re.compile(rf"^(?P<label>(?P<n>{CN_NUMERAL})、)\s*(?=\S)"), "chinese")
+
 # Prose enumerations: 一是…二是…; each clause is an item of a paragraph that has no numbering.
 CLAUSE = re.compile(rf"({CN_NUMERAL})是(?=\S)")

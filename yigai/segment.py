@@ -6,26 +6,14 @@ import re
 
 from .errors import InputError
 from .jurisdiction import UNKNOWN, Jurisdiction, canonical, identify, short_name
-from .model import Document, Item, Target
+from .model import Document, Item
 from .numbering import CLAUSE, ITEM_STYLES, SECTION, Style
+from .promises import deadline_of, plain_years, targets_of
 from .split import DOC_NUMBER, ISSUER, Part
 
 # A lead-department note: (国家医保局、财政部…按职责分工负责) or (县人社局负责,2017年9月底前完成)
 DEPARTMENT_NOTE = re.compile(r"\(([^()]*?(?:负责|牵头|按职责分工|配合|参与)[^()]*)\)")
 _DEPARTMENT_SPLIT = re.compile(r"[、,;]|等和|和(?=各|地方)|等(?=[省市县区自国])")
-
-DEADLINE = re.compile(
-    r"(?:\d{4}年)?(?:(?:\d{1,2}|上|下)(?:月|半年))?(?:底|末|中旬|上旬|下旬)?(?:前|以前)"
-    r"|\d{4}年(?:底|内|年底)|年底前|年内"
-)
-TARGET = re.compile(
-    r"(?P<pre>超过|不少于|不低于|不超过|达到|达|提高到|提高至|降至|低于|高于|至少|力争|新增|增加|完成|覆盖)?"
-    r"(?<![\d.—\-~～])(?P<num>\d+(?:\.\d+)?)(?P<mult>万|亿)?"
-    r"(?P<unit>个百分点|%|个|家|人次|人|元|项|所|张|种|批|名|床|户|条|支|台|分钟|小时|天|倍)"
-    r"(?P<post>以上|以内|以下|左右)?"
-    r"(?P<noun>的[\u4e00-\u9fff]{1,4}(?=[,。、;]))?"
-)
-_MULTIPLIER = {"万": 10_000, "亿": 100_000_000}
 
 DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _TITLE_END = re.compile(r"(通知|意见|方案|办法|任务|要点|计划|决定|规划|函|稿|报告)$")
@@ -51,24 +39,6 @@ def departments_of(note: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def targets_of(text: str) -> tuple[Target, ...]:
-    """超过350个 -> Target(超过350个, 350, 个); 3.5万人 -> value 35000, unit 人."""
-    found = []
-    for m in TARGET.finditer(text):
-        value = float(m["num"]) * _MULTIPLIER.get(m["mult"] or "", 1)
-        found.append(Target(text=m.group(0), value=value, unit=m["unit"]))
-    return tuple(found)
-
-
-def deadline_of(note: str | None, text: str) -> str | None:
-    """The first deadline printed, in the department note first (县人社局负责,2017年9月底前完成)."""
-    for source in (note or "", text):
-        for m in DEADLINE.finditer(source):
-            if any(ch.isdigit() for ch in m.group(0)) or m.group(0) in {"年底前", "年内"}:
-                return m.group(0)
-    return None
-
-
 def _first_sentence(text: str) -> str:
     m = re.match(r"^(.*?)(?:。|$)", text)
     return (m.group(1) if m else text).strip()
@@ -82,6 +52,7 @@ def build_item(index: int, label: str, section: str, lines: list[str]) -> Item:
     without_notes = DEPARTMENT_NOTE.sub("", text)
     title = _first_sentence(without_notes.split("\n")[0]) or _first_sentence(without_notes)
     measures = without_notes[len(title):].lstrip("。\n ") if without_notes.startswith(title) else without_notes
+    due = deadline_of(note, without_notes)
     return Item(
         index=index,
         label=label,
@@ -89,9 +60,10 @@ def build_item(index: int, label: str, section: str, lines: list[str]) -> Item:
         title=title,
         text=text,
         departments=departments_of(note) if note else (),
-        deadline=deadline_of(note, without_notes),
+        deadline=due.text if due else None,
         targets=targets_of(without_notes),
         measures=measures,
+        due=due,
     )
 
 
@@ -205,20 +177,23 @@ def _date(lines: list[str]) -> tuple[str | None, tuple[str, ...]]:
     return None, ()
 
 
-def _year(title: str, date: str | None, doc_number: str | None, lines: tuple[str, ...]) -> int | None:
-    for source in (title,):
-        m = _YEAR.search(source)
-        if m:
-            return int(m.group(1))
+def _year(title: str, date: str | None, doc_number: str | None, part: Part) -> int | None:
+    # a year in the title, unless it is a deadline (…行动计划(到2025年)) rather than the plan's year
+    years = plain_years(title)
+    if years:
+        return years[0]
     if date:
         return int(date[:4])
     if doc_number:
         m = re.search(r"\d{4}", doc_number)
         if m:
             return int(m.group(0))
-    # a round-up: the plan year is the latest year its paragraphs open with (2023年… 2024年,…将)
-    years = [int(m.group(1)) for line in lines if (m := _YEAR.match(line))]
-    return max(years) if years else None
+    # a round-up: the latest year its paragraphs name; a paragraph that names none (展望新年,…) is of
+    # the round-up's own year, which its lead paragraph names (2024年全国卫生健康体改工作会议…)
+    roundup = next((y for line in part.lead if (y := plain_years(line))), [None])[0]
+    named = [(plain_years(line) or [roundup])[0] for line in part.lines]
+    found = [y for y in named if y is not None]
+    return max(found) if found else None
 
 
 def segment(part: Part, source: str, selector: str) -> Document:
@@ -248,7 +223,7 @@ def segment(part: Part, source: str, selector: str) -> Document:
         title=title,
         jurisdiction=canonical(place.name),
         level=place.level,
-        year=_year(title, date, doc_number, part.lines),
+        year=_year(title, date, doc_number, part),
         doc_number=doc_number,
         items=tuple(items),
         issuer=issuers,

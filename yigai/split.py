@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .jurisdiction import leading_province
-from .numbering import ITEM_STYLES, Style
+from .numbering import ITEM_STYLES, SECTION_ITEMS, Style
 
 # A line that opens a document: a notice title, a document number, a task-list title.
 _TITLE = re.compile(r"^.{0,30}关于.{2,80}$|^.{0,40}(重点工作任务|工作要点|实施方案|行动计划)$")
@@ -27,11 +27,13 @@ class Part:
     lines: tuple[str, ...]
     style: Style | None
     jurisdiction: str | None = None  # known when a round-up was split by jurisdiction
+    lead: tuple[str, ...] = ()  # a round-up's opening paragraphs, before the first jurisdiction (they date it)
 
 
 def item_style(lines: list[str]) -> Style | None:
-    """The outermost numbering style that starts at least two lines."""
-    for style in ITEM_STYLES:
+    """The outermost numbering style that starts at least two lines; a list numbered only 一、二、…
+    (nothing numbered beneath) has those entries as its items."""
+    for style in (*ITEM_STYLES, SECTION_ITEMS):
         if sum(1 for line in lines if style.match(line)) >= 2:
             return style
     return None
@@ -82,6 +84,7 @@ def _prose_parts(lines: list[str]) -> list[Part]:
     Paragraphs before the first jurisdiction (the news lead) belong to none; a paragraph that
     names no jurisdiction continues the current one (2024年,自治区将…)."""
     groups: dict[str, list[str]] = {}
+    lead: list[str] = []
     current: str | None = None
     for line in lines:
         name = leading_province(line)
@@ -90,9 +93,11 @@ def _prose_parts(lines: list[str]) -> list[Part]:
             groups.setdefault(name, [])
         if current is not None:
             groups[current].append(line)
+        else:
+            lead.append(line)
     if len(groups) < 2:
         return [Part(tuple(lines), None)]
-    return [Part(tuple(group), None, name) for name, group in groups.items()]
+    return [Part(tuple(group), None, name, tuple(lead)) for name, group in groups.items()]
 
 
 def _other_style_cut(lines: list[str], starts: list[int]) -> int | None:
