@@ -99,19 +99,36 @@ NationalArg = Annotated[str, typer.Argument(metavar="NATIONAL", help="The nation
 class ParseFormat(str, Enum):
     table = "table"
     json = "json"
+    xlsx = "xlsx"
+
+
+def _format(given: Enum | None, output: Path | None, choices: type[Enum], default: str) -> str:
+    """--format as given, or as --output's extension says (`-o c.xlsx`); a contradiction is refused."""
+    from .output import resolve_format
+
+    return resolve_format(given.value if given is not None else None, output,
+                          tuple(str(c.value) for c in choices), default)  # type: ignore[attr-defined]
 
 
 def _render(renderable: object, output: Path | None) -> None:
-    """A rich renderable to the terminal, or as plain text to --output."""
-    from rich.console import Console
-
-    from .output import emit
-
-    if output is None:
-        Console(soft_wrap=False).print(renderable)
-        return
+    """A rich renderable to the terminal (at its width), or as plain text to --output."""
     import io
 
+    from rich.console import Console
+
+    from .output import emit, for_console, stdout_is_unicode
+
+    if output is None:
+        if stdout_is_unicode():
+            Console(soft_wrap=False).print(renderable)
+            return
+        # A GBK console: render at the terminal's width, then swap the marks GBK lacks (✓ ◐ ✗ -> √ ○ ×).
+        width = Console().width
+        console = Console(file=io.StringIO(), width=width, force_terminal=sys.stdout.isatty(), soft_wrap=False,
+                          color_system="standard" if sys.stdout.isatty() else None)
+        console.print(renderable)
+        sys.stdout.write(for_console(console.file.getvalue()))  # type: ignore[attr-defined]
+        return
     console = Console(record=True, width=160, file=io.StringIO(), color_system=None)
     console.print(renderable)
     emit(console.export_text(), output)
@@ -129,19 +146,26 @@ Examples:
 def parse(
     docs: Annotated[list[str], typer.Argument(metavar="PATH[#SEL]...",
                                               help="Document files; PATH#SEL picks one document of a file.")],
-    format: Annotated[ParseFormat, typer.Option("--format", "-f", help="Output format.")] = ParseFormat.table,
+    format: Annotated[
+        Optional[ParseFormat], typer.Option("--format", "-f", help="Output format (default: --output's extension, else table).")
+    ] = None,
     output: OutputOption = None,
 ) -> None:
     """List the documents a file holds (with their selectors) and every document's items."""
     from yigai.documents import parse_ref, read_ref
 
     from .formats import parse as fmt
-    from .output import check_output_path, emit
+    from .output import check_output_path, emit, emit_bytes
 
+    chosen = _format(format, output, ParseFormat, "table")
     check_output_path(output, docs)
     groups = [(parse_ref(ref)[0], read_ref(ref)) for ref in docs]
-    if format is ParseFormat.json:
+    if chosen == "json":
         emit(fmt.as_json(groups), output)
+    elif chosen == "xlsx":
+        from .formats.xlsx import parse_workbook
+
+        emit_bytes(parse_workbook(groups), output, "an xlsx workbook")
     else:
         _render(fmt.as_table(groups), output)
 
@@ -151,6 +175,7 @@ class CompareFormat(str, Enum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    xlsx = "xlsx"
     decisions = "decisions"
 
 
@@ -159,6 +184,7 @@ class MatrixFormat(str, Enum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    xlsx = "xlsx"
 
 
 def _load_decisions(files: list[Path] | None):  # type: ignore[no-untyped-def]
@@ -212,7 +238,8 @@ COMPARE_EXAMPLES = """\b
 Examples:
   yigai compare national.txt sichuan.docx                       coverage table, gaps, local-only items
   yigai compare 'page.txt#1' 'page.txt#2' --format json         two documents of one page
-  yigai compare national.txt draft.pdf --format csv -o draft.csv
+  yigai compare national.txt draft.pdf -o draft.xlsx            the 对标 table (.csv: the same, for Excel)
+  yigai compare national.txt draft.pdf --detail 7               national item 7 and its counterparts in full
   yigai compare national.txt draft.docx --format decisions -o draft.decisions.yaml
   yigai compare national.txt draft-v2.docx --decisions draft.decisions.yaml
 """
@@ -222,25 +249,50 @@ Examples:
 def compare(
     national: NationalArg,
     local: Annotated[str, typer.Argument(metavar="LOCAL", help="The local document: PATH[#SEL].", show_default=False)],
-    format: Annotated[CompareFormat, typer.Option("--format", "-f", help="Output format.")] = CompareFormat.table,
+    format: Annotated[
+        Optional[CompareFormat], typer.Option("--format", "-f", help="Output format (default: --output's extension, else table).")
+    ] = None,
+    detail: Annotated[
+        Optional[int], typer.Option("--detail", metavar="N", min=1,
+                                    help="Print national item N in full with all its counterparts.")
+    ] = None,
     vocab: VocabOption = None,
     decisions: DecisionsOption = None,
     output: OutputOption = None,
 ) -> None:
-    """Map each national item to its local counterparts (full/partial), list gaps and local-only items."""
-    from .formats import compare as fmt
-    from .output import check_output_path, emit
+    """Map each national item to its local counterparts (full/partial), set each pair's targets, deadlines and
+    lead departments side by side, list gaps and local-only items."""
+    from yigai.promises import load_departments
+    from yigai.strength import strength
 
+    from .formats import compare as fmt
+    from .output import check_output_path, emit, emit_bytes
+
+    chosen = _format(format, output, CompareFormat, "table")
+    if detail is not None and chosen != "table":
+        raise InputError(str(output) if output else "--format", f"--detail prints a text view, not {chosen}",
+                         "drop --format, or name the file .txt")
     check_output_path(output, [national, local, *map(str, decisions or [])])
     vocabulary, alignment, cover = _compare(national, local, vocab, _load_decisions(decisions))
-    if format is CompareFormat.table:
-        _render(fmt.as_table(alignment, cover), output)
-    elif format is CompareFormat.decisions:
+    departments = load_departments()
+    found = strength(alignment, departments)
+    if detail is not None:
+        items = len(alignment.national.items)
+        if detail > items:
+            raise InputError(national, f"no national item {detail}", f"--detail takes 1 to {items}")
+        _render(fmt.as_detail(alignment, detail, found, departments), output)
+    elif chosen == "table":
+        _render(fmt.as_table(alignment, cover, found, departments), output)
+    elif chosen == "decisions":
         from yigai.decisions import to_yaml
 
         emit(to_yaml(alignment), output)
+    elif chosen == "xlsx":
+        from .formats.xlsx import compare_workbook
+
+        emit_bytes(compare_workbook(alignment, cover, found, departments), output, "an xlsx workbook")
     else:
-        emit(fmt.FORMATTERS[format.value](alignment, cover), output)
+        emit(fmt.FORMATTERS[chosen](alignment, cover, found, departments), output)
 
 
 MATRIX_EXAMPLES = """\b
@@ -284,7 +336,9 @@ def matrix(
     national: NationalArg,
     local: Annotated[list[str], typer.Argument(metavar="LOCAL...",
                                                help="Local documents: files, globs, directories, multi-document files.")],
-    format: Annotated[MatrixFormat, typer.Option("--format", "-f", help="Output format.")] = MatrixFormat.table,
+    format: Annotated[
+        Optional[MatrixFormat], typer.Option("--format", "-f", help="Output format (default: --output's extension, else table).")
+    ] = None,
     transpose: Annotated[
         bool, typer.Option("--transpose", help="Jurisdictions as rows (table: automatic when too wide; csv, markdown).")
     ] = False,
@@ -298,18 +352,26 @@ def matrix(
     from yigai.matrix import ordered
 
     from .formats import matrix as fmt
-    from .output import emit
+    from .output import emit, emit_bytes
 
-    if transpose and format is MatrixFormat.json:
-        raise InputError("--transpose", "JSON has no rows and columns to swap", "drop --transpose, or use csv, markdown or table")
+    chosen = _format(format, output, MatrixFormat, "table")
+    if transpose and chosen in ("json", "xlsx"):
+        raise InputError("--transpose", f"{chosen} has no rows and columns to swap",
+                         "drop --transpose, or use csv, markdown or table")
     national_doc, vocabulary, columns = _columns(national, local, vocab, decisions, output)
     columns = ordered(columns, sort)
-    if format is not MatrixFormat.table:
-        emit(fmt.FORMATTERS[format.value](national_doc, columns, transpose), output)
+    topics = topics_of(national_doc, vocabulary)
+    if chosen == "xlsx":
+        from .formats.xlsx import matrix_workbook
+
+        emit_bytes(matrix_workbook(national_doc, columns, topics), output, "an xlsx workbook")
+        return
+    if chosen != "table":
+        text = fmt.FORMATTERS[chosen](national_doc, columns, transpose)
+        emit("\ufeff" + text if chosen == "csv" and not text.startswith("\ufeff") else text, output)  # Excel reads BOM as UTF-8
         return
     from rich.console import Console
 
-    topics = topics_of(national_doc, vocabulary)
     width = Console().width if output is None else 160
     wide = fmt.needs_transpose(national_doc, columns, topics, width)
     _render(fmt.as_table(national_doc, columns, topics, transpose or wide, width), output)
@@ -404,7 +466,9 @@ def check(
         typer.Option("--changed-since", metavar="REF", help="Check every document git shows as added or changed since "
                      "REF (a branch or commit; all-zero: every tracked document)."),
     ] = None,
-    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
+    format: Annotated[
+        Optional[CheckFormat], typer.Option("--format", "-f", help="Output format (default: --output's extension, else text).")
+    ] = None,
     vocab: VocabOption = None,
     decisions: DecisionsOption = None,
     output: OutputOption = None,
@@ -419,6 +483,7 @@ def check(
     from .formats import check as fmt
     from .output import check_output_path, emit
 
+    chosen = _format(format, output, CheckFormat, "text")
     gates = Gates(None if min_coverage is None else parse_ratio(min_coverage), tuple(require or ()), max_uncovered,
                   tuple(require_full or ()))
     if changed_since is not None:
@@ -450,9 +515,9 @@ def check(
         if not drafts:
             sys.stderr.write(f"yigai: warning: no changed documents since {changed_since}: nothing to check\n")
     single = len(results) == 1 and changed_since is None
-    emit(fmt.as_single(*results[0], format.value) if single else fmt.as_many(results, format.value), output)
+    emit(fmt.as_single(*results[0], chosen) if single else fmt.as_many(results, chosen), output)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if format is CheckFormat.github and summary:
+    if chosen == "github" and summary:
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write("".join(fmt.summary_markdown(*r) for r in results))
     passed = all(verdict.passed for _, _, verdict in results)
@@ -584,6 +649,9 @@ def _usage_line(exc: Exception, argv: list[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status; every failure is one line on stderr."""
+    from .output import tolerate_console_encoding
+
+    tolerate_console_encoding()
     try:
         result = app(args=argv, prog_name="yigai", standalone_mode=False)
     except InputError as exc:

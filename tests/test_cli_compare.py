@@ -55,9 +55,14 @@ def test_json_contract(cli):
     assert cov["ratio"] == pytest.approx((len(cov["full"]) + 0.5 * len(cov["partial"])) / 21, abs=1e-4)
 
 
-def test_csv_one_row_per_national_item(cli):
-    rows = list(csv.DictReader(io.StringIO(cli("compare", NATIONAL, GUANGXI, "--format", "csv").out)))
-    assert len(rows) == 21 and rows[6]["grade"] == "full" and "14" in rows[6]["local_indexes"].split(";")
+def test_csv_one_row_per_pair(cli, guangxi):
+    alignment, cover = guangxi
+    out = cli("compare", NATIONAL, GUANGXI, "--format", "csv").out
+    assert out.startswith("\ufeff")  # Excel and WPS read the file as UTF-8
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
+    assert len(rows) == len(alignment.pairs) + len(cover.uncovered) + len(cover.local_only)
+    pair = next(r for r in rows if (r["national_index"], r["local_index"]) == ("7", "14"))
+    assert pair["grade"] == "full" and ";" not in pair["local_index"]
 
 
 def test_markdown_and_table(cli):

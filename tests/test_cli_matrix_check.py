@@ -34,7 +34,9 @@ def test_matrix_directory_and_glob(cli):
 
 
 def test_matrix_csv_and_markdown(cli):
-    rows = list(csv.reader(io.StringIO(cli("matrix", NATIONAL, SICHUAN, BAOKANG, "--format", "csv").out)))
+    out = cli("matrix", NATIONAL, SICHUAN, BAOKANG, "--format", "csv").out
+    assert out.startswith("\ufeff")  # UTF-8 with BOM, as zh-CN Excel needs
+    rows = list(csv.reader(io.StringIO(out.removeprefix("\ufeff"))))
     assert rows[0][:2] == ["national_index", "national_title"] and len(rows) == 1 + 21 + 1
     assert rows[-1][1] == "coverage"
     md = cli("matrix", NATIONAL, SICHUAN, "--format", "markdown").out

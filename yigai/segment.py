@@ -190,9 +190,13 @@ def _year(title: str, date: str | None, doc_number: str | None, part: Part) -> i
             return int(m.group(0))
     # a round-up: the latest year its paragraphs name; a paragraph that names none (展望新年,…) is of
     # the round-up's own year, which its lead paragraph names (2024年全国卫生健康体改工作会议…)
-    roundup = next((y for line in part.lead if (y := plain_years(line))), [None])[0]
-    named = [(plain_years(line) or [roundup])[0] for line in part.lines]
-    found = [y for y in named if y is not None]
+    roundup = next((years[0] for line in part.lead if (years := plain_years(line))), None)
+    found: list[int] = []
+    for line in part.lines:
+        own = plain_years(line)
+        year = own[0] if own else roundup
+        if year is not None:
+            found.append(year)
     return max(found) if found else None
 
 

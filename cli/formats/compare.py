@@ -1,4 +1,5 @@
-"""`yigai compare` output: coverage and gap tables, local-only items, summary; JSON, CSV, Markdown."""
+"""`yigai compare` output: coverage and gap tables, how strongly each pair promises, local-only items,
+summary; one national item in detail; JSON, the 对标 table as CSV (and as xlsx, in xlsx.py), Markdown."""
 
 from __future__ import annotations
 
@@ -11,22 +12,54 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from yigai.align import Alignment, Grade
+from yigai.align import Alignment, Grade, Pair
 from yigai.coverage import Coverage
 from yigai.decisions import decision_of, rejected_of
+from yigai.model import Item, Target
+from yigai.promises import Departments, load_departments
+from yigai.strength import DeadlineVerdict, LeadVerdict, PairStrength, Strength, TargetVerdict, strength
 
 MARK = {Grade.FULL: "✓", Grade.PARTIAL: "◐", Grade.NONE: "✗"}
 STYLE = {Grade.FULL: "bold green", Grade.PARTIAL: "yellow", Grade.NONE: "bold red"}
+VERDICT_STYLE = {TargetVerdict.STRICTER: "green", TargetVerdict.SAME: "cyan", TargetVerdict.LOOSER: "bold red",
+                 TargetVerdict.NOT_COMPARABLE: "dim", TargetVerdict.ABSENT: "yellow",
+                 DeadlineVerdict.EARLIER: "green", DeadlineVerdict.SAME: "cyan", DeadlineVerdict.LATER: "yellow",
+                 DeadlineVerdict.NONE: "dim", LeadVerdict.SAME_FUNCTION: "green", LeadVerdict.DIFFERS: "bold yellow",
+                 LeadVerdict.UNKNOWN: "dim"}
+COUNTERPARTS_SHOWN = 3  # the table lists this many counterparts per national item, then `+N more`
 
 
-def as_object(alignment: Alignment, cover: Coverage) -> dict[str, Any]:
-    """The compare object of DESIGN.md (plus topics and per-topic coverage)."""
+def _with_strength(alignment: Alignment, found: Strength | None, departments: Departments | None
+                   ) -> tuple[Strength, Departments]:
+    departments = departments or load_departments()
+    return found or strength(alignment, departments), departments
+
+
+def ordered_pairs(alignment: Alignment, index: int) -> list[Pair]:
+    """A national item's counterparts: full ones first, then partial, each by score."""
+    return sorted(alignment.pairs_of(index), key=lambda p: (p.grade is not Grade.FULL, -p.score))
+
+
+def _pair_object(pair: Pair, found: Strength | None, departments: Departments | None) -> dict[str, Any]:
+    data = pair.as_dict()
+    if found is not None and departments is not None:
+        side_by_side = found.of(pair)
+        data.update(side_by_side.as_dict())
+        data["notes"] = list(side_by_side.notes(departments))
+    return data
+
+
+def as_object(alignment: Alignment, cover: Coverage, found: Strength | None = None,
+              departments: Departments | None = None) -> dict[str, Any]:
+    """The compare object of DESIGN.md (plus topics, per-topic coverage and, given a Strength, each pair's
+    targets, deadline and lead side by side)."""
     result = cover.as_dict()
     result["by_topic"] = {t: {"items": n, "ratio": round(r, 4)} for t, (n, r) in cover.by_topic.items()}
     return {
         "national": alignment.national.as_dict(),
         "local": alignment.local.as_dict(),
-        "pairs": [p.as_dict() for p in sorted(alignment.pairs, key=lambda p: (p.national, -p.score))],
+        "pairs": [_pair_object(p, found, departments)
+                  for p in sorted(alignment.pairs, key=lambda p: (p.national, -p.score))],
         "coverage": result,
         "local_only": list(cover.local_only),
         "topics": {str(k): v for k, v in alignment.topics.items()},
@@ -34,8 +67,10 @@ def as_object(alignment: Alignment, cover: Coverage) -> dict[str, Any]:
     }
 
 
-def as_json(alignment: Alignment, cover: Coverage) -> str:
-    return json.dumps(as_object(alignment, cover), ensure_ascii=False, indent=2)
+def as_json(alignment: Alignment, cover: Coverage, found: Strength | None = None,
+            departments: Departments | None = None) -> str:
+    found, departments = _with_strength(alignment, found, departments)
+    return json.dumps(as_object(alignment, cover, found, departments), ensure_ascii=False, indent=2)
 
 
 DECIDED = "✎"  # marks a pair an analyst decided on (--decisions)
@@ -47,46 +82,126 @@ def decision_mark(pair: object) -> str:
     return f" {DECIDED}" if applied else ""
 
 
-def _counterparts(alignment: Alignment, index: int) -> list[str]:
-    pairs = sorted(alignment.pairs_of(index), key=lambda p: -p.score)
-    lines = [f"{MARK[p.grade]} {alignment.local.item(p.local).label or p.local} "
-             f"{alignment.local.item(p.local).short_title(24)}{decision_mark(p)}" for p in pairs]
-    lines += [f"⊘ {alignment.local.item(p.local).label or p.local} {alignment.local.item(p.local).short_title(24)}"
-              f"{decision_mark(p)}" for p in rejected_of(alignment) if p.national == index]
+def _decision(pair: Pair) -> str:
+    applied = decision_of(pair)
+    return applied.decision.action.value if applied else ""
+
+
+def _counterparts(alignment: Alignment, index: int, limit: int | None = None) -> list[str]:
+    """Full counterparts first, then partial (at most `limit`, then `+N more`), then the rejected ones."""
+    pairs = ordered_pairs(alignment, index)
+    shown = pairs if limit is None else pairs[:limit]
+    local = alignment.local.item
+    lines = [f"{MARK[p.grade]} {local(p.local).label or p.local} {local(p.local).title}{decision_mark(p)}" for p in shown]
+    if len(pairs) > len(shown):
+        lines.append(f"+{len(pairs) - len(shown)} more")
+    lines += [f"⊘ {local(p.local).label or p.local} {local(p.local).title}{decision_mark(p)}"
+              for p in rejected_of(alignment) if p.national == index]
     return lines
 
 
-def _decisions_cell(alignment: Alignment, index: int) -> str:
-    """`14:confirm;12:reject`: the analyst's decisions on an item's pairs, for CSV."""
-    decided = [p for p in alignment.pairs_of(index) if decision_of(p)]
-    decided += [p for p in rejected_of(alignment) if p.national == index]
-    return ";".join(f"{p.local}:{decision_of(p).decision.action.value}" for p in decided)  # type: ignore[union-attr]
+def target_text(target: Target | None) -> str:
+    """超过500个 (全区集采药品数, 2023): the figure, what it measures, the year it is due."""
+    if target is None:
+        return "—"
+    facts = [f for f in (target.subject, str(target.due) if target.due else "") if f]
+    return target.text + (f" ({', '.join(facts)})" if facts else "")
 
 
-def as_csv(alignment: Alignment, cover: Coverage) -> str:
-    """One row per national item."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["national_index", "national_label", "national_title", "topic", "grade", "score",
-                     "local_indexes", "local_titles", "evidence", "decisions"])
+def _lead_text(name: str | None, functions: tuple[str, ...], departments: Departments) -> str:
+    if name is None:
+        return "—"
+    return f"{name} ({'/'.join(departments.label(f) for f in functions)})" if functions else name
+
+
+# The 对标 table: one row per (national item, counterpart) pair, one per uncovered national item and one
+# per local-only item. CSV and xlsx share it; `width` is the xlsx column width in Excel units.
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("national_index", "#", 5), ("national_label", "label", 8), ("national_title", "national item", 24),
+    ("national_text", "what the national text asks", 60), ("topic", "topic", 12), ("grade", "grade", 10),
+    ("score", "score", 7), ("local_index", "local #", 7), ("local_label", "local label", 8),
+    ("local_title", "local counterpart", 24), ("local_text", "what the local text says", 60),
+    ("evidence", "evidence", 18), ("local_sentence", "local sentence", 36),
+    ("national_target", "national target", 26), ("local_target", "local target", 26),
+    ("target_verdict", "stricter or looser", 14), ("national_lead", "national lead", 18),
+    ("local_lead", "local lead", 18), ("lead_verdict", "who leads", 13), ("national_deadline", "national deadline", 14),
+    ("local_deadline", "local deadline", 14), ("deadline_verdict", "by when", 9), ("decision", "decision", 10),
+    ("note", "note", 40),
+)
+
+
+def _national_cells(alignment: Alignment, item: Item) -> dict[str, Any]:
+    return {"national_index": item.index, "national_label": item.label, "national_title": item.title,
+            "national_text": item.text, "topic": alignment.topics.get(item.index, "")}
+
+
+def _local_cells(item: Item) -> dict[str, Any]:
+    return {"local_index": item.index, "local_label": item.label, "local_title": item.title, "local_text": item.text}
+
+
+def _pair_cells(pair: Pair, side: PairStrength, departments: Departments) -> dict[str, Any]:
+    return {
+        "grade": pair.grade.value, "score": round(pair.score, 3), "evidence": "、".join(pair.evidence),
+        "local_sentence": pair.local_sentence,
+        "national_target": "\n".join(target_text(t.national) for t in side.targets),
+        "local_target": "\n".join(target_text(t.local) for t in side.targets),
+        "target_verdict": "\n".join(t.verdict.value for t in side.targets),
+        "national_lead": _lead_text(side.lead.national, side.lead.national_functions, departments),
+        "local_lead": _lead_text(side.lead.local, side.lead.local_functions, departments),
+        "lead_verdict": side.lead.verdict.value,
+        "national_deadline": side.deadline.national or "", "local_deadline": side.deadline.local or "",
+        "deadline_verdict": side.deadline.verdict.value,
+        "decision": _decision(pair),
+        "note": "; ".join(side.notes(departments)),
+    }
+
+
+def rows(alignment: Alignment, cover: Coverage, found: Strength | None = None,
+         departments: Departments | None = None) -> list[dict[str, Any]]:
+    """The 对标 table's rows, in national order; local-only items last."""
+    found, departments = _with_strength(alignment, found, departments)
+    table: list[dict[str, Any]] = []
     for item in alignment.national.items:
-        pairs = sorted(alignment.pairs_of(item.index), key=lambda p: -p.score)
-        writer.writerow([
-            item.index, item.label, item.title, alignment.topics.get(item.index, ""),
-            alignment.grade_of(item.index).value, f"{pairs[0].score:.3f}" if pairs else "",
-            ";".join(str(p.local) for p in pairs),
-            ";".join(alignment.local.item(p.local).title for p in pairs),
-            ";".join(dict.fromkeys(e for p in pairs for e in p.evidence)),
-            _decisions_cell(alignment, item.index),
-        ])
-    return buffer.getvalue()
+        pairs = ordered_pairs(alignment, item.index)
+        if not pairs:
+            table.append({**_national_cells(alignment, item), "grade": Grade.NONE.value,
+                          "national_target": "\n".join(target_text(t) for t in item.targets),
+                          "national_deadline": item.deadline or "", "note": "no local counterpart"})
+        for pair in pairs:
+            table.append({**_national_cells(alignment, item), **_local_cells(alignment.local.item(pair.local)),
+                          **_pair_cells(pair, found.of(pair), departments)})
+        for pair in (p for p in rejected_of(alignment) if p.national == item.index):
+            table.append({**_national_cells(alignment, item), **_local_cells(alignment.local.item(pair.local)),
+                          "grade": "rejected", "decision": _decision(pair), "note": "rejected by the analyst"})
+    for index in cover.local_only:
+        local = alignment.local.item(index)
+        table.append({**_local_cells(local), "grade": "local only",
+                      "local_target": "\n".join(target_text(t) for t in local.targets),
+                      "local_deadline": local.deadline or "", "note": "the locality's own initiative"})
+    return [{key: row.get(key, "") for key, _, _ in COLUMNS} for row in table]
+
+
+def _inert(value: Any) -> Any:
+    """Document text that Excel would run as a formula (=…, +…, @…) gets a leading apostrophe."""
+    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "@") else value
+
+
+def as_csv(alignment: Alignment, cover: Coverage, found: Strength | None = None,
+           departments: Departments | None = None) -> str:
+    """The 对标 table, one row per pair, as UTF-8 with a BOM so that Excel and WPS open it as Chinese."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=[key for key, _, _ in COLUMNS], lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows({k: _inert(v) for k, v in row.items()} for row in rows(alignment, cover, found, departments))
+    return "\ufeff" + buffer.getvalue()
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return text.replace("|", "\\|").replace("\n", "<br>")
 
 
-def as_markdown(alignment: Alignment, cover: Coverage) -> str:
+def as_markdown(alignment: Alignment, cover: Coverage, found: Strength | None = None,
+                departments: Departments | None = None) -> str:
     n, loc = alignment.national, alignment.local
     lines = [
         f"## {loc.jurisdiction or loc.title}: coverage of {n.title or n.jurisdiction}",
@@ -110,6 +225,21 @@ def as_markdown(alignment: Alignment, cover: Coverage) -> str:
     if cover.local_only:
         lines += ["", "### Local-only items", ""]
         lines += [f"- {i} {_md(loc.item(i).title)}" for i in cover.local_only]
+    lines += ["", "### Coverage by topic", "", "| topic | national items | coverage |", "|---|---:|---:|"]
+    for topic, (count, ratio) in sorted(cover.by_topic.items(), key=lambda kv: kv[1][1]):
+        lines.append(f"| {_md(topic)} | {count} | {ratio:.0%} |")
+    found, departments = _with_strength(alignment, found, departments)
+    promised = [r for r in rows(alignment, cover, found, departments)
+                if r["local_index"] != "" and r["national_index"] != "" and (r["national_target"] or r["national_deadline"])]
+    if promised:
+        lines += ["", "### How strongly: targets, deadlines, lead departments", "",
+                  "| # | local | national target | local target | stricter or looser | by when | who leads |",
+                  "|---:|---:|---|---|---|---|---|"]
+        for r in promised:
+            cells = [r["national_target"], r["local_target"], r["target_verdict"]]
+            lines.append(f"| {r['national_index']} | {r['local_index']} | "
+                         + " | ".join(_md(c).replace("\\n", "<br>") if c else "—" for c in cells)
+                         + f" | {_md(r['deadline_verdict'])} | {_md(r['lead_verdict'])} |")
     return "\n".join(lines) + "\n"
 
 
@@ -135,39 +265,97 @@ def _quoted(pairs: list, limit: int = 3) -> Text:  # type: ignore[type-arg]
     return text
 
 
-def as_table(alignment: Alignment, cover: Coverage) -> RenderableType:
+def _verdict(text: Text, verdict: TargetVerdict | DeadlineVerdict | LeadVerdict) -> None:
+    text.append("  ")
+    text.append(verdict.value, style=VERDICT_STYLE[verdict])
+
+
+def _targets_cell(side: PairStrength) -> Text:
+    cell = Text()
+    for k, t in enumerate(side.targets):
+        if k:
+            cell.append("\n")
+        cell.append(f"{t.national.text} → {t.local.text if t.local else '—'}")
+        _verdict(cell, t.verdict)
+    return cell
+
+
+def _deadline_cell(side: PairStrength) -> Text:
+    cell = Text(f"{side.deadline.national or '—'} → {side.deadline.local or '—'}")
+    _verdict(cell, side.deadline.verdict)
+    return cell
+
+
+def _lead_cell(side: PairStrength) -> Text:
+    cell = Text(f"{side.lead.national or '—'} → {side.lead.local or '—'}")
+    _verdict(cell, side.lead.verdict)
+    return cell
+
+
+def _says_something(pair: Pair, side: PairStrength) -> bool:
+    """A target, two deadlines, or a full counterpart led by a department of another function."""
+    return (bool(side.targets) or side.deadline.verdict is not DeadlineVerdict.NONE
+            or (pair.grade is Grade.FULL and side.lead.verdict is LeadVerdict.DIFFERS))
+
+
+def strength_table(alignment: Alignment, found: Strength) -> Table | None:
+    """Pairs with a target, two deadlines or leads of different functions: what each side promises."""
+    table = Table(title="How strongly: targets, deadlines and lead departments (national → local)", title_justify="left",
+                  expand=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("local", justify="right", no_wrap=True)
+    table.add_column("targets", overflow="fold", ratio=4)
+    table.add_column("by when", overflow="fold", ratio=2)
+    table.add_column("who leads", overflow="fold", ratio=3)
+    for item in alignment.national.items:
+        for pair in ordered_pairs(alignment, item.index):
+            side = found.of(pair)
+            if _says_something(pair, side):
+                table.add_row(str(item.index), Text(f"{MARK[pair.grade]} {pair.local}", style=STYLE[pair.grade]),
+                              _targets_cell(side), _deadline_cell(side), _lead_cell(side))
+    return table if table.row_count else None
+
+
+def as_table(alignment: Alignment, cover: Coverage, found: Strength | None = None,
+             departments: Departments | None = None) -> RenderableType:
     n, loc = alignment.national, alignment.local
-    table = Table(title=f"{n.ref} → {loc.ref}", title_justify="left")
-    table.add_column("#", justify="right")
-    table.add_column("national item")
-    table.add_column("topic", style="cyan")
-    table.add_column("", justify="center")
-    table.add_column("local counterparts")
-    table.add_column("evidence: the local sentence", overflow="fold", min_width=16)
+    # expand with ratios: the text columns share the terminal's width, however wide (CJK text has no
+    # spaces to wrap at, so left to itself rich would size each column to a whole sentence and crop)
+    table = Table(title=f"{n.ref} → {loc.ref}", title_justify="left", expand=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("national item", overflow="fold", ratio=3)
+    table.add_column("topic", style="cyan", overflow="fold", ratio=1)
+    table.add_column("grade", justify="center", no_wrap=True)
+    table.add_column("local counterparts", overflow="fold", ratio=3)
+    table.add_column("evidence: the local sentence", overflow="fold", ratio=4)
     for item in n.items:
         grade = alignment.grade_of(item.index)
-        pairs = sorted(alignment.pairs_of(item.index), key=lambda p: -p.score)
+        pairs = ordered_pairs(alignment, item.index)
         table.add_row(
-            str(item.index), item.short_title(20), alignment.topics.get(item.index, ""),
+            str(item.index), item.title.rstrip("。;"), alignment.topics.get(item.index, ""),
             Text(MARK[grade], style=STYLE[grade]),
-            Text("\n".join(_counterparts(alignment, item.index)[:3])) or Text("—", style="dim"),
-            _quoted(pairs),
+            Text("\n".join(_counterparts(alignment, item.index, COUNTERPARTS_SHOWN))) or Text("—", style="dim"),
+            _quoted(pairs, COUNTERPARTS_SHOWN),
         )
     parts: list[RenderableType] = [table]
+    if found is not None:
+        promised = strength_table(alignment, found)
+        if promised is not None:
+            parts.append(promised)
     if cover.uncovered:
         gaps = Table(title="Gaps: national items with no counterpart", title_justify="left", style="red")
         gaps.add_column("#", justify="right")
-        gaps.add_column("national item")
+        gaps.add_column("national item", overflow="fold")
         gaps.add_column("topic", style="cyan")
         for i in cover.uncovered:
-            gaps.add_row(str(i), n.item(i).short_title(40), alignment.topics.get(i, ""))
+            gaps.add_row(str(i), n.item(i).title, alignment.topics.get(i, ""))
         parts.append(gaps)
     if cover.local_only:
         own = Table(title="Local-only items (the locality's own initiatives)", title_justify="left")
         own.add_column("#", justify="right")
-        own.add_column("local item")
+        own.add_column("local item", overflow="fold")
         for i in cover.local_only:
-            own.add_row(str(i), loc.item(i).short_title(40))
+            own.add_row(str(i), loc.item(i).title)
         parts.append(own)
     topics = "  ".join(f"{t} {r:.0%}" for t, (_, r) in sorted(cover.by_topic.items(), key=lambda kv: kv[1][1]))
     summary = Text()
@@ -180,6 +368,69 @@ def as_table(alignment: Alignment, cover: Coverage) -> RenderableType:
         summary.append(f"\n{DECIDED} analyst decisions: {len(decided)} pairs decided, "
                        f"{len(rejected_of(alignment))} ⊘ rejected", style="dim")
     parts.append(summary)
+    return Group(*parts)
+
+
+def _promises(item: Item, year: int | None, departments: Departments) -> Text:
+    text = Text()
+    lead = item.departments[0] if item.departments else None
+    text.append("lead: ", style="bold")
+    text.append(_lead_text(lead, departments.functions_of(lead, year) if lead else (), departments))
+    if len(item.departments) > 1:
+        text.append(f" (with {'、'.join(item.departments[1:])})", style="dim")
+    text.append("\ndeadline: ", style="bold")
+    text.append(f"{item.deadline} ({item.due.date(year) or 'year not printed'})" if item.deadline and item.due else "—")
+    for target in item.targets:
+        text.append("\ntarget: ", style="bold")
+        text.append(f"{target_text(target)} · {target.comparator or 'no comparator'} {target.value:g} {target.unit}")
+    return text
+
+
+def as_detail(alignment: Alignment, index: int, found: Strength | None = None,
+              departments: Departments | None = None) -> RenderableType:
+    """One national item in full, then every counterpart in full with what both promise side by side."""
+    found, departments = _with_strength(alignment, found, departments)
+    n, loc = alignment.national, alignment.local
+    item = n.item(index)
+    grade = alignment.grade_of(index)
+    head = Text()
+    head.append(f"{n.ref} item {index} {item.label} ", style="bold cyan")
+    head.append(item.title, style="bold")
+    head.append("  ")
+    head.append(f"{MARK[grade]} {grade.value}", style=STYLE[grade])
+    topic = alignment.topics.get(index, "")
+    head.append(f"\n{item.section or '(no section)'}" + (f" · topic {topic}" if topic else ""), style="dim")
+    parts: list[RenderableType] = [head, Text(item.text), _promises(item, n.year, departments)]
+    pairs = ordered_pairs(alignment, index)
+    if not pairs:
+        parts.append(Text(f"\nno counterpart in {loc.ref}", style="bold red"))
+    for pair in pairs:
+        local = loc.item(pair.local)
+        side = found.of(pair)
+        title = Text("\n")
+        title.append(f"{MARK[pair.grade]} {pair.grade.value}", style=STYLE[pair.grade])
+        title.append(f"  score {pair.score:.2f}  ")
+        title.append(f"{loc.ref} item {pair.local} {local.label} {local.title}", style="bold")
+        evidence = Text()
+        evidence.append("evidence: ", style="bold")
+        evidence.append("、".join(pair.evidence) or "—")
+        quoted = Text("national sentence: ", style="bold")
+        quoted.append(pair.national_sentence or "—")
+        quoted.append("\nlocal sentence: ", style="bold")
+        line = Text(pair.local_sentence or "—")
+        line.highlight_words(pair.local_terms, style="bold magenta")
+        quoted.append_text(line)
+        side_by_side = Text("targets: ", style="bold")
+        side_by_side.append_text(_targets_cell(side) if side.targets else Text("— (the national item sets none)"))
+        side_by_side.append("\nby when: ", style="bold")
+        side_by_side.append_text(_deadline_cell(side))
+        side_by_side.append("\nwho leads: ", style="bold")
+        side_by_side.append(f"{_lead_text(side.lead.national, side.lead.national_functions, departments)} → "
+                            f"{_lead_text(side.lead.local, side.lead.local_functions, departments)}")
+        _verdict(side_by_side, side.lead.verdict)
+        for note in side.notes(departments):
+            side_by_side.append(f"\nnote: {note}", style="italic")
+        parts += [title, Text(local.text), evidence, quoted, side_by_side]
     return Group(*parts)
 
 

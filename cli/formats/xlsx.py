@@ -1,0 +1,150 @@
+"""Workbooks analysts open in Excel or WPS: the 对标 table of `compare`, the heatmap of `matrix`, the items
+of `parse`. Full text in wrapped cells, grades coloured, header frozen, filters on, widths for Chinese."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment as CellAlignment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from yigai.align import Alignment, Grade
+from yigai.coverage import Coverage
+from yigai.matrix import Column
+from yigai.model import Document
+from yigai.promises import Departments, load_departments
+from yigai.strength import Strength
+
+from .compare import COLUMNS, MARK, rows, target_text
+
+# Excel's own "good / neutral / bad" fills, which analysts read at a glance.
+FILL = {
+    "full": PatternFill("solid", fgColor="C6EFCE"),
+    "partial": PatternFill("solid", fgColor="FFEB9C"),
+    "none": PatternFill("solid", fgColor="FFC7CE"),
+    "local only": PatternFill("solid", fgColor="DDEBF7"),
+    "stricter": PatternFill("solid", fgColor="C6EFCE"),
+    "looser": PatternFill("solid", fgColor="FFC7CE"),
+    "differs": PatternFill("solid", fgColor="FFEB9C"),
+}
+HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+WRAP = CellAlignment(wrap_text=True, vertical="top")
+# Cells longer than Excel shows in one line are wrapped; the widths below are in Excel units, in
+# which a Chinese character takes about two.
+_MAX_CELL = 32_767  # Excel's limit on one cell's characters
+
+
+def _cell(value: Any) -> Any:
+    return value[:_MAX_CELL] if isinstance(value, str) else value
+
+
+def _sheet(sheet: Worksheet, headers: Sequence[tuple[str, int]], body: Iterable[Sequence[Any]]) -> None:
+    sheet.append([header for header, _ in headers])
+    for column, (_, width) in enumerate(headers, start=1):
+        cell = sheet.cell(row=1, column=column)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = WRAP
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    for values in body:
+        sheet.append([_cell(v) for v in values])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = WRAP
+            if cell.data_type == "f":  # document text starting with = is text, never a formula
+                cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+
+
+def _colour(sheet: Worksheet, keys: Sequence[str], coloured: Iterable[str]) -> None:
+    for key in coloured:
+        column = keys.index(key) + 1
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+            for word in str(cell.value or "").split("\n"):
+                if word in FILL:
+                    cell.fill = FILL[word]
+                    break
+
+
+def _bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def compare_workbook(alignment: Alignment, cover: Coverage, found: Strength | None = None,
+                     departments: Departments | None = None) -> bytes:
+    """The 对标 table: one row per pair, per uncovered national item and per local-only item."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "对标"
+    keys = [key for key, _, _ in COLUMNS]
+    table = rows(alignment, cover, found, departments)
+    _sheet(sheet, [(header, width) for _, header, width in COLUMNS], ([row[k] for k in keys] for row in table))
+    _colour(sheet, keys, ("grade", "target_verdict", "lead_verdict"))
+    summary = workbook.create_sheet("coverage")
+    _sheet(summary, [("topic", 16), ("national items", 14), ("coverage", 10)],
+           [(topic, count, round(ratio, 4)) for topic, (count, ratio) in sorted(cover.by_topic.items())]
+           + [("all", cover.total, round(cover.ratio, 4))])
+    for (cell,) in summary.iter_rows(min_row=2, min_col=3, max_col=3):
+        cell.number_format = "0%"
+    return _bytes(workbook)
+
+
+def matrix_workbook(national: Document, columns: list[Column], topics: dict[int, str]) -> bytes:
+    """A heatmap: one row per national item with its title, one column per local document."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "matrix"
+    headers = [("#", 5), ("national item", 30), ("topic", 12)] + [(c.name, 8) for c in columns] + [("picked up", 10)]
+    body = []
+    for row, item in enumerate(national.items):
+        grades = [c.cells[row].grade for c in columns]
+        body.append([item.index, item.title, topics.get(item.index, ""), *[MARK[g] for g in grades],
+                     sum(g is not Grade.NONE for g in grades)])
+    body.append(["", "coverage", "", *[round(c.coverage, 4) for c in columns], ""])
+    _sheet(sheet, headers, body)
+    by_mark = {MARK[g]: FILL[g.value] for g in Grade}
+    last = sheet.max_row
+    for values in sheet.iter_rows(min_row=2, max_row=last - 1, min_col=4, max_col=3 + len(columns)):
+        for cell in values:
+            cell.fill = by_mark[str(cell.value)]
+            cell.alignment = CellAlignment(horizontal="center", vertical="top")
+    for values in sheet.iter_rows(min_row=last, max_row=last, min_col=4, max_col=3 + len(columns)):
+        for cell in values:
+            cell.number_format = "0%"
+    sheet.freeze_panes = "D2"
+    sources = workbook.create_sheet("columns")
+    _sheet(sources, [("name", 16), ("source", 50), ("year", 8), ("coverage", 10)],
+           [(c.name, c.source, c.year, round(c.coverage, 4)) for c in columns])
+    return _bytes(workbook)
+
+
+def parse_workbook(groups: list[tuple[str, list[Document]]], departments: Departments | None = None) -> bytes:
+    """Every item of every document, with what it promises."""
+    departments = departments or load_departments()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "items"
+    headers = [("document", 28), ("jurisdiction", 14), ("level", 10), ("year", 6), ("#", 5), ("label", 8),
+               ("section", 24), ("task", 28), ("text", 60), ("lead departments", 24), ("lead function", 14),
+               ("deadline", 14), ("deadline date", 12), ("targets", 36)]
+    body = []
+    for _, documents in groups:
+        for document in documents:
+            for item in document.items:
+                lead = item.departments[0] if item.departments else None
+                functions = departments.functions_of(lead, document.year) if lead else ()
+                body.append([document.ref, document.jurisdiction, document.level, document.year, item.index, item.label,
+                             item.section, item.title, item.text, "、".join(item.departments),
+                             "/".join(departments.label(f) for f in functions), item.deadline or "",
+                             item.due.date(document.year) if item.due else "",
+                             "\n".join(target_text(t) for t in item.targets)])
+    _sheet(sheet, headers, body)
+    return _bytes(workbook)
