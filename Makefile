@@ -32,6 +32,7 @@ bench: install
 	$(BIN)/python bench/align_speed.py
 	$(BIN)/python bench/matrix_speed.py
 	$(BIN)/python bench/report_speed.py
+	$(BIN)/python bench/promises.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis bench/out

@@ -62,6 +62,17 @@ def _bound(pre: str, post: str) -> str:
     return _BEFORE.get(pre, "about")
 
 
+# How far a target's clause or sentence is looked for on either side: a sentence of a task list is a
+# few dozen characters; bounding the look keeps a page with no punctuation linear.
+_REACH = 160
+
+
+def _last_stop(stops: re.Pattern[str], text: str, start: int) -> int:
+    """Where the clause (or sentence) holding position `start` begins."""
+    window = max(0, start - _REACH)
+    return max((m.end() for m in stops.finditer(text, window, start)), default=window)
+
+
 def _strip_leading(text: str) -> str:
     """力争到2023年底全区集采药品数 -> 全区集采药品数: opening words and deadlines are not the subject."""
     while True:
@@ -79,9 +90,9 @@ def _subject(text: str, start: int, end: int, noun: str, floor: int = 0) -> str:
     or, when the number counts what follows it, that (40%以上 的统筹地区开展DRG付费).
 
     `floor` is where the previous target of the clause ended: 占比56.32%、公立医院医疗服务收入占比32.53%."""
-    clause_start = max((m.end() for m in _CLAUSE_STOP.finditer(text, 0, start)), default=0)
-    stop = _CLAUSE_STOP.search(text, end)
-    after = text[end : stop.start() if stop else len(text)]
+    clause_start = _last_stop(_CLAUSE_STOP, text, start)
+    stop = _CLAUSE_STOP.search(text, end, end + _REACH)
+    after = text[end : stop.start() if stop else min(len(text), end + _REACH)]
     after = _NEXT_NUMBER.split(after, maxsplit=1)[0]  # 25个省级临床重点专科和至少60个…: up to the next count
     after = after.rstrip("和及与、").strip()
     before = text[max(clause_start, floor) : start].strip().lstrip("、和及与")
@@ -99,12 +110,13 @@ def _subject(text: str, start: int, end: int, noun: str, floor: int = 0) -> str:
 
 def _due(text: str, start: int, end: int) -> int | None:
     """The year the target's sentence names as its deadline (到2025年, 力争到2023年底), before it first."""
-    sentence_start = max((m.end() for m in _SENTENCE_STOP.finditer(text, 0, start)), default=0)
-    stop = _SENTENCE_STOP.search(text, end)
+    sentence_start = _last_stop(_SENTENCE_STOP, text, start)
+    stop = _SENTENCE_STOP.search(text, end, end + _REACH)
     before = [d for d in deadlines_in(text[sentence_start:start]) if d.year is not None]
     if before:
         return before[-1].year
-    after = [d for d in deadlines_in(text[end : stop.start() if stop else len(text)]) if d.year is not None]
+    after = [d for d in deadlines_in(text[end : stop.start() if stop else min(len(text), end + _REACH)])
+             if d.year is not None]
     return after[0].year if after else None
 
 
@@ -142,7 +154,7 @@ def targets_of(text: str) -> tuple[Target, ...]:
 # 到2025年, 力争到2023年底. Each part is optional and possessive; which combinations make a
 # deadline is decided in `_deadline`, so that a bare 2020年 (比2020年提高) is none.
 DEADLINE = re.compile(
-    r"(?<!\d)(?P<reach>力争到|力争于|到|于)?+"
+    r"(?<!\d)(?=[力到于上下年\d])(?P<reach>力争到|力争于|到|于)?+"  # the lookahead: a deadline starts with one of these
     r"(?:(?P<year>\d{4})年)?+"
     r"(?:(?P<month>\d{1,2})月(?P<part>底|末|中旬|上旬|下旬)?+|(?P<half>上半年|下半年)|(?P<end>年底|年末|年内|底|末|内))?+"
     r"(?P<before>以前|之前|前)?+"
