@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import BAOKANG, CITY, NATIONAL_PAGE, ROUNDUP
 from yigai.documents import read_documents
@@ -145,3 +147,26 @@ def test_extraction_is_linear_on_long_digit_runs():
     deadlines_in(text)
     plain_years(text)
     assert time.perf_counter() - started < 5.0
+
+
+# Text drawn from how targets and deadlines are printed: digits, units, comparators, years, stops.
+_ALPHABET = "0123456789.%个家人元万亿超过达到以上以下不少于控制在全覆盖年月底前内到力争由提高的,。、;县域住院率"
+_PROMISE_TEXT = st.text(alphabet=_ALPHABET, max_size=200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PROMISE_TEXT)
+def test_targets_are_printed_in_the_text(text):
+    for target in targets_of(text):
+        assert target.text in text and target.value >= 0 and target.bound in {"at_least", "at_most", "about"}
+        assert set(target.subject) <= set(text)  # as printed (覆盖全国95%的区县 joins what is around the figure)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PROMISE_TEXT)
+def test_deadlines_are_printed_and_read_as_real_dates(text):
+    import datetime
+
+    for deadline in deadlines_in(text):
+        assert deadline.text in text
+        datetime.date.fromisoformat(deadline.date(2024) or "")  # a real calendar date

@@ -48,8 +48,8 @@ FULL_COVERAGE = re.compile(r"全(?:面)?覆盖(?=[,。;]|$)")
 _MULTIPLIER = {"万": 10_000, "亿": 100_000_000}
 # A number that is followed by 提高到 is where a target starts from, not the target (由420元提高到450元).
 _BASELINE_AFTER = re.compile(r"(?:提高|增加|提升|降低|下降|减少|增长)(?:到|至)")
-_AIM = re.compile(r"确保|力争|争取")
-_NEXT_NUMBER = re.compile(r"(?:至少|不少于|超过)?\d")
+_AIM = re.compile(r"确保|力争")  # not 争取: 累计争取…资金 is what is counted
+_NEXT_NUMBER = re.compile(r"(?:至少|不少于|超过)?\d|[和、](?:若干|每个)")
 _CLAUSE_STOP = re.compile(r"[,。;:!?\n]")
 _SENTENCE_STOP = re.compile(r"[。;!?\n]")
 # Words that open a clause without being part of what it measures (力争到2023年底,全区集采药品数…).
@@ -125,8 +125,8 @@ def targets_of(text: str) -> tuple[Target, ...]:
     found: list[tuple[int, Target]] = []
     previous_end, previous_subject = -1, ""
     for m in TARGET.finditer(text):
-        if not m["pre"] and _BASELINE_AFTER.match(text, m.end()):
-            continue
+        if not m["pre"] and (_BASELINE_AFTER.match(text, m.end()) or text[m.start() - 1 : m.start()] == "第"):
+            continue  # 由420元提高到…: where it starts; 第5批: an ordinal
         value = round(float(m["num"]) * _MULTIPLIER.get(m["mult"] or "", 1), 6)  # 9.3亿 is 930000000, not …0001
         pre, post = m["pre"] or "", m["post"] or ""
         comparator = f"{pre}…{post}" if pre and post else pre or post
