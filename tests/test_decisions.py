@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -178,8 +180,11 @@ def test_table_csv_and_markdown_mark_decided_pairs(cli, city, tmp_path):
     table = cli("compare", NATIONAL, CITY, "--decisions", decisions).out
     assert "⊘" in table and "1 ⊘ rejected" in table and "⊘" not in cli("compare", NATIONAL, CITY).out
     assert "⊘" in cli("compare", NATIONAL, CITY, "--decisions", decisions, "--format", "markdown").out
-    rows = cli("compare", NATIONAL, CITY, "--decisions", decisions, "--format", "csv").out.splitlines()
-    assert rows[0].endswith(",decisions") and rows[pair.national].endswith(f",{pair.local}:reject")
+    out = cli("compare", NATIONAL, CITY, "--decisions", decisions, "--format", "csv").out
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))  # the 对标 table: one row per pair
+    rejected = [r for r in rows if r["grade"] == "rejected"]
+    assert [(r["national_index"], r["local_index"], r["decision"]) for r in rejected] == [
+        (str(pair.national), str(pair.local), "reject")]
 
 
 @pytest.mark.parametrize("content, problem", [
