@@ -191,3 +191,38 @@ def test_gbk_console_never_crashes(command, columns):
         assert "√" in text or "×" in text
     if command[0] == "compare" and "--format" not in command:
         assert max(cell_len(line) for line in text.splitlines()) <= int(columns)
+
+
+def test_detail_is_text_only(cli, tmp_path):
+    result = cli("compare", NATIONAL, GUANGXI, "--detail", 7, "--format", "json")
+    assert result.status == 2 and "--detail prints a text view, not json" in result.err
+    path = tmp_path / "detail.txt"
+    assert cli("compare", NATIONAL, GUANGXI, "--detail", 6, "-o", path).status == 0
+    assert "no counterpart in" in path.read_text(encoding="utf-8")  # 6 (三明医改经验) is uncovered
+
+
+def test_check_format_follows_the_extension(cli, tmp_path):
+    path = tmp_path / "report.xml"
+    assert cli("check", NATIONAL, GUANGXI, "--min-coverage", "0.5", "-o", path).status == 0
+    assert path.read_text(encoding="utf-8").startswith("<?xml")
+
+
+def test_markdown_keeps_coverage_by_topic_and_targets(cli):
+    md = cli("compare", NATIONAL, GUANGXI, "--format", "markdown").out
+    assert "### Coverage by topic" in md and "| 集采 | 1 | 100% |" in md
+    assert "超过350个" in md and "stricter" in md
+
+
+def test_csv_cells_that_excel_would_run_are_inert(cli, tmp_path):
+    national = tmp_path / "n.txt"
+    national.write_text("(一)推进医保支付方式改革。开展DRG付费。\n(二)推进集中带量采购。扩大采购范围。\n", encoding="utf-8")
+    local = tmp_path / "l.txt"
+    local.write_text("(一)=SUM(A1)推进医保支付方式改革。开展DRG付费。\n(二)推进集中带量采购。\n", encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(cli("compare", national, local, "--format", "csv").out.removeprefix("\ufeff"))))
+    texts = [r["local_text"] for r in rows if r["local_text"]]
+    assert any(t.startswith("'=SUM(A1)") for t in texts) and all(not t.startswith("=") for t in texts)
+    workbook = tmp_path / "l.xlsx"
+    assert cli("compare", national, local, "-o", workbook).status == 0
+    cells = [c for row in openpyxl.load_workbook(workbook)["对标"].iter_rows() for c in row]
+    assert any(str(c.value).startswith("=SUM(A1)") for c in cells)  # kept as printed, as text
+    assert all(c.data_type != "f" for c in cells)
