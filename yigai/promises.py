@@ -37,6 +37,8 @@ _BEFORE = {
 _AFTER = {"以上": "at_least", "以内": "at_most", "以下": "at_most", "左右": "about"}
 
 TARGET = re.compile(
+    # the lookahead lets the search skip, in one step, every position that starts neither a comparator nor a number
+    "(?=[" + "".join(sorted({w[0] for w in _BEFORE})) + r"\d])"
     "(?P<pre>" + "|".join(sorted(_BEFORE, key=len, reverse=True)) + ")?"
     r"(?<![\d.—\-~～])(?P<num>\d++(?:\.\d++)?+)(?P<mult>万|亿)?"
     r"(?P<unit>个百分点|%|个|家|人次|人|元|项|所|张|种|批|名|床|户|条|支|台|分钟|小时|天|倍|类)"
