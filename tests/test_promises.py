@@ -170,3 +170,8 @@ def test_deadlines_are_printed_and_read_as_real_dates(text):
     for deadline in deadlines_in(text):
         assert deadline.text in text
         datetime.date.fromisoformat(deadline.date(2024) or "")  # a real calendar date
+
+
+def test_a_subject_that_names_who_acts_keeps_it():
+    (target,) = targets_of("由政府主导的家庭医生签约覆盖率达到80%。")
+    assert target.subject == "由政府主导的家庭医生签约覆盖率"

@@ -50,6 +50,7 @@ FULL_COVERAGE = re.compile(r"全(?:面)?覆盖(?=[,。;]|$)")
 _MULTIPLIER = {"万": 10_000, "亿": 100_000_000}
 # A number that is followed by 提高到 is where a target starts from, not the target (由420元提高到450元).
 _BASELINE_AFTER = re.compile(r"(?:提高|增加|提升|降低|下降|减少|增长)(?:到|至)")
+_BASELINE_BEFORE = re.compile(r"(?:由|从)[^由从\d]*\d[^由从]*$")
 _AIM = re.compile(r"确保|力争")  # not 争取: 累计争取…资金 is what is counted
 _NEXT_NUMBER = re.compile(r"(?:至少|不少于|超过)?\d|[和、](?:若干|每个)")
 _CLAUSE_STOP = re.compile(r"[,。;:!?\n]")
@@ -98,7 +99,7 @@ def _subject(text: str, start: int, end: int, noun: str, floor: int = 0) -> str:
     after = _NEXT_NUMBER.split(after, maxsplit=1)[0]  # 25个省级临床重点专科和至少60个…: up to the next count
     after = after.rstrip("和及与、").strip()
     before = text[max(clause_start, floor) : start].strip().lstrip("、和及与")
-    before = re.sub(r"(?:由|从)[^由从]*$", "", before)  # 由每人每年420元 (提高到): the baseline
+    before = _BASELINE_BEFORE.sub("", before)  # 由每人每年420元 (提高到): the baseline
     before = _AIM.split(before)[-1]  # 采取巡诊等方式确保村级医疗卫生服务 (全覆盖): what is to be reached
     before = _strip_leading(before).strip(" 的、")
     if noun:  # 覆盖全国95%的区县: the short noun closes the clause; what precedes says what is counted
