@@ -530,6 +530,79 @@ def _same_file(path: str, ref: str) -> bool:
     return Path(path).resolve() == Path(parse_ref(ref)[0]).resolve()
 
 
+class DiffFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class ChangeKind(str, Enum):
+    dropped = "dropped"
+    weakened = "weakened"
+    merged = "merged"
+    split_ = "split"  # named so as not to shadow str.split
+    new = "new"
+    strengthened = "strengthened"
+
+
+DIFF_EXAMPLES = """\b
+Examples:
+  yigai diff sichuan-2021.txt 'roundup-2024.txt#四川'        what Sichuan's list kept, changed, dropped, added
+  yigai diff draft-v1.docx draft-v2.docx --fail-on dropped   exit 1 when the redraft lost a task (for CI)
+  yigai diff national-2022.txt national-2023.txt -f json     two national lists, as JSON
+"""
+
+
+@app.command(epilog=DIFF_EXAMPLES)
+def diff(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The earlier list: PATH[#SEL].", show_default=False)],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="The later list (or the redraft): PATH[#SEL].",
+                                       show_default=False)],
+    format: Annotated[
+        Optional[DiffFormat], typer.Option("--format", "-f", help="Output format (default: --output's extension, else table).")
+    ] = None,
+    fail_on: Annotated[
+        Optional[list[ChangeKind]], typer.Option("--fail-on", metavar="KIND",
+                                                 help="Exit 1 when any item is of this kind (dropped, weakened, "
+                                                      "merged, split, new, strengthened). Repeatable.")
+    ] = None,
+    vocab: VocabOption = None,
+    output: OutputOption = None,
+) -> int:
+    """What changed between two lists: each item kept, strengthened, weakened, merged, split, dropped or new."""
+    from yigai.diff import Change
+    from yigai.diff import diff as build
+    from yigai.documents import read_document
+    from yigai.promises import load_departments
+    from yigai.vocab import load_vocabulary
+
+    from .formats import diff as fmt
+    from .output import check_output_path, emit
+
+    chosen = _format(format, output, DiffFormat, "table")
+    check_output_path(output, [old, new])
+    vocabulary = load_vocabulary(vocab or [])
+    old_doc, new_doc = read_document(old), read_document(new)
+    if old_doc.year and new_doc.year and old_doc.year > new_doc.year:
+        sys.stderr.write(f"yigai: warning: {old} is of {old_doc.year}, later than {new} ({new_doc.year}); "
+                         "the earlier list comes first (yigai diff OLD NEW)\n")
+    result = build(old_doc, new_doc, vocabulary, load_departments())
+    if chosen == "table":
+        _render(fmt.as_table(result), output)
+    else:
+        emit(fmt.FORMATTERS[chosen](result), output)
+    failing = {Change(kind.value) for kind in fail_on or []}
+    # an old item for what became of last year's tasks, a new item for what was added
+    hits = [c for c in (*result.old_items, *result.new_items)
+            if c.change in failing and (c.side == "new") == (c.change is Change.NEW)]
+    if hits:
+        kinds = sorted({c.change.value for c in hits})
+        sys.stderr.write(f"yigai: {len(hits)} {'item' if len(hits) == 1 else 'items'} {' / '.join(kinds)} "
+                         f"(--fail-on {' '.join(kinds)})\n")
+    return int(ExitStatus.GATE_FAILED if hits else ExitStatus.OK)
+
+
 vocab_app = typer.Typer(
     help="The reform vocabulary: the topics and instruments --require and --vocab take, and candidates it lacks.",
     invoke_without_command=True,

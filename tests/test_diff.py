@@ -1,0 +1,124 @@
+"""`yigai diff`: a redraft made by known edits (tests/fixtures/diff/make_redraft.py) is read back as those edits."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROUNDUP, SICHUAN
+
+FIXTURES = Path(__file__).parent / "fixtures" / "diff"
+OLD = FIXTURES / "guangxi-2023.txt"
+NEW = FIXTURES / "guangxi-redraft.txt"
+
+
+def _maker():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("make_redraft", FIXTURES / "make_redraft.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+EDITS = _maker().EDITS
+
+
+@pytest.fixture(scope="module")
+def result():
+    from yigai.diff import diff
+    from yigai.documents import read_document
+    from yigai.promises import load_departments
+    from yigai.vocab import load_vocabulary
+
+    return diff(read_document(str(OLD)), read_document(str(NEW)), load_vocabulary(), load_departments())
+
+
+def test_redraft_fixture_is_what_the_script_makes(tmp_path, monkeypatch):
+    maker = _maker()
+    monkeypatch.setattr(maker, "HERE", tmp_path)
+    (tmp_path / "guangxi-2023.txt").write_bytes(OLD.read_bytes())
+    maker.main()
+    assert (tmp_path / "guangxi-redraft.txt").read_text(encoding="utf-8") == NEW.read_text(encoding="utf-8")
+
+
+def test_kept_items_find_their_new_place(result):
+    for old, new in EDITS["kept"].items():
+        change = result.of_old(old)
+        assert change.change.value == "kept" and change.counterparts == (new,), old
+
+
+def test_dropped_merged_split_new(result):
+    assert [c.index for c in result.old_items if c.change.value == "dropped"] == EDITS["dropped"]
+    for old, new in EDITS["merged"].items():
+        assert result.of_old(old).change.value == "merged" and result.of_old(old).counterparts == (new,)
+    merged_into = set(EDITS["merged"].values())
+    assert all(result.of_new(n).change.value == "merged" for n in merged_into)
+    for old, news in EDITS["split"].items():
+        assert result.of_old(old).change.value == "split" and list(result.of_old(old).counterparts) == news
+    assert [c.index for c in result.new_items if c.change.value == "new"] == EDITS["new"]
+
+
+def test_a_raised_target_strengthens_a_lowered_one_weakens(result):
+    for old, new in EDITS["strengthened"].items():
+        change = result.of_old(old)
+        assert change.change.value == "strengthened" and change.counterparts == (new,)
+        assert any("500个" in d and "600个" in d for d in change.details)
+    for old, new in EDITS["weakened"].items():
+        change = result.of_old(old)
+        assert change.change.value == "weakened" and change.counterparts == (new,)
+        assert any("20个" in d and "10个" in d and "looser" in d for d in change.details)
+
+
+def test_same_relative_deadline_in_each_year_is_no_change(result):
+    # 年底前 in 2023 and 年底前 in 2024: the same promise, each of its own year
+    assert all("deadline" not in d for c in result.old_items for d in c.details)
+
+
+def test_a_list_against_itself_is_all_kept(cli):
+    data = cli("diff", OLD, OLD, "--format", "json").json()
+    assert {c["change"] for c in data["old_items"]} == {"kept"}
+    assert all(c["counterparts"] == [c["index"]] and not c["reworded"] for c in data["old_items"])
+    assert data["counts"]["kept"] == 20 and data["counts"]["new"] == 0
+
+
+def test_fail_on_dropped_is_a_ci_gate(cli):
+    failed = cli("diff", OLD, NEW, "--fail-on", "dropped")
+    assert failed.status == 1 and "1 item dropped (--fail-on dropped)" in failed.err
+    assert cli("diff", OLD, OLD, "--fail-on", "dropped").status == 0
+    assert cli("diff", OLD, NEW).status == 0
+    assert cli("diff", OLD, NEW, "--fail-on", "split").status == 1  # one old item split, counted once
+    assert "1 item split" in cli("diff", OLD, NEW, "--fail-on", "split").err
+
+
+def test_formats(cli, tmp_path):
+    table = cli("diff", OLD, NEW).out
+    assert "广西壮族自治区 2023" in table and "strengthened" in table and "dropped" in table
+    markdown = cli("diff", OLD, NEW, "--format", "markdown").out
+    assert "| old item | change | new item | what moved |" in markdown and "超过600个" in markdown
+    out = tmp_path / "diff.csv"
+    assert cli("diff", OLD, NEW, "-o", out).status == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert {r["change"] for r in rows} >= {"kept", "merged", "split", "dropped", "new", "strengthened", "weakened"}
+    assert [r for r in rows if r["change"] == "dropped"][0]["old_index"] == "9"
+
+
+def test_later_list_first_warns(cli):
+    result = cli("diff", NEW, OLD, "--format", "json")
+    assert result.status == 0 and "later than" in result.err
+
+
+def test_sichuan_2021_against_its_2024_paragraph(cli):
+    data = cli("diff", SICHUAN, f"{ROUNDUP}#四川", "--format", "json").json()
+    old = {c["index"]: c for c in data["old_items"]}
+    # 2024 names 集采结余留用, 医疗服务价格, 医保支付方式 and 综合监管 in one clause: those tasks live on, together
+    assert {old[2]["change"], old[3]["change"], old[4]["change"]} <= {"kept", "merged"}
+    assert 2 in old[2]["counterparts"] and 2 in old[4]["counterparts"]
+    # 公共卫生: 疾控 and 医防协同 are one clause of 2024
+    assert old[12]["counterparts"] == [7] and old[13]["counterparts"] == [7]
+    # 2024's 负债风险防控和分院区管理 is no task of 2021
+    assert [c["index"] for c in data["new_items"] if c["change"] == "new"] == [4]
