@@ -94,6 +94,22 @@ class Document:
     sections: tuple[str, ...] = field(default=())
 
     @property
+    def name(self) -> str:
+        """广西壮族自治区 2023: how an analyst names a list (its jurisdiction and year)."""
+        return " ".join(x for x in (self.jurisdiction, str(self.year or "")) if x) or self.title or self.ref
+
+    @property
+    def as_reference(self) -> str:
+        """What this list's items are called when others are read against it: "national", or its own name
+        when the reference is a province's or a city's list (广西壮族自治区 2023 item 7)."""
+        return "national" if self.level == "national" else self.name
+
+    def reference_metadata(self) -> dict[str, Any]:
+        """The reference list, as JSON outputs name it beside the contract's "national" key."""
+        return {"name": self.as_reference, "jurisdiction": self.jurisdiction, "level": self.level,
+                "year": self.year, "ref": self.ref}
+
+    @property
     def ref(self) -> str:
         """`source#selector`, the way the CLI names this document."""
         return f"{self.source}#{self.selector}"

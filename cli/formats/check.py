@@ -15,9 +15,9 @@ from .compare import MARK, as_object
 NO_GATE = "no gate given (--min-coverage, --require, --require-full, --max-uncovered): nothing was checked"
 
 
-def _summary(cover: Coverage) -> str:
+def _summary(alignment: Alignment, cover: Coverage) -> str:
     return (f"coverage {percent(cover.ratio)}: {len(cover.full)} full, {len(cover.partial)} partial, "
-            f"{len(cover.uncovered)} uncovered of {cover.total} national items")
+            f"{len(cover.uncovered)} uncovered of {cover.total} {alignment.national.as_reference} items")
 
 
 def _gaps(alignment: Alignment, cover: Coverage, verdict: Verdict) -> list[int]:
@@ -35,11 +35,11 @@ def _outcome(verdict: Verdict) -> str:
 
 def as_text(alignment: Alignment, cover: Coverage, verdict: Verdict) -> str:
     n = alignment.national
-    lines = [f"yigai check {alignment.local.ref} against {n.ref}", _summary(cover)]
+    lines = [f"yigai check {alignment.local.ref} against {n.ref}", _summary(alignment, cover)]
     lines += [f"{'PASS' if g.passed else 'FAIL'}  {g.detail}" for g in verdict.gates] or [f"WARN  {NO_GATE}"]
     gaps = _gaps(alignment, cover, verdict)
     if gaps:
-        lines.append("uncovered national items (* a failing gate needs it):")
+        lines.append(f"uncovered {n.as_reference} items (* a failing gate needs it):")
         for i in gaps:
             item = n.item(i)
             needed = "*" if i in verdict.missing else " "
@@ -83,7 +83,7 @@ def _suite(alignment: Alignment, cover: Coverage, verdict: Verdict) -> ET.Elemen
         skipped = 1
         case = ET.SubElement(suite, "testcase", classname=classname, name="no gate given", time="0")
         ET.SubElement(case, "skipped", message=NO_GATE)
-    ET.SubElement(suite, "system-out").text = _summary(cover)
+    ET.SubElement(suite, "system-out").text = _summary(alignment, cover)
     stamp = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None).isoformat()
     suite.attrib.update({"tests": str(max(len(verdict.gates), 1)), "failures": str(failures), "errors": "0",
                          "skipped": str(skipped), "time": "0", "timestamp": stamp})
@@ -123,7 +123,7 @@ def as_github(alignment: Alignment, cover: Coverage, verdict: Verdict) -> str:
             lines.append(f"::error file={file},title={title}::{_escape_data(message)}")
     if not verdict.gates:
         lines.append(f"::warning file={file},title={_escape_property('yigai check')}::{_escape_data(NO_GATE)}")
-    notice = f"{_summary(cover)}; {_outcome(verdict)}"
+    notice = f"{_summary(alignment, cover)}; {_outcome(verdict)}"
     lines.append(f"::notice file={file},title={_escape_property('yigai check')}::{_escape_data(notice)}")
     return "\n".join(lines) + "\n"
 
@@ -137,7 +137,8 @@ def summary_markdown(alignment: Alignment, cover: Coverage, verdict: Verdict) ->
     lines = [
         f"### yigai check: {'✅ passed' if verdict.passed else '❌ failed'} — `{alignment.local.ref}`",
         "",
-        f"Coverage **{percent(cover.ratio)}** of {cover.total} national items: {len(cover.full)} full, "
+        f"Coverage **{percent(cover.ratio)}** of {cover.total} {_md(alignment.national.as_reference)} items: "
+        f"{len(cover.full)} full, "
         f"{len(cover.partial)} partial, {len(cover.uncovered)} uncovered.",
         "",
     ]

@@ -57,6 +57,7 @@ def as_object(alignment: Alignment, cover: Coverage, found: Strength | None = No
     result["by_topic"] = {t: {"items": n, "ratio": round(r, 4)} for t, (n, r) in cover.by_topic.items()}
     return {
         "national": alignment.national.as_dict(),
+        "reference": alignment.national.reference_metadata(),
         "local": alignment.local.as_dict(),
         "pairs": [_pair_object(p, found, departments)
                   for p in sorted(alignment.pairs, key=lambda p: (p.national, -p.score))],
@@ -207,9 +208,9 @@ def as_markdown(alignment: Alignment, cover: Coverage, found: Strength | None = 
         f"## {loc.jurisdiction or loc.title}: coverage of {n.title or n.jurisdiction}",
         "",
         f"Coverage **{cover.ratio:.0%}** ({cover.ratio:.4f}): {len(cover.full)} full, {len(cover.partial)} partial, "
-        f"{len(cover.uncovered)} uncovered of {cover.total} national items; {len(cover.local_only)} local-only items.",
+        f"{len(cover.uncovered)} uncovered of {cover.total} {n.as_reference} items; {len(cover.local_only)} local-only items.",
         "",
-        "| # | national item | topic | grade | local counterparts | evidence |",
+        f"| # | {_md(n.as_reference)} item | topic | grade | local counterparts | evidence |",
         "|---:|---|---|:---:|---|---|",
     ]
     for item in n.items:
@@ -300,8 +301,8 @@ def _says_something(pair: Pair, side: PairStrength) -> bool:
 
 def strength_table(alignment: Alignment, found: Strength) -> Table | None:
     """Pairs with a target, two deadlines or leads of different functions: what each side promises."""
-    table = Table(title="How strongly: targets, deadlines and lead departments (national → local)", title_justify="left",
-                  expand=True)
+    table = Table(title=f"How strongly: targets, deadlines and lead departments ({alignment.national.as_reference} → local)",
+                  title_justify="left", expand=True)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("local", justify="right", no_wrap=True)
     table.add_column("targets", overflow="fold", ratio=4)
@@ -323,7 +324,7 @@ def as_table(alignment: Alignment, cover: Coverage, found: Strength | None = Non
     # spaces to wrap at, so left to itself rich would size each column to a whole sentence and crop)
     table = Table(title=f"{n.ref} → {loc.ref}", title_justify="left", expand=True)
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("national item", overflow="fold", ratio=3)
+    table.add_column(f"{n.as_reference} item", overflow="fold", ratio=3)
     table.add_column("topic", style="cyan", overflow="fold", ratio=1)
     table.add_column("grade", justify="center", no_wrap=True)
     table.add_column("local counterparts", overflow="fold", ratio=3)
@@ -343,9 +344,9 @@ def as_table(alignment: Alignment, cover: Coverage, found: Strength | None = Non
         if promised is not None:
             parts.append(promised)
     if cover.uncovered:
-        gaps = Table(title="Gaps: national items with no counterpart", title_justify="left", style="red")
+        gaps = Table(title=f"Gaps: {n.as_reference} items with no counterpart", title_justify="left", style="red")
         gaps.add_column("#", justify="right")
-        gaps.add_column("national item", overflow="fold")
+        gaps.add_column(f"{n.as_reference} item", overflow="fold")
         gaps.add_column("topic", style="cyan")
         for i in cover.uncovered:
             gaps.add_row(str(i), n.item(i).title, alignment.topics.get(i, ""))
@@ -414,14 +415,14 @@ def as_detail(alignment: Alignment, index: int, found: Strength | None = None,
         evidence = Text()
         evidence.append("evidence: ", style="bold")
         evidence.append("、".join(pair.evidence) or "—")
-        quoted = Text("national sentence: ", style="bold")
+        quoted = Text(f"{n.as_reference} sentence: ", style="bold")
         quoted.append(pair.national_sentence or "—")
         quoted.append("\nlocal sentence: ", style="bold")
         line = Text(pair.local_sentence or "—")
         line.highlight_words(pair.local_terms, style="bold magenta")
         quoted.append_text(line)
         side_by_side = Text("targets: ", style="bold")
-        side_by_side.append_text(_targets_cell(side) if side.targets else Text("— (the national item sets none)"))
+        side_by_side.append_text(_targets_cell(side) if side.targets else Text(f"— (the {n.as_reference} item sets none)"))
         side_by_side.append("\nby when: ", style="bold")
         side_by_side.append_text(_deadline_cell(side))
         side_by_side.append("\nwho leads: ", style="bold")

@@ -20,11 +20,6 @@ STYLE = {Change.KEPT: "cyan", Change.STRENGTHENED: "bold green", Change.WEAKENED
 ORDER = (Change.KEPT, Change.STRENGTHENED, Change.WEAKENED, Change.MERGED, Change.SPLIT, Change.DROPPED, Change.NEW)
 
 
-def name_of(document: Document) -> str:
-    """广西壮族自治区 2023: how an analyst names a list."""
-    return " ".join(x for x in (document.jurisdiction, str(document.year or "")) if x) or document.ref
-
-
 def counts(result: Diff) -> dict[str, int]:
     """Old items by change kind, and the new items with no old counterpart."""
     found = {kind.value: sum(c.change is kind for c in result.old_items) for kind in ORDER if kind is not Change.NEW}
@@ -105,7 +100,7 @@ def _md(text: str) -> str:
 
 def as_markdown(result: Diff) -> str:
     c = counts(result)
-    lines = [f"## {_md(name_of(result.old))} → {_md(name_of(result.new))}", "",
+    lines = [f"## {_md(result.old.name)} → {_md(result.new.name)}", "",
              ", ".join(f"{n} {kind}" for kind, n in c.items() if n), "",
              "| old item | change | new item | what moved |", "|---|:---:|---|---|"]
     for row in rows(result):
@@ -117,7 +112,7 @@ def as_markdown(result: Diff) -> str:
 
 
 def as_table(result: Diff) -> RenderableType:
-    table = Table(title=f"{name_of(result.old)} ({result.old.ref}) → {name_of(result.new)} ({result.new.ref})",
+    table = Table(title=f"{result.old.name} ({result.old.ref}) → {result.new.name} ({result.new.ref})",
                   title_justify="left", expand=True)
     table.add_column("old item", ratio=3, overflow="fold")
     table.add_column("change", no_wrap=True)

@@ -26,7 +26,8 @@ HEAT = {Grade.FULL: "bold white on green", Grade.PARTIAL: "black on yellow", Gra
 
 
 def as_json(national: Document, columns: list[Column], transpose: bool = False) -> str:
-    return json.dumps({"national": national.as_dict(), "columns": [c.as_dict() for c in columns]},
+    return json.dumps({"national": national.as_dict(), "reference": national.reference_metadata(),
+                       "columns": [c.as_dict() for c in columns]},
                       ensure_ascii=False, indent=2)
 
 
@@ -102,7 +103,7 @@ TITLE_LEAST = 6  # characters of an item's title the untransposed table keeps at
 def _items_as_rows(national: Document, columns: list[Column], topics: dict[int, str], title: int = 24) -> Table:
     table = Table(title=f"coverage of {national.ref}", title_justify="left")
     table.add_column("#", justify="right")
-    table.add_column("national item", no_wrap=True)
+    table.add_column(f"{national.as_reference} item", no_wrap=True)
     table.add_column("topic", style="cyan", no_wrap=True)
     for heading in headings(columns):
         table.add_column(Text(heading), justify="center", no_wrap=True)

@@ -174,6 +174,7 @@ def gather(national: Document, columns: list[Column], topics: dict[int, str], vo
     script_data["terms"] = pairs.terms.table()
     mean = sum(c.coverage for c in columns) / len(columns) if columns else 0.0
     return {
+        "reference": national.as_reference,
         "national": {"title": national.title or national.jurisdiction, "ref": national.ref,
                      "doc_number": national.doc_number, "year": national.year, "date": national.date},
         "rows": items, "topics": _by_topic(items, columns),
