@@ -211,6 +211,11 @@ def _align(national_doc, local_doc, national: str, local: str, vocabulary, files
                              "the national one comes first: yigai check NATIONAL LOCAL")
         sys.stderr.write(f"yigai: warning: {local} is the national document and {national} is not; "
                          "the national one comes first (yigai compare NATIONAL LOCAL)\n")
+    if national_doc.year and local_doc.year and local_doc.year < national_doc.year:
+        one_place = bool(local_doc.jurisdiction) and local_doc.jurisdiction == national_doc.jurisdiction
+        hint = f"; to see what changed, run yigai diff '{local}' '{national}'" if one_place else ""
+        sys.stderr.write(f"yigai: warning: {local} ({local_doc.year}) is older than the reference {national} "
+                         f"({national_doc.year}): it could not have followed it{hint}\n")
     alignment = align(national_doc, local_doc, vocabulary)
     if not alignment.on_subject:
         named = round(alignment.subject_share * len(local_doc.items))

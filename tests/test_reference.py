@@ -52,3 +52,14 @@ def test_ownership_reads_a_provincial_reference_too():
     # item 14 is the 集采 item; item 12 (payment methods) names 结余留用 only beside 总额付费 and 协商谈判
     assert "集中带量采购" in owned[13] and "集中带量采购" not in owned[11]
     assert "DRG" in owned[11] and "DRG" not in owned[13]
+
+
+def test_an_older_local_list_is_a_warning_not_an_error(cli):
+    from .conftest import BAOKANG, SICHUAN
+
+    result = cli("compare", NATIONAL, BAOKANG, "--format", "json")
+    assert result.status == 0 and "(2017) is older than the reference" in result.err and "yigai diff" not in result.err
+    same_place = cli("compare", f"{ROUNDUP}#四川", SICHUAN, "--format", "json")
+    assert same_place.status == 0 and "(2021) is older than the reference" in same_place.err
+    assert f"yigai diff '{SICHUAN}' '{ROUNDUP}#四川'" in same_place.err
+    assert "older than" not in cli("compare", SICHUAN, f"{ROUNDUP}#四川", "--format", "json").err
