@@ -123,58 +123,68 @@ def _moves(strength: PairStrength) -> tuple[int, list[str]]:
     return (up > 0) - (down > 0) if up != down else 0, details
 
 
+def _rank(link: Link) -> tuple[bool, float]:
+    return (link.grade is Grade.FULL, link.score)
+
+
 def diff(old: Document, new: Document, vocabulary: Vocabulary, departments: Departments) -> Diff:
-    """Every item of `old` and of `new` with its change kind."""
+    """Every item of `old` and of `new` with its change kind.
+
+    Each item is read through its best link (a full one before a partial one, then by score): an old task
+    whose best counterpart is also the best counterpart of other old tasks was merged into it; an old task
+    that is the best source of several new items was split; one best link each way is a task kept.
+    """
     links = _links(old, new, vocabulary)
-    full_of_old: dict[int, list[int]] = {}
-    full_of_new: dict[int, list[int]] = {}
-    partial_of_old: dict[int, list[int]] = {}
-    partial_of_new: dict[int, list[int]] = {}
+    best_of_old: dict[int, Link] = {}
+    best_of_new: dict[int, Link] = {}
     for link in links:
-        if link.grade is Grade.FULL:
-            full_of_old.setdefault(link.old, []).append(link.new)
-            full_of_new.setdefault(link.new, []).append(link.old)
-        else:
-            partial_of_old.setdefault(link.old, []).append(link.new)
-            partial_of_new.setdefault(link.new, []).append(link.old)
+        if link.old not in best_of_old or _rank(link) > _rank(best_of_old[link.old]):
+            best_of_old[link.old] = link
+        if link.new not in best_of_new or _rank(link) > _rank(best_of_new[link.new]):
+            best_of_new[link.new] = link
+    # new item -> the old tasks whose best counterpart it is; old item -> the new items it is the best source of
+    sources: dict[int, list[int]] = {}
+    for o, link in best_of_old.items():
+        sources.setdefault(link.new, []).append(o)
+    offspring: dict[int, list[int]] = {}
+    for n, link in best_of_new.items():
+        if all(o == link.old for o in sources.get(n, [])):  # a new item another old task calls its own is not offspring
+            offspring.setdefault(link.old, []).append(n)
 
     strengths: dict[tuple[int, int], PairStrength] = {}
     old_changes = []
     for item in old.items:
-        fulls = full_of_old.get(item.index, [])
-        partials = partial_of_old.get(item.index, [])
-        if len(fulls) >= 2:
-            old_changes.append(ItemChange("old", item.index, Change.SPLIT, tuple(fulls)))
-        elif fulls and len(full_of_new.get(fulls[0], [])) >= 2:
-            old_changes.append(ItemChange("old", item.index, Change.MERGED, tuple(fulls)))
-        elif fulls:
-            counterpart = new.item(fulls[0])
-            link = next(k for k in links if (k.old, k.new) == (item.index, fulls[0]))
-            pair = Pair(item.index, fulls[0], link.grade, link.score, ())
-            strength = strengths[(item.index, fulls[0])] = pair_strength(old, new, pair, departments)
+        best = best_of_old.get(item.index)
+        children = sorted(offspring.get(item.index, []))
+        if best is None:
+            old_changes.append(ItemChange("old", item.index, Change.DROPPED, ()))
+        elif len(children) >= 2 and any(best_of_new[n].grade is Grade.FULL for n in children):
+            old_changes.append(ItemChange("old", item.index, Change.SPLIT, tuple(children)))
+        elif len(sources[best.new]) >= 2 or best.grade is not Grade.FULL:
+            old_changes.append(ItemChange("old", item.index, Change.MERGED, (best.new,)))
+        else:
+            pair = Pair(item.index, best.new, best.grade, best.score, ())
+            strength = strengths[(item.index, best.new)] = pair_strength(old, new, pair, departments)
             direction, details = _moves(strength)
             kind = {1: Change.STRENGTHENED, -1: Change.WEAKENED}.get(direction, Change.KEPT)
-            old_changes.append(ItemChange("old", item.index, kind, tuple(fulls),
-                                          _reworded(item.text, counterpart.text), tuple(details)))
-        elif partials:
-            old_changes.append(ItemChange("old", item.index, Change.MERGED, tuple(partials)))
-        else:
-            old_changes.append(ItemChange("old", item.index, Change.DROPPED, ()))
+            old_changes.append(ItemChange("old", item.index, kind, (best.new,),
+                                          _reworded(item.text, new.item(best.new).text), tuple(details)))
 
     by_old = {c.index: c for c in old_changes}
     new_changes = []
     for item in new.items:
-        fulls = full_of_new.get(item.index, [])
-        sources = sorted(set(fulls) | {o for o in partial_of_new.get(item.index, []) if by_old[o].change is Change.MERGED})
-        if len(fulls) >= 2 or (len(sources) >= 2 and any(by_old[o].change is Change.MERGED for o in sources)):
-            new_changes.append(ItemChange("new", item.index, Change.MERGED, tuple(sources)))
-        elif len(fulls) == 1 and by_old[fulls[0]].change is Change.SPLIT:
-            new_changes.append(ItemChange("new", item.index, Change.SPLIT, tuple(fulls)))
-        elif len(fulls) == 1:
-            source = by_old[fulls[0]]
-            new_changes.append(ItemChange("new", item.index, source.change, tuple(fulls), source.reworded, source.details))
-        elif sources:
-            new_changes.append(ItemChange("new", item.index, Change.MERGED, tuple(sources)))
-        else:
+        best = best_of_new.get(item.index)
+        from_old = sorted(sources.get(item.index, []))
+        if best is None:
+            new_changes.append(ItemChange("new", item.index, Change.NEW, ()))
+        elif len(from_old) >= 2:
+            new_changes.append(ItemChange("new", item.index, Change.MERGED, tuple(from_old)))
+        elif by_old[best.old].change is Change.SPLIT and item.index in by_old[best.old].counterparts:
+            new_changes.append(ItemChange("new", item.index, Change.SPLIT, (best.old,)))
+        elif from_old:
+            source = by_old[from_old[0]]
+            kind = Change.MERGED if source.change is Change.SPLIT else source.change  # one part of a split task
+            new_changes.append(ItemChange("new", item.index, kind, tuple(from_old), source.reworded, source.details))
+        else:  # it shares a measure with an old task that lives on elsewhere: as a task of its own, it is new
             new_changes.append(ItemChange("new", item.index, Change.NEW, ()))
     return Diff(old, new, links, tuple(old_changes), tuple(new_changes), strengths)
