@@ -70,10 +70,6 @@ class Diff:
     new_items: tuple[ItemChange, ...]
     strengths: dict[tuple[int, int], PairStrength] = field(default_factory=dict)
 
-    def count(self, change: Change) -> int:
-        return sum(c.change is change for c in self.old_items) + sum(
-            c.change is change for c in self.new_items if change in (Change.NEW,))
-
     def of_old(self, index: int) -> ItemChange:
         return self.old_items[index - 1]
 
