@@ -108,6 +108,7 @@ def load(path: str | Path) -> Source:
         if _looks_binary(text):
             raise InputError(name, "looks like a binary file, not text", "give a .txt, .html, .docx or .pdf document")
         if kind == "html":
+            readers.check_html(text, name)
             text = readers.html_text(text)
     if not text.strip():
         raise InputError(name, f"holds no text ({kind})", "give a document with text")
