@@ -272,7 +272,7 @@ def compare(
     if detail is not None and chosen != "table":
         raise InputError(str(output) if output else "--format", f"--detail prints a text view, not {chosen}",
                          "drop --format, or name the file .txt")
-    check_output_path(output, [national, local, *map(str, decisions or [])])
+    check_output_path(output, [national, local], vocab or [], decisions or [])
     vocabulary, alignment, cover = _compare(national, local, vocab, _load_decisions(decisions))
     departments = load_departments()
     found = strength(alignment, departments)
@@ -320,7 +320,7 @@ def _columns(national: str, local: list[str], vocab: list[Path] | None, decision
     from .output import check_output_path
 
     refs = expand(local)
-    check_output_path(output, [national, *refs, *map(str, decisions or [])])
+    check_output_path(output, [national, *refs], vocab or [], decisions or [])
     national_doc = read_document(national)
     vocab_files = tuple(str(p) for p in vocab or [])
     vocabulary = load_vocabulary([Path(p) for p in vocab_files])
@@ -475,13 +475,11 @@ def check(
 ) -> int:
     """Gate local documents on their coverage of the national one: exit 0 when every gate passes, 1 when one
     fails, 2 on bad input."""
-    import os
-
     from yigai.documents import read_document
     from yigai.gate import Gates, judge, parse_ratio
 
     from .formats import check as fmt
-    from .output import check_output_path, emit
+    from .output import append_summary, check_output_path, emit, protected_files, summary_path
 
     chosen = _format(format, output, CheckFormat, "text")
     gates = Gates(None if min_coverage is None else parse_ratio(min_coverage), tuple(require or ()), max_uncovered,
@@ -494,7 +492,9 @@ def check(
         raise InputError("check", "no local document given", "name a draft, or use --changed-since REF")
     else:
         drafts = list(local)
-    check_output_path(output, [national, *drafts, *map(str, decisions or [])])
+    check_output_path(output, [national, *drafts], vocab or [], decisions or [])
+    protected = protected_files([national, *drafts], vocab or [], decisions or [])
+    summary = summary_path(protected) if chosen == "github" else None
     files = _load_decisions(decisions)
     if not gates.given:
         sys.stderr.write(f"yigai: warning: {fmt.NO_GATE}\n")
@@ -516,10 +516,8 @@ def check(
             sys.stderr.write(f"yigai: warning: no changed documents since {changed_since}: nothing to check\n")
     single = len(results) == 1 and changed_since is None
     emit(fmt.as_single(*results[0], chosen) if single else fmt.as_many(results, chosen), output)
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if chosen == "github" and summary:
-        with open(summary, "a", encoding="utf-8") as handle:
-            handle.write("".join(fmt.summary_markdown(*r) for r in results))
+    if summary is not None:
+        append_summary("".join(fmt.summary_markdown(*r) for r in results), summary)
     passed = all(verdict.passed for _, _, verdict in results)
     return int(ExitStatus.OK if passed else ExitStatus.GATE_FAILED)
 
@@ -566,7 +564,7 @@ def vocab(
     from .formats import vocab as fmt
     from .output import check_output_path, emit
 
-    check_output_path(output, [str(p) for p in vocab or []])
+    check_output_path(output, [], vocab or [])
     vocabulary = load_vocabulary(vocab or [])
     if format is VocabFormat.table:
         _render(fmt.as_table(vocabulary), output)
@@ -599,7 +597,7 @@ def vocab_suggest(
     from .output import check_output_path, emit
 
     refs = expand(docs)
-    check_output_path(output, [*refs, *(str(p) for p in vocab or [])])
+    check_output_path(output, refs, vocab or [])
     vocabulary = load_vocabulary(vocab or [])
     documents = [d for ref in refs for d in read_ref(ref)]
     jurisdictions = {d.short_name or d.jurisdiction or d.source for d in documents}

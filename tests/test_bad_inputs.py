@@ -7,6 +7,7 @@ never a partly written output, never a modified input. Inputs that are odd but v
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 import zipfile
 from pathlib import Path
@@ -123,14 +124,16 @@ def test_directory_where_a_file_is_expected(cli, tmp_path, command):
 def test_unreadable_file(cli, tmp_path, command, monkeypatch):
     doc = tmp_path / "locked.txt"
     doc.write_bytes(CITY.read_bytes())
-    real = Path.read_bytes
+    import yigai.load
 
-    def refuse(self):  # root reads through chmod 000, so the refusal is simulated
-        if self == doc:
+    real = os.open
+
+    def refuse(path, *args, **kwargs):  # root reads through chmod 000, so the refusal is simulated
+        if Path(path) == doc:
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(yigai.load.os, "open", refuse)
     result = cli(*COMMANDS[command](doc))
     assert result.status == 2
     assert result.err == f"yigai: error: {doc}: cannot be read: permission denied (check the file's permissions)\n"

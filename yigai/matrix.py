@@ -73,12 +73,12 @@ def expand(refs: Iterable[str]) -> list[str]:
     found: list[str] = []
     for ref in refs:
         path, selector = parse_ref(ref)
-        if selector is None and Path(path).is_dir():
+        if selector is None and os.path.isdir(path):  # (os.path: a name too long is no directory, not an error)
             files = sorted(p for p in Path(path).rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
             if not files:
                 raise InputError(path, "directory holds no supported documents", f"yigai reads {', '.join(SUPPORTED_SUFFIXES)}")
             found += [str(p) for p in files]
-        elif selector is None and any(ch in path for ch in "*?[") and not Path(path).exists():
+        elif selector is None and any(ch in path for ch in "*?[") and not os.path.exists(path):
             matches = sorted(glob.glob(path, recursive=True))
             if not matches:
                 raise InputError(path, "pattern matches no file", "check the glob")
