@@ -645,11 +645,49 @@ def _usage_line(exc: Exception, argv: list[str]) -> str:
     return f"{text[:1].lower()}{text[1:]} (see '{command} --help')"
 
 
+class _Stopped(BaseException):
+    """SIGINT or SIGTERM: unwinds like KeyboardInterrupt (temp files removed, workers stopped), but is not
+    one, so that click does not turn it into an 'Abort' of its own."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped(signum)
+
+
+def _on_signals() -> dict[int, object]:
+    """Install the SIGINT/SIGTERM handler (main thread only); returns the handlers it replaced."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {signum: signal.signal(signum, _stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status; every failure is one line on stderr."""
+    import signal
+
     from .output import tolerate_console_encoding
 
-    tolerate_console_encoding()
+    previous = _on_signals()
+    try:
+        tolerate_console_encoding()  # inside: a signal while the streams are set up still ends with one line
+        return _main(argv)
+    except _Stopped as stop:  # 130 / 143, as a shell reports a process ended by the signal
+        if stop.signum == signal.SIGINT:
+            return _fail("interrupted", ExitStatus.INTERRUPTED)
+        return _fail("terminated", ExitStatus.TERMINATED)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         result = app(args=argv, prog_name="yigai", standalone_mode=False)
     except InputError as exc:

@@ -53,7 +53,7 @@ def docx_bytes(paragraphs: list[str]) -> bytes:
 # name -> (size of the smaller case, builder of (suffix, bytes) for size n)
 SHAPES: dict[str, tuple[int, Callable[[int], tuple[str, bytes]]]] = {
     "html comments (.txt)": (4_000, lambda n: _text("<!---->" * n + "\n" + _TASKS)),
-    "html comments (.html)": (4_000, lambda n: _html("<!---->" * n + _HTML_TASKS)),
+    "html comments (.html)": (4_000, lambda n: (".html", ("<!---->" * n + f"<section>{_HTML_TASKS}</section>").encode())),
     "line of digits": (40_000, lambda n: _text("推进医改。" + "1" * n)),
     "line of spaces": (1_000_000, lambda n: _text("推进医改。" + " " * n + "完成。")),
     "line of chinese numerals": (200_000, lambda n: _text("推进医改。" + "一" * n)),

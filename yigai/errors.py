@@ -27,6 +27,10 @@ class InputError(Exception):
         self.hint = hint
         super().__init__(self.line())
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        # rebuilt from its three parts when a matrix worker sends it back (the default passes only the line)
+        return (type(self), (self.source, self.problem, self.hint))
+
     def line(self) -> str:
         """`<source>: <problem> (<hint>)`, the text after `yigai: error: `."""
         text = f"{shown(self.source)}: {self.problem}" if self.source else self.problem
