@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from yigai.errors import shown
+
 from .conftest import CITY, NATIONAL
 
 COMMANDS = {
@@ -168,3 +170,200 @@ def test_five_thousand_items(cli, tmp_path):
     assert len(data["documents"][0]["items"]) == 5000
     result = cli("check", NATIONAL, doc, "--format", "json")
     assert result.status in (0, 1) and result.json()["local"]["items"][-1]["index"] == 5000
+
+
+# ---------------------------------------------------------------- hostile inputs: the exact line for each
+
+def _fifo(tmp: Path) -> Path:
+    path = tmp / "pipe.txt"
+    os.mkfifo(path)  # reading it would block for ever: refused before it is opened
+    return path
+
+
+def _deep_html(tmp: Path) -> Path:
+    path = tmp / "deep.html"
+    path.write_text("<html><body>" + "<div>" * 100_000 + "<p>(一)推进医改。</p><p>(二)深化改革。</p>", encoding="utf-8")
+    return path
+
+
+def _many_paragraphs(tmp: Path) -> Path:
+    from .hostile import docx_bytes
+
+    path = tmp / "long.docx"
+    path.write_bytes(docx_bytes(["(一)推进医改。", "(二)深化改革。"] + ["开展试点。"] * 50_000))
+    return path
+
+
+def _docx_bomb(tmp: Path) -> Path:
+    from .test_hostile import _docx_bomb as bomb
+
+    return bomb(tmp / "bomb.docx", 120)
+
+
+def _selector(text: str):  # type: ignore[no-untyped-def]
+    def make(tmp: Path) -> str:
+        path = tmp / "city.txt"
+        path.write_bytes(CITY.read_bytes())
+        return f"{path}#{text}"
+
+    return make
+
+
+LONG = "长" * 5000
+HOSTILE = {
+    "fifo": (_fifo, "{doc}: is a named pipe, not a regular file (save the document to a file first)"),
+    "device": (lambda tmp: Path("/dev/zero"), "/dev/zero: is a device, not a regular file (save the document to a file first)"),
+    "deep html": (_deep_html, "{doc}: HTML nests elements deeper than 512 levels (save the article's text as .txt)"),
+    "50,001 paragraphs": (_many_paragraphs, "{doc}: holds more than 50,000 paragraphs and table rows "
+                                            "(one task list holds hundreds; split the document)"),
+    "docx bomb": (_docx_bomb, "{doc}: unpacks to 120 MB, more than the 100 MB yigai reads (a zip bomb?) (re-save it from Word)"),
+    "selector ²": (_selector("²"), "{doc}: no document matches selector '²' (choose one of: #1 某市)"),
+    "selector ①": (_selector("①"), "{doc}: no document matches selector '①' (choose one of: #1 某市)"),
+    "long selector": (_selector(LONG), "{doc}: no document matches selector '" + "长" * 29 + "…" + "长" * 29
+                                       + "' (choose one of: #1 某市)"),
+}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("case", HOSTILE)
+def test_hostile_input(cli, tmp_path, command, case):
+    make, message = HOSTILE[case]
+    ref = str(make(tmp_path))
+    named = ref.split("#")[0]
+    before = _digest(Path(named))
+    out = tmp_path / "out.json"
+    result = cli(*COMMANDS[command](ref), "--output", out)
+    assert (result.status, result.out) == (2, "")
+    assert result.err == "yigai: error: " + message.format(doc=named) + "\n"
+    assert not out.exists()
+    assert _digest(Path(named)) == before
+
+
+def test_a_name_too_long_to_be_a_file(cli, tmp_path):
+    name = str(tmp_path / ("长" * 2000 + ".txt"))
+    result = cli("parse", name)
+    shown = name[:99] + "…" + name[-99:]
+    assert (result.status, result.err) == (2, f"yigai: error: {shown}: cannot be read: File name too long (check the path)\n")
+
+
+# ---------------------------------------------------------------- outputs: never a file yigai reads
+
+@pytest.fixture
+def city(tmp_path):
+    path = tmp_path / "x#y.txt"
+    path.write_bytes(CITY.read_bytes())
+    return path
+
+
+def _vocab(tmp: Path) -> Path:
+    path = tmp / "extra.yaml"
+    path.write_text("topics:\n  - topic: 价格改革\n    instruments:\n      - name: 价格动态调整\n", encoding="utf-8")
+    return path
+
+
+def _output_cases(tmp: Path, city: Path) -> dict[str, tuple[list[str], Path, str]]:
+    """case -> (the command's arguments, the --output given, the exact line expected)"""
+    vocab = _vocab(tmp)
+    (tmp / "link.txt").symlink_to(city)
+    (tmp / "dangling.txt").symlink_to(tmp / "nowhere.txt")
+    os.link(city, tmp / "hard.txt")
+    onto = "output would overwrite an input file (choose another --output)"
+    national = Path(NATIONAL.split("#")[0])
+    return {
+        "input named with its selector": ([f"{city}#1"], city, f"{city}: {onto}"),
+        "input spelled another way": ([f"{city.parent}/./{city.name}"], city, f"{city}: {onto}"),
+        "symlink to the input": ([str(city)], tmp / "link.txt", f"{tmp / 'link.txt'}: {onto}"),
+        "hard link to the input": ([str(city)], tmp / "hard.txt", f"{tmp / 'hard.txt'}: {onto}"),
+        "national list": ([str(city)], national, f"{national}: {onto}"),
+        "vocabulary": ([str(city), "--vocab", str(vocab)], vocab,
+                       f"{vocab}: output would overwrite the --vocab file (choose another --output)"),
+        "dangling symlink": ([str(city)], tmp / "dangling.txt", f"{tmp / 'dangling.txt'}: output is a symbolic link "
+                                                               "to a missing file (remove the link or name another file)"),
+        "directory": ([str(city)], tmp, f"{tmp}: output is a directory (name a file)"),
+        "missing folder": ([str(city)], tmp / "no" / "o.txt", f"{tmp / 'no' / 'o.txt'}: output directory does not exist "
+                                                             "(create it first)"),
+        "name too long": ([str(city)], tmp / ("o" * 300),
+                          f"{shown(str(tmp / ('o' * 300)))}: output file name is 300 bytes, longer than "
+                          "the file system allows (255) (choose a shorter name)"),
+    }
+
+
+OUTPUT_CASES = ["input named with its selector", "input spelled another way", "symlink to the input",
+                "hard link to the input", "national list", "vocabulary", "dangling symlink", "directory",
+                "missing folder", "name too long"]
+
+
+@pytest.mark.parametrize("command", ["parse", "compare", "matrix", "check"])
+@pytest.mark.parametrize("case", OUTPUT_CASES)
+def test_output_never_replaces_what_yigai_reads(cli, tmp_path, city, command, case):
+    if command == "parse" and case in {"vocabulary", "national list"}:
+        pytest.skip("parse reads no vocabulary and no national list")
+    args, output, line = _output_cases(tmp_path, city)[case]
+    guarded = [p for p in (city, _vocab(tmp_path) if "--vocab" in args else None, Path(NATIONAL.split("#")[0])) if p]
+    before = {p: _digest(p) for p in guarded}
+    if command == "parse":
+        full = ["parse", *args]
+    else:
+        full = [command, NATIONAL, *args]
+    result = cli(*full, "--output", output)
+    assert (result.status, result.err) == (2, f"yigai: error: {line}\n")
+    assert {p: _digest(p) for p in guarded} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".yigai-")]
+
+
+def test_devices_and_pipes_are_written_directly(cli, city):
+    result = cli("parse", city, "--output", "/dev/null")
+    assert result.status == 0 and Path("/dev/null").is_char_device()
+
+
+def test_output_keeps_the_mode_of_the_file_it_replaces_or_takes_the_umask(cli, tmp_path, city):
+    kept = tmp_path / "kept.txt"
+    kept.write_text("old", encoding="utf-8")
+    kept.chmod(0o640)
+    assert cli("parse", city, "--output", kept).status == 0
+    assert kept.stat().st_mode & 0o777 == 0o640 and "某市" in kept.read_text(encoding="utf-8")
+    mask = os.umask(0o022)
+    try:
+        assert cli("parse", city, "--output", tmp_path / "new.txt").status == 0
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o644
+
+
+def test_output_through_a_symlink_writes_its_target(cli, tmp_path, city):
+    target = tmp_path / "target.txt"
+    target.write_text("old", encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(target)
+    assert cli("parse", city, "--output", tmp_path / "link.txt").status == 0
+    assert (tmp_path / "link.txt").is_symlink() and "某市" in target.read_text(encoding="utf-8")
+
+
+def test_unwritable_output_is_one_line(cli, tmp_path, city, monkeypatch):
+    import tempfile
+
+    def refuse(*args, **kwargs):  # root writes through chmod 555, so the refusal is simulated
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    out = tmp_path / "out.txt"
+    result = cli("parse", city, "--output", out)
+    assert (result.status, result.err) == (2, f"yigai: error: {out}: cannot write output: Permission denied (check the path)\n")
+
+
+@pytest.mark.parametrize("case", ["input", "missing folder", "directory"])
+def test_step_summary_is_guarded_like_an_output(cli, tmp_path, city, monkeypatch, case):
+    target = {"input": city, "missing folder": tmp_path / "no" / "summary.md", "directory": tmp_path}[case]
+    problem = {"input": "step summary would overwrite an input file", "missing folder": "step summary directory does not exist",
+               "directory": "step summary is a directory"}[case]
+    before = _digest(city)
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(target))
+    result = cli("check", NATIONAL, city, "--format", "github")
+    assert (result.status, result.out, result.err) == (2, "", f"yigai: error: {target}: {problem} (check GITHUB_STEP_SUMMARY)\n")
+    assert _digest(city) == before
+
+
+def test_items_past_ten_thousand_are_kept(cli, tmp_path):
+    doc = tmp_path / "long.txt"
+    doc.write_text("\n".join(f"{n}.推进第{n}项改革。" for n in range(1, 10_003)), encoding="utf-8")
+    items = cli("parse", doc, "--format", "json").json()["documents"][0]["items"]
+    assert [items[-1]["index"], items[-1]["label"]] == [10_002, "10002."]
