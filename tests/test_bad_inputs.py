@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import time
 import zipfile
 from pathlib import Path
 
@@ -367,3 +368,71 @@ def test_items_past_ten_thousand_are_kept(cli, tmp_path):
     doc.write_text("\n".join(f"{n}.推进第{n}项改革。" for n in range(1, 10_003)), encoding="utf-8")
     items = cli("parse", doc, "--format", "json").json()["documents"][0]["items"]
     assert [items[-1]["index"], items[-1]["label"]] == [10_002, "10002."]
+
+
+# ---------------------------------------------------------------- --vocab files: the file, the entry, the problem
+
+def _entry(body: str) -> str:
+    return "topics:\n  - topic: 医保\n    instruments:\n      - name: DRG付费\n" + body
+
+
+# 9 ** 9 strings out of a few hundred bytes of anchors; printing the pattern took 5.4 GB and a minute
+_ANCHOR_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + k)}: &{chr(98 + k)} [{', '.join([f'*{chr(97 + k)}'] * 9)}]\n" for k in range(8)
+) + _entry("        patterns: *i\n")
+_WHERE = "topic '医保', instrument #1 (DRG付费)"
+
+VOCABULARIES = {
+    "inline flag": (_entry("        patterns: ['(?i)drg组']\n"),
+                    f"{_WHERE}: bad pattern '(?i)drg组': inline flags such as (?i) apply only at the start: write (?i:…) "
+                    "(fix the regular expression)"),
+    "binary pattern": (_entry("        patterns: [!!binary ZHJn]\n"),
+                       f"{_WHERE}: each pattern must be non-empty text (quote it in the YAML file)"),
+    "unbounded repeat": (_entry("        patterns: ['(drg)+组']\n"),
+                         f"{_WHERE}: pattern '(drg)+组' repeats without an upper bound (*, + or {{n,}}) "
+                         "(use bounded repeats such as {1,3})"),
+    "nested repeat": (_entry("        patterns: ['(?:a{1,9}){1,9}b']\n"),
+                      f"{_WHERE}: pattern '(?:a{{1,9}}){{1,9}}b' nests one repeat inside another "
+                      "(use bounded repeats such as {1,3})"),
+    "backreference": (_entry("        patterns: ['(医)\\1']\n"),
+                      f"{_WHERE}: pattern '(医)\\1' refers back to a group (use bounded repeats such as {{1,3}})"),
+    "deep nesting": ("topics: " + "[" * 100_000 + "]" * 100_000 + "\n", "invalid YAML at line 1 (fix the file's syntax)"),
+    "anchor bomb": (_ANCHOR_BOMB, f"{_WHERE}: each pattern must be non-empty text (quote it in the YAML file)"),
+    "60,000 instruments": ("topics:\n  - topic: 医保\n    instruments:\n"
+                           + "".join(f"      - name: 工具{k}\n" for k in range(60_000)),
+                           "vocabulary holds more than 50,000 instruments (split it, or check for YAML anchors (*name) "
+                           "that repeat a list)"),
+    "alias too long": (_entry(f"        aliases: [{'长' * 300}]\n"),
+                       f"{_WHERE}: '{'长' * 19}…{'长' * 19}' is longer than 200 characters "
+                       "(an alias is a printed name, not a passage)"),
+    "fifo": (None, "is not a file (check the --vocab path)"),
+}
+
+
+@pytest.mark.parametrize("command", ["compare", "matrix", "check"])
+@pytest.mark.parametrize("case", VOCABULARIES)
+def test_bad_vocabulary_is_named_with_its_entry(cli, tmp_path, command, case):
+    content, problem = VOCABULARIES[case]
+    vocab = tmp_path / "extra.yaml"
+    if content is None:
+        os.mkfifo(vocab)
+    else:
+        vocab.write_text(content, encoding="utf-8")
+    before = _digest(vocab)
+    start = time.perf_counter()
+    result = cli(command, NATIONAL, CITY, "--vocab", vocab)
+    assert (result.status, result.out, result.err) == (2, "", f"yigai: error: {vocab}: {problem}\n")
+    assert time.perf_counter() - start < 10  # (the anchor bomb took 61 s and 5.4 GB when its value was printed)
+    assert _digest(vocab) == before
+
+
+def test_a_ten_thousand_instrument_vocabulary_is_read_and_matched(cli, tmp_path):
+    rng = random.Random(14)
+    word = lambda n: "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(n))  # noqa: E731
+    entries = "".join(f"      - name: {word(5)}\n        aliases: [{word(4)}, {word(6)}]\n" for _ in range(10_000))
+    vocab = tmp_path / "big.yaml"
+    vocab.write_text("topics:\n  - topic: 试点\n    instruments:\n" + entries
+                     + "      - name: 城市医疗集团网格化\n        aliases: [网格化布局]\n", encoding="utf-8")
+    result = cli("compare", NATIONAL, CITY, "--vocab", vocab, "--format", "json")
+    assert result.status == 0, result.err
+    assert result.json()["coverage"]["total"] > 0
