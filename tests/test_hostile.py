@@ -43,7 +43,7 @@ def test_reading_time_grows_linearly(tmp_path, shape):
     size = hostile.SHAPES[shape][0] // 4  # a quarter of the benchmark sizes: enough to tell 2x from 4x
     small, large = hostile.write(shape, size, tmp_path), hostile.write(shape, 2 * size, tmp_path)
     _cost(small)  # imports and caches warm up once, outside the measurement
-    floor = 0.005  # below this the clock's and the allocator's noise dominate the ratio
+    floor = 0.02  # below this the clock's and the allocator's noise dominate the ratio
     ratio = max(_cost(large), floor) / max(_cost(small), floor)
     assert ratio < 3.0, f"{shape}: twice the input took {ratio:.1f} times as long"
 
