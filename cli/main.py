@@ -308,19 +308,26 @@ SortOption = Annotated[
 ]
 
 
-def _columns(national: str, local: list[str], vocab: list[Path] | None, decisions: list[Path] | None,  # type: ignore[no-untyped-def]
-             output: Path | None, detail: bool = False):
-    """The national document, the vocabulary and one column per local document (after the analyst's
-    decisions): what matrix and report share."""
-    from yigai.documents import read_document
+def _guarded_refs(national: str, local: list[str], vocab: list[Path] | None, decisions: list[Path] | None,
+                  output: Path | None) -> list[str]:
+    """The local documents LOCAL... names, once --output is known to be none of the files they are."""
     from yigai.matrix import expand
-    from yigai.matrix import matrix as build
-    from yigai.vocab import load_vocabulary
 
     from .output import check_output_path
 
     refs = expand(local)
     check_output_path(output, [national, *refs], vocab or [], decisions or [])
+    return refs
+
+
+def _columns(national: str, refs: list[str], vocab: list[Path] | None, decisions: list[Path] | None,  # type: ignore[no-untyped-def]
+             detail: bool = False):
+    """The national document, the vocabulary and one column per local document (after the analyst's
+    decisions): what matrix and report share. `refs` come from _guarded_refs."""
+    from yigai.documents import read_document
+    from yigai.matrix import matrix as build
+    from yigai.vocab import load_vocabulary
+
     national_doc = read_document(national)
     vocab_files = tuple(str(p) for p in vocab or [])
     vocabulary = load_vocabulary([Path(p) for p in vocab_files])
@@ -354,11 +361,12 @@ def matrix(
     from .formats import matrix as fmt
     from .output import emit, emit_bytes
 
+    refs = _guarded_refs(national, local, vocab, decisions, output)  # before the format: onto --vocab is the graver mistake
     chosen = _format(format, output, MatrixFormat, "table")
     if transpose and chosen in ("json", "xlsx"):
         raise InputError("--transpose", f"{chosen} has no rows and columns to swap",
                          "drop --transpose, or use csv, markdown or table")
-    national_doc, vocabulary, columns = _columns(national, local, vocab, decisions, output)
+    national_doc, vocabulary, columns = _columns(national, refs, vocab, decisions)
     columns = ordered(columns, sort)
     topics = topics_of(national_doc, vocabulary)
     if chosen == "xlsx":
@@ -403,7 +411,8 @@ def report(
 
     if output is None and sys.stdout.isatty():
         raise InputError("report", "the report is an HTML page, not terminal text", "give --output report.html")
-    national_doc, vocabulary, columns = _columns(national, local, vocab, decisions, output, detail=True)
+    refs = _guarded_refs(national, local, vocab, decisions, output)
+    national_doc, vocabulary, columns = _columns(national, refs, vocab, decisions, detail=True)
     page = fmt.render(fmt.gather(national_doc, columns, topics_of(national_doc, vocabulary), vocabulary, sort))
     emit(page, output)
 
@@ -481,7 +490,6 @@ def check(
     from .formats import check as fmt
     from .output import append_summary, check_output_path, emit, protected_files, summary_path
 
-    chosen = _format(format, output, CheckFormat, "text")
     gates = Gates(None if min_coverage is None else parse_ratio(min_coverage), tuple(require or ()), max_uncovered,
                   tuple(require_full or ()))
     if changed_since is not None:
@@ -493,6 +501,7 @@ def check(
     else:
         drafts = list(local)
     check_output_path(output, [national, *drafts], vocab or [], decisions or [])
+    chosen = _format(format, output, CheckFormat, "text")  # after the guard: onto --vocab is the graver mistake
     protected = protected_files([national, *drafts], vocab or [], decisions or [])
     summary = summary_path(protected) if chosen == "github" else None
     files = _load_decisions(decisions)
