@@ -331,6 +331,57 @@ def test_output_keeps_the_mode_of_the_file_it_replaces_or_takes_the_umask(cli, t
     assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o644
 
 
+# Every format goes through the one guard: the xlsx workbook (bytes) and the HTML report as well as text.
+BINARY_AND_REPORT = {
+    "parse xlsx": lambda city: ["parse", city],
+    "compare xlsx": lambda city: ["compare", NATIONAL, city],
+    "matrix xlsx": lambda city: ["matrix", NATIONAL, city],
+    "report": lambda city: ["report", NATIONAL, city],
+}
+
+
+def _suffix(case: str) -> str:
+    return ".html" if case == "report" else ".xlsx"
+
+
+@pytest.mark.parametrize("case", BINARY_AND_REPORT)
+def test_xlsx_and_report_never_replace_an_input(cli, tmp_path, city, case):
+    alias = tmp_path / f"alias{_suffix(case)}"
+    os.link(city, alias)  # the input under another name, with the extension the format wants
+    before = _digest(city)
+    result = cli(*BINARY_AND_REPORT[case](city), "--output", alias)
+    assert (result.status, result.err) == (2, f"yigai: error: {alias}: output would overwrite an input file "
+                                              "(choose another --output)\n")
+    assert _digest(city) == before
+
+
+@pytest.mark.parametrize("case", BINARY_AND_REPORT)
+def test_xlsx_and_report_keep_the_replaced_mode_and_follow_links(cli, tmp_path, city, case):
+    target = tmp_path / f"target{_suffix(case)}"
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+    (tmp_path / f"link{_suffix(case)}").symlink_to(target)
+    assert cli(*BINARY_AND_REPORT[case](city), "--output", tmp_path / f"link{_suffix(case)}").status == 0
+    written = target.read_bytes()
+    assert (tmp_path / f"link{_suffix(case)}").is_symlink() and target.stat().st_mode & 0o777 == 0o640
+    assert written.startswith(b"<!" if case == "report" else b"PK\x03\x04") and len(written) > 1000
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".yigai-")]
+
+
+def test_xlsx_into_a_pipe_is_written_directly(cli, tmp_path, city):
+    import threading
+
+    pipe = tmp_path / "pipe.xlsx"  # a FIFO of the test's own, not /dev/null: a writer that renamed over it harms nothing else
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    result = cli("parse", city, "--output", pipe)
+    reader.join(timeout=10)
+    assert result.status == 0 and pipe.is_fifo()
+    assert received and received[0].startswith(b"PK\x03\x04")
+
+
 def test_output_through_a_symlink_writes_its_target(cli, tmp_path, city):
     target = tmp_path / "target.txt"
     target.write_text("old", encoding="utf-8")
