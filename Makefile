@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 SAMPLE  = data/samples/national-2022_guangxi-2023.txt
 
-.PHONY: demo test bench install clean
+.PHONY: demo test bench fuzz install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ bench: install
 	$(BIN)/python bench/matrix_speed.py
 	$(BIN)/python bench/report_speed.py
 	$(BIN)/python bench/promises.py
+	$(BIN)/python bench/hostile_speed.py
+
+# Seeded fuzzing of the reader: prints crashes (and keeps their inputs) and the slowest cases.
+fuzz: install
+	$(BIN)/python bench/fuzz.py --cases 1000 --seed 20261201
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis bench/out

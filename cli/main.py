@@ -277,7 +277,7 @@ def compare(
     if detail is not None and chosen != "table":
         raise InputError(str(output) if output else "--format", f"--detail prints a text view, not {chosen}",
                          "drop --format, or name the file .txt")
-    check_output_path(output, [national, local, *map(str, decisions or [])])
+    check_output_path(output, [national, local], vocab or [], decisions or [])
     vocabulary, alignment, cover = _compare(national, local, vocab, _load_decisions(decisions))
     departments = load_departments()
     found = strength(alignment, departments)
@@ -313,19 +313,26 @@ SortOption = Annotated[
 ]
 
 
-def _columns(national: str, local: list[str], vocab: list[Path] | None, decisions: list[Path] | None,  # type: ignore[no-untyped-def]
-             output: Path | None, detail: bool = False):
-    """The national document, the vocabulary and one column per local document (after the analyst's
-    decisions): what matrix and report share."""
-    from yigai.documents import read_document
+def _guarded_refs(national: str, local: list[str], vocab: list[Path] | None, decisions: list[Path] | None,
+                  output: Path | None) -> list[str]:
+    """The local documents LOCAL... names, once --output is known to be none of the files they are."""
     from yigai.matrix import expand
-    from yigai.matrix import matrix as build
-    from yigai.vocab import load_vocabulary
 
     from .output import check_output_path
 
     refs = expand(local)
-    check_output_path(output, [national, *refs, *map(str, decisions or [])])
+    check_output_path(output, [national, *refs], vocab or [], decisions or [])
+    return refs
+
+
+def _columns(national: str, refs: list[str], vocab: list[Path] | None, decisions: list[Path] | None,  # type: ignore[no-untyped-def]
+             detail: bool = False):
+    """The national document, the vocabulary and one column per local document (after the analyst's
+    decisions): what matrix and report share. `refs` come from _guarded_refs."""
+    from yigai.documents import read_document
+    from yigai.matrix import matrix as build
+    from yigai.vocab import load_vocabulary
+
     national_doc = read_document(national)
     vocab_files = tuple(str(p) for p in vocab or [])
     vocabulary = load_vocabulary([Path(p) for p in vocab_files])
@@ -359,11 +366,12 @@ def matrix(
     from .formats import matrix as fmt
     from .output import emit, emit_bytes
 
+    refs = _guarded_refs(national, local, vocab, decisions, output)  # before the format: onto --vocab is the graver mistake
     chosen = _format(format, output, MatrixFormat, "table")
     if transpose and chosen in ("json", "xlsx"):
         raise InputError("--transpose", f"{chosen} has no rows and columns to swap",
                          "drop --transpose, or use csv, markdown or table")
-    national_doc, vocabulary, columns = _columns(national, local, vocab, decisions, output)
+    national_doc, vocabulary, columns = _columns(national, refs, vocab, decisions)
     columns = ordered(columns, sort)
     topics = topics_of(national_doc, vocabulary)
     if chosen == "xlsx":
@@ -408,7 +416,8 @@ def report(
 
     if output is None and sys.stdout.isatty():
         raise InputError("report", "the report is an HTML page, not terminal text", "give --output report.html")
-    national_doc, vocabulary, columns = _columns(national, local, vocab, decisions, output, detail=True)
+    refs = _guarded_refs(national, local, vocab, decisions, output)
+    national_doc, vocabulary, columns = _columns(national, refs, vocab, decisions, detail=True)
     page = fmt.render(fmt.gather(national_doc, columns, topics_of(national_doc, vocabulary), vocabulary, sort))
     emit(page, output)
 
@@ -480,15 +489,12 @@ def check(
 ) -> int:
     """Gate local documents on their coverage of the national one: exit 0 when every gate passes, 1 when one
     fails, 2 on bad input."""
-    import os
-
     from yigai.documents import read_document
     from yigai.gate import Gates, judge, parse_ratio
 
     from .formats import check as fmt
-    from .output import check_output_path, emit
+    from .output import append_summary, check_output_path, emit, protected_files, summary_path
 
-    chosen = _format(format, output, CheckFormat, "text")
     gates = Gates(None if min_coverage is None else parse_ratio(min_coverage), tuple(require or ()), max_uncovered,
                   tuple(require_full or ()))
     if changed_since is not None:
@@ -499,7 +505,10 @@ def check(
         raise InputError("check", "no local document given", "name a draft, or use --changed-since REF")
     else:
         drafts = list(local)
-    check_output_path(output, [national, *drafts, *map(str, decisions or [])])
+    check_output_path(output, [national, *drafts], vocab or [], decisions or [])
+    chosen = _format(format, output, CheckFormat, "text")  # after the guard: onto --vocab is the graver mistake
+    protected = protected_files([national, *drafts], vocab or [], decisions or [])
+    summary = summary_path(protected) if chosen == "github" else None
     files = _load_decisions(decisions)
     if not gates.given:
         sys.stderr.write(f"yigai: warning: {fmt.NO_GATE}\n")
@@ -521,10 +530,8 @@ def check(
             sys.stderr.write(f"yigai: warning: no changed documents since {changed_since}: nothing to check\n")
     single = len(results) == 1 and changed_since is None
     emit(fmt.as_single(*results[0], chosen) if single else fmt.as_many(results, chosen), output)
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if chosen == "github" and summary:
-        with open(summary, "a", encoding="utf-8") as handle:
-            handle.write("".join(fmt.summary_markdown(*r) for r in results))
+    if summary is not None:
+        append_summary("".join(fmt.summary_markdown(*r) for r in results), summary)
     passed = all(verdict.passed for _, _, verdict in results)
     return int(ExitStatus.OK if passed else ExitStatus.GATE_FAILED)
 
@@ -644,7 +651,7 @@ def vocab(
     from .formats import vocab as fmt
     from .output import check_output_path, emit
 
-    check_output_path(output, [str(p) for p in vocab or []])
+    check_output_path(output, [], vocab or [])
     vocabulary = load_vocabulary(vocab or [])
     if format is VocabFormat.table:
         _render(fmt.as_table(vocabulary), output)
@@ -677,7 +684,7 @@ def vocab_suggest(
     from .output import check_output_path, emit
 
     refs = expand(docs)
-    check_output_path(output, [*refs, *(str(p) for p in vocab or [])])
+    check_output_path(output, refs, vocab or [])
     vocabulary = load_vocabulary(vocab or [])
     documents = [d for ref in refs for d in read_ref(ref)]
     jurisdictions = {d.short_name or d.jurisdiction or d.source for d in documents}
@@ -725,11 +732,49 @@ def _usage_line(exc: Exception, argv: list[str]) -> str:
     return f"{text[:1].lower()}{text[1:]} (see '{command} --help')"
 
 
+class _Stopped(BaseException):
+    """SIGINT or SIGTERM: unwinds like KeyboardInterrupt (temp files removed, workers stopped), but is not
+    one, so that click does not turn it into an 'Abort' of its own."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped(signum)
+
+
+def _on_signals() -> dict[int, object]:
+    """Install the SIGINT/SIGTERM handler (main thread only); returns the handlers it replaced."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {signum: signal.signal(signum, _stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status; every failure is one line on stderr."""
+    import signal
+
     from .output import tolerate_console_encoding
 
-    tolerate_console_encoding()
+    previous = _on_signals()
+    try:
+        tolerate_console_encoding()  # inside: a signal while the streams are set up still ends with one line
+        return _main(argv)
+    except _Stopped as stop:  # 130 / 143, as a shell reports a process ended by the signal
+        if stop.signum == signal.SIGINT:
+            return _fail("interrupted", ExitStatus.INTERRUPTED)
+        return _fail("terminated", ExitStatus.TERMINATED)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         result = app(args=argv, prog_name="yigai", standalone_mode=False)
     except InputError as exc:

@@ -8,3 +8,5 @@ class ExitStatus(IntEnum):
     GATE_FAILED = 1  # `yigai check` only: a gate failed
     BAD_INPUT = 2  # bad input or usage: one line on stderr
     INTERNAL = 3  # a bug in yigai: one line on stderr, please report it
+    INTERRUPTED = 130  # SIGINT (Ctrl-C): 128 + 2, as a shell reports it
+    TERMINATED = 143  # SIGTERM: 128 + 15

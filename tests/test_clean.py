@@ -91,3 +91,18 @@ def test_dedupe_repeat_keeps_a_repeated_signature():
 def test_clean_runs_every_step():
     text = "　　•（一）製定開展高值18新利手机集中采購的實施方案。(縣衛計局負責)\n扫一扫在手机打开当前页"
     assert clean(text) == "(一)制定开展高值集中采购的实施方案。(县卫计局负责)"
+
+
+def test_strip_web_chrome_keeps_a_task_that_cites_a_web_address():
+    task = "(一)推进医保信息平台建设,详见https://www.nhsa.gov.cn。"
+    prose = "各地要落实ICP备案管理要求,版权所有单位负责审核。"
+    footer = ["版权所有:国家医疗保障局 京ICP备18022874号-1", "https://www.nhsa.gov.cn",
+              "网站标识码bm01000001 京公网安备11010502039662号"]
+    assert strip_web_chrome("\n".join([task, prose, *footer])).split("\n") == [task, prose]
+
+
+def test_a_one_line_task_list_with_a_web_address_is_read(cli, tmp_path):
+    doc = tmp_path / "one.txt"
+    doc.write_text("(一)推进医保信息平台建设,详见https://www.nhsa.gov.cn。\n", encoding="utf-8")
+    items = cli("parse", doc, "--format", "json").json()["documents"][0]["items"]
+    assert len(items) == 1 and "详见https://www.nhsa.gov.cn" in items[0]["text"]

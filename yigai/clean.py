@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+from .numbering import ITEM_STYLES, SECTION
 from .resources import load_data
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -69,10 +70,12 @@ def _spam_pattern() -> re.Pattern[str]:
     spam = load_data("cleaning.yaml")["spam"]
     alt = lambda words: "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # noqa: E731
     brands, latin, suffixes = alt(spam["brands"]), alt(spam["latin_brands"]), alt(spam["suffixes"])
+    # A digit prefix is taken only from the start of a run of digits: `\d*` tried again at every digit
+    # of a long number is quadratic.
     return re.compile(
-        rf"\d*(?i:{latin})(?:{suffixes})*"          # 1xbet体育
-        rf"|\d+(?:{brands})(?:{suffixes})*"         # 18新利手机
-        rf"|(?:{brands})(?:{suffixes})+"            # 新利体育 (but not 创新利用)
+        rf"(?<!\d)\d*(?i:{latin})(?:{suffixes})*"          # 1xbet体育
+        rf"|(?<!\d)\d+(?:{brands})(?:{suffixes})*"         # 18新利手机
+        rf"|(?:{brands})(?:{suffixes})+"                    # 新利体育 (but not 创新利用)
     )
 
 
@@ -86,7 +89,25 @@ def _chrome_pattern() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in load_data("cleaning.yaml")["chrome_lines"]))
 
 
-_BULLETS = re.compile(r"^[\s•·●▪◆■□◇○>»|-]+(?=\S)|\s+$")
+@cache
+def _footer_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in load_data("cleaning.yaml")["footer_words"]))
+
+
+# A footer or link line is short and reads like no part of the text: no item number, no sentence end.
+_FOOTER_MAX = 200
+_SENTENCE_ENDS = ("。", ";", "!", "?", ":", "”", "」")
+
+
+def _is_footer(line: str) -> bool:
+    if len(line) > _FOOTER_MAX or line.endswith(_SENTENCE_ENDS) or not _footer_pattern().search(line):
+        return False
+    return not (SECTION.match(line) or any(style.match(line) for style in ITEM_STYLES))
+
+
+# Anchored at the start only: trailing white space goes with str.strip(), since `\s+$` retried at every
+# position of a long run of spaces is quadratic.
+_BULLETS = re.compile(r"^[\s•·●▪◆■□◇○>»|-]+(?=\S)")
 
 
 def strip_web_chrome(text: str) -> str:
@@ -97,7 +118,7 @@ def strip_web_chrome(text: str) -> str:
         line = _BULLETS.sub("", line).strip()
         if line in {"•", "·", "|", "-"}:
             line = ""
-        if line and chrome.search(line):
+        if line and (chrome.search(line) or _is_footer(line)):
             continue
         kept.append(line)
     return "\n".join(kept)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .clean import clean
-from .errors import InputError
+from .errors import InputError, shown
 from .load import load
 from .model import Document
 from .segment import segment
@@ -23,7 +24,7 @@ def read_documents(path: str | Path) -> list[Document]:
 
 def parse_ref(ref: str) -> tuple[str, str | None]:
     """`path#sel` -> (path, sel); a `#` inside an existing file name is kept."""
-    if "#" in ref and not Path(ref).exists():
+    if "#" in ref and not os.path.exists(ref):  # (False, not an error, for a name too long to be a file)
         path, _, selector = ref.rpartition("#")
         return path, selector or None
     return ref, None
@@ -31,16 +32,18 @@ def parse_ref(ref: str) -> tuple[str, str | None]:
 
 def select(documents: list[Document], selector: str, source: str) -> Document:
     """The document named by position (1-based) or jurisdiction (full or short name)."""
-    if selector.isdigit() and 1 <= int(selector) <= len(documents):
+    # ASCII digits only: str.isdigit() also accepts ² and ①, which int() refuses
+    if selector.isascii() and selector.isdigit() and 1 <= int(selector) <= len(documents):
         return documents[int(selector) - 1]
     for document in documents:
         if selector in {document.jurisdiction, document.short_name}:
             return document
-    raise InputError(source, f"no document matches selector '{selector}'", f"choose one of: {listing(documents)}")
+    raise InputError(source, f"no document matches selector '{shown(selector, 60)}'", f"choose one of: {listing(documents)}")
 
 
-def listing(documents: list[Document]) -> str:
-    return "; ".join(f"#{d.selector} {d.jurisdiction or d.title[:20]}" for d in documents)
+def listing(documents: list[Document], most: int = 10) -> str:
+    shown_ = "; ".join(f"#{d.selector} {d.jurisdiction or d.title[:20]}" for d in documents[:most])
+    return shown_ + (f"; … {len(documents) - most} more (yigai parse lists them)" if len(documents) > most else "")
 
 
 def read_ref(ref: str) -> list[Document]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,26 +34,46 @@ class Source:
     format: str = "text"  # text | html | docx | pdf
 
 
+def _too_large(name: str, size: str) -> InputError:
+    return InputError(name, f"file is {size}, larger than the {MAX_BYTES // 1024 // 1024} MB yigai reads",
+                      "split it into one file per document")
+
+
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, or an InputError that says why they cannot be had."""
+    """The file's bytes, or an InputError that says why they cannot be had.
+
+    Only regular files are read: a FIFO would block and a device (/dev/zero) never ends, and both
+    report size 0, so the kind is checked before opening and at most MAX_BYTES + 1 bytes are read."""
     name = str(path)
-    if not path.exists():
-        raise InputError(name, "no such file", "check the path")
-    if path.is_dir():
-        raise InputError(name, "is a directory, not a document", "name a file inside it")
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(
-                name,
-                f"file is {size / 1024 / 1024:.1f} MB, larger than the {MAX_BYTES // 1024 // 1024} MB yigai reads",
-                "split it into one file per document",
-            )
-        return path.read_bytes()
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(name, "no such file", "check the path") from None
     except PermissionError:
         raise InputError(name, "cannot be read: permission denied", "check the file's permissions") from None
     except OSError as exc:
-        raise InputError(name, f"cannot be read: {exc.strerror or exc}", "check the file") from None
+        raise InputError(name, f"cannot be read: {exc.strerror or type(exc).__name__}", "check the path") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(name, "is a directory, not a document", "name a file inside it")
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a named pipe" if stat.S_ISFIFO(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode) else "a device"
+        raise InputError(name, f"is {kind}, not a regular file", "save the document to a file first")
+    if info.st_size > MAX_BYTES:
+        raise _too_large(name, f"{info.st_size / 1024 / 1024:.1f} MB")
+    try:
+        # O_NONBLOCK: should the path be swapped for a FIFO after the check, opening it does not wait.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise InputError(name, "is not a regular file", "save the document to a file first")
+            data = handle.read(MAX_BYTES + 1)
+    except PermissionError:
+        raise InputError(name, "cannot be read: permission denied", "check the file's permissions") from None
+    except OSError as exc:
+        raise InputError(name, f"cannot be read: {exc.strerror or type(exc).__name__}", "check the file") from None
+    if len(data) > MAX_BYTES:
+        raise _too_large(name, f"over {MAX_BYTES // 1024 // 1024} MB")
+    return data
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
@@ -108,6 +130,7 @@ def load(path: str | Path) -> Source:
         if _looks_binary(text):
             raise InputError(name, "looks like a binary file, not text", "give a .txt, .html, .docx or .pdf document")
         if kind == "html":
+            readers.check_html(text, name)
             text = readers.html_text(text)
     if not text.strip():
         raise InputError(name, f"holds no text ({kind})", "give a document with text")

@@ -63,7 +63,8 @@ class Style:
 # the others become sub-points inside those items.
 ITEM_STYLES: tuple[Style, ...] = (
     Style("paren-chinese", re.compile(rf"^(?P<label>\((?P<n>{CN_NUMERAL})\))\s*(?=\S)"), "chinese"),
-    Style("arabic-dot", re.compile(r"^(?P<label>(?P<n>\d{1,4})(?:\.(?!\d)|、))\s*(?=\S)"), "arabic"),
+    # Seven digits: more items than 20 MB can hold, so that no list loses its tail (items 10000. and on).
+    Style("arabic-dot", re.compile(r"^(?P<label>(?P<n>\d{1,7})(?:\.(?!\d)|、))\s*(?=\S)"), "arabic"),
     Style("paren-arabic", re.compile(r"^(?P<label>\((?P<n>\d{1,3})\))\s*(?=\S)"), "arabic"),
 )
 
@@ -72,4 +73,5 @@ ITEM_STYLES: tuple[Style, ...] = (
 SECTION_ITEMS = Style("chinese-comma", re.compile(rf"^(?P<label>(?P<n>{CN_NUMERAL})、)\s*(?=\S)"), "chinese")
 
 # Prose enumerations: 一是…二是…; each clause is an item of a paragraph that has no numbering.
-CLAUSE = re.compile(rf"({CN_NUMERAL})是(?=\S)")
+# Only from the start of a run of numerals: retried at every numeral of a long run, it is quadratic.
+CLAUSE = re.compile(rf"(?<![一二三四五六七八九十百零〇])({CN_NUMERAL})是(?=\S)")

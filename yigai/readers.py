@@ -13,7 +13,24 @@ import zipfile
 from .errors import InputError
 from .numbering import CN_NUMERAL, chinese_numeral
 
-_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<meta|<body|<div|<p[\s>])", re.I | re.S)
+_HTML_TAG = re.compile(rb"<!doctype\s+html|<html|<head|<meta|<body|<div|<p[\s>]", re.I)
+
+
+def _starts_as_html(head: bytes) -> bool:
+    """The first thing after leading comments is an HTML tag.
+
+    Comments are skipped with find(), not a regex: `(<!--.*?-->\\s*)*` backtracks exponentially
+    over a run of empty comments (<!----><!---->…)."""
+    at = 0
+    while True:
+        while at < len(head) and head[at : at + 1].isspace():
+            at += 1
+        if not head.startswith(b"<!--", at):
+            return _HTML_TAG.match(head, at) is not None
+        end = head.find(b"-->", at + 4)
+        if end < 0:
+            return False
+        at = end + 3
 
 
 def sniff(data: bytes, suffix: str) -> str:
@@ -25,7 +42,7 @@ def sniff(data: bytes, suffix: str) -> str:
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"
     head = data[:4096].lstrip(b"\xef\xbb\xbf")
-    if _HTML_START.match(head) or (suffix in {".html", ".htm", ".shtml", ".xhtml"} and b"<" in head):
+    if _starts_as_html(head) or (suffix in {".html", ".htm", ".shtml", ".xhtml"} and b"<" in head):
         return "html"
     return "text"
 
@@ -50,8 +67,48 @@ _ARTICLE_SELECTORS = (
 _BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(p|div|li|h[1-6]|tr|section|article|table|ul|ol|blockquote|pre|dd|dt)\s*>")
 
 
+# Bounds on a page's tree, checked before it is parsed. An HTML parser's work per start tag grows with the
+# depth of open elements (a scope check walks them), so 100,000 nested <div> take minutes; a government
+# page nests a few dozen deep and holds some thousands of tags. Browsers stop nesting at 512 too.
+MAX_HTML_DEPTH = 512
+MAX_HTML_TAGS = 500_000
+# Elements that hold no content, and those whose end tag may be left out (the parser closes them itself).
+_NO_NESTING = frozenset(
+    "area base br col embed hr img input link meta param source track wbr basefont bgsound frame keygen command "
+    "p li dt dd tr td th thead tbody tfoot option optgroup rt rp colgroup caption html head body".split()
+)
+# A tag name, and whether the tag closes itself (<path/>); `[^<>]*?` stops at the next bracket, so each
+# character is looked at a bounded number of times.
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)(?:[^<>]*?(/?)>)?")
+
+
+def check_html(markup: str, name: str) -> None:
+    """Refuse a page too deep or too large to parse in bounded time and memory.
+
+    The depth is an upper bound counted without building a tree: every open tag of an element that
+    nests, less the end tags that match one."""
+    open_count: dict[str, int] = {}
+    depth = 0
+    for tags, m in enumerate(_TAG.finditer(markup), start=1):
+        if tags > MAX_HTML_TAGS:
+            raise InputError(name, f"HTML holds more than {MAX_HTML_TAGS:,} tags", "save the article's text as .txt")
+        tag = m.group(2).lower()
+        if tag in _NO_NESTING or m.group(3):
+            continue
+        if m.group(1):
+            if open_count.get(tag, 0) > 0:
+                open_count[tag] -= 1
+                depth -= 1
+        else:
+            open_count[tag] = open_count.get(tag, 0) + 1
+            depth += 1
+            if depth > MAX_HTML_DEPTH:
+                raise InputError(name, f"HTML nests elements deeper than {MAX_HTML_DEPTH} levels",
+                                 "save the article's text as .txt")
+
+
 def html_text(markup: str) -> str:
-    """The article body of a saved page, one paragraph a line."""
+    """The article body of a saved page, one paragraph a line (check_html first, for untrusted pages)."""
     from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
     tree = HTMLParser(markup)
@@ -100,6 +157,7 @@ class _WordNumbering:
         self.qn = qn
         self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}  # (numId, ilvl) -> (fmt, text, start)
         self.counters: dict[str, dict[int, int]] = {}
+        self.style_num_pr: dict[str | None, object] = {}
         try:
             numbering = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
@@ -125,15 +183,27 @@ class _WordNumbering:
             for ilvl, level in abstract.get(ref.get(qn("w:val")), {}).items():
                 self.levels[(num.get(qn("w:numId")), ilvl)] = level
 
+    def _style_num_pr(self, paragraph):  # type: ignore[no-untyped-def]
+        """Numbering inherited from the paragraph's style, looked up once per style: the lookup is an XPath
+        query over the styles part, too slow to repeat for every paragraph of a long document."""
+        qn = self.qn
+        ppr = paragraph._p.pPr
+        key = ppr.style if ppr is not None else None
+        if key not in self.style_num_pr:
+            num_pr, style = None, paragraph.style
+            while num_pr is None and style is not None:
+                spr = style.element.pPr
+                num_pr = spr.find(qn("w:numPr")) if spr is not None else None
+                style = style.base_style
+            self.style_num_pr[key] = num_pr
+        return self.style_num_pr[key]
+
     def _num_pr(self, paragraph):  # type: ignore[no-untyped-def]
         qn = self.qn
         ppr = paragraph._p.pPr
         num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
-        style = paragraph.style
-        while num_pr is None and style is not None:  # numbering inherited from the paragraph style
-            spr = style.element.pPr
-            num_pr = spr.find(qn("w:numPr")) if spr is not None else None
-            style = style.base_style
+        if num_pr is None:
+            num_pr = self._style_num_pr(paragraph)
         if num_pr is None:
             return None
         num_id = num_pr.find(qn("w:numId"))
@@ -165,8 +235,35 @@ class _WordNumbering:
 _PRINTED_LABEL = re.compile(rf"^\s*(\({CN_NUMERAL}\)|（{CN_NUMERAL}）|{CN_NUMERAL}、|\d{{1,3}}[.．、])")
 
 
+# Bounds on what a .docx may unpack to, checked in the zip listing before anything is decompressed: a
+# 2 MB file can inflate to gigabytes. A task list is some hundreds of paragraphs, a few megabytes of XML.
+MAX_UNPACKED = 100 * 1024 * 1024
+MAX_PARAGRAPHS = 50_000
+_PARAGRAPH_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:p|tr)[\s/>]")
+
+
+def check_docx(data: bytes, name: str) -> None:
+    """Refuse a .docx whose parts unpack to more than yigai reads, or that holds too many paragraphs."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > MAX_UNPACKED:
+                raise InputError(name, f"unpacks to {unpacked / 1024 / 1024:,.0f} MB, more than the "
+                                 f"{MAX_UNPACKED // 1024 // 1024} MB yigai reads (a zip bomb?)", "re-save it from Word")
+            with archive.open("word/document.xml") as part:
+                paragraphs = len(_PARAGRAPH_TAG.findall(part.read(MAX_UNPACKED + 1)))
+    except InputError:
+        raise
+    except Exception as exc:  # damaged archive: the same words as a damaged document
+        raise InputError(name, f"is not a readable Word document ({type(exc).__name__})", "re-save it from Word") from None
+    if paragraphs > MAX_PARAGRAPHS:
+        raise InputError(name, f"holds more than {MAX_PARAGRAPHS:,} paragraphs and table rows",
+                         "one task list holds hundreds; split the document")
+
+
 def docx_text(data: bytes, name: str) -> str:
     """Paragraphs (and table cells) of a .docx, with Word's automatic numbers written out."""
+    check_docx(data, name)
     try:
         return _docx_lines(data)
     except Exception as exc:  # a damaged package can break python-docx or lxml in many ways
@@ -194,7 +291,8 @@ def _docx_lines(data: bytes) -> str:
 # ---------------------------------------------------------------- PDF
 
 # A wrapped line that ends here ends a paragraph too: a stop, or a lead-department note.
-_SENTENCE_END = re.compile(r"([。;:!?”》\]]|\([^()]*(负责|負責|牵头|牽頭|完成|配合|参与|參與)[^()]*\))$")
+# (The duty word is found by a lookahead, which does not backtrack: see segment.DEPARTMENT_NOTE.)
+_SENTENCE_END = re.compile(r"([。;:!?”》\]]|\((?=[^()]*?(?:负责|負責|牵头|牽頭|完成|配合|参与|參與))[^()]*\))$")
 _LINE_START = re.compile(rf"^(\({CN_NUMERAL}\)|{CN_NUMERAL}、|\d{{1,3}}[.、](?!\d)|\(\d{{1,3}}\)|{CN_NUMERAL}是)")
 
 

@@ -12,7 +12,12 @@ import yaml
 
 def data_path(name: str) -> Path:
     """Path of a file shipped in yigai's data package (data/ in a checkout)."""
-    return Path(str(resources.files("yigai.data").joinpath(name)))
+    try:
+        return Path(str(resources.files("yigai.data").joinpath(name)))
+    except ModuleNotFoundError:
+        # yigai imported from a source checkout, where data/ sits beside the package instead of inside it
+        # (pytest run from the root after a plain `pip install .` puts the checkout first on sys.path)
+        return Path(__file__).resolve().parent.parent / "data" / name
 
 
 @cache

@@ -12,7 +12,9 @@ from .promises import deadline_of, plain_years, targets_of
 from .split import DOC_NUMBER, ISSUER, Part
 
 # A lead-department note: (国家医保局、财政部…按职责分工负责) or (县人社局负责,2017年9月底前完成)
-DEPARTMENT_NOTE = re.compile(r"\(([^()]*?(?:负责|牵头|按职责分工|配合|参与)[^()]*)\)")
+# The duty word is looked for in a lookahead, which never backtracks: `[^()]*?(?:负责…)[^()]*` retried
+# at every duty word of an unclosed note is quadratic.
+DEPARTMENT_NOTE = re.compile(r"\((?=[^()]*?(?:负责|牵头|按职责分工|配合|参与))([^()]*)\)")
 _DEPARTMENT_SPLIT = re.compile(r"[、,;]|等和|和(?=各|地方)|等(?=[省市县区自国])")
 
 DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
@@ -132,14 +134,16 @@ def prose_items(lines: tuple[str, ...]) -> list[Item]:
                 if _CJK.search(body):
                     items.append(build_item(len(items) + 1, m.group(0), "", [body]))
             continue
-        pending = ""
+        pending: list[str] = []
+        cjk = 0  # counted as sentences come: recounting the pending text each time is quadratic
         for sentence in _SENTENCE.findall(paragraph):
-            pending += sentence
-            if len(_CJK.findall(pending)) >= 8:
-                items.append(build_item(len(items) + 1, "", "", [pending.strip()]))
-                pending = ""
-        if len(_CJK.findall(pending)) >= 4:
-            items.append(build_item(len(items) + 1, "", "", [pending.strip()]))
+            pending.append(sentence)
+            cjk += len(_CJK.findall(sentence))
+            if cjk >= 8:
+                items.append(build_item(len(items) + 1, "", "", ["".join(pending).strip()]))
+                pending, cjk = [], 0
+        if cjk >= 4:
+            items.append(build_item(len(items) + 1, "", "", ["".join(pending).strip()]))
     return items
 
 

@@ -1,0 +1,147 @@
+"""Seeded fuzzing of `yigai parse`: mutated samples in every format; prints crashes and the slowest cases.
+
+A crash is exit 3 (an internal error) or any exception out of the command; a bad input must end in exit 2
+with one line. Mutations: byte flips, cuts, splices, inserted numbering, random CJK text and HTML fragments.
+Prints numbers; asserts nothing, exits 1 when a case crashed. Run: `make fuzz` or
+`python bench/fuzz.py [--cases N] [--seed S]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests import render  # noqa: E402
+from yigai_cli.main import main as yigai  # noqa: E402
+
+SAMPLES = sorted((ROOT / "data" / "samples").glob("*.txt"))
+NUMBERING = ["(一)", "(十二)", "(九十九)", "1.", "12.", "10000.", "一、", "二十、", "(3)", "一是", "二是", "(", ")", "负责"]
+HTML = ["<div>", "</div>", "<p>", "</p>", "<!--", "-->", "<!---->", "<script>", "</script>", "<br/>", "&nbsp;", "<article>",
+        "<table><tr><td>", "<![CDATA[", "<?xml?>", "<svg/>"]
+
+
+def _cjk(rng: random.Random) -> str:
+    return "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(rng.randint(1, 40)))
+
+
+def mutate(data: bytes, rng: random.Random) -> bytes:
+    out = bytearray(data)
+    for _ in range(rng.randint(1, 10)):
+        if not out:
+            out += b"x"
+        at = rng.randrange(len(out))
+        choice = rng.random()
+        if choice < 0.25:
+            out[at] ^= 1 << rng.randrange(8)
+        elif choice < 0.4:
+            del out[at : at + rng.randint(1, 512)]
+        elif choice < 0.55:
+            other = rng.randrange(len(out))
+            out[at:at] = out[other : other + rng.randint(1, 1024)] * rng.randint(1, 20)
+        elif choice < 0.7:
+            out[at:at] = ("\n" + rng.choice(NUMBERING) * rng.randint(1, 3)).encode()
+        elif choice < 0.85:
+            out[at:at] = _cjk(rng).encode()
+        else:
+            out[at:at] = rng.choice(HTML).encode() * rng.randint(1, 50)
+    return bytes(out)
+
+
+def mutate_text(text: str, rng: random.Random) -> str:
+    """The same mutations, on characters: most byte-level ones only make text undecodable."""
+    for _ in range(rng.randint(1, 10)):
+        at = rng.randrange(len(text) + 1)
+        choice = rng.random()
+        if choice < 0.2:
+            text = text[:at] + text[at + rng.randint(1, 300):]
+        elif choice < 0.4:
+            other = rng.randrange(len(text) + 1)
+            text = text[:at] + text[other : other + rng.randint(1, 600)] * rng.randint(1, 20) + text[at:]
+        elif choice < 0.65:
+            text = text[:at] + "\n" + rng.choice(NUMBERING) * rng.randint(1, 3) + text[at:]
+        elif choice < 0.85:
+            text = text[:at] + _cjk(rng) + text[at:]
+        else:
+            text = text[:at] + rng.choice(HTML) * rng.randint(1, 50) + text[at:]
+    return text
+
+
+def seeds(folder: Path) -> list[tuple[str, bytes]]:
+    found = []
+    for sample in SAMPLES:
+        text = sample.read_text(encoding="utf-8")
+        found.append((".txt", sample.read_bytes()))
+        found.append((".txt", text.encode("gb18030", errors="ignore")))  # (decoded as UTF-8 with U+FFFD when mutated as text)
+        found.append((".html", render.to_html(text, folder / f"{sample.stem}.html").read_bytes()))
+    city = (ROOT / "data" / "samples" / "city-2023-draft.txt").read_text(encoding="utf-8")
+    found.append((".docx", render.to_docx(city, folder / "city.docx").read_bytes()))
+    found.append((".pdf", render.to_pdf(city[:1500], folder / "city.pdf").read_bytes()))
+    return found
+
+
+def run_case(path: Path) -> tuple[int | str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status: int | str = yigai(["parse", str(path), "--format", "json"])
+    except BaseException as exc:  # noqa: BLE001 - anything escaping the command is a crash
+        return f"{type(exc).__name__}", str(exc)[:200]
+    return status, err.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=20261201)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    crashes: list[str] = []
+    timings: list[tuple[float, int, str, int]] = []
+    outcomes = {"parsed": 0, "refused": 0}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        pool = seeds(folder)
+        start = time.perf_counter()
+        for case in range(args.cases):
+            suffix, seed = rng.choice(pool)
+            if suffix in {".txt", ".html"} and rng.random() < 0.7:
+                data = mutate_text(seed.decode("utf-8", errors="replace"), rng).encode("utf-8")
+            else:
+                data = mutate(seed, rng)
+            path = folder / f"case{case}{rng.choice([suffix, suffix, '.txt', '.html'])}"
+            path.write_bytes(data)
+            began = time.perf_counter()
+            status, err = run_case(path)
+            timings.append((time.perf_counter() - began, case, path.suffix, len(data)))
+            if status == 0:
+                outcomes["parsed"] += 1
+            elif status == 2 and err.count("\n") == 1 and err.startswith("yigai: error: "):
+                outcomes["refused"] += 1
+            else:
+                crashes.append(f"case {case} ({path.suffix}, {len(data):,} bytes): {status}: {err.strip()[:160]}")
+                (folder.parent / f"yigai-fuzz-crash-{args.seed}-{case}{path.suffix}").write_bytes(data)
+            path.unlink()
+        total = time.perf_counter() - start
+    timings.sort(reverse=True)
+    print(f"fuzz: {args.cases} cases, seed {args.seed}, {total:.1f} s: {outcomes['parsed']} parsed, "
+          f"{outcomes['refused']} refused in one line, {len(crashes)} crashed")
+    for elapsed, case, suffix, size in timings[:3]:
+        print(f"  slowest: case {case} ({suffix}, {size:,} bytes) {elapsed * 1000:.0f} ms")
+    for crash in crashes:
+        print(f"  CRASH {crash}")
+    if crashes:
+        print(f"  the crashing inputs are kept as {tempfile.gettempdir()}/yigai-fuzz-crash-{args.seed}-*")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
