@@ -593,7 +593,7 @@ def diff(
     from .output import check_output_path, emit
 
     chosen = _format(format, output, DiffFormat, "table")
-    check_output_path(output, [old, new])
+    check_output_path(output, [old, new], vocab or [])
     vocabulary = load_vocabulary(vocab or [])
     old_doc, new_doc = read_document(old), read_document(new)
     if old_doc.year and new_doc.year and old_doc.year > new_doc.year:
