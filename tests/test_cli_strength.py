@@ -88,8 +88,9 @@ def test_counterparts_full_first_and_at_most_three():
 
 
 def test_detail_prints_one_item_in_full_with_every_counterpart(cli):
-    out = cli("compare", NATIONAL, GUANGXI, "--detail", 7).out
-    assert "力争每个省份国家和地方采购药品通用名数合计超过350个" in out.replace("\n", "")
+    # folded at the console's width, wherever the paths' length puts the breaks: read it unfolded
+    out = cli("compare", NATIONAL, GUANGXI, "--detail", 7).out.replace("\n", "")
+    assert "力争每个省份国家和地方采购药品通用名数合计超过350个" in out
     assert "item 14" in out and "item 6" in out and out.index("item 14") < out.index("item 6")
     assert "stricter" in out and "same function" in out
 
