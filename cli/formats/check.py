@@ -149,7 +149,7 @@ def summary_markdown(alignment: Alignment, cover: Coverage, verdict: Verdict) ->
         lines.append(f"⚠️ {NO_GATE}")
     gaps = _gaps(alignment, cover, verdict)
     if gaps:
-        lines += ["", "| # | uncovered national item | grade | topic |", "|---:|---|:---:|---|"]
+        lines += ["", f"| # | uncovered {_md(alignment.national.as_reference)} item | grade | topic |", "|---:|---|:---:|---|"]
         for index in gaps:
             item = alignment.national.item(index)
             grade = alignment.grade_of(index)

@@ -221,12 +221,12 @@ def as_markdown(alignment: Alignment, cover: Coverage, found: Strength | None = 
         lines.append(f"| {item.index} | {_md(item.short_title(30))} | {alignment.topics.get(item.index, '')} | "
                      f"{MARK[grade]} {grade.value} | {locals_} | {_md(evidence)} |")
     if cover.uncovered:
-        lines += ["", "### Gaps: national items with no counterpart", ""]
+        lines += ["", f"### Gaps: {_md(n.as_reference)} items with no counterpart", ""]
         lines += [f"- {i} {_md(n.item(i).title)}" for i in cover.uncovered]
     if cover.local_only:
         lines += ["", "### Local-only items", ""]
         lines += [f"- {i} {_md(loc.item(i).title)}" for i in cover.local_only]
-    lines += ["", "### Coverage by topic", "", "| topic | national items | coverage |", "|---|---:|---:|"]
+    lines += ["", "### Coverage by topic", "", f"| topic | {_md(n.as_reference)} items | coverage |", "|---|---:|---:|"]
     for topic, (count, ratio) in sorted(cover.by_topic.items(), key=lambda kv: kv[1][1]):
         lines.append(f"| {_md(topic)} | {count} | {ratio:.0%} |")
     found, departments = _with_strength(alignment, found, departments)

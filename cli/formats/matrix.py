@@ -70,10 +70,10 @@ def as_markdown(national: Document, columns: list[Column], transpose: bool = Fal
             lines.append(f"| {_md(_label(c))} | {c.coverage:.0%} | {marks} |")
         picked = " | ".join(str(_picked_up(columns, row)) for row in range(len(national.items)))
         lines.append(f"| **picked up by** | | {picked} |")
-        lines += ["", "National items:", ""]
+        lines += ["", f"{national.as_reference.capitalize()} items:", ""]
         lines += [f"{item.index}. {_md(item.title)}" for item in national.items]
         return "\n".join(lines) + "\n"
-    lines.append("| # | national item | " + " | ".join(_md(_label(c)) for c in columns) + " | picked up |")
+    lines.append(f"| # | {_md(national.as_reference)} item | " + " | ".join(_md(_label(c)) for c in columns) + " | picked up |")
     lines.append("|---:|---|" + ":---:|" * len(columns) + "---:|")
     for row, item in enumerate(national.items):
         marks = " | ".join(MARK[c.cells[row].grade] for c in columns)

@@ -89,7 +89,7 @@ def compare_workbook(alignment: Alignment, cover: Coverage, found: Strength | No
     _sheet(sheet, [(header, width) for _, header, width in COLUMNS], ([row[k] for k in keys] for row in table))
     _colour(sheet, keys, ("grade", "target_verdict", "lead_verdict"))
     summary = workbook.create_sheet("coverage")
-    _sheet(summary, [("topic", 16), ("national items", 14), ("coverage", 10)],
+    _sheet(summary, [("topic", 16), (f"{alignment.national.as_reference} items", 14), ("coverage", 10)],
            [(topic, count, round(ratio, 4)) for topic, (count, ratio) in sorted(cover.by_topic.items())]
            + [("all", cover.total, round(cover.ratio, 4))])
     for (cell,) in summary.iter_rows(min_row=2, min_col=3, max_col=3):
@@ -102,7 +102,7 @@ def matrix_workbook(national: Document, columns: list[Column], topics: dict[int,
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "matrix"
-    headers = [("#", 5), ("national item", 30), ("topic", 12)] + [(c.name, 8) for c in columns] + [("picked up", 10)]
+    headers = [("#", 5), (f"{national.as_reference} item", 30), ("topic", 12)] + [(c.name, 8) for c in columns] + [("picked up", 10)]
     body = []
     for row, item in enumerate(national.items):
         grades = [c.cells[row].grade for c in columns]

@@ -191,7 +191,7 @@
     view.appendChild(el("h3", null, column.label));
     view.appendChild(el("p", "muted", [column.level_name, column.year || "", column.source].join(" · ")));
     view.appendChild(el("p", null, "coverage " + percent(column.coverage)));
-    view.appendChild(el("h4", null, "Gaps: national items with no counterpart (" + column.gaps.length + ")"));
+    view.appendChild(el("h4", null, "Gaps: " + data.reference + " items with no counterpart (" + column.gaps.length + ")"));
     var gaps = view.appendChild(el("ul", "plain gaps"));
     column.gaps.forEach(function (index) {
       var item = data.national[String(index)];
