@@ -163,6 +163,7 @@ def gather(national: Document, columns: list[Column], topics: dict[int, str], vo
               "topic": topics.get(i.index, "") or "其他", **_promises(i)} for i in national.items]
     pairs = _Pairs(vocabulary)
     script_data: dict[str, Any] = {
+        "reference": national.as_reference,
         "national": {str(n["index"]): {k: n[k] for k in ("label", "title", "topic", "departments", "deadline", "targets")}
                      for n in items},
         "columns": [{"label": c.label or c.name, "level_name": LEVEL_NAMES.get(c.level, c.level), "year": c.year,

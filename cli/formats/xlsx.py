@@ -102,7 +102,8 @@ def matrix_workbook(national: Document, columns: list[Column], topics: dict[int,
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "matrix"
-    headers = [("#", 5), (f"{national.as_reference} item", 30), ("topic", 12)] + [(c.name, 8) for c in columns] + [("picked up", 10)]
+    headers = [("#", 5), (f"{national.as_reference} item", 30), ("topic", 12)]
+    headers += [(c.name, 8) for c in columns] + [("picked up", 10)]
     body = []
     for row, item in enumerate(national.items):
         grades = [c.cells[row].grade for c in columns]

@@ -139,7 +139,7 @@
     head.appendChild(el("strong", null, (local.label || pair.l) + " " + local.title));
     head.appendChild(el("span", "muted", "  score " + pair.s));
     var n = block.appendChild(el("p", "quote national"));
-    n.appendChild(el("span", "who", "national sentence"));
+    n.appendChild(el("span", "who", data.reference + " sentence"));
     n.appendChild(marked(data.sentences[pair.ns], pair.nm));
     var l = block.appendChild(el("p", "quote local"));
     l.appendChild(el("span", "who", "local sentence"));
@@ -253,7 +253,7 @@
       section.appendChild(el("h4", null, "Pairs"));
       column.pairs.forEach(function (pair) {
         var item = data.national[String(pair.n)];
-        section.appendChild(el("p", "muted", "national " + pair.n + " " + item.title));
+        section.appendChild(el("p", "muted", data.reference + " " + pair.n + " " + item.title));
         section.appendChild(pairBlock(column, pair));
       });
     });
