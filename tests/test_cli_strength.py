@@ -179,7 +179,8 @@ def test_xlsx_to_a_pipe_is_the_workbook(tmp_path):
 
 @pytest.mark.parametrize("columns", ["40", "80", "200"])
 @pytest.mark.parametrize("command", [["compare", NATIONAL, GUANGXI], ["matrix", NATIONAL, BAOKANG],
-                                     ["parse", SICHUAN], ["compare", NATIONAL, GUANGXI, "--format", "markdown"]])
+                                     ["parse", SICHUAN], ["compare", NATIONAL, GUANGXI, "--format", "markdown"],
+                                     ["diff", SICHUAN, f"{ROUNDUP}#四川"]])
 def test_gbk_console_never_crashes(command, columns):
     from rich.cells import cell_len
 
@@ -188,9 +189,9 @@ def test_gbk_console_never_crashes(command, columns):
     assert result.returncode == 0, result.stderr.decode("gbk", "replace")
     text = result.stdout.decode("gbk")  # decodes: every character is GBK
     assert "✓" not in text
-    if command[0] != "parse":
+    if command[0] in ("compare", "matrix"):
         assert "√" in text or "×" in text
-    if command[0] == "compare" and "--format" not in command:
+    if command[0] in ("compare", "diff") and "--format" not in command:
         assert max(cell_len(line) for line in text.splitlines()) <= int(columns)
 
 
