@@ -234,14 +234,15 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary) -> Sign
     idf = {name: math.log((total + 1) / (c + 0.5)) for name, c in df.items()}
     vocab = np.zeros((n_count, l_count))
     shared: list[list[list[str]]] = [[[] for _ in range(l_count)] for _ in range(n_count)]
+    # fsum and the name tie-break: a set's order changes from run to run, the answers must not
     for a, nf in enumerate(n_found):
-        n_mass = math.sqrt(sum(idf[x] for x in nf)) if nf else 0.0
+        n_mass = math.sqrt(math.fsum(idf[x] for x in nf)) if nf else 0.0
         for b, lf in enumerate(l_found):
             common = nf & lf
             if common and n_mass:
-                l_mass = math.sqrt(sum(idf[x] for x in lf))
-                vocab[a, b] = sum(idf[x] for x in common) / (n_mass * l_mass)
-                shared[a][b] = sorted(common, key=lambda x: -idf[x])
+                l_mass = math.sqrt(math.fsum(idf[x] for x in lf))
+                vocab[a, b] = math.fsum(idf[x] for x in common) / (n_mass * l_mass)
+                shared[a][b] = sorted(common, key=lambda x: (-idf[x], x))
 
     # Titles: what each item is mainly about.
     fuzzy = process.cdist([u.title for u in n_units], [u.title for u in l_units], scorer=fuzz.partial_ratio, workers=1)
