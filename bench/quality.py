@@ -18,15 +18,19 @@ each method finds there: every one of them is wrong.
 
 from __future__ import annotations
 
+import math
+import re
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import yaml
 from rapidfuzz import fuzz
 
-from yigai.align import _ngrams, _Space, align
+from yigai.align import align
 from yigai.coverage import coverage
 from yigai.documents import read_document
 from yigai.model import Document
@@ -70,6 +74,45 @@ def resolve(ref: str, gold_path: Path) -> str:
     candidates = [gold_path.parent.parent / path, ROOT / path, gold_path.parent / path]
     found = next((c for c in candidates if c.exists()), candidates[0]).resolve()
     return f"{found}#{selector}" if selector else str(found)
+
+
+_NON_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9+]+")
+
+
+def _ngrams(text: str) -> Counter[str]:
+    grams: Counter[str] = Counter()
+    for run in _NON_TEXT.split(text):
+        for n in (2, 3):
+            grams.update(run[i : i + n] for i in range(len(run) - n + 1))
+    return grams
+
+
+class _Space:
+    """Peer B's TF-IDF over one document pair's items; vectors keep only n-grams both sides use."""
+
+    def __init__(self, national: list[Counter[str]], local: list[Counter[str]]) -> None:
+        df: Counter[str] = Counter()
+        for grams in national + local:
+            df.update(grams.keys())
+        total = len(national) + len(local)
+        self.idf = {g: math.log((total + 1) / (c + 1)) + 1.0 for g, c in df.items()}
+        in_national = set().union(*(g.keys() for g in national)) if national else set()
+        in_local = set().union(*(g.keys() for g in local)) if local else set()
+        self.index = {g: k for k, g in enumerate(sorted(in_national & in_local))}
+
+    def matrix(self, bags: list[Counter[str]]) -> np.ndarray:
+        rows = np.zeros((len(bags), max(len(self.index), 1)), dtype=np.float32)
+        for r, bag in enumerate(bags):
+            norm = 0.0
+            for gram, count in bag.items():
+                weight = (1.0 + math.log(count)) * self.idf.get(gram, 1.0)
+                norm += weight * weight
+                column = self.index.get(gram)
+                if column is not None:
+                    rows[r, column] = weight
+            if norm > 0:
+                rows[r] /= math.sqrt(norm)
+        return rows
 
 
 def tfidf_scores(national: Document, local: Document) -> dict[tuple[int, int], float]:

@@ -25,10 +25,12 @@ from collections import Counter
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from . import similarity
 from .model import Document, Item
 from .segment import DEPARTMENT_NOTE
 from .vocab import Vocabulary
@@ -106,18 +108,8 @@ class Thresholds:
 WEIGHTS = {"text": 1.0, "sentence": 0.6, "vocabulary": 0.8}
 TITLE_ALIKE = 2.0  # z of rapidfuzz's partial_ratio between titles that say the same thing in other words
 
-_NON_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9+]+")
 _PRINTED_SENTENCE = re.compile(r"[^。;!?\n]+[。;!?]?")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@lru_cache(maxsize=65536)  # the national list's texts recur for every local document of a matrix
-def _ngrams(text: str) -> Counter[str]:
-    grams: Counter[str] = Counter()
-    for run in _NON_TEXT.split(text):
-        for n in (2, 3):
-            grams.update(run[i : i + n] for i in range(len(run) - n + 1))
-    return grams
 
 
 @dataclass(frozen=True)
@@ -130,8 +122,7 @@ class _Unit:
     printed: tuple[str, ...]  # the same sentences as printed in the item's text, for evidence
 
 
-@lru_cache(maxsize=65536)
-def _unit(item: Item) -> _Unit:
+def _prepare(item: Item) -> _Unit:
     text = item.title + "。" + item.measures
     sentences, printed = [], []
     for m in _PRINTED_SENTENCE.finditer(item.text):
@@ -144,33 +135,60 @@ def _unit(item: Item) -> _Unit:
     return _Unit(item.title, text, tuple(sentences), tuple(printed))
 
 
-class _Space:
-    """TF-IDF over one document pair's items; vectors keep only n-grams both sides use."""
+@lru_cache(maxsize=4096)  # reference items recur (owned_instruments, several alignments of one list)
+def _unit(item: Item) -> _Unit:
+    return _prepare(item)
 
-    def __init__(self, national: list[Counter[str]], local: list[Counter[str]]) -> None:
-        df: Counter[str] = Counter()
-        for grams in national + local:
-            df.update(grams.keys())
-        total = len(national) + len(local)
-        self.idf = {g: math.log((total + 1) / (c + 1)) + 1.0 for g, c in df.items()}
-        in_national = set().union(*(g.keys() for g in national)) if national else set()
-        in_local = set().union(*(g.keys() for g in local)) if local else set()
-        self.index = {g: k for k, g in enumerate(sorted(in_national & in_local))}
 
-    def matrix(self, bags: list[Counter[str]]) -> np.ndarray:
-        """Rows of unit-length TF-IDF vectors (norm over all n-grams, columns only shared ones)."""
-        rows = np.zeros((len(bags), max(len(self.index), 1)), dtype=np.float32)
-        for r, bag in enumerate(bags):
-            norm = 0.0
-            for gram, count in bag.items():
-                weight = (1.0 + math.log(count)) * self.idf.get(gram, 1.0)
-                norm += weight * weight
-                column = self.index.get(gram)
-                if column is not None:
-                    rows[r, column] = weight
-            if norm > 0:
-                rows[r] /= math.sqrt(norm)
-        return rows
+def _starts(units: list[_Unit]) -> list[int]:
+    """Where each unit's sentences start in the list of all their sentences."""
+    return [int(x) for x in np.cumsum([0] + [len(u.sentences) for u in units[:-1]])]
+
+
+@dataclass(frozen=True, eq=False)
+class Reference:
+    """The national list's side of every pair, read once however many local documents it is read against:
+    its items prepared for matching, its side of the TF-IDF space, the instruments each item owns, its
+    titles' instruments and topics, and each item's topic."""
+
+    document: Document
+    vocabulary: Vocabulary
+    units: list[_Unit]
+    space: similarity.Side
+    starts: list[int]
+    owned: list[frozenset[str]]
+    title_topics: list[set[str]]
+    topics: dict[int, str]
+
+
+_PREPARED: list[Reference] = []  # the last one: compare, check and matrix read one national list at a time
+
+
+def prepare(national: Document, vocabulary: Vocabulary) -> Reference:
+    """The national side of alignment (remembered for the last national list and vocabulary given)."""
+    if _PREPARED and _PREPARED[0].document is national and _PREPARED[0].vocabulary is vocabulary:
+        return _PREPARED[0]
+    units = [_unit(i) for i in national.items]
+    title_found = [vocabulary.find(u.title, u.text) for u in units]
+    reference = Reference(
+        national, vocabulary, units, similarity.side([u.text for u in units], [x for u in units for x in u.sentences]),
+        _starts(units), owned_instruments(national, vocabulary),
+        [{vocabulary.topic_of[x] for x in found} for found in title_found], topics_of(national, vocabulary))
+    _PREPARED[:] = [reference]
+    return reference
+
+
+@lru_cache(maxsize=1)
+def _blas() -> Any:
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _one_blas_thread() -> Any:
+    """The matrices alignment multiplies are small: a second BLAS thread costs more than it saves (measured:
+    a product of 0.04-0.23 ms took ~8 ms with two threads, and the CPU time of both)."""
+    return _blas().limit(limits=1, user_api="blas")
 
 
 def _z(matrix: np.ndarray) -> np.ndarray:
@@ -210,24 +228,22 @@ class Signals:
         return self.sentence_pairs[self.national_starts[a] : n_end, self.local_starts[b] : l_end]
 
 
-def signals(national: Document, local: Document, vocabulary: Vocabulary) -> Signals:
+def signals(national: Document, local: Document, vocabulary: Vocabulary, reference: Reference | None = None) -> Signals:
     """Score every national x local item pair."""
-    n_units = [_unit(i) for i in national.items]
-    l_units = [_unit(i) for i in local.items]
+    reference = reference or prepare(national, vocabulary)
+    n_units = reference.units
+    l_units = [_prepare(i) for i in local.items]
     n_count, l_count = len(n_units), len(l_units)
 
     # Text and sentence similarity in one TF-IDF space.
-    space = _Space([_ngrams(u.text) for u in n_units], [_ngrams(u.text) for u in l_units])
-    text = space.matrix([_ngrams(u.text) for u in n_units]) @ space.matrix([_ngrams(u.text) for u in l_units]).T
-    n_sent = [s for u in n_units for s in u.sentences]
     l_sent = [s for u in l_units for s in u.sentences]
-    n_starts = list(np.cumsum([0] + [len(u.sentences) for u in n_units[:-1]]))
-    l_starts = list(np.cumsum([0] + [len(u.sentences) for u in l_units[:-1]]))
-    sentence_sim = space.matrix([_ngrams(s) for s in n_sent]) @ space.matrix([_ngrams(s) for s in l_sent]).T
+    n_starts, l_starts = reference.starts, _starts(l_units)
+    with _one_blas_thread():
+        text, sentence_sim = similarity.cosines(reference.space, [u.text for u in l_units], l_sent)
     sentence = _block_max(sentence_sim, n_starts, l_starts)
 
     # Instruments, weighted by specificity within this document pair.
-    n_found = owned_instruments(national, vocabulary)
+    n_found = reference.owned
     l_found = [vocabulary.find(u.text) for u in l_units]
     df = Counter(name for found in n_found + l_found for name in found)
     total = n_count + l_count
@@ -235,23 +251,27 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary) -> Sign
     vocab = np.zeros((n_count, l_count))
     shared: list[list[list[str]]] = [[[] for _ in range(l_count)] for _ in range(n_count)]
     # fsum and the name tie-break: a set's order changes from run to run, the answers must not
+    l_mass = [math.sqrt(math.fsum(idf[x] for x in lf)) for lf in l_found]
+    holders: dict[str, list[int]] = {}
+    for b, lf in enumerate(l_found):
+        for name in lf:
+            holders.setdefault(name, []).append(b)
     for a, nf in enumerate(n_found):
-        n_mass = math.sqrt(math.fsum(idf[x] for x in nf)) if nf else 0.0
-        for b, lf in enumerate(l_found):
-            common = nf & lf
-            if common and n_mass:
-                l_mass = math.sqrt(math.fsum(idf[x] for x in lf))
-                vocab[a, b] = math.fsum(idf[x] for x in common) / (n_mass * l_mass)
-                shared[a][b] = sorted(common, key=lambda x: (-idf[x], x))
+        if not nf:
+            continue
+        n_mass = math.sqrt(math.fsum(idf[x] for x in nf))
+        for b in sorted({b for name in nf for b in holders.get(name, ())}):
+            common = nf & l_found[b]
+            vocab[a, b] = math.fsum(idf[x] for x in common) / (n_mass * l_mass[b])
+            shared[a][b] = sorted(common, key=lambda x: (-idf[x], x))
 
     # Titles: what each item is mainly about.
     fuzzy = process.cdist([u.title for u in n_units], [u.title for u in l_units], scorer=fuzz.partial_ratio, workers=1)
-    n_title_found = [vocabulary.find(u.title, u.text) for u in n_units]
     l_title_found = [vocabulary.find(u.title + "。" + u.sentences[min(1, len(u.sentences) - 1)], u.text) for u in l_units]
     title = _z(np.asarray(fuzzy, dtype=np.float64))
     # Same main subject: the titles (with the local item's first sentence) share a topic of the
     # vocabulary, or, for what the vocabulary does not name, are worded much alike.
-    n_topics = [{vocabulary.topic_of[x] for x in found} for found in n_title_found]
+    n_topics = reference.title_topics
     l_topics = [{vocabulary.topic_of[x] for x in found} for found in l_title_found]
     same_topic = np.array([[bool(nt & lt) for lt in l_topics] for nt in n_topics], dtype=bool).reshape(n_count, l_count)
     same_subject = same_topic | (title >= TITLE_ALIKE)
@@ -260,7 +280,7 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary) -> Sign
         WEIGHTS["text"] * _z(text) + WEIGHTS["sentence"] * _z(sentence) + WEIGHTS["vocabulary"] * _z(vocab)
     ) / sum(WEIGHTS.values())
     return Signals(text, sentence, vocab, title, _z(combined), shared, same_subject, n_units, l_units,
-                   sentence_sim, [int(x) for x in n_starts], [int(x) for x in l_starts])
+                   sentence_sim, n_starts, l_starts)
 
 
 def _quote(s: Signals, a: int, b: int, vocabulary: Vocabulary) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
@@ -288,9 +308,12 @@ def _quote(s: Signals, a: int, b: int, vocabulary: Vocabulary) -> tuple[str, str
     return n_unit.printed[i], local, names, terms
 
 
-def align(national: Document, local: Document, vocabulary: Vocabulary, thresholds: Thresholds = Thresholds()) -> Alignment:
-    """Pairs of national and local items graded full or partial, with evidence."""
-    s = signals(national, local, vocabulary)
+def align(national: Document, local: Document, vocabulary: Vocabulary, thresholds: Thresholds = Thresholds(),
+          reference: Reference | None = None) -> Alignment:
+    """Pairs of national and local items graded full or partial, with evidence (`reference`: the national
+    side prepared by `prepare`, for many local documents)."""
+    reference = reference or prepare(national, vocabulary)
+    s = signals(national, local, vocabulary, reference)
     combined = s.combined
     best_local_of = combined.argmax(axis=1)
     best_national_of = combined.argmax(axis=0)
@@ -318,7 +341,7 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
                 continue
             pairs.append(Pair(a + 1, b + 1, grade, score, tuple(s.shared[a][b][:4]), *_quote(s, a, b, vocabulary),
                               float(s.sentence[a, b])))
-    return Alignment(national, local, tuple(pairs), topics_of(national, vocabulary), share, on_subject)
+    return Alignment(national, local, tuple(pairs), dict(reference.topics), share, on_subject)
 
 
 def _specific(text: str, vocabulary: Vocabulary) -> frozenset[str]:

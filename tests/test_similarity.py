@@ -1,0 +1,95 @@
+"""The vectorised TF-IDF (yigai.similarity) gives the numbers of the plain definition written out here."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import BAOKANG, CITY, GUANGXI, NATIONAL, ROUNDUP, SICHUAN
+from yigai import similarity
+from yigai.align import _unit
+from yigai.documents import read_document, read_documents
+
+_NON_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9+]+")
+
+
+def ngrams(text: str) -> Counter[str]:
+    grams: Counter[str] = Counter()
+    for run in _NON_TEXT.split(text):
+        for n in (2, 3):
+            grams.update(run[i : i + n] for i in range(len(run) - n + 1))
+    return grams
+
+
+def plain_cosines(n_items: list[str], n_sentences: list[str], l_items: list[str], l_sentences: list[str]):  # type: ignore[no-untyped-def]
+    """TF-IDF over the pair's items, one n-gram at a time."""
+    national, local = [ngrams(t) for t in n_items], [ngrams(t) for t in l_items]
+    df: Counter[str] = Counter()
+    for grams in national + local:
+        df.update(grams.keys())
+    total = len(national) + len(local)
+    idf = {g: math.log((total + 1) / (c + 1)) + 1.0 for g, c in df.items()}
+    shared = set().union(*(g.keys() for g in national)) & set().union(*(g.keys() for g in local))
+    index = {g: k for k, g in enumerate(sorted(shared))}
+
+    def rows(texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), max(len(index), 1)), dtype=np.float32)
+        for r, text in enumerate(texts):
+            norm = 0.0
+            for gram, count in ngrams(text).items():
+                weight = (1.0 + math.log(count)) * idf.get(gram, 1.0)
+                norm += weight * weight
+                if gram in index:
+                    out[r, index[gram]] = weight
+            if norm > 0:
+                out[r] /= math.sqrt(norm)
+        return out
+
+    return rows(n_items) @ rows(l_items).T, rows(n_sentences) @ rows(l_sentences).T
+
+
+def texts_of(document):  # type: ignore[no-untyped-def]
+    units = [_unit(i) for i in document.items]
+    return [u.text for u in units], [s for u in units for s in u.sentences]
+
+
+def test_the_samples_score_as_the_plain_definition_says() -> None:
+    n_items, n_sentences = texts_of(read_document(NATIONAL))
+    reference = similarity.side(n_items, n_sentences)
+    locals_ = [read_document(GUANGXI), read_document(str(SICHUAN)), read_document(str(CITY)),
+               read_document(str(BAOKANG)), *read_documents(ROUNDUP)]
+    for document in locals_:
+        l_items, l_sentences = texts_of(document)
+        text, sentence = similarity.cosines(reference, l_items, l_sentences)
+        plain_text, plain_sentence = plain_cosines(n_items, n_sentences, l_items, l_sentences)
+        assert text.dtype == np.float32 and text.shape == plain_text.shape
+        np.testing.assert_allclose(text, plain_text, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(sentence, plain_sentence, rtol=1e-6, atol=1e-7)
+
+
+def test_ngram_codes_sort_as_their_strings() -> None:
+    b = similarity.bags(["医保DRG改革", "ab+c。医改"])
+    decoded = ["".join(chr((int(code) >> shift) & 0xFFFF) for shift in (32, 16, 0) if (int(code) >> shift) & 0xFFFF)
+               for code in b.grams]
+    assert decoded == sorted(set(ngrams("医保DRG改革")) | set(ngrams("ab+c。医改")))
+    counted = {(int(r), decoded[g]): int(c) for r, g, c in zip(b.rows, b.gram, b.counts)}
+    assert counted == {(r, g): c for r, t in enumerate(["医保DRG改革", "ab+c。医改"]) for g, c in ngrams(t).items()}
+
+
+_TEXT = st.text(alphabet=st.sampled_from([*"医保药改革采购集中带量DRGdip+12 。,;、(", chr(0x9FFF), chr(0x4E00), "\n", "𠀀"]),
+                max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_TEXT, min_size=1, max_size=5), st.lists(_TEXT, max_size=5),
+       st.lists(_TEXT, min_size=1, max_size=5), st.lists(_TEXT, max_size=5))
+def test_any_text_scores_as_the_plain_definition_says(n_items, n_sentences, l_items, l_sentences) -> None:  # type: ignore[no-untyped-def]
+    text, sentence = similarity.cosines(similarity.side(n_items, n_sentences), l_items, l_sentences)
+    plain_text, plain_sentence = plain_cosines(n_items, n_sentences, l_items, l_sentences)
+    np.testing.assert_allclose(text, plain_text, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(sentence, plain_sentence, rtol=1e-6, atol=1e-7)

@@ -1,0 +1,156 @@
+"""TF-IDF cosine over character 2-3-grams, on flat numpy arrays.
+
+One national list is read against many local documents: its side of the space (its n-grams, and how many of
+its items hold each) is prepared once, and each document pair only counts the local side, weighs both and
+multiplies. The numbers are those of the plain definition (tests/test_similarity.py holds it): idf is
+log((items + 1) / (df + 1)) + 1 over the pair's items, a text's weights are (1 + log count) x idf, a row is
+divided by its norm over all its n-grams and keeps only the n-grams both documents' items use, in the order
+their strings sort, as float32.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Bags:
+    """The n-gram bags of some texts, flattened: entry k is n-gram `grams[gram[k]]`, printed `counts[k]` times
+    in text `rows[k]`; entries are sorted by text, then by n-gram.
+
+    An n-gram's code sorts as its string does: its characters (all below U+A000) in 16 bits each, a 2-gram
+    padded with 0, which sorts before any character, as "ab" sorts before "abc"."""
+
+    grams: np.ndarray  # every n-gram code the texts hold, sorted (int64)
+    gram: np.ndarray  # per entry, its n-gram's position in grams
+    counts: np.ndarray
+    rows: np.ndarray
+    size: int  # how many texts
+
+
+def _text_characters(points: np.ndarray) -> np.ndarray:
+    """What an n-gram may hold: CJK unified ideographs, ASCII letters and digits, '+' (互联网+)."""
+    return (((points >= 0x4E00) & (points <= 0x9FFF)) | ((points >= 0x30) & (points <= 0x39))
+            | ((points >= 0x41) & (points <= 0x5A)) | ((points >= 0x61) & (points <= 0x7A)) | (points == 0x2B))
+
+
+def bags(texts: Sequence[str]) -> Bags:
+    """Every text's 2- and 3-grams within runs of text characters (punctuation and spaces break a run)."""
+    if not texts:
+        empty = np.zeros(0, dtype=np.int64)
+        return Bags(empty, empty, empty, empty, 0)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    # one separator between texts: it is no text character, so no n-gram spans two texts
+    joined = "\x00".join(texts).encode("utf-32-le", "surrogatepass")
+    points = np.frombuffer(joined, dtype=np.uint32).astype(np.int64)
+    text_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths + 1)[: len(points)]
+    ok = _text_characters(points)
+    two = np.flatnonzero(ok[:-1] & ok[1:])
+    three = two[(two + 2 < len(points))]
+    three = three[ok[three + 2]]
+    codes = np.concatenate(((points[two] << 32) | (points[two + 1] << 16),
+                            (points[three] << 32) | (points[three + 1] << 16) | points[three + 2]))
+    rows = np.concatenate((text_of[two], text_of[three]))
+    grams, gram_of = np.unique(codes, return_inverse=True)
+    width = max(len(grams), 1)
+    keys, counts = np.unique(rows * width + gram_of, return_counts=True)
+    return Bags(grams, keys % width, counts, keys // width, len(texts))
+
+
+@cache
+def _idf_table(total: int) -> np.ndarray:
+    """idf by document frequency 0..total, for a pair of documents with `total` items between them."""
+    return np.array([math.log((total + 1) / (c + 1)) + 1.0 for c in range(total + 1)])
+
+
+_TF = np.array([0.0] + [1.0 + math.log(c) for c in range(1, 4096)])
+
+
+def _tf(counts: np.ndarray) -> np.ndarray:
+    if len(counts) and counts.max() >= len(_TF):
+        return np.array([1.0 + math.log(int(c)) for c in counts])
+    return _TF[counts]
+
+
+def _lookup(sorted_codes: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of `codes` in `sorted_codes`, and which of them are there at all."""
+    if not len(sorted_codes):
+        return np.zeros(len(codes), dtype=np.int64), np.zeros(len(codes), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_codes, codes), len(sorted_codes) - 1)
+    return at, sorted_codes[at] == codes
+
+
+def _at(values: np.ndarray, at: np.ndarray, found: np.ndarray) -> np.ndarray:
+    """values[at] where found, else 0."""
+    return np.where(found, values[at], 0) if len(values) else np.zeros(len(at), dtype=values.dtype)
+
+
+def _rows(b: Bags, weights: np.ndarray, columns: np.ndarray, width: int) -> np.ndarray:
+    """Unit-length rows (norm over all of a text's n-grams), holding the columns given (-1: none)."""
+    norm = np.bincount(b.rows, weights * weights, minlength=b.size)
+    out = np.zeros((b.size, max(width, 1)), dtype=np.float32)
+    kept = columns >= 0
+    scale = np.sqrt(norm).astype(np.float32)
+    rows = b.rows[kept]
+    out[rows, columns[kept]] = weights[kept].astype(np.float32) / scale[rows]
+    return out
+
+
+@dataclass(frozen=True)
+class Side:
+    """The reference document's side of the space: its items' and sentences' bags, and per n-gram how many
+    of its items hold it."""
+
+    items: Bags
+    sentences: Bags
+    codes: np.ndarray  # every n-gram of the items and the sentences, sorted
+    df: np.ndarray  # per code, how many items hold it (0: only in sentences)
+    item_at: np.ndarray  # per item entry, its position in codes
+    sentence_at: np.ndarray  # per sentence entry, its position in codes
+
+
+def side(items: Sequence[str], sentences: Sequence[str]) -> Side:
+    item_bags, sentence_bags = bags(items), bags(sentences)
+    codes = np.union1d(item_bags.grams, sentence_bags.grams)
+    item_at = np.searchsorted(codes, item_bags.grams)[item_bags.gram]
+    df = np.bincount(item_at, minlength=len(codes))
+    sentence_at = np.searchsorted(codes, sentence_bags.grams)[sentence_bags.gram]
+    return Side(item_bags, sentence_bags, codes, df, item_at, sentence_at)
+
+
+def cosines(reference: Side, items: Sequence[str], sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """TF-IDF cosines, reference items x local items and reference sentences x local sentences."""
+    local_items, local_sentences = bags(items), bags(sentences)
+    local_codes = local_items.grams
+    local_df = np.bincount(local_items.gram, minlength=len(local_codes))
+    idf = _idf_table(reference.items.size + local_items.size)
+
+    # document frequency over the pair's items, for the reference's n-grams and for the local ones
+    at, found = _lookup(local_codes, reference.codes)
+    df_ref = reference.df + _at(local_df, at, found)
+    in_both = np.flatnonzero(found & (reference.df > 0))  # as their strings sort
+    ref_columns = np.full(len(reference.codes), -1, dtype=np.int64)
+    ref_columns[in_both] = np.arange(len(in_both))
+    width = len(in_both)
+
+    def local_rows(b: Bags) -> np.ndarray:
+        at_ref, in_ref = _lookup(reference.codes, b.grams)
+        at_local, in_local = _lookup(local_codes, b.grams)
+        df = _at(reference.df, at_ref, in_ref) + _at(local_df, at_local, in_local)
+        columns = np.where(in_ref & in_local, _at(ref_columns, at_ref, in_ref), -1)
+        weights = _tf(b.counts) * np.where(df > 0, idf[df], 1.0)[b.gram]
+        return _rows(b, weights, columns[b.gram], width)
+
+    def reference_rows(b: Bags, positions: np.ndarray) -> np.ndarray:
+        df = df_ref[positions]
+        return _rows(b, _tf(b.counts) * np.where(df > 0, idf[df], 1.0), ref_columns[positions], width)
+
+    n_items = reference_rows(reference.items, reference.item_at)
+    n_sentences = reference_rows(reference.sentences, reference.sentence_at)
+    l_items, l_sentences = local_rows(local_items), local_rows(local_sentences)
+    return n_items @ l_items.T, n_sentences @ l_sentences.T
