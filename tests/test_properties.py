@@ -58,27 +58,12 @@ def test_chinese_numbers(n):
 @settings(max_examples=300, deadline=None)
 @given(st.sets(st.text(alphabet="医保药改革DRG", min_size=1, max_size=6), min_size=1, max_size=80),
        st.text(alphabet="医保药改革DRG,。", max_size=300))
-def test_vocabulary_trie_finds_what_the_longest_first_alternation_found(literals, text):
+def test_vocabulary_matcher_finds_what_the_longest_first_alternation_found(literals, text):
     import re
 
-    from yigai.vocab import _trie_pattern
+    from yigai.vocab import Instrument, Vocabulary
 
     plain = re.compile("(?=(" + "|".join(re.escape(w) for w in sorted(literals, key=len, reverse=True)) + "))")
-    trie = re.compile("(?=(" + _trie_pattern(literals) + "))")
-    assert [(m.start(), m.group(1)) for m in trie.finditer(text)] == [(m.start(), m.group(1)) for m in plain.finditer(text)]
-
-
-def test_vocabulary_trie_on_the_samples():
-    import re
-    from pathlib import Path
-
-    from yigai.vocab import load_vocabulary
-
-    vocabulary = load_vocabulary()
-    literals = sorted({*vocabulary._by_surface, *vocabulary._senses}, key=len, reverse=True)
-    patterns = [p for i in vocabulary.instruments for p in i.patterns]
-    plain = re.compile("(?=(" + "|".join([re.escape(w) for w in literals] + patterns) + "))")
-    for sample in sorted((Path(__file__).resolve().parent.parent / "data" / "samples").glob("*.txt")):
-        text = sample.read_text(encoding="utf-8")
-        found = [(m.start(), m.group(1)) for m in vocabulary._pattern.finditer(text)]
-        assert found == [(m.start(), m.group(1)) for m in plain.finditer(text)] and found
+    vocabulary = Vocabulary(tuple(Instrument(w, "t", (w,)) for w in sorted(literals)))
+    found = [(m.start, m.surface) for m in vocabulary.mentions(text)]
+    assert found == [(m.start(), m.group(1)) for m in plain.finditer(text)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from dataclasses import dataclass
@@ -103,14 +102,22 @@ class Vocabulary:
         return table
 
     @cached_property
-    def _pattern(self) -> re.Pattern[str]:
-        literals = {*self._by_surface, *self._senses}
-        # The literals as one trie, which matches the longest of them at a position as the longest-first
-        # alternation did, but in time bounded by the longest alias instead of by their number.
-        parts = [_trie_pattern(literals)] if literals else []
-        parts += [p for i in self.instruments for p in i.patterns]
-        # A lookahead finds overlapping mentions: 医疗服务价格动态调整 holds two instruments.
-        return re.compile("(?=(" + "|".join(parts) + "))")
+    def _literals(self) -> Any:
+        """Every printed form, in one Aho-Corasick automaton: all of them are found in one pass over a text."""
+        import ahocorasick
+
+        automaton = ahocorasick.Automaton()
+        for literal in {*self._by_surface, *self._senses}:
+            automaton.add_word(literal, len(literal))
+        automaton.make_automaton()
+        return automaton
+
+    @cached_property
+    def _patterns(self) -> re.Pattern[str] | None:
+        """The instruments' regular expressions, in their order, tried where no printed form starts (a lookahead
+        finds overlapping matches)."""
+        parts = [p for i in self.instruments for p in i.patterns]
+        return re.compile("(?=(" + "|".join(parts) + "))") if parts else None
 
     @cached_property
     def _pattern_owner(self) -> list[tuple[re.Pattern[str], str]]:
@@ -127,17 +134,26 @@ class Vocabulary:
     def mentions(self, text: str, item: str = "") -> list[Mention]:
         """Every instrument mention in `text`, longest form first at each position; `item` is the whole item's
         text when `text` is one of its sentences (generic words are read in the light of the whole item)."""
+        longest: dict[int, int] = {}  # start -> length of the longest printed form starting there
+        for end, length in self._literals.iter(text):
+            start = end - length + 1
+            if length > longest.get(start, 0):
+                longest[start] = length
+        surfaces = {start: text[start : start + length] for start, length in longest.items()}
+        if self._patterns is not None:
+            for m in self._patterns.finditer(text):
+                surfaces.setdefault(m.start(), m.group(1))
         found = []
-        for m in self._pattern.finditer(text):
-            surface = m.group(1)
+        for start in sorted(surfaces):
+            surface = surfaces[start]
             name = self._by_surface.get(surface)
             if name is None and surface not in self._senses:
                 name = next((owner for p, owner in self._pattern_owner if p.fullmatch(surface)), None)
             if name is not None:
-                found.append(Mention(name, surface, m.start()))
+                found.append(Mention(name, surface, start))
             for sense, owner in self._senses.get(surface, ()):
-                if owner != name and sense.holds(text, m.start(), item):
-                    found.append(Mention(owner, surface, m.start(), not sense.needs_in_item))
+                if owner != name and sense.holds(text, start, item):
+                    found.append(Mention(owner, surface, start, not sense.needs_in_item))
         return found
 
     @cached_property
@@ -173,46 +189,6 @@ class Vocabulary:
         if term in self._by_surface:
             return frozenset({self._by_surface[term]})
         return frozenset(owner for _, owner in self._senses.get(term, ()))
-
-
-_FAN = 32
-
-
-def _alternatives(branches: list[tuple[str, str]]) -> str:
-    """(first character, regex) pairs as one alternation. The branches start with distinct characters, so
-    their order does not matter; a wide alternation is split into groups, each behind a class of its first
-    characters, so that a position is tested against some dozens of branches instead of thousands."""
-    if len(branches) == 1:
-        return branches[0][1]
-    if len(branches) <= _FAN:
-        return "(?:" + "|".join(regex for _, regex in branches) + ")"
-    size = max(_FAN, math.isqrt(len(branches)) + 1)
-    groups = [branches[k : k + size] for k in range(0, len(branches), size)]
-    return "(?:" + "|".join(f"(?=[{''.join(re.escape(ch) for ch, _ in group)}]){_alternatives(group)}" for group in groups) + ")"
-
-
-def _trie_pattern(literals: set[str]) -> str:
-    """A regex matching exactly the longest of `literals` that starts at a position (greedy optional tails).
-
-    It finds what the longest-first alternation of the literals found, in time bounded by the longest
-    alias instead of by their number (a 10,000-instrument vocabulary took seconds per document)."""
-    trie: dict[str, Any] = {}
-    for word in literals:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}  # a word ends here
-
-    def emit(node: dict[str, Any]) -> str:
-        branches = [(ch, re.escape(ch) + emit(child)) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = _alternatives(branches)
-        if "" in node:  # a shorter word ends here: the longer ones are tried first, then this one
-            return f"(?:{body})?"
-        return body
-
-    return emit(trie)
 
 
 # Bounds on a vocabulary file: the bundled one is some tens of kilobytes and a thousand instruments. YAML
