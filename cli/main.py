@@ -13,6 +13,7 @@ import typer
 from yigai.errors import InputError
 from yigai.matrix import Order
 
+from . import plain_values
 from .status import ExitStatus
 
 try:  # typer >= 0.29 vendors click and exposes its exception base
@@ -43,6 +44,7 @@ def _plain_argument_help() -> None:
 
 
 _plain_argument_help()
+plain_values.install()
 
 app = typer.Typer(
     name="yigai",
@@ -230,11 +232,11 @@ def _align(national_doc, local_doc, national: str, local: str, vocabulary, files
 def _compare(national: str, local: str, vocab: list[Path] | None, files: list | None = None,  # type: ignore[no-untyped-def,type-arg]
              swapped_is_error: bool = False):
     """The vocabulary, the alignment of two document refs (after the analyst's decisions) and its coverage."""
-    from yigai.documents import read_document
+    from yigai.documents import read_pair
     from yigai.vocab import load_vocabulary
 
     vocabulary = load_vocabulary(vocab or [])
-    national_doc, local_doc = read_document(national), read_document(local)
+    national_doc, local_doc = read_pair(national, local)
     alignment, cover = _align(national_doc, local_doc, national, local, vocabulary, files, swapped_is_error)
     return vocabulary, alignment, cover
 

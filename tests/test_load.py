@@ -65,3 +65,30 @@ def test_crlf_becomes_lf(tmp_path):
     path = tmp_path / "crlf.txt"
     path.write_bytes("(一)甲。\r\n(二)乙。\r\n".encode())
     assert load(path).text == "(一)甲。\n(二)乙。\n"
+
+
+def test_the_c_yaml_parser_reads_every_data_file_as_the_python_one() -> None:
+    import yaml
+
+    from yigai import resources
+    from yigai.resources import data_path, read_yaml
+
+    assert resources._LOADER is (yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)
+    names = ["vocabulary.yaml", "cleaning.yaml", "jurisdictions.yaml"]
+    for name in names:
+        text = data_path(name).read_text(encoding="utf-8")
+        assert read_yaml(text) == yaml.safe_load(text)
+
+
+def test_two_documents_of_one_page_are_read_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import GUANGXI, NATIONAL, SICHUAN
+    from yigai import documents
+
+    reads = []
+    real = documents.read_documents
+    monkeypatch.setattr(documents, "read_documents", lambda path: reads.append(path) or real(path))
+    national, local = documents.read_pair(NATIONAL, GUANGXI)
+    assert len(reads) == 1 and (national.selector, local.selector) == ("1", "2")
+    assert (national, local) == (documents.read_document(NATIONAL), documents.read_document(GUANGXI))
+    documents.read_pair(NATIONAL, str(SICHUAN))
+    assert len(reads) == 5  # two files: each read once (and twice more by the read_document calls above)

@@ -46,17 +46,26 @@ def listing(documents: list[Document], most: int = 10) -> str:
     return shown_ + (f"; … {len(documents) - most} more (yigai parse lists them)" if len(documents) > most else "")
 
 
-def read_ref(ref: str) -> list[Document]:
-    """The documents a ref names: all of `PATH`, or the one `PATH#SEL` picks."""
+def read_ref(ref: str, documents: list[Document] | None = None) -> list[Document]:
+    """The documents a ref names: all of `PATH`, or the one `PATH#SEL` picks (`documents`: the file's, read already)."""
     path, selector = parse_ref(ref)
-    documents = read_documents(path)
+    documents = read_documents(path) if documents is None else documents
     return documents if selector is None else [select(documents, selector, path)]
 
 
-def read_document(ref: str) -> Document:
+def read_document(ref: str, documents: list[Document] | None = None) -> Document:
     """Exactly one document: `PATH` holding one, or `PATH#SEL`."""
     path, selector = parse_ref(ref)
-    documents = read_ref(ref)
+    documents = read_ref(ref, documents)
     if selector is None and len(documents) > 1:
         raise InputError(path, f"holds {len(documents)} documents", f"add a selector: {listing(documents)}")
     return documents[0]
+
+
+def read_pair(first: str, second: str) -> tuple[Document, Document]:
+    """Two documents, each `PATH` or `PATH#SEL`; a file that holds both (page.txt#1 page.txt#2) is read once."""
+    a, b = parse_ref(first)[0], parse_ref(second)[0]
+    if a != b:
+        return read_document(first), read_document(second)
+    documents = read_documents(a)
+    return read_document(first, documents), read_document(second, documents)

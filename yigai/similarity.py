@@ -39,6 +39,19 @@ def _text_characters(points: np.ndarray) -> np.ndarray:
             | ((points >= 0x41) & (points <= 0x5A)) | ((points >= 0x61) & (points <= 0x7A)) | (points == 0x2B))
 
 
+def _unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sorted distinct values, each value's position among them, and how often each occurs (np.unique's
+    answer, without the masked-array module it imports on first use)."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(first)
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[starts], inverse, np.diff(np.append(starts, len(ordered)))
+
+
 def bags(texts: Sequence[str]) -> Bags:
     """Every text's 2- and 3-grams within runs of text characters (punctuation and spaces break a run)."""
     if not texts:
@@ -56,9 +69,9 @@ def bags(texts: Sequence[str]) -> Bags:
     codes = np.concatenate(((points[two] << 32) | (points[two + 1] << 16),
                             (points[three] << 32) | (points[three + 1] << 16) | points[three + 2]))
     rows = np.concatenate((text_of[two], text_of[three]))
-    grams, gram_of = np.unique(codes, return_inverse=True)
+    grams, gram_of, _ = _unique(codes)
     width = max(len(grams), 1)
-    keys, counts = np.unique(rows * width + gram_of, return_counts=True)
+    keys, _, counts = _unique(rows * width + gram_of)
     return Bags(grams, keys % width, counts, keys // width, len(texts))
 
 
@@ -116,7 +129,7 @@ class Side:
 
 def side(items: Sequence[str], sentences: Sequence[str]) -> Side:
     item_bags, sentence_bags = bags(items), bags(sentences)
-    codes = np.union1d(item_bags.grams, sentence_bags.grams)
+    codes = _unique(np.concatenate((item_bags.grams, sentence_bags.grams)))[0]
     item_at = np.searchsorted(codes, item_bags.grams)[item_bags.gram]
     df = np.bincount(item_at, minlength=len(codes))
     sentence_at = np.searchsorted(codes, sentence_bags.grams)[sentence_bags.gram]

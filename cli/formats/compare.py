@@ -6,11 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
-
-from rich.console import Group, RenderableType
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from yigai.align import Alignment, Grade, Pair
 from yigai.coverage import Coverage
@@ -18,6 +14,11 @@ from yigai.decisions import decision_of, rejected_of
 from yigai.model import Item, Target
 from yigai.promises import Departments, load_departments
 from yigai.strength import DeadlineVerdict, LeadVerdict, PairStrength, Strength, TargetVerdict, strength
+
+if TYPE_CHECKING:  # rich is imported where a table is drawn: JSON, CSV and Markdown do without it
+    from rich.console import RenderableType
+    from rich.table import Table
+    from rich.text import Text
 
 MARK = {Grade.FULL: "✓", Grade.PARTIAL: "◐", Grade.NONE: "✗"}
 STYLE = {Grade.FULL: "bold green", Grade.PARTIAL: "yellow", Grade.NONE: "bold red"}
@@ -256,6 +257,8 @@ def excerpt(sentence: str, terms: tuple[str, ...], width: int = 36) -> str:
 
 def _quoted(pairs: list, limit: int = 3) -> Text:  # type: ignore[type-arg]
     """Each counterpart's local sentence, shortened around the shared terms, which are highlighted."""
+    from rich.text import Text
+
     text = Text()
     for k, pair in enumerate(pairs[:limit]):
         if k:
@@ -272,6 +275,8 @@ def _verdict(text: Text, verdict: TargetVerdict | DeadlineVerdict | LeadVerdict)
 
 
 def _targets_cell(side: PairStrength) -> Text:
+    from rich.text import Text
+
     cell = Text()
     for k, t in enumerate(side.targets):
         if k:
@@ -282,12 +287,16 @@ def _targets_cell(side: PairStrength) -> Text:
 
 
 def _deadline_cell(side: PairStrength) -> Text:
+    from rich.text import Text
+
     cell = Text(f"{side.deadline.national or '—'} → {side.deadline.local or '—'}")
     _verdict(cell, side.deadline.verdict)
     return cell
 
 
 def _lead_cell(side: PairStrength) -> Text:
+    from rich.text import Text
+
     cell = Text(f"{side.lead.national or '—'} → {side.lead.local or '—'}")
     _verdict(cell, side.lead.verdict)
     return cell
@@ -301,6 +310,9 @@ def _says_something(pair: Pair, side: PairStrength) -> bool:
 
 def strength_table(alignment: Alignment, found: Strength) -> Table | None:
     """Pairs with a target, two deadlines or leads of different functions: what each side promises."""
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=f"How strongly: targets, deadlines and lead departments ({alignment.national.as_reference} → local)",
                   title_justify="left", expand=True)
     table.add_column("#", justify="right", no_wrap=True)
@@ -319,6 +331,10 @@ def strength_table(alignment: Alignment, found: Strength) -> Table | None:
 
 def as_table(alignment: Alignment, cover: Coverage, found: Strength | None = None,
              departments: Departments | None = None) -> RenderableType:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
     n, loc = alignment.national, alignment.local
     # expand with ratios: the text columns share the terminal's width, however wide (CJK text has no
     # spaces to wrap at, so left to itself rich would size each column to a whole sentence and crop)
@@ -373,6 +389,8 @@ def as_table(alignment: Alignment, cover: Coverage, found: Strength | None = Non
 
 
 def _promises(item: Item, year: int | None, departments: Departments) -> Text:
+    from rich.text import Text
+
     text = Text()
     lead = item.departments[0] if item.departments else None
     text.append("lead: ", style="bold")
@@ -390,6 +408,9 @@ def _promises(item: Item, year: int | None, departments: Departments) -> Text:
 def as_detail(alignment: Alignment, index: int, found: Strength | None = None,
               departments: Departments | None = None) -> RenderableType:
     """One national item in full, then every counterpart in full with what both promise side by side."""
+    from rich.console import Group
+    from rich.text import Text
+
     found, departments = _with_strength(alignment, found, departments)
     n, loc = alignment.national, alignment.local
     item = n.item(index)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from rich.console import Group, RenderableType
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from yigai.model import Document
+
+if TYPE_CHECKING:  # rich is imported where a table is drawn: JSON, CSV and Markdown do without it
+    from rich.console import RenderableType
+    from rich.text import Text
 
 
 def as_json(groups: list[tuple[str, list[Document]]]) -> str:
@@ -22,6 +22,8 @@ def as_json(groups: list[tuple[str, list[Document]]]) -> str:
 
 
 def _heading(document: Document) -> Text:
+    from rich.text import Text
+
     text = Text()
     text.append(f"{document.ref}  ", style="bold cyan")
     text.append(document.jurisdiction or "(jurisdiction unknown)", style="bold")
@@ -32,6 +34,10 @@ def _heading(document: Document) -> Text:
 
 
 def as_table(groups: list[tuple[str, list[Document]]]) -> RenderableType:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
     parts: list[RenderableType] = []
     for _, documents in groups:
         for document in documents:

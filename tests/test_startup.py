@@ -1,0 +1,73 @@
+"""Each command loads only what it uses: JSON output draws no rich table, and plain arguments need no pydantic."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any, Union, get_args, get_origin
+
+import pytest
+import typer
+
+from tests.conftest import GUANGXI, NATIONAL, SICHUAN
+from yigai_cli import plain_values
+from yigai_cli.main import app
+
+PROBE = """
+import io, contextlib, json, sys
+from yigai_cli.main import main
+with contextlib.redirect_stdout(io.StringIO()):
+    status = main(sys.argv[1:])
+print(json.dumps([status, sorted(m for m in ("pydantic", "rich", "jieba", "scipy") if m in sys.modules)]))
+"""
+
+
+@pytest.mark.parametrize("args", [["compare", NATIONAL, GUANGXI, "--format", "json"],
+                                  ["parse", str(SICHUAN), "--format", "json"],
+                                  ["check", NATIONAL, GUANGXI, "--format", "json"]])
+def test_json_output_loads_neither_rich_nor_pydantic(args: list[str]) -> None:
+    out = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=True).stdout
+    status, loaded = json.loads(out)
+    assert status in (0, 1) and loaded == []
+
+
+def _samples(annotation: Any) -> list[Any]:
+    origin = get_origin(annotation)
+    if origin is Union:
+        inner = [a for a in get_args(annotation) if a is not type(None)][0]
+        return [None, *_samples(inner)]
+    if origin is list:
+        return [[s, s] for s in _samples(get_args(annotation)[0]) if s is not None] + [[]]
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return [m.value for m in annotation] + [list(annotation)[0]]
+    if annotation is Path:
+        return ["data/x.txt", "页面.txt#2", Path("a")]
+    if annotation is str:
+        return ["data/samples/page.txt#四川", "", "--"]
+    return []
+
+
+def test_plain_values_convert_as_typer_does() -> None:
+    from typer._coercion import build_runtime_param
+
+    command = typer.main.get_command(app)
+    checked = 0
+    for sub in command.commands.values():  # type: ignore[attr-defined]
+        for param in sub.params:
+            descriptor = getattr(param, "type_descriptor", None)
+            if descriptor is None or descriptor.file_annotation is not None:
+                continue
+            typer_param = build_runtime_param(descriptor)
+            for value in _samples(descriptor.annotation):
+                if value is None:
+                    continue
+                try:
+                    ours = plain_values._convert(descriptor.annotation, value)
+                except plain_values._NotPlain:
+                    continue
+                assert ours == typer_param._coerce_value(value, param=param, ctx=None), (sub.name, param.name, value)
+                checked += 1
+    assert checked > 40
