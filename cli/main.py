@@ -340,7 +340,7 @@ def _columns(national: str, refs: list[str], vocab: list[Path] | None, decisions
     vocabulary = load_vocabulary([Path(p) for p in vocab_files])
     files = tuple(_load_decisions(decisions))
     columns = _with_progress(lambda tick: build(national_doc, refs, vocab_files, progress=tick, decisions=files,
-                                                detail=detail), len(refs))
+                                                detail=detail, vocabulary=vocabulary), len(refs))
     _warn(w for c in columns for w in c.warnings)
     return national_doc, vocabulary, columns
 

@@ -291,12 +291,13 @@ def _quote(s: Signals, a: int, b: int, vocabulary: Vocabulary) -> tuple[str, str
     shared = set(s.shared[a][b])
     best: tuple[float, int, int, tuple[str, ...]] | None = None
     if shared:
+        l_found = [vocabulary.find(x, l_unit.text) for x in l_unit.sentences]
         for i, n_sentence in enumerate(n_unit.sentences):
             n_names = vocabulary.find(n_sentence, n_unit.text) & shared
             if not n_names:
                 continue
-            for j, l_sentence in enumerate(l_unit.sentences):
-                both = n_names & vocabulary.find(l_sentence, l_unit.text)
+            for j, l_names in enumerate(l_found):
+                both = n_names & l_names
                 if both and (best is None or (len(both), block[i, j]) > (len(best[3]), best[0])):
                     best = (float(block[i, j]), i, j, tuple(x for x in s.shared[a][b] if x in both))
     if best is None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 
-from .align import Grade, Pair, align
+from .align import Grade, Pair, align, prepare
 from .coverage import coverage
 from .decisions import Applied, Decisions, DecisionWarning, apply_decisions, decision_of, rejected_of
 from .documents import parse_ref, read_ref
@@ -204,6 +204,7 @@ def _init_worker(national: Document, vocab_files: tuple[str, ...], parent: int,
     _WORKER["vocabulary"] = load_vocabulary([Path(p) for p in vocab_files])
     _WORKER["decisions"] = decisions
     _WORKER["detail"] = detail
+    prepare(national, _WORKER["vocabulary"])  # type: ignore[arg-type]  # the national side, once per worker
 
 
 def _work(ref: str) -> list[Column]:
@@ -223,11 +224,13 @@ def matrix(
     progress: Callable[[int], None] | None = None,
     decisions: tuple[Decisions, ...] = (),
     detail: bool = False,
+    vocabulary: Vocabulary | None = None,
 ) -> list[Column]:
     """Labelled columns for every local document the refs name, in the order given (decisions files apply
     to the columns whose document they name, or to every column when they name none); `detail` keeps each
     column's pairs and local document (what the report shows)."""
-    vocabulary = load_vocabulary([Path(p) for p in vocab_files])
+    # `vocabulary`: loaded from vocab_files already (the command needs it too); each worker loads its own once
+    vocabulary = vocabulary or load_vocabulary([Path(p) for p in vocab_files])
     workers = workers or os.cpu_count() or 1
     results: list[list[Column]] = []
     if workers > 1 and len(refs) >= PARALLEL_FROM:
@@ -247,6 +250,7 @@ def matrix(
             pool.close()
             pool.join()
     else:
+        prepare(national, vocabulary)  # the national side, once for every column
         for ref in refs:
             results.append(_columns_of(ref, national, vocabulary, decisions, detail))
             if progress:

@@ -42,7 +42,7 @@ def _text_characters(points: np.ndarray) -> np.ndarray:
 def _unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sorted distinct values, each value's position among them, and how often each occurs (np.unique's
     answer, without the masked-array module it imports on first use)."""
-    order = np.argsort(values, kind="stable")
+    order = np.argsort(values)
     ordered = values[order]
     first = np.ones(len(ordered), dtype=bool)
     first[1:] = ordered[1:] != ordered[:-1]
@@ -103,67 +103,57 @@ def _at(values: np.ndarray, at: np.ndarray, found: np.ndarray) -> np.ndarray:
     return np.where(found, values[at], 0) if len(values) else np.zeros(len(at), dtype=values.dtype)
 
 
-def _rows(b: Bags, weights: np.ndarray, columns: np.ndarray, width: int) -> np.ndarray:
+def _rows(rows: np.ndarray, weights: np.ndarray, columns: np.ndarray, size: int, width: int) -> np.ndarray:
     """Unit-length rows (norm over all of a text's n-grams), holding the columns given (-1: none)."""
-    norm = np.bincount(b.rows, weights * weights, minlength=b.size)
-    out = np.zeros((b.size, max(width, 1)), dtype=np.float32)
+    norm = np.bincount(rows, weights * weights, minlength=size)
+    out = np.zeros((size, max(width, 1)), dtype=np.float32)
     kept = columns >= 0
     scale = np.sqrt(norm).astype(np.float32)
-    rows = b.rows[kept]
+    rows = rows[kept]
     out[rows, columns[kept]] = weights[kept].astype(np.float32) / scale[rows]
     return out
 
 
 @dataclass(frozen=True)
 class Side:
-    """The reference document's side of the space: its items' and sentences' bags, and per n-gram how many
-    of its items hold it."""
+    """The reference document's side of the space: its items' and sentences' bags (texts 0..items-1 are the
+    items, the sentences follow), and per n-gram how many of its items hold it."""
 
-    items: Bags
-    sentences: Bags
-    codes: np.ndarray  # every n-gram of the items and the sentences, sorted
-    df: np.ndarray  # per code, how many items hold it (0: only in sentences)
-    item_at: np.ndarray  # per item entry, its position in codes
-    sentence_at: np.ndarray  # per sentence entry, its position in codes
+    bags: Bags
+    items: int  # how many of the texts are items
+    df: np.ndarray  # per n-gram of bags.grams, how many items hold it (0: only in sentences)
 
 
 def side(items: Sequence[str], sentences: Sequence[str]) -> Side:
-    item_bags, sentence_bags = bags(items), bags(sentences)
-    codes = _unique(np.concatenate((item_bags.grams, sentence_bags.grams)))[0]
-    item_at = np.searchsorted(codes, item_bags.grams)[item_bags.gram]
-    df = np.bincount(item_at, minlength=len(codes))
-    sentence_at = np.searchsorted(codes, sentence_bags.grams)[sentence_bags.gram]
-    return Side(item_bags, sentence_bags, codes, df, item_at, sentence_at)
+    joint = bags([*items, *sentences])
+    in_items = joint.rows < len(items)
+    return Side(joint, len(items), np.bincount(joint.gram[in_items], minlength=len(joint.grams)))
 
 
 def cosines(reference: Side, items: Sequence[str], sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """TF-IDF cosines, reference items x local items and reference sentences x local sentences."""
-    local_items, local_sentences = bags(items), bags(sentences)
-    local_codes = local_items.grams
-    local_df = np.bincount(local_items.gram, minlength=len(local_codes))
-    idf = _idf_table(reference.items.size + local_items.size)
+    local = bags([*items, *sentences])
+    local_df = np.bincount(local.gram[local.rows < len(items)], minlength=len(local.grams))
+    idf = _idf_table(reference.items + len(items))
+    ref = reference.bags
 
     # document frequency over the pair's items, for the reference's n-grams and for the local ones
-    at, found = _lookup(local_codes, reference.codes)
-    df_ref = reference.df + _at(local_df, at, found)
-    in_both = np.flatnonzero(found & (reference.df > 0))  # as their strings sort
-    ref_columns = np.full(len(reference.codes), -1, dtype=np.int64)
+    at, found = _lookup(local.grams, ref.grams)
+    in_local_items = _at(local_df, at, found)
+    df_ref = reference.df + in_local_items
+    in_both = np.flatnonzero((in_local_items > 0) & (reference.df > 0))  # in the order their strings sort
+    ref_columns = np.full(len(ref.grams), -1, dtype=np.int64)
     ref_columns[in_both] = np.arange(len(in_both))
     width = len(in_both)
 
-    def local_rows(b: Bags) -> np.ndarray:
-        at_ref, in_ref = _lookup(reference.codes, b.grams)
-        at_local, in_local = _lookup(local_codes, b.grams)
-        df = _at(reference.df, at_ref, in_ref) + _at(local_df, at_local, in_local)
-        columns = np.where(in_ref & in_local, _at(ref_columns, at_ref, in_ref), -1)
-        weights = _tf(b.counts) * np.where(df > 0, idf[df], 1.0)[b.gram]
-        return _rows(b, weights, columns[b.gram], width)
+    at_ref, in_ref = _lookup(ref.grams, local.grams)
+    df_local = _at(reference.df, at_ref, in_ref) + local_df
+    local_columns = np.where(in_ref & (local_df > 0), _at(ref_columns, at_ref, in_ref), -1)
 
-    def reference_rows(b: Bags, positions: np.ndarray) -> np.ndarray:
-        df = df_ref[positions]
-        return _rows(b, _tf(b.counts) * np.where(df > 0, idf[df], 1.0), ref_columns[positions], width)
+    def weighed(b: Bags, df: np.ndarray) -> np.ndarray:
+        return _tf(b.counts) * np.where(df > 0, idf[df], 1.0)[b.gram]
 
-    n_items = reference_rows(reference.items, reference.item_at)
-    n_sentences = reference_rows(reference.sentences, reference.sentence_at)
-    l_items, l_sentences = local_rows(local_items), local_rows(local_sentences)
-    return n_items @ l_items.T, n_sentences @ l_sentences.T
+    n_rows = _rows(ref.rows, weighed(ref, df_ref), ref_columns[ref.gram], ref.size, width)
+    l_rows = _rows(local.rows, weighed(local, df_local), local_columns[local.gram], local.size, width)
+    k, m = reference.items, len(items)
+    return n_rows[:k] @ l_rows[:m].T, n_rows[k:] @ l_rows[m:].T

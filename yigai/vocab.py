@@ -157,22 +157,30 @@ class Vocabulary:
         return found
 
     @cached_property
-    def _seen(self) -> dict[tuple[str, str], tuple[Mention, ...]]:
+    def _seen(self) -> dict[tuple[str, str], tuple[tuple[Mention, ...], frozenset[str]]]:
         return {}
 
-    def mentions_of(self, text: str, item: str = "") -> tuple[Mention, ...]:
-        """`mentions`, remembered: a national list is read against many documents, its texts recur."""
+    # A document's texts are read several times while it is aligned, the national list's for every document;
+    # past this many texts the memory is emptied (a document needs a few hundred; ~0.5 kB each).
+    _REMEMBERED = 20_000
+
+    def _remembered(self, text: str, item: str) -> tuple[tuple[Mention, ...], frozenset[str]]:
         key = (text, item)
         found = self._seen.get(key)
         if found is None:
-            if len(self._seen) > 100_000:
+            if len(self._seen) >= self._REMEMBERED:
                 self._seen.clear()
-            found = self._seen[key] = tuple(self.mentions(text, item))
+            mentions = tuple(self.mentions(text, item))
+            found = self._seen[key] = (mentions, frozenset(m.instrument for m in mentions))
         return found
+
+    def mentions_of(self, text: str, item: str = "") -> tuple[Mention, ...]:
+        """`mentions`, remembered: a national list is read against many documents, its texts recur."""
+        return self._remembered(text, item)[0]
 
     def find(self, text: str, item: str = "") -> frozenset[str]:
         """The instruments `text` mentions."""
-        return frozenset(m.instrument for m in self.mentions_of(text, item))
+        return self._remembered(text, item)[1]
 
     def suggest(self, term: str, limit: int = 3) -> list[str]:
         """Topics and names closest to a term the vocabulary does not know (for error messages)."""
