@@ -109,7 +109,7 @@ WEIGHTS = {"text": 1.0, "sentence": 0.6, "vocabulary": 0.8}
 TITLE_ALIKE = 2.0  # z of rapidfuzz's partial_ratio between titles that say the same thing in other words
 
 _PRINTED_SENTENCE = re.compile(r"[^。;!?\n]+[。;!?]?")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_FOUR_CJK = re.compile(r"(?:[^\u4e00-\u9fff]*[\u4e00-\u9fff]){4}")  # a sentence needs four characters to be read
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def _prepare(item: Item) -> _Unit:
     sentences, printed = [], []
     for m in _PRINTED_SENTENCE.finditer(item.text):
         read = DEPARTMENT_NOTE.sub("", m.group(0)).strip()
-        if len(_CJK.findall(read)) >= 4:
+        if _FOUR_CJK.match(read):
             sentences.append(read)
             printed.append(m.group(0).strip())
     if not sentences:
@@ -159,6 +159,7 @@ class Reference:
     owned: list[frozenset[str]]
     title_topics: list[set[str]]
     topics: dict[int, str]
+    sentence_names: list[list[frozenset[str]]]  # per item, the instruments each of its sentences names
 
 
 _PREPARED: list[Reference] = []  # the last one: compare, check and matrix read one national list at a time
@@ -173,7 +174,8 @@ def prepare(national: Document, vocabulary: Vocabulary) -> Reference:
     reference = Reference(
         national, vocabulary, units, similarity.side([u.text for u in units], [x for u in units for x in u.sentences]),
         _starts(units), owned_instruments(national, vocabulary),
-        [{vocabulary.topic_of[x] for x in found} for found in title_found], topics_of(national, vocabulary))
+        [{vocabulary.topic_of[x] for x in found} for found in title_found], topics_of(national, vocabulary),
+        [[vocabulary.find(x, u.text) for x in u.sentences] for u in units])
     _PREPARED[:] = [reference]
     return reference
 
@@ -283,17 +285,18 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
                    sentence_sim, n_starts, l_starts)
 
 
-def _quote(s: Signals, a: int, b: int, vocabulary: Vocabulary) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+def _quote(s: Signals, a: int, b: int, vocabulary: Vocabulary, n_found: list[frozenset[str]], l_found: list[frozenset[str]],
+           ) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
     """The sentence pair that shows why items a and b match: the most alike pair of sentences that name a
-    shared instrument, or, where none does, the most alike pair; with the instruments both sentences name."""
+    shared instrument, or, where none does, the most alike pair; with the instruments both sentences name
+    (`n_found`, `l_found`: the instruments each sentence of the two items names)."""
     block = s.sentence_block(a, b)
     n_unit, l_unit = s.national_units[a], s.local_units[b]
     shared = set(s.shared[a][b])
     best: tuple[float, int, int, tuple[str, ...]] | None = None
     if shared:
-        l_found = [vocabulary.find(x, l_unit.text) for x in l_unit.sentences]
-        for i, n_sentence in enumerate(n_unit.sentences):
-            n_names = vocabulary.find(n_sentence, n_unit.text) & shared
+        for i, n_sentence_names in enumerate(n_found):
+            n_names = n_sentence_names & shared
             if not n_names:
                 continue
             for j, l_names in enumerate(l_found):
@@ -323,25 +326,29 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
     share = sum(bool(found) for found in specific) / len(specific) if specific else 0.0
     on_subject = share >= thresholds.on_subject
     pairs = []
-    for a in range(len(national.items)):
-        for b in range(len(local.items)):
-            if not s.shared[a][b] and s.sentence[a, b] < thresholds.sentence_floor:
-                continue  # nothing really shared
-            if not on_subject and not set(s.shared[a][b]) & specific[b]:
-                continue  # off the subject, only a specific instrument both name counts
-            score = float(combined[a, b])
-            best = best_local_of[a] == b or best_national_of[b] == a
-            mutual = best_local_of[a] == b and best_national_of[b] == a
-            if on_subject and ((best and score >= thresholds.full and s.same_subject[a, b]) or (
-                mutual and score >= thresholds.full_mutual
-            )):
-                grade = Grade.FULL
-            elif score >= thresholds.pair and (s.shared[a][b] or z_sentence[a, b] >= thresholds.sentence_alone):
-                grade = Grade.PARTIAL
-            else:
-                continue
-            pairs.append(Pair(a + 1, b + 1, grade, score, tuple(s.shared[a][b][:4]), *_quote(s, a, b, vocabulary),
-                              float(s.sentence[a, b])))
+    # a pair shares an instrument exactly where its vocabulary score is above 0 (every idf is)
+    candidates = np.argwhere((s.vocabulary > 0) | (s.sentence >= thresholds.sentence_floor))
+    names: dict[int, list[frozenset[str]]] = {}  # per local item, each sentence's instruments (for quotes)
+    for a, b in candidates.tolist():
+        if not on_subject and not set(s.shared[a][b]) & specific[b]:
+            continue  # off the subject, only a specific instrument both name counts
+        score = float(combined[a, b])
+        best = best_local_of[a] == b or best_national_of[b] == a
+        mutual = best_local_of[a] == b and best_national_of[b] == a
+        if on_subject and ((best and score >= thresholds.full and s.same_subject[a, b]) or (
+            mutual and score >= thresholds.full_mutual
+        )):
+            grade = Grade.FULL
+        elif score >= thresholds.pair and (s.shared[a][b] or z_sentence[a, b] >= thresholds.sentence_alone):
+            grade = Grade.PARTIAL
+        else:
+            continue
+        if s.shared[a][b] and b not in names:
+            unit = s.local_units[b]
+            names[b] = [vocabulary.find(x, unit.text) for x in unit.sentences]
+        pairs.append(Pair(a + 1, b + 1, grade, score, tuple(s.shared[a][b][:4]),
+                          *_quote(s, a, b, vocabulary, reference.sentence_names[a], names.get(b, [])),
+                          float(s.sentence[a, b])))
     return Alignment(national, local, tuple(pairs), dict(reference.topics), share, on_subject)
 
 
