@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
@@ -10,6 +9,7 @@ from yigai.align import Alignment
 from yigai.coverage import Coverage
 from yigai.gate import Verdict, percent
 
+from .. import jsonout
 from .compare import MARK, as_object
 
 NO_GATE = "no gate given (--min-coverage, --require, --require-full, --max-uncovered): nothing was checked"
@@ -54,7 +54,7 @@ def as_json(alignment: Alignment, cover: Coverage, verdict: Verdict) -> str:
                  "required": {k: list(v) for k, v in verdict.required.items()},
                  "gates": [{"gate": g.gate, "passed": g.passed, "detail": g.detail, "items": list(g.items),
                             "value": g.value} for g in verdict.gates]})
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return jsonout.dumps(data)
 
 
 def _item_lines(alignment: Alignment, items: tuple[int, ...] | list[int]) -> str:

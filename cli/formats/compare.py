@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import TYPE_CHECKING, Any
 
 from yigai.align import Alignment, Grade, Pair
@@ -14,6 +13,8 @@ from yigai.decisions import decision_of, rejected_of
 from yigai.model import Item, Target
 from yigai.promises import Departments, load_departments
 from yigai.strength import DeadlineVerdict, LeadVerdict, PairStrength, Strength, TargetVerdict, strength
+
+from .. import jsonout
 
 if TYPE_CHECKING:  # rich is imported where a table is drawn: JSON, CSV and Markdown do without it
     from rich.console import RenderableType
@@ -72,7 +73,7 @@ def as_object(alignment: Alignment, cover: Coverage, found: Strength | None = No
 def as_json(alignment: Alignment, cover: Coverage, found: Strength | None = None,
             departments: Departments | None = None) -> str:
     found, departments = _with_strength(alignment, found, departments)
-    return json.dumps(as_object(alignment, cover, found, departments), ensure_ascii=False, indent=2)
+    return jsonout.dumps(as_object(alignment, cover, found, departments))
 
 
 DECIDED = "✎"  # marks a pair an analyst decided on (--decisions)

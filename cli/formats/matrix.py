@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import Counter
 
 from rich.console import Console, Group
@@ -20,15 +19,15 @@ from yigai.align import Grade
 from yigai.matrix import Column
 from yigai.model import Document
 
+from .. import jsonout
 from .compare import MARK
 
 HEAT = {Grade.FULL: "bold white on green", Grade.PARTIAL: "black on yellow", Grade.NONE: "white on red"}
 
 
 def as_json(national: Document, columns: list[Column], transpose: bool = False) -> str:
-    return json.dumps({"national": national.as_dict(), "reference": national.reference_metadata(),
-                       "columns": [c.as_dict() for c in columns]},
-                      ensure_ascii=False, indent=2)
+    return jsonout.dumps({"national": national.as_dict(), "reference": national.reference_metadata(),
+                          "columns": [c.as_dict() for c in columns]})
 
 
 def _picked_up(columns: list[Column], row: int) -> int:

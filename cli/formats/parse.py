@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from yigai.model import Document
+
+from .. import jsonout
 
 if TYPE_CHECKING:  # rich is imported where a table is drawn: JSON, CSV and Markdown do without it
     from rich.console import RenderableType
@@ -18,7 +19,7 @@ def as_json(groups: list[tuple[str, list[Document]]]) -> str:
         {"source": source, "documents": [d.as_dict() for d in documents]} for source, documents in groups
     ]
     payload: Any = objects[0] if len(objects) == 1 else objects
-    return json.dumps(payload, ensure_ascii=False, indent=2)
+    return jsonout.dumps(payload)
 
 
 def _heading(document: Document) -> Text:
