@@ -46,8 +46,8 @@ def dumps(data: Any) -> str:
     try:
         import orjson
     except ImportError:  # pragma: no cover - orjson is a dependency; the standard encoder says the same
-        orjson = None
-    if orjson is not None and _plain(data):
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    if _plain(data):
         try:
             return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode("utf-8")
         except (TypeError, ValueError):  # a lone surrogate, say: the standard encoder decides
