@@ -133,3 +133,34 @@ def test_sub_points_stay_with_their_item(tmp_path):
     assert [i.label for i in document.items] == ["(一)", "(二)", "(三)"]
     assert document.item(1).text.split("\n")[1:] == ["1.开展DRG付费。", "2.推进按床日付费。"]
     assert "以上任务" not in document.item(2).text
+
+
+def _pairwise_drop_repeats(parts):  # type: ignore[no-untyped-def]
+    """A document printed twice counts once: the definition, comparing each with every earlier one."""
+    kept, seen = [], []
+    for part in parts:
+        if part.style is None:
+            kept.append(part)
+            continue
+        items = {line for line in part.lines if part.style.match(line)}
+        if any(len(items & other) >= 0.8 * max(len(items), 1) for other in seen):
+            continue
+        seen.append(items)
+        kept.append(part)
+    return kept
+
+
+def test_repeated_documents_are_dropped_as_the_pairwise_definition_says() -> None:
+    import random
+
+    from yigai.numbering import ITEM_STYLES
+    from yigai.split import Part, _drop_repeats
+
+    rng = random.Random(3)
+    style = ITEM_STYLES[1]
+    for _ in range(300):
+        parts = []
+        for _ in range(rng.randint(0, 12)):
+            lines = [f"{k}.任务{rng.randint(0, 9)}" for k in range(1, rng.randint(0, 8) + 1)] + ["附件"]
+            parts.append(Part(tuple(lines), None if rng.random() < 0.1 else style))
+        assert _drop_repeats(parts) == _pairwise_drop_repeats(parts)

@@ -64,16 +64,25 @@ def _numbered_parts(lines: list[str], style: Style) -> list[Part]:
 def _drop_repeats(parts: list[Part]) -> list[Part]:
     """A document printed twice on one page counts once (when the cleaner could not tell)."""
     kept: list[Part] = []
-    seen: list[set[str]] = []
+    holding: dict[str, list[int]] = {}  # item line -> the kept documents that print it
+    count = 0
     for part in parts:
         style = part.style
         if style is None:
             kept.append(part)
             continue
         items = {line for line in part.lines if style.match(line)}
-        if any(len(items & other) >= 0.8 * max(len(items), 1) for other in seen):
+        # how many of these items each earlier document prints, from the lines' index: linear in the text,
+        # where comparing with every earlier document was quadratic in their number
+        shared: dict[int, int] = {}
+        for line in items:
+            for other in holding.get(line, ()):
+                shared[other] = shared.get(other, 0) + 1
+        if any(n >= 0.8 * max(len(items), 1) for n in shared.values()):
             continue
-        seen.append(items)
+        for line in items:
+            holding.setdefault(line, []).append(count)
+        count += 1
         kept.append(part)
     return kept
 
