@@ -106,3 +106,26 @@ def test_a_one_line_task_list_with_a_web_address_is_read(cli, tmp_path):
     doc.write_text("(一)推进医保信息平台建设,详见https://www.nhsa.gov.cn。\n", encoding="utf-8")
     items = cli("parse", doc, "--format", "json").json()["documents"][0]["items"]
     assert len(items) == 1 and "详见https://www.nhsa.gov.cn" in items[0]["text"]
+
+
+def test_spam_is_stripped_as_the_pattern_strips_it_over_the_whole_text() -> None:
+    """Only lines holding a brand are given to the spam pattern: the answer is the pattern's over the text."""
+    import random
+
+    from yigai.clean import _spam_pattern, normalize_width, strip_spam
+    from yigai.resources import load_data
+
+    spam = load_data("cleaning.yaml")["spam"]
+    pieces = [*spam["brands"], *spam["latin_brands"], *(w.upper() for w in spam["latin_brands"]), *spam["suffixes"],
+              "1xBET", "\u212a", "bet\u0130", "\u017f", "18", "7", "\n", "医保", "DRG", "半", "利", " ", "。"]
+    rng = random.Random(5)
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert strip_spam(text) == _spam_pattern().sub("", text), text
+    assert strip_spam("高值18新利手机集中采购\n1XBET体育\n山东半岛") == "高值集中采购\n\n山东半岛"
+    wide = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000\xa0\u2002\u2003\u2009\ufeff\u200b医改（一）"
+    from yigai.clean import _WIDTH
+
+    for _ in range(500):
+        text = "".join(rng.choice(wide + "abc\n") for _ in range(rng.randint(0, 20)))
+        assert normalize_width(text) == text.translate(_WIDTH)
