@@ -30,7 +30,7 @@ bench: install
 	$(BIN)/python bench/parse_speed.py
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/align_speed.py
-	$(BIN)/python bench/matrix_speed.py
+	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/report_speed.py
 	$(BIN)/python bench/promises.py
 	$(BIN)/python bench/hostile_speed.py

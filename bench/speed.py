@@ -1,0 +1,168 @@
+"""Speed, in one run: start-up against the bare import floor, matrix against parse of the same files, parse MB/s.
+
+Every figure runs the installed command in a fresh process, as a user runs it. CPU time counts the process and
+every worker it starts (the machine may be shared: CPU time does not depend on who else runs, wall time does);
+memory is the sum of the peak resident sizes of all those processes. Medians over several runs where a run is
+short. The documents are generated, seeded (bench/corpus.py): anyone can rerun this and get the same files.
+Prints numbers; asserts nothing. Run: `make bench` or `python bench/speed.py [--quick]`.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus import SAMPLES, generate, texts
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = SAMPLES / "national-2022_guangxi-2023.txt"
+NATIONAL = f"{PAGE}#1"
+YIGAI = [sys.executable, "-m", "yigai_cli"]
+FLOOR = [sys.executable, "-c", "import typer, rich, rapidfuzz, yaml, numpy"]
+
+
+@dataclass(frozen=True)
+class Run:
+    wall: float
+    cpu: float  # user + system, the process and all its workers
+    peak_mib: float  # sum over the processes of each one's peak resident size
+
+
+def _tree(root: int) -> list[int]:
+    """root and its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                    ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+def _peak_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+# As installed: compiled modules kept (here in a folder of their own, so the checkout stays clean), whatever
+# the calling shell says about writing bytecode.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+ENV["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "yigai-bench-pycache")
+
+
+def run(args: list[str], watch_memory: bool = False, env: dict[str, str] | None = None) -> Run:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env or ENV)
+    peaks: dict[int, int] = {}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.05):
+            for pid in _tree(process.pid):
+                peaks[pid] = max(peaks.get(pid, 0), _peak_kib(pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if watch_memory:
+        sampler.start()
+    _, err = process.communicate()
+    wall = time.perf_counter() - start
+    done.set()
+    if watch_memory:
+        sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if process.returncode:
+        raise SystemExit(f"{' '.join(args[:6])} … failed ({process.returncode}): {err.decode(errors='replace')[-500:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    peak = sum(peaks.values()) if peaks else after.ru_maxrss
+    return Run(wall, cpu, peak / 1024)
+
+
+def median(args: list[str], times: int, env: dict[str, str] | None = None) -> Run:
+    run(args, env=env)  # compiles what was not compiled yet
+    runs = [run(args, env=env) for _ in range(times)]
+    return Run(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs), 0.0)
+
+
+def startup(times: int) -> None:
+    floor = median(FLOOR, times)
+    lean = median(FLOOR, times, env={**ENV, "OPENBLAS_NUM_THREADS": "1"})
+    print(f"start-up (median of {times}):")
+    print(f"  bare import floor (typer, rich, rapidfuzz, yaml, numpy): wall {floor.wall * 1000:6.0f} ms  "
+          f"CPU {floor.cpu * 1000:6.0f} ms  (with one OpenBLAS thread, as yigai runs: wall {lean.wall * 1000:.0f} ms, "
+          f"CPU {lean.cpu * 1000:.0f} ms)")
+    for label, args in (("compare --format json", ["compare", NATIONAL, f"{PAGE}#2", "--format", "json"]),
+                        ("compare (table)", ["compare", NATIONAL, f"{PAGE}#2"]),
+                        ("parse sichuan --format json", ["parse", str(SAMPLES / "sichuan-2021.txt"), "--format", "json"]),
+                        ("--help", ["--help"])):
+        r = median([*YIGAI, *args], times)
+        print(f"  yigai {label:<32} wall {r.wall * 1000:6.0f} ms  CPU {r.cpu * 1000:6.0f} ms  "
+              f"= {r.wall / floor.wall:.2f}x the floor's wall, {r.cpu / floor.cpu:.2f}x its CPU "
+              f"({r.cpu / lean.cpu:.2f}x the one-thread floor's CPU)")
+
+
+def matrix_vs_parse(counts: list[int]) -> None:
+    print("matrix against parse of the same generated files (national 2022 x N local documents):")
+    for count in counts:
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = generate(Path(tmp), count)
+            matrix = run([*YIGAI, "matrix", NATIONAL, tmp, "--format", "json"], watch_memory=True)
+            parse = run([*YIGAI, "parse", *paths, "--format", "json"], watch_memory=True)
+        print(f"  N={count:5d}  matrix: wall {matrix.wall:6.1f} s = {count / matrix.wall:5.0f} docs/s, "
+              f"CPU {matrix.cpu:6.1f} s, peak {matrix.peak_mib:5.0f} MiB (all processes)")
+        print(f"  {'':7}  parse:  wall {parse.wall:6.1f} s, CPU {parse.cpu:6.1f} s, peak {parse.peak_mib:5.0f} MiB"
+              f"   -> matrix CPU = {matrix.cpu / parse.cpu:.2f}x parse CPU")
+
+
+def parse_megabytes(sizes_mb: list[float], times: int) -> None:
+    print(f"parse of one large file (generated documents concatenated; median of {times}):")
+    made = texts(400, seed=5)
+    results = []
+    for size in sizes_mb:
+        target = int(size * 1024 * 1024)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"page-{size:g}mb.txt"
+            chunks, total, k = [], 0, 0
+            while total < target:
+                chunk = made[k % len(made)].replace("某县", f"第{k}县")  # each document its own
+                chunks.append(chunk)
+                total += len(chunk.encode("utf-8"))
+                k += 1
+            data = "".join(chunks).encode("utf-8")[:target].decode("utf-8", errors="ignore")
+            path.write_text(data, encoding="utf-8")
+            r = median([*YIGAI, "parse", str(path), "--format", "json"], times)
+            mb = path.stat().st_size / 1024 / 1024
+        results.append((mb, r))
+        print(f"  {mb:5.1f} MB: wall {r.wall:6.2f} s, CPU {r.cpu:6.2f} s = {mb / r.cpu:5.2f} MB per CPU second")
+    if len(results) == 2:
+        (small, a), (large, b) = results
+        print(f"  {large:.0f} MB takes {b.cpu / a.cpu:.2f}x the CPU of {small:.0f} MB ({large / small:.1f}x the text)")
+
+
+if __name__ == "__main__":
+    quick = "--quick" in sys.argv
+    startup(3 if quick else 7)
+    matrix_vs_parse([200] if quick else [1000, 3000])
+    parse_megabytes([1, 4] if quick else [5, 19.9], 1 if quick else 3)
