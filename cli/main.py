@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from yigai.errors import InputError
-from yigai.matrix import Order
+from yigai.order import Order
 
 from . import plain_values
 from .status import ExitStatus

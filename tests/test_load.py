@@ -74,7 +74,7 @@ def test_the_c_yaml_parser_reads_every_data_file_as_the_python_one() -> None:
     from yigai.resources import data_path, read_yaml
 
     assert resources._LOADER is (yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)
-    names = ["vocabulary.yaml", "cleaning.yaml", "jurisdictions.yaml"]
+    names = ["vocabulary.yaml", "cleaning.yaml", "jurisdictions.yaml", "departments.yaml"]
     for name in names:
         text = data_path(name).read_text(encoding="utf-8")
         assert read_yaml(text) == yaml.safe_load(text)

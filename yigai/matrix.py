@@ -10,7 +10,6 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from enum import Enum
 from pathlib import Path
 
 from .align import Grade, Pair, align, prepare
@@ -19,6 +18,7 @@ from .decisions import Applied, Decisions, DecisionWarning, apply_decisions, dec
 from .documents import parse_ref, read_ref
 from .errors import InputError
 from .model import LEVELS, Document
+from .order import Order
 from .vocab import Vocabulary, load_vocabulary
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
@@ -142,15 +142,6 @@ def labelled(columns: list[Column]) -> list[Column]:
         seen[label] += 1
         unique.append(label if seen[label] == 1 else f"{label} [{seen[label]}]")
     return [replace(c, label=label) for c, label in zip(columns, unique)]
-
-
-class Order(str, Enum):
-    """How to order columns: as given, by coverage (highest first), by name, by level (province first)."""
-
-    given = "given"
-    coverage = "coverage"
-    name = "name"
-    level = "level"
 
 
 def level_rank(level: str) -> int:

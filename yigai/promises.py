@@ -15,11 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import InputError
 from .model import Deadline, Target
-from .resources import data_path
+from .resources import data_path, read_yaml
 
 # --- targets -------------------------------------------------------------------------------------
 
@@ -290,5 +288,4 @@ def _departments(data: Any, source: str) -> Departments:
 def load_departments(path: str | None = None) -> Departments:
     """The department map shipped in data/ (or another file in the same format)."""
     file = Path(path) if path else data_path("departments.yaml")
-    with file.open(encoding="utf-8") as handle:
-        return _departments(yaml.safe_load(handle), str(file))
+    return _departments(read_yaml(file.read_text(encoding="utf-8")), str(file))
