@@ -92,3 +92,19 @@ def test_two_documents_of_one_page_are_read_once(monkeypatch) -> None:  # type: 
     assert (national, local) == (documents.read_document(NATIONAL), documents.read_document(GUANGXI))
     documents.read_pair(NATIONAL, str(SICHUAN))
     assert len(reads) == 5  # two files: each read once (and twice more by the read_document calls above)
+
+
+def test_binary_is_told_by_the_share_of_control_characters_as_defined() -> None:
+    import random
+
+    from yigai.load import _looks_binary
+
+    def defined(text: str) -> bool:
+        sample = text[:4096]
+        return sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v") > max(4, len(sample) // 50)
+
+    rng = random.Random(1)
+    for _ in range(2000):
+        text = "".join(chr(rng.choice([rng.randint(0, 40), 0x4E00, 0x1F, 0x0B, 0x0C])) for _ in range(rng.randint(0, 300)))
+        assert _looks_binary(text) == defined(text)
+    assert _looks_binary("\x00\x01\x02\x03\x04\x05 text") and not _looks_binary("医改\n\t\f\v\r任务")
