@@ -313,20 +313,23 @@ def test_output_never_replaces_what_yigai_reads(cli, tmp_path, city, command, ca
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".yigai-")]
 
 
-def test_devices_and_pipes_are_written_directly(cli, tmp_path, city):
+def _written_through_a_fifo(cli, pipe: Path, *args: object) -> bytes:  # type: ignore[no-untyped-def]
+    """Run yigai with --output into a FIFO of the test's own (it stands for /dev/null and /dev/stdout: a writer
+    that renamed over a device would, run as root, replace the machine's /dev/null); what the FIFO received."""
     import threading
 
-    # a FIFO of the test's own stands for /dev/null and /dev/stdout: a writer that renamed over a device would,
-    # run as root, replace the machine's /dev/null
-    pipe = tmp_path / "pipe.txt"
     os.mkfifo(pipe)
     received: list[bytes] = []
     reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
     reader.start()
-    result = cli("parse", city, "--output", pipe)
+    result = cli(*args, "--output", pipe)
     reader.join(timeout=10)
-    assert result.status == 0 and pipe.is_fifo()
-    assert received and "某市".encode() in received[0]
+    assert result.status == 0 and pipe.is_fifo() and received
+    return received[0]
+
+
+def test_devices_and_pipes_are_written_directly(cli, tmp_path, city):
+    assert "某市".encode() in _written_through_a_fifo(cli, tmp_path / "pipe.txt", "parse", city)
 
 
 def test_output_keeps_the_mode_of_the_file_it_replaces_or_takes_the_umask(cli, tmp_path, city):
@@ -381,17 +384,7 @@ def test_xlsx_and_report_keep_the_replaced_mode_and_follow_links(cli, tmp_path, 
 
 
 def test_xlsx_into_a_pipe_is_written_directly(cli, tmp_path, city):
-    import threading
-
-    pipe = tmp_path / "pipe.xlsx"  # a FIFO of the test's own, not /dev/null: a writer that renamed over it harms nothing else
-    os.mkfifo(pipe)
-    received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
-    reader.start()
-    result = cli("parse", city, "--output", pipe)
-    reader.join(timeout=10)
-    assert result.status == 0 and pipe.is_fifo()
-    assert received and received[0].startswith(b"PK\x03\x04")
+    assert _written_through_a_fifo(cli, tmp_path / "pipe.xlsx", "parse", city).startswith(b"PK\x03\x04")
 
 
 def test_output_through_a_symlink_writes_its_target(cli, tmp_path, city):
