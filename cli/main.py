@@ -342,6 +342,11 @@ def _columns(national: str, refs: list[str], vocab: list[Path] | None, decisions
     columns = _with_progress(lambda tick: build(national_doc, refs, vocab_files, progress=tick, decisions=files,
                                                 detail=detail, vocabulary=vocabulary), len(refs))
     _warn(w for c in columns for w in c.warnings)
+    older = [c for c in columns if c.year and national_doc.year and c.year < national_doc.year]
+    if older:
+        shown = ", ".join(c.label or f"{c.name} {c.year}" for c in older[:5]) + (" …" if len(older) > 5 else "")
+        sys.stderr.write(f"yigai: warning: {len(older)} of {len(columns)} local lists are older than the reference "
+                         f"{national} ({national_doc.year}), so could not have followed it: {shown}\n")
     return national_doc, vocabulary, columns
 
 

@@ -65,3 +65,13 @@ def test_an_older_local_list_is_a_warning_not_an_error(cli):
     assert same_place.status == 0 and "(2021) is older than the reference" in same_place.err
     assert f"yigai diff '{SICHUAN}' '{ROUNDUP}#四川'" in same_place.err
     assert "older than" not in cli("compare", SICHUAN, f"{ROUNDUP}#四川", "--format", "json").err
+
+
+def test_matrix_names_the_older_lists_once(cli):
+    from .conftest import BAOKANG, CITY, SICHUAN
+
+    result = cli("matrix", NATIONAL, SICHUAN, BAOKANG, CITY, "--format", "json")
+    assert result.status == 0 and result.err.count("\n") == 1
+    assert "2 of 3 local lists are older than the reference" in result.err
+    assert "2021 (sichuan-2021.txt)" in result.err and "2017 (baokang-county-2017.txt)" in result.err
+    assert "city-2023-draft" not in result.err
