@@ -28,7 +28,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
 from . import similarity
 from .model import Document, Item
@@ -160,6 +159,7 @@ class Reference:
     title_topics: list[set[str]]
     topics: dict[int, str]
     sentence_names: list[list[frozenset[str]]]  # per item, the instruments each of its sentences names
+    titles: similarity.Titles
 
 
 _PREPARED: list[Reference] = []  # the last one: compare, check and matrix read one national list at a time
@@ -175,7 +175,7 @@ def prepare(national: Document, vocabulary: Vocabulary) -> Reference:
         national, vocabulary, units, similarity.side([u.text for u in units], [x for u in units for x in u.sentences]),
         _starts(units), owned_instruments(national, vocabulary),
         [{vocabulary.topic_of[x] for x in found} for found in title_found], topics_of(national, vocabulary),
-        [[vocabulary.find(x, u.text) for x in u.sentences] for u in units])
+        [[vocabulary.find(x, u.text) for x in u.sentences] for u in units], similarity.titles([u.title for u in units]))
     _PREPARED[:] = [reference]
     return reference
 
@@ -268,7 +268,7 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
             shared[a][b] = sorted(common, key=lambda x: (-idf[x], x))
 
     # Titles: what each item is mainly about.
-    fuzzy = process.cdist([u.title for u in n_units], [u.title for u in l_units], scorer=fuzz.partial_ratio, workers=1)
+    fuzzy = similarity.title_similarity(reference.titles, [u.title for u in l_units])
     l_title_found = [vocabulary.find(u.title + "。" + u.sentences[min(1, len(u.sentences) - 1)], u.text) for u in l_units]
     title = _z(np.asarray(fuzzy, dtype=np.float64))
     # Same main subject: the titles (with the local item's first sentence) share a topic of the

@@ -11,11 +11,13 @@ their strings sort, as float32.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+from rapidfuzz import fuzz, process
 
 
 @dataclass(frozen=True)
@@ -157,3 +159,33 @@ def cosines(reference: Side, items: Sequence[str], sentences: Sequence[str]) -> 
     l_rows = _rows(local.rows, weighed(local, df_local), local_columns[local.gram], local.size, width)
     k, m = reference.items, len(items)
     return n_rows[:k] @ l_rows[:m].T, n_rows[k:] @ l_rows[m:].T
+
+
+@dataclass(frozen=True)
+class Titles:
+    """The reference's titles, for rapidfuzz's partial_ratio against each local document's titles.
+
+    partial_ratio reads only which characters of one title equal which of the other, so the titles are
+    rewritten in a small alphabet of their own: each character of the reference's titles a code from 1 to 255,
+    and every character no reference title holds the code 0, which equals nothing of a reference title.
+    The scores are the same; rapidfuzz compares one-byte strings about twice as fast as CJK ones."""
+
+    titles: tuple[str, ...]  # the reference's titles, rewritten
+    table: dict[int, str]  # character -> its code (str.translate's table)
+    foreign: re.Pattern[str] | None  # a character no reference title holds (None: titles kept as printed)
+
+
+def titles(reference: Sequence[str]) -> Titles:
+    characters = sorted(set("".join(reference)))
+    if len(characters) > 255 or "\x00" in characters:  # no room for one byte each: as printed (slower)
+        return Titles(tuple(reference), {}, None)
+    table = {ord(c): chr(k + 1) for k, c in enumerate(characters)}
+    foreign = re.compile("[^" + "".join(map(re.escape, characters)) + "]" if characters else "(?s:.)")
+    return Titles(tuple(t.translate(table) for t in reference), table, foreign)
+
+
+def title_similarity(reference: Titles, local: Sequence[str]) -> np.ndarray:
+    """partial_ratio of every reference title x every local title (0-100, float32)."""
+    if reference.foreign is not None:
+        local = [reference.foreign.sub("\x00", t).translate(reference.table) for t in local]
+    return process.cdist(reference.titles, local, scorer=fuzz.partial_ratio, workers=1)
