@@ -105,58 +105,94 @@ def _at(values: np.ndarray, at: np.ndarray, found: np.ndarray) -> np.ndarray:
     return np.where(found, values[at], 0) if len(values) else np.zeros(len(at), dtype=values.dtype)
 
 
-def _rows(rows: np.ndarray, weights: np.ndarray, columns: np.ndarray, size: int, width: int) -> np.ndarray:
-    """Unit-length rows (norm over all of a text's n-grams), holding the columns given (-1: none)."""
+def _rows(rows: np.ndarray, weights: np.ndarray, kept: np.ndarray, columns: np.ndarray, size: int,
+          width: int) -> np.ndarray:
+    """Unit-length rows (norm over all of a text's n-grams), holding the entries `kept` in their `columns`."""
     norm = np.bincount(rows, weights * weights, minlength=size)
     out = np.zeros((size, max(width, 1)), dtype=np.float32)
-    kept = columns >= 0
     scale = np.sqrt(norm).astype(np.float32)
     rows = rows[kept]
-    out[rows, columns[kept]] = weights[kept].astype(np.float32) / scale[rows]
+    out[rows, columns] = weights[kept].astype(np.float32) / scale[rows]
     return out
 
 
-@dataclass(frozen=True)
+def _weighed(counts: np.ndarray, gram: np.ndarray, df: np.ndarray, idf: np.ndarray) -> np.ndarray:
+    """(1 + log count) x idf per entry (an n-gram no item holds weighs 1)."""
+    return _tf(counts) * np.where(df > 0, idf[df], 1.0)[gram]
+
+
+@dataclass(frozen=True, eq=False)
 class Side:
     """The reference document's side of the space: its items' and sentences' bags (texts 0..items-1 are the
-    items, the sentences follow), and per n-gram how many of its items hold it."""
+    items, the sentences follow), and per n-gram how many of its items hold it.
+
+    Of a pair's weights on this side, only those of the n-grams the local items hold depend on the local
+    document (through their document frequency); the rest depend only on how many items the pair has, and
+    are kept per item count, so that each document pair weighs again only its own n-grams' entries."""
 
     bags: Bags
     items: int  # how many of the texts are items
     df: np.ndarray  # per n-gram of bags.grams, how many items hold it (0: only in sentences)
+    by_gram: np.ndarray  # the entries, ordered by n-gram
+    gram_start: np.ndarray  # where each n-gram's entries start in by_gram (one more: the end)
+    _weights: dict[int, np.ndarray]  # items of a pair -> every entry's weight with this side's df only
+
+    def weights(self, total: int, idf: np.ndarray) -> np.ndarray:
+        found = self._weights.get(total)
+        if found is None:
+            if len(self._weights) >= 64:  # local documents of many sizes: a few MB at most
+                self._weights.clear()
+            found = self._weights[total] = _weighed(self.bags.counts, self.bags.gram, self.df, idf)
+        return found
+
+    def entries_of(self, grams: np.ndarray) -> np.ndarray:
+        """The entries of the n-grams given (positions in grams), n-gram by n-gram."""
+        start = self.gram_start[grams]
+        length = self.gram_start[grams + 1] - start
+        ends = np.cumsum(length)
+        return self.by_gram[np.repeat(start - ends + length, length) + np.arange(int(ends[-1]) if len(ends) else 0)]
 
 
 def side(items: Sequence[str], sentences: Sequence[str]) -> Side:
     joint = bags([*items, *sentences])
     in_items = joint.rows < len(items)
-    return Side(joint, len(items), np.bincount(joint.gram[in_items], minlength=len(joint.grams)))
+    by_gram = np.argsort(joint.gram, kind="stable")
+    gram_start = np.searchsorted(joint.gram[by_gram], np.arange(len(joint.grams) + 1))
+    return Side(joint, len(items), np.bincount(joint.gram[in_items], minlength=len(joint.grams)), by_gram,
+                gram_start, {})
 
 
 def cosines(reference: Side, items: Sequence[str], sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """TF-IDF cosines, reference items x local items and reference sentences x local sentences."""
     local = bags([*items, *sentences])
     local_df = np.bincount(local.gram[local.rows < len(items)], minlength=len(local.grams))
-    idf = _idf_table(reference.items + len(items))
+    total = reference.items + len(items)
+    idf = _idf_table(total)
     ref = reference.bags
 
     # document frequency over the pair's items, for the reference's n-grams and for the local ones
-    at, found = _lookup(local.grams, ref.grams)
-    in_local_items = _at(local_df, at, found)
-    df_ref = reference.df + in_local_items
-    in_both = np.flatnonzero((in_local_items > 0) & (reference.df > 0))  # in the order their strings sort
+    at_ref, in_ref = _lookup(ref.grams, local.grams)
+    held = in_ref & (local_df > 0)
+    moved = at_ref[held]  # the reference's n-grams the local items hold too, in the order their strings sort
+    df_ref = reference.df.copy()
+    df_ref[moved] += local_df[held]
+    in_both = moved[reference.df[moved] > 0]
     ref_columns = np.full(len(ref.grams), -1, dtype=np.int64)
     ref_columns[in_both] = np.arange(len(in_both))
     width = len(in_both)
 
-    at_ref, in_ref = _lookup(ref.grams, local.grams)
     df_local = _at(reference.df, at_ref, in_ref) + local_df
-    local_columns = np.where(in_ref & (local_df > 0), _at(ref_columns, at_ref, in_ref), -1)
+    local_columns = np.where(held, _at(ref_columns, at_ref, in_ref), -1)
 
-    def weighed(b: Bags, df: np.ndarray) -> np.ndarray:
-        return _tf(b.counts) * np.where(df > 0, idf[df], 1.0)[b.gram]
-
-    n_rows = _rows(ref.rows, weighed(ref, df_ref), ref_columns[ref.gram], ref.size, width)
-    l_rows = _rows(local.rows, weighed(local, df_local), local_columns[local.gram], local.size, width)
+    weights = reference.weights(total, idf).copy()
+    changed = reference.entries_of(moved)
+    weights[changed] = _weighed(ref.counts[changed], ref.gram[changed], df_ref, idf)
+    kept = changed[reference.df[ref.gram[changed]] > 0]
+    n_rows = _rows(ref.rows, weights, kept, ref_columns[ref.gram[kept]], ref.size, width)
+    l_weights = _weighed(local.counts, local.gram, df_local, idf)
+    l_columns = local_columns[local.gram]
+    l_kept = np.flatnonzero(l_columns >= 0)
+    l_rows = _rows(local.rows, l_weights, l_kept, l_columns[l_kept], local.size, width)
     k, m = reference.items, len(items)
     return n_rows[:k] @ l_rows[:m].T, n_rows[k:] @ l_rows[m:].T
 
