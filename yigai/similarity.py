@@ -71,10 +71,19 @@ def bags(texts: Sequence[str]) -> Bags:
     codes = np.concatenate(((points[two] << 32) | (points[two + 1] << 16),
                             (points[three] << 32) | (points[three + 1] << 16) | points[three + 2]))
     rows = np.concatenate((text_of[two], text_of[three]))
-    grams, gram_of, _ = _unique(codes)
-    width = max(len(grams), 1)
-    keys, _, counts = _unique(rows * width + gram_of)
-    return Bags(grams, keys % width, counts, keys // width, len(texts))
+    if len(texts) >= 1 << 15:  # too many texts to put the text above the code in one int64
+        grams, gram_of, _ = _unique(codes)
+        width = max(len(grams), 1)
+        keys, _, counts = _unique(rows * width + gram_of)
+        return Bags(grams, keys % width, counts, keys // width, len(texts))
+    # text and code in one key (a code takes 48 bits): one sort orders the entries by text, then by n-gram
+    keys = np.sort((rows << 48) | codes)
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    starts = np.flatnonzero(first)
+    entries = keys[starts]
+    grams, gram_of, _ = _unique(entries & ((1 << 48) - 1))
+    return Bags(grams, gram_of, np.diff(np.append(starts, len(keys))), entries >> 48, len(texts))
 
 
 @cache
