@@ -273,9 +273,15 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     title = _z(np.asarray(fuzzy, dtype=np.float64))
     # Same main subject: the titles (with the local item's first sentence) share a topic of the
     # vocabulary, or, for what the vocabulary does not name, are worded much alike.
-    n_topics = reference.title_topics
-    l_topics = [{vocabulary.topic_of[x] for x in found} for found in l_title_found]
-    same_topic = np.array([[bool(nt & lt) for lt in l_topics] for nt in n_topics], dtype=bool).reshape(n_count, l_count)
+    bit = vocabulary.topic_bits
+    if bit is not None:  # each item's topics as the bits of one integer: a topic shared is a bit in common
+        n_bits = np.array([sum(bit[t] for t in topics) for topics in reference.title_topics], dtype=np.int64)
+        l_bits = np.array([sum({bit[vocabulary.topic_of[x]] for x in found}) for found in l_title_found], dtype=np.int64)
+        same_topic = (n_bits[:, None] & l_bits[None, :]) != 0
+    else:
+        l_topics = [{vocabulary.topic_of[x] for x in found} for found in l_title_found]
+        same_topic = np.array([[bool(nt & lt) for lt in l_topics] for nt in reference.title_topics],
+                              dtype=bool).reshape(n_count, l_count)
     same_subject = same_topic | (title >= TITLE_ALIKE)
 
     combined = (
@@ -295,14 +301,16 @@ def _quote(s: Signals, a: int, b: int, vocabulary: Vocabulary, n_found: list[fro
     shared = set(s.shared[a][b])
     best: tuple[float, int, int, tuple[str, ...]] | None = None
     if shared:
+        similar = block.tolist()  # the same values, as floats (indexing an array one value at a time is slow)
         for i, n_sentence_names in enumerate(n_found):
             n_names = n_sentence_names & shared
             if not n_names:
                 continue
+            row = similar[i]
             for j, l_names in enumerate(l_found):
                 both = n_names & l_names
-                if both and (best is None or (len(both), block[i, j]) > (len(best[3]), best[0])):
-                    best = (float(block[i, j]), i, j, tuple(x for x in s.shared[a][b] if x in both))
+                if both and (best is None or (len(both), row[j]) > (len(best[3]), best[0])):
+                    best = (row[j], i, j, tuple(x for x in s.shared[a][b] if x in both))
     if best is None:
         top_i, top_j = np.unravel_index(int(block.argmax()), block.shape)
         best = (float(block[top_i, top_j]), int(top_i), int(top_j), ())
