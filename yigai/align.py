@@ -273,15 +273,9 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     title = _z(np.asarray(fuzzy, dtype=np.float64))
     # Same main subject: the titles (with the local item's first sentence) share a topic of the
     # vocabulary, or, for what the vocabulary does not name, are worded much alike.
-    bit = vocabulary.topic_bits
-    if bit is not None:  # each item's topics as the bits of one integer: a topic shared is a bit in common
-        n_bits = np.array([sum(bit[t] for t in topics) for topics in reference.title_topics], dtype=np.int64)
-        l_bits = np.array([sum({bit[vocabulary.topic_of[x]] for x in found}) for found in l_title_found], dtype=np.int64)
-        same_topic = (n_bits[:, None] & l_bits[None, :]) != 0
-    else:
-        l_topics = [{vocabulary.topic_of[x] for x in found} for found in l_title_found]
-        same_topic = np.array([[bool(nt & lt) for lt in l_topics] for nt in reference.title_topics],
-                              dtype=bool).reshape(n_count, l_count)
+    # each side's topics as rows of a topic incidence matrix: a topic in common is a nonzero product
+    same_topic = (_topic_rows(reference.title_topics, vocabulary)
+                  @ _topic_rows([{vocabulary.topic_of[x] for x in found} for found in l_title_found], vocabulary).T) > 0
     same_subject = same_topic | (title >= TITLE_ALIKE)
 
     combined = (
@@ -289,6 +283,15 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     ) / sum(WEIGHTS.values())
     return Signals(text, sentence, vocab, title, _z(combined), shared, same_subject, n_units, l_units,
                    sentence_sim, n_starts, l_starts)
+
+
+def _topic_rows(topics: list[set[str]], vocabulary: Vocabulary) -> np.ndarray:
+    """One row per item, one column per topic of the vocabulary: 1 where the item's title names the topic."""
+    rows = np.zeros((len(topics), len(vocabulary.topics)), dtype=np.float32)
+    column = vocabulary.topic_column
+    for r, held in enumerate(topics):
+        rows[r, [column[t] for t in held]] = 1.0
+    return rows
 
 
 def _quote(s: Signals, a: int, b: int, vocabulary: Vocabulary, n_found: list[frozenset[str]], l_found: list[frozenset[str]],

@@ -132,9 +132,9 @@ class Vocabulary:
         return tuple(dict.fromkeys(i.topic for i in self.instruments))
 
     @cached_property
-    def topic_bits(self) -> dict[str, int] | None:
-        """One bit per topic, to compare items' sets of topics as integers (None: more than an int64 holds)."""
-        return {t: 1 << k for k, t in enumerate(self.topics)} if len(self.topics) < 63 else None
+    def topic_column(self) -> dict[str, int]:
+        """Each topic's position in `topics`."""
+        return {t: k for k, t in enumerate(self.topics)}
 
     def mentions(self, text: str, item: str = "") -> list[Mention]:
         """Every instrument mention in `text`, longest form first at each position; `item` is the whole item's
