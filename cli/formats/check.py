@@ -10,6 +10,7 @@ from yigai.coverage import Coverage
 from yigai.gate import Verdict, percent
 
 from .. import jsonout
+from .cells import markdown_cell as _md
 from .compare import MARK, as_object
 
 NO_GATE = "no gate given (--min-coverage, --require, --require-full, --max-uncovered): nothing was checked"
@@ -126,10 +127,6 @@ def as_github(alignment: Alignment, cover: Coverage, verdict: Verdict) -> str:
     notice = f"{_summary(alignment, cover)}; {_outcome(verdict)}"
     lines.append(f"::notice file={file},title={_escape_property('yigai check')}::{_escape_data(notice)}")
     return "\n".join(lines) + "\n"
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
 
 
 def summary_markdown(alignment: Alignment, cover: Coverage, verdict: Verdict) -> str:

@@ -15,6 +15,8 @@ from yigai.promises import Departments, load_departments
 from yigai.strength import DeadlineVerdict, LeadVerdict, PairStrength, Strength, TargetVerdict, strength
 
 from .. import jsonout
+from .cells import inert as _inert
+from .cells import markdown_cell
 
 if TYPE_CHECKING:  # rich is imported where a table is drawn: JSON, CSV and Markdown do without it
     from rich.console import RenderableType
@@ -184,11 +186,6 @@ def rows(alignment: Alignment, cover: Coverage, found: Strength | None = None,
     return [{key: row.get(key, "") for key, _, _ in COLUMNS} for row in table]
 
 
-def _inert(value: Any) -> Any:
-    """Document text that Excel would run as a formula (=…, +…, @…) gets a leading apostrophe."""
-    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "@") else value
-
-
 def as_csv(alignment: Alignment, cover: Coverage, found: Strength | None = None,
            departments: Departments | None = None) -> str:
     """The 对标 table, one row per pair, as UTF-8 with a BOM so that Excel and WPS open it as Chinese."""
@@ -200,7 +197,7 @@ def as_csv(alignment: Alignment, cover: Coverage, found: Strength | None = None,
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", "<br>")
+    return markdown_cell(text, newline="<br>")  # a cell keeps its lines
 
 
 def as_markdown(alignment: Alignment, cover: Coverage, found: Strength | None = None,

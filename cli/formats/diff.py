@@ -15,6 +15,9 @@ from rich.text import Text
 from yigai.diff import Change, Diff, ItemChange
 from yigai.model import Document
 
+from .cells import inert as _inert
+from .cells import markdown_cell as _md
+
 STYLE = {Change.KEPT: "cyan", Change.STRENGTHENED: "bold green", Change.WEAKENED: "bold red",
          Change.MERGED: "magenta", Change.SPLIT: "magenta", Change.DROPPED: "bold red", Change.NEW: "bold green"}
 ORDER = (Change.KEPT, Change.STRENGTHENED, Change.WEAKENED, Change.MERGED, Change.SPLIT, Change.DROPPED, Change.NEW)
@@ -87,15 +90,6 @@ def as_csv(result: Diff) -> str:
                          "yes" if row.old and row.old.reworded else "",
                          _inert(" / ".join(row.old.details)) if row.old else ""])
     return "\ufeff" + buffer.getvalue()
-
-
-def _inert(value: str) -> str:
-    """Document text that Excel would read as a formula (=, +, -, @) is kept as text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
-def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
 
 
 def as_markdown(result: Diff) -> str:

@@ -20,6 +20,7 @@ from yigai.matrix import Column
 from yigai.model import Document
 
 from .. import jsonout
+from .cells import markdown_cell as _md
 from .compare import MARK
 
 HEAT = {Grade.FULL: "bold white on green", Grade.PARTIAL: "black on yellow", Grade.NONE: "white on red"}
@@ -53,10 +54,6 @@ def as_csv(national: Document, columns: list[Column], transpose: bool = False) -
         writer.writerow([item.index, item.title, *[c.cells[row].grade.value for c in columns], _picked_up(columns, row)])
     writer.writerow(["", "coverage", *[f"{c.coverage:.4f}" for c in columns], ""])
     return buffer.getvalue()
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def as_markdown(national: Document, columns: list[Column], transpose: bool = False) -> str:
