@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.matrix_speed import generate  # noqa: E402
+from bench.corpus import generate  # noqa: E402
 from tests import browser  # noqa: E402
 from yigai_cli.main import main  # noqa: E402
 
