@@ -81,6 +81,19 @@ def test_ngram_codes_sort_as_their_strings() -> None:
     assert counted == {(r, g): c for r, t in enumerate(["医保DRG改革", "ab+c。医改"]) for g, c in ngrams(t).items()}
 
 
+
+def test_more_texts_than_one_key_holds_are_counted_alike() -> None:
+    """From 2**15 texts on, the text no longer fits beside the n-gram code in one sort key: the other path
+    must count the same."""
+    texts = [f"医保{k % 7}DRG改革{'集采' * (k % 3)}" for k in range(1 << 15)] + ["ab+c。医改"]
+    b = similarity.bags(texts)
+    decoded = ["".join(chr((int(code) >> shift) & 0xFFFF) for shift in (32, 16, 0) if (int(code) >> shift) & 0xFFFF)
+               for code in b.grams]
+    assert decoded == sorted(decoded) and len(set(decoded)) == len(decoded)
+    for row in (0, 1, 2, 5, (1 << 15) - 1, 1 << 15):
+        kept = b.rows == row
+        assert {decoded[g]: int(c) for g, c in zip(b.gram[kept], b.counts[kept])} == ngrams(texts[row])
+
 _TEXT = st.text(alphabet=st.sampled_from([*"医保药改革采购集中带量DRGdip+12 。,;、(", chr(0x9FFF), chr(0x4E00), "\n", "𠀀"]),
                 max_size=40)
 

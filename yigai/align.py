@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from enum import Enum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -73,12 +73,20 @@ class Alignment:
     subject_share: float = 1.0  # share of the local items that name a specific reform instrument
     on_subject: bool = True  # False: the local document does not read as a health-reform list
 
+    @cached_property
+    def _by_national(self) -> dict[int, list[Pair]]:
+        # every report asks for every national item's pairs: one pass over the pairs, not one per item
+        found: dict[int, list[Pair]] = {}
+        for p in self.pairs:
+            found.setdefault(p.national, []).append(p)
+        return found
+
     def pairs_of(self, national_index: int) -> list[Pair]:
-        return [p for p in self.pairs if p.national == national_index]
+        return list(self._by_national.get(national_index, ()))
 
     def grade_of(self, national_index: int) -> Grade:
-        grades = {p.grade for p in self.pairs_of(national_index)}
-        return Grade.FULL if Grade.FULL in grades else Grade.PARTIAL if grades else Grade.NONE
+        pairs = self._by_national.get(national_index, ())
+        return Grade.FULL if any(p.grade is Grade.FULL for p in pairs) else Grade.PARTIAL if pairs else Grade.NONE
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 @dataclass(frozen=True)
 class Bags:
     """The n-gram bags of some texts, flattened: entry k is n-gram `grams[gram[k]]`, printed `counts[k]` times
-    in text `rows[k]`; entries are sorted by text, then by n-gram.
+    in text `rows[k]`; entries are sorted by n-gram, then by text.
 
     An n-gram's code sorts as its string does: its characters (all below U+A000) in 16 bits each, a 2-gram
     padded with 0, which sorts before any character, as "ab" sorts before "abc"."""
@@ -71,19 +71,22 @@ def bags(texts: Sequence[str]) -> Bags:
     codes = np.concatenate(((points[two] << 32) | (points[two + 1] << 16),
                             (points[three] << 32) | (points[three + 1] << 16) | points[three + 2]))
     rows = np.concatenate((text_of[two], text_of[three]))
-    if len(texts) >= 1 << 15:  # too many texts to put the text above the code in one int64
+    if len(texts) >= 1 << 15:  # too many texts to put the text beside the code in one int64
         grams, gram_of, _ = _unique(codes)
-        width = max(len(grams), 1)
-        keys, _, counts = _unique(rows * width + gram_of)
-        return Bags(grams, keys % width, counts, keys // width, len(texts))
-    # text and code in one key (a code takes 48 bits): one sort orders the entries by text, then by n-gram
-    keys = np.sort((rows << 48) | codes)
+        keys, _, counts = _unique(gram_of * len(texts) + rows)
+        return Bags(grams, keys // len(texts), counts, keys % len(texts), len(texts))
+    # code and text in one key (a code takes 48 bits, a text 15): one sort orders the entries by n-gram, then
+    # by text, and tells both the distinct entries and the distinct n-grams
+    keys = np.sort((codes << 15) | rows)
     first = np.ones(len(keys), dtype=bool)
     first[1:] = keys[1:] != keys[:-1]
     starts = np.flatnonzero(first)
     entries = keys[starts]
-    grams, gram_of, _ = _unique(entries & ((1 << 48) - 1))
-    return Bags(grams, gram_of, np.diff(np.append(starts, len(keys))), entries >> 48, len(texts))
+    entry_codes = entries >> 15
+    new_gram = np.ones(len(entries), dtype=bool)
+    new_gram[1:] = entry_codes[1:] != entry_codes[:-1]
+    return Bags(entry_codes[new_gram], np.cumsum(new_gram) - 1, np.diff(np.append(starts, len(keys))),
+                entries & 0x7FFF, len(texts))
 
 
 @cache
