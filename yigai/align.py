@@ -22,6 +22,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property, lru_cache
@@ -195,10 +197,24 @@ def _blas() -> Any:
     return ThreadpoolController()
 
 
-def _one_blas_thread() -> Any:
+_HELD = [0]  # how many one_blas_thread() blocks are open in this process
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
     """The matrices alignment multiplies are small: a second BLAS thread costs more than it saves (measured:
-    a product of 0.04-0.23 ms took ~8 ms with two threads, and the CPU time of both)."""
-    return _blas().limit(limits=1, user_api="blas")
+    a product of 0.04-0.23 ms took ~8 ms with two threads, and the CPU time of both). Setting the limit costs
+    ~0.05 ms itself: a run over many documents holds it once around them all, and each alignment inside
+    finds it held."""
+    if _HELD[0]:
+        yield
+        return
+    with _blas().limit(limits=1, user_api="blas"):
+        _HELD[0] += 1
+        try:
+            yield
+        finally:
+            _HELD[0] -= 1
 
 
 def _z(matrix: np.ndarray) -> np.ndarray:
@@ -223,7 +239,8 @@ class Signals:
     vocabulary: np.ndarray
     title: np.ndarray
     combined: np.ndarray
-    shared: list[list[list[str]]]  # shared instruments per pair, most specific first
+    shared: dict[tuple[int, int], list[str]]  # (a, b) -> the instruments both name, most specific first (pairs
+    # that share none are absent)
     same_subject: np.ndarray  # titles share a topic of the vocabulary
     national_units: list[_Unit]
     local_units: list[_Unit]
@@ -248,7 +265,7 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     # Text and sentence similarity in one TF-IDF space.
     l_sent = [s for u in l_units for s in u.sentences]
     n_starts, l_starts = reference.starts, _starts(l_units)
-    with _one_blas_thread():
+    with one_blas_thread():
         text, sentence_sim = similarity.cosines(reference.space, [u.text for u in l_units], l_sent)
     sentence = _block_max(sentence_sim, n_starts, l_starts)
 
@@ -259,7 +276,7 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     total = n_count + l_count
     idf = {name: math.log((total + 1) / (c + 0.5)) for name, c in df.items()}
     vocab = np.zeros((n_count, l_count))
-    shared: list[list[list[str]]] = [[[] for _ in range(l_count)] for _ in range(n_count)]
+    shared: dict[tuple[int, int], list[str]] = {}
     # fsum and the name tie-break: a set's order changes from run to run, the answers must not
     l_mass = [math.sqrt(math.fsum(idf[x] for x in lf)) for lf in l_found]
     holders: dict[str, list[int]] = {}
@@ -273,7 +290,7 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
         for b in sorted({b for name in nf for b in holders.get(name, ())}):
             common = nf & l_found[b]
             vocab[a, b] = math.fsum(idf[x] for x in common) / (n_mass * l_mass[b])
-            shared[a][b] = sorted(common, key=lambda x: (-idf[x], x))
+            shared[a, b] = sorted(common, key=lambda x: (-idf[x], x))
 
     # Titles: what each item is mainly about.
     fuzzy = similarity.title_similarity(reference.titles, [u.title for u in l_units])
@@ -309,7 +326,8 @@ def _quote(s: Signals, a: int, b: int, vocabulary: Vocabulary, n_found: list[fro
     (`n_found`, `l_found`: the instruments each sentence of the two items names)."""
     block = s.sentence_block(a, b)
     n_unit, l_unit = s.national_units[a], s.local_units[b]
-    shared = set(s.shared[a][b])
+    in_order = s.shared.get((a, b), [])
+    shared = set(in_order)
     best: tuple[float, int, int, tuple[str, ...]] | None = None
     if shared:
         similar = block.tolist()  # the same values, as floats (indexing an array one value at a time is slow)
@@ -321,7 +339,7 @@ def _quote(s: Signals, a: int, b: int, vocabulary: Vocabulary, n_found: list[fro
             for j, l_names in enumerate(l_found):
                 both = n_names & l_names
                 if both and (best is None or (len(both), row[j]) > (len(best[3]), best[0])):
-                    best = (row[j], i, j, tuple(x for x in s.shared[a][b] if x in both))
+                    best = (row[j], i, j, tuple(x for x in in_order if x in both))
     if best is None:
         top_i, top_j = np.unravel_index(int(block.argmax()), block.shape)
         best = (float(block[top_i, top_j]), int(top_i), int(top_j), ())
@@ -349,7 +367,8 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
     candidates = np.argwhere((s.vocabulary > 0) | (s.sentence >= thresholds.sentence_floor))
     names: dict[int, list[frozenset[str]]] = {}  # per local item, each sentence's instruments (for quotes)
     for a, b in candidates.tolist():
-        if not on_subject and not set(s.shared[a][b]) & specific[b]:
+        common = s.shared.get((a, b), [])
+        if not on_subject and not set(common) & specific[b]:
             continue  # off the subject, only a specific instrument both name counts
         score = float(combined[a, b])
         best = best_local_of[a] == b or best_national_of[b] == a
@@ -358,14 +377,14 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
             mutual and score >= thresholds.full_mutual
         )):
             grade = Grade.FULL
-        elif score >= thresholds.pair and (s.shared[a][b] or z_sentence[a, b] >= thresholds.sentence_alone):
+        elif score >= thresholds.pair and (common or z_sentence[a, b] >= thresholds.sentence_alone):
             grade = Grade.PARTIAL
         else:
             continue
-        if s.shared[a][b] and b not in names:
+        if common and b not in names:
             unit = s.local_units[b]
             names[b] = [vocabulary.find(x, unit.text) for x in unit.sentences]
-        pairs.append(Pair(a + 1, b + 1, grade, score, tuple(s.shared[a][b][:4]),
+        pairs.append(Pair(a + 1, b + 1, grade, score, tuple(common[:4]),
                           *_quote(s, a, b, vocabulary, reference.sentence_names[a], names.get(b, [])),
                           float(s.sentence[a, b])))
     return Alignment(national, local, tuple(pairs), dict(reference.topics), share, on_subject)

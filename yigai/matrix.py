@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .align import Grade, Pair, align, prepare
+from .align import Grade, Pair, align, one_blas_thread, prepare
 from .coverage import coverage
 from .decisions import Applied, Decisions, DecisionWarning, apply_decisions, decision_of, rejected_of
 from .documents import parse_ref, read_ref
@@ -161,6 +161,7 @@ def ordered(columns: list[Column], order: Order | str = Order.given) -> list[Col
 
 
 _WORKER: dict[str, object] = {}
+_INHERITED: dict[str, object] = {}  # what the parent had loaded when it started its workers
 
 
 def _die_with_parent() -> None:
@@ -189,10 +190,14 @@ def _init_worker(national: Document, vocab_files: tuple[str, ...], parent: int,
         os._exit(1)
 
     # Alignment multiplies small matrices; BLAS threads in every worker only fight over the cores
-    # (measured: 63 documents/s with them, 160 without, on 2 cores).
+    # (measured: 63 documents/s with them, 160 without, on 2 cores). Held for the worker's life.
     threadpool_limits(limits=1)
+    one_blas_thread().__enter__()
+    # Forked workers find the parent's vocabulary and prepared national side in memory (spawned ones read them)
+    inherited = _INHERITED.get("vocabulary")
+    vocabulary = inherited if inherited is not None and _INHERITED.get("files") == vocab_files else None
     _WORKER["national"] = national
-    _WORKER["vocabulary"] = load_vocabulary([Path(p) for p in vocab_files])
+    _WORKER["vocabulary"] = vocabulary or load_vocabulary([Path(p) for p in vocab_files])
     _WORKER["decisions"] = decisions
     _WORKER["detail"] = detail
     prepare(national, _WORKER["vocabulary"])  # type: ignore[arg-type]  # the national side, once per worker
@@ -227,6 +232,8 @@ def matrix(
     if workers > 1 and len(refs) >= PARALLEL_FROM:
         # multiprocessing.Pool, for its terminate(): on an error, SIGINT or SIGTERM the workers are stopped
         # at once, instead of finishing their queue first (which took 5-13 s).
+        prepare(national, vocabulary)  # before the fork: forked workers start with it done
+        _INHERITED.update(files=vocab_files, vocabulary=vocabulary)
         pool = multiprocessing.Pool(workers, initializer=_init_worker,
                                     initargs=(national, vocab_files, os.getpid(), decisions, detail))
         try:
@@ -238,12 +245,14 @@ def matrix(
             pool.terminate()
             raise
         finally:
+            _INHERITED.clear()
             pool.close()
             pool.join()
     else:
         prepare(national, vocabulary)  # the national side, once for every column
-        for ref in refs:
-            results.append(_columns_of(ref, national, vocabulary, decisions, detail))
-            if progress:
-                progress(1)
+        with one_blas_thread():
+            for ref in refs:
+                results.append(_columns_of(ref, national, vocabulary, decisions, detail))
+                if progress:
+                    progress(1)
     return labelled([c for columns in results for c in columns])
