@@ -164,3 +164,19 @@ def test_repeated_documents_are_dropped_as_the_pairwise_definition_says() -> Non
             lines = [f"{k}.任务{rng.randint(0, 9)}" for k in range(1, rng.randint(0, 8) + 1)] + ["附件"]
             parts.append(Part(tuple(lines), None if rng.random() < 0.1 else style))
         assert _drop_repeats(parts) == _pairwise_drop_repeats(parts)
+
+
+def test_alignment_reads_no_promises_and_promises_read_later_are_the_items_own():
+    """Promises are read when asked for: a matrix over thousands of documents never asks. Asked for later,
+    they are what the item's own text says (not another item's)."""
+    from yigai.align import align
+    from yigai.vocab import load_vocabulary
+
+    national, guangxi = read_documents(NATIONAL_PAGE)
+    align(national, guangxi, load_vocabulary())
+    assert not any("_promises" in item.__dict__ for item in guangxi.items)
+    county = read_documents(BAOKANG)[0]
+    with_deadline = [item for item in county.items if item.deadline]
+    assert with_deadline and all(item.deadline in item.text for item in with_deadline)
+    assert all(d in item.text for item in county.items for d in item.departments)
+    assert all(t.text in item.text for item in county.items for t in item.targets)

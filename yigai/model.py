@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 LEVELS = ("national", "provincial", "municipal", "county", "unknown")
@@ -45,18 +46,42 @@ class Deadline:
 
 @dataclass(frozen=True)
 class Item:
-    """One numbered task of a document (or a clause/sentence of a prose document)."""
+    """One numbered task of a document (or a clause/sentence of a prose document).
+
+    What it promises (lead departments, deadline, targets) is read from its text when first asked for:
+    alignment never asks, so a matrix of thousands of documents does not spend a fifth of its reading on it."""
 
     index: int
     label: str
     section: str
     title: str
     text: str
-    departments: tuple[str, ...] = ()
-    deadline: str | None = None
-    targets: tuple[Target, ...] = ()
     measures: str = ""  # the text without label, title and lead-department notes: what matching reads
-    due: Deadline | None = None  # `deadline`, read as a date
+
+    @cached_property
+    def _promises(self) -> tuple[tuple[str, ...], Deadline | None, tuple[Target, ...]]:
+        from .segment import promises_of  # (segment builds items: it imports this module)
+
+        return promises_of(self.text)
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        return self._promises[0]
+
+    @property
+    def due(self) -> Deadline | None:
+        """The deadline, read as a date."""
+        return self._promises[1]
+
+    @property
+    def deadline(self) -> str | None:
+        """The deadline as printed."""
+        due = self._promises[1]
+        return due.text if due else None
+
+    @property
+    def targets(self) -> tuple[Target, ...]:
+        return self._promises[2]
 
     def short_title(self, width: int = 18) -> str:
         title = self.title.rstrip("。;")

@@ -6,7 +6,7 @@ import re
 
 from .errors import InputError
 from .jurisdiction import UNKNOWN, Jurisdiction, canonical, identify, short_name
-from .model import Document, Item
+from .model import Deadline, Document, Item, Target
 from .numbering import CLAUSE, ITEM_STYLES, SECTION, Style
 from .promises import deadline_of, plain_years, targets_of
 from .split import DOC_NUMBER, ISSUER, Part
@@ -49,24 +49,18 @@ def _first_sentence(text: str) -> str:
 def build_item(index: int, label: str, section: str, lines: list[str]) -> Item:
     """An item from its printed lines (label already removed from the first)."""
     text = "\n".join(lines).strip()
-    notes = DEPARTMENT_NOTE.findall(text)
-    note = notes[-1] if notes else None
     without_notes = DEPARTMENT_NOTE.sub("", text)
     title = _first_sentence(without_notes.split("\n")[0]) or _first_sentence(without_notes)
     measures = without_notes[len(title):].lstrip("。\n ") if without_notes.startswith(title) else without_notes
-    due = deadline_of(note, without_notes)
-    return Item(
-        index=index,
-        label=label,
-        section=section,
-        title=title,
-        text=text,
-        departments=departments_of(note) if note else (),
-        deadline=due.text if due else None,
-        targets=targets_of(without_notes),
-        measures=measures,
-        due=due,
-    )
+    return Item(index=index, label=label, section=section, title=title, text=text, measures=measures)
+
+
+def promises_of(text: str) -> tuple[tuple[str, ...], Deadline | None, tuple[Target, ...]]:
+    """An item's lead departments, deadline and targets, from its text (Item reads them when asked)."""
+    notes = DEPARTMENT_NOTE.findall(text)
+    note = notes[-1] if notes else None
+    without_notes = DEPARTMENT_NOTE.sub("", text)
+    return departments_of(note) if note else (), deadline_of(note, without_notes), targets_of(without_notes)
 
 
 def _is_signature(line: str) -> bool:
