@@ -33,6 +33,23 @@ def test_matrix_directory_and_glob(cli):
     assert "全国" not in [c["name"] for c in by_dir["columns"]]
 
 
+
+def test_the_national_list_gets_no_column_under_another_name(cli, tmp_path):
+    """Found in the folder through a link or a copy-free second name, the national list is still itself;
+    the page's other document (Guangxi) keeps its column, and so does a real copy of the national page."""
+    import shutil
+
+    from .conftest import NATIONAL_PAGE
+
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    (folder / "link.txt").symlink_to(NATIONAL_PAGE)
+    (folder / "hard.txt").hardlink_to(NATIONAL_PAGE)
+    shutil.copy(NATIONAL_PAGE, folder / "copy.txt")
+    columns = cli("matrix", NATIONAL, str(folder), "--format", "json").json()["columns"]
+    sources = sorted(c["source"].rsplit("/", 1)[1] for c in columns)
+    assert sources == ["copy.txt#1", "copy.txt#2", "hard.txt#2", "link.txt#2"]
+
 def test_matrix_csv_and_markdown(cli):
     out = cli("matrix", NATIONAL, SICHUAN, BAOKANG, "--format", "csv").out
     assert out.startswith("\ufeff")  # UTF-8 with BOM, as zh-CN Excel needs

@@ -114,7 +114,15 @@ def column(national: Document, local: Document, vocabulary: Vocabulary, decision
 
 
 def _same_document(a: Document, b: Document) -> bool:
-    return a.selector == b.selector and Path(a.source).resolve() == Path(b.source).resolve()
+    """The same part of the same file, under whatever name or link (one stat each: resolving both paths
+    cost ~0.1 ms a document)."""
+    if a.selector != b.selector:
+        return False
+    try:
+        x, y = os.stat(a.source), os.stat(b.source)
+    except (OSError, ValueError):  # not a file on disk (standard input): the same name is the same file
+        return a.source == b.source
+    return (x.st_dev, x.st_ino) == (y.st_dev, y.st_ino)
 
 
 def _columns_of(ref: str, national: Document, vocabulary: Vocabulary, decisions: tuple[Decisions, ...] = (),
