@@ -78,3 +78,21 @@ def test_health_reform_lists_read_as_such(cli, local):
 
 def test_unrelated_fixtures_are_there():
     assert len(UNRELATED) >= 5 and any(p.name == "junk-oneline.txt" for p in UNRELATED)
+
+
+@pytest.mark.parametrize("local", [GUANGXI, SICHUAN, BAOKANG, f"{ROUNDUP}#5"])
+def test_pairs_without_quotes_are_the_same_pairs(local):
+    """A matrix that prints only grades asks for no quotes: the pairs, grades and scores are the same."""
+    from dataclasses import replace
+
+    from yigai.align import align
+    from yigai.documents import read_ref
+    from yigai.vocab import load_vocabulary
+
+    vocabulary = load_vocabulary()
+    national, document = read_ref(NATIONAL)[0], read_ref(str(local))[0]
+    quoted = align(national, document, vocabulary).pairs
+    bare = align(national, document, vocabulary, quotes=False).pairs
+    assert quoted and all(p.local_sentence for p in quoted) and not any(p.local_sentence for p in bare)
+    unquoted = [replace(p, national_sentence="", local_sentence="", instruments=(), local_terms=()) for p in quoted]
+    assert bare == tuple(unquoted)

@@ -350,9 +350,11 @@ def _quote(s: Signals, a: int, b: int, vocabulary: Vocabulary, n_found: list[fro
 
 
 def align(national: Document, local: Document, vocabulary: Vocabulary, thresholds: Thresholds = Thresholds(),
-          reference: Reference | None = None) -> Alignment:
+          reference: Reference | None = None, quotes: bool = True) -> Alignment:
     """Pairs of national and local items graded full or partial, with evidence (`reference`: the national
-    side prepared by `prepare`, for many local documents)."""
+    side prepared by `prepare`, for many local documents). Without `quotes` the pairs carry no quoted
+    sentences (their grades and scores are the same): a matrix that prints only grades skips a tenth of
+    the work."""
     reference = reference or prepare(national, vocabulary)
     s = signals(national, local, vocabulary, reference)
     combined = s.combined
@@ -381,12 +383,13 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
             grade = Grade.PARTIAL
         else:
             continue
-        if common and b not in names:
-            unit = s.local_units[b]
-            names[b] = [vocabulary.find(x, unit.text) for x in unit.sentences]
-        pairs.append(Pair(a + 1, b + 1, grade, score, tuple(common[:4]),
-                          *_quote(s, a, b, vocabulary, reference.sentence_names[a], names.get(b, [])),
-                          float(s.sentence[a, b])))
+        quoted: tuple[str, str, tuple[str, ...], tuple[str, ...]] = ("", "", (), ())
+        if quotes:
+            if common and b not in names:
+                unit = s.local_units[b]
+                names[b] = [vocabulary.find(x, unit.text) for x in unit.sentences]
+            quoted = _quote(s, a, b, vocabulary, reference.sentence_names[a], names.get(b, []))
+        pairs.append(Pair(a + 1, b + 1, grade, score, tuple(common[:4]), *quoted, float(s.sentence[a, b])))
     return Alignment(national, local, tuple(pairs), dict(reference.topics), share, on_subject)
 
 

@@ -93,7 +93,7 @@ def expand(refs: Iterable[str]) -> list[str]:
 def column(national: Document, local: Document, vocabulary: Vocabulary, decisions: tuple[Decisions, ...] = (),
            detail: bool = False) -> Column:
     """One local document's column; with `detail`, its pairs and document too (for the report)."""
-    alignment = align(national, local, vocabulary)
+    alignment = align(national, local, vocabulary, quotes=detail)  # only the detail shows quotes
     warnings: tuple[DecisionWarning, ...] = ()
     files = [d for d in decisions if d.applies_to(local)]
     if files:
