@@ -106,3 +106,18 @@ def test_any_text_scores_as_the_plain_definition_says(n_items, n_sentences, l_it
     plain_text, plain_sentence = plain_cosines(n_items, n_sentences, l_items, l_sentences)
     np.testing.assert_allclose(text, plain_text, rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(sentence, plain_sentence, rtol=1e-6, atol=1e-7)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 40), st.sampled_from([np.float32, np.float64]), st.integers(0, 2**32 - 1),
+       st.sampled_from([1.0, 1e-3, 100.0, 0.0]))
+def test_z_scores_are_numpys_bit_for_bit(rows, columns, kind, seed, scale) -> None:  # type: ignore[no-untyped-def]
+    """align._z skips numpy's mean/std wrappers; its numbers must be theirs exactly (the printed scores
+    depend on them)."""
+    from yigai.align import _z
+
+    matrix = (np.random.default_rng(seed).random((rows, columns)) ** 3 * scale).astype(kind)
+    std = float(matrix.std())
+    plain = np.zeros_like(matrix, dtype=np.float64) if std < 1e-9 else (matrix - float(matrix.mean())) / std
+    found = _z(matrix)
+    assert found.dtype == plain.dtype and np.array_equal(found, plain)

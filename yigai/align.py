@@ -218,10 +218,18 @@ def one_blas_thread() -> Iterator[None]:
 
 
 def _z(matrix: np.ndarray) -> np.ndarray:
-    std = float(matrix.std())
+    """(matrix - mean) / std, with the mean and std that matrix.mean() and matrix.std() give, bit for bit
+    (the same reductions and casts, in the matrix's own float type), without their wrappers' ~8 us: six
+    z-scores a document."""
+    n = np.intp(matrix.size)
+    kind = matrix.dtype.type
+    mean = kind(np.add.reduce(matrix, axis=None) / n)
+    deviation = np.subtract(matrix, mean)
+    np.square(deviation, out=deviation)
+    std = float(kind(np.sqrt(kind(np.add.reduce(deviation, axis=None) / n))))
     if std < 1e-9:
         return np.zeros_like(matrix, dtype=np.float64)
-    return (matrix - float(matrix.mean())) / std
+    return (matrix - float(mean)) / std
 
 
 def _block_max(matrix: np.ndarray, row_starts: list[int], col_starts: list[int]) -> np.ndarray:
