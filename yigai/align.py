@@ -87,8 +87,17 @@ class Alignment:
         return list(self._by_national.get(national_index, ()))
 
     def grade_of(self, national_index: int) -> Grade:
-        pairs = self._by_national.get(national_index, ())
-        return Grade.FULL if any(p.grade is Grade.FULL for p in pairs) else Grade.PARTIAL if pairs else Grade.NONE
+        return self.grades.get(national_index, Grade.NONE)
+
+    @cached_property
+    def grades(self) -> dict[int, Grade]:
+        """Every national item's grade (its best pair's), in the national list's order."""
+        found = {}
+        for item in self.national.items:
+            pairs = self._by_national.get(item.index, ())
+            found[item.index] = (Grade.FULL if any(p.grade is Grade.FULL for p in pairs)
+                                 else Grade.PARTIAL if pairs else Grade.NONE)
+        return found
 
 
 @dataclass(frozen=True)
@@ -135,10 +144,12 @@ def _prepare(item: Item) -> _Unit:
     text = item.title + "。" + item.measures
     sentences, printed = [], []
     for m in _PRINTED_SENTENCE.finditer(item.text):
-        read = DEPARTMENT_NOTE.sub("", m.group(0)).strip()
+        printed_sentence = m.group(0)
+        # (a note opens with a bracket: most sentences have none to remove)
+        read = (DEPARTMENT_NOTE.sub("", printed_sentence) if "(" in printed_sentence else printed_sentence).strip()
         if _FOUR_CJK.match(read):
             sentences.append(read)
-            printed.append(m.group(0).strip())
+            printed.append(printed_sentence.strip())
     if not sentences:
         sentences, printed = [item.title], [item.text.strip() or item.title]
     return _Unit(item.title, text, tuple(sentences), tuple(printed))
@@ -170,6 +181,7 @@ class Reference:
     topics: dict[int, str]
     sentence_names: list[list[frozenset[str]]]  # per item, the instruments each of its sentences names
     titles: similarity.Titles
+    title_topic_rows: np.ndarray  # title_topics as rows of a topic incidence matrix (see _topic_rows)
 
 
 _PREPARED: list[Reference] = []  # the last one: compare, check and matrix read one national list at a time
@@ -181,11 +193,13 @@ def prepare(national: Document, vocabulary: Vocabulary) -> Reference:
         return _PREPARED[0]
     units = [_unit(i) for i in national.items]
     title_found = [vocabulary.find(u.title, u.text) for u in units]
+    title_topics = [{vocabulary.topic_of[x] for x in found} for found in title_found]
     reference = Reference(
         national, vocabulary, units, similarity.side([u.text for u in units], [x for u in units for x in u.sentences]),
         _starts(units), owned_instruments(national, vocabulary),
-        [{vocabulary.topic_of[x] for x in found} for found in title_found], topics_of(national, vocabulary),
-        [[vocabulary.find(x, u.text) for x in u.sentences] for u in units], similarity.titles([u.title for u in units]))
+        title_topics, topics_of(national, vocabulary),
+        [[vocabulary.find(x, u.text) for x in u.sentences] for u in units], similarity.titles([u.title for u in units]),
+        _topic_rows(title_topics, vocabulary))
     _PREPARED[:] = [reference]
     return reference
 
@@ -307,7 +321,7 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     # Same main subject: the titles (with the local item's first sentence) share a topic of the
     # vocabulary, or, for what the vocabulary does not name, are worded much alike.
     # each side's topics as rows of a topic incidence matrix: a topic in common is a nonzero product
-    same_topic = (_topic_rows(reference.title_topics, vocabulary)
+    same_topic = (reference.title_topic_rows
                   @ _topic_rows([{vocabulary.topic_of[x] for x in found} for found in l_title_found], vocabulary).T) > 0
     same_subject = same_topic | (title >= TITLE_ALIKE)
 

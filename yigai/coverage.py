@@ -32,7 +32,7 @@ def _ratio(grades: list[Grade]) -> float:
 
 def coverage(alignment: Alignment) -> Coverage:
     """Grades per national item (its best pair's), local-only items and per-topic coverage."""
-    grades = {item.index: alignment.grade_of(item.index) for item in alignment.national.items}
+    grades = alignment.grades
     paired_local = {p.local for p in alignment.pairs}
     topics: dict[str, list[Grade]] = {}
     for index, grade in grades.items():

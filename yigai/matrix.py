@@ -101,11 +101,10 @@ def column(national: Document, local: Document, vocabulary: Vocabulary, decision
     cover = coverage(alignment)
     rejected = {p.national: p.decision for p in rejected_of(alignment)}
     cells = []
-    for item in national.items:
-        pairs = sorted(alignment.pairs_of(item.index), key=lambda p: -p.score)
-        decided = next((d for d in map(decision_of, pairs) if d), None) or rejected.get(item.index)
-        cells.append(Cell(item.index, alignment.grade_of(item.index), tuple(p.local for p in pairs),
-                          pairs[0].score if pairs else 0.0, decided))
+    for index, grade in alignment.grades.items():
+        pairs = sorted(alignment.pairs_of(index), key=lambda p: -p.score)
+        decided = next((d for d in map(decision_of, pairs) if d), None) or rejected.get(index)
+        cells.append(Cell(index, grade, tuple(p.local for p in pairs), pairs[0].score if pairs else 0.0, decided))
     name = local.short_name or local.jurisdiction or Path(local.source).stem
     by_topic = tuple((t, n, r) for t, (n, r) in cover.by_topic.items())
     return Column(name, local.ref, local.year, cover.ratio, tuple(cells), warnings, jurisdiction=local.jurisdiction,
