@@ -136,6 +136,29 @@ def matrix_vs_parse(counts: list[int]) -> None:
               f"   -> matrix CPU = {matrix.cpu / parse.cpu:.2f}x parse CPU")
 
 
+def per_document(count: int) -> None:
+    """In this process, one thread: what reading and aligning cost a document, apart (the matrix's two parts)."""
+    from yigai.align import one_blas_thread, prepare
+    from yigai.documents import read_ref
+    from yigai.matrix import column
+    from yigai.vocab import load_vocabulary
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = generate(Path(tmp), count)
+        national, vocabulary = read_ref(NATIONAL)[0], load_vocabulary()
+        start = time.process_time()
+        documents = [d for p in paths for d in read_ref(p)]
+        read = time.process_time() - start
+        prepare(national, vocabulary)
+        with one_blas_thread():
+            start = time.process_time()
+            for document in documents:
+                column(national, document, vocabulary)
+            aligned = time.process_time() - start
+    print(f"per document, {count} generated, one process (CPU): read {read / count * 1000:.2f} ms, "
+          f"align and grade {aligned / count * 1000:.2f} ms (= {aligned / read:.1f}x reading)")
+
+
 def parse_megabytes(sizes_mb: list[float], times: int) -> None:
     print(f"parse of one large file (distinct generated documents, one after another; median of {times}):")
     made = texts(int(max(sizes_mb) * 1024 * 1024 / 2000) + 10, seed=5)
@@ -165,4 +188,5 @@ if __name__ == "__main__":
     quick = "--quick" in sys.argv
     startup(3 if quick else 7)
     matrix_vs_parse([200] if quick else [1000, 3000])
+    per_document(200 if quick else 1000)
     parse_megabytes([1, 4] if quick else [5, 19.9], 1 if quick else 3)
