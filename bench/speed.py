@@ -123,17 +123,24 @@ def startup(times: int) -> None:
               f"({r.cpu / lean.cpu:.2f}x the one-thread floor's CPU)")
 
 
-def matrix_vs_parse(counts: list[int]) -> None:
-    print("matrix against parse of the same generated files (national 2022 x N local documents):")
+def matrix_vs_parse(counts: list[int], times: int = 3) -> None:
+    print(f"matrix against parse of the same generated files (national 2022 x N local documents; median of {times}, "
+          "matrix and parse taking turns):")
     for count in counts:
         with tempfile.TemporaryDirectory() as tmp:
             paths = generate(Path(tmp), count)
-            matrix = run([*YIGAI, "matrix", NATIONAL, tmp, "--format", "json"], watch_memory=True)
-            parse = run([*YIGAI, "parse", *paths, "--format", "json"], watch_memory=True)
+            matrices, parses = [], []
+            for _ in range(times):
+                matrices.append(run([*YIGAI, "matrix", NATIONAL, tmp, "--format", "json"], watch_memory=True))
+                parses.append(run([*YIGAI, "parse", *paths, "--format", "json"], watch_memory=True))
+        matrix, parse = (Run(statistics.median(r.wall for r in rs), statistics.median(r.cpu for r in rs),
+                             max(r.peak_mib for r in rs)) for rs in (matrices, parses))
+        ratio = statistics.median(m.cpu / p.cpu for m, p in zip(matrices, parses))
         print(f"  N={count:5d}  matrix: wall {matrix.wall:6.1f} s = {count / matrix.wall:5.0f} docs/s, "
               f"CPU {matrix.cpu:6.1f} s, peak {matrix.peak_mib:5.0f} MiB (all processes)")
         print(f"  {'':7}  parse:  wall {parse.wall:6.1f} s, CPU {parse.cpu:6.1f} s, peak {parse.peak_mib:5.0f} MiB"
-              f"   -> matrix CPU = {matrix.cpu / parse.cpu:.2f}x parse CPU")
+              f"   -> matrix CPU = {ratio:.2f}x parse CPU (runs: "
+              f"{', '.join(f'{m.cpu / p.cpu:.2f}' for m, p in zip(matrices, parses))})")
 
 
 def per_document(count: int) -> None:
@@ -187,6 +194,6 @@ def parse_megabytes(sizes_mb: list[float], times: int) -> None:
 if __name__ == "__main__":
     quick = "--quick" in sys.argv
     startup(3 if quick else 7)
-    matrix_vs_parse([200] if quick else [1000, 3000])
+    matrix_vs_parse([200] if quick else [1000, 3000], 1 if quick else 3)
     per_document(200 if quick else 1000)
     parse_megabytes([1, 4] if quick else [5, 19.9], 1 if quick else 3)
