@@ -96,3 +96,32 @@ def test_pairs_without_quotes_are_the_same_pairs(local):
     assert quoted and all(p.local_sentence for p in quoted) and not any(p.local_sentence for p in bare)
     unquoted = [replace(p, national_sentence="", local_sentence="", instruments=(), local_terms=()) for p in quoted]
     assert bare == tuple(unquoted)
+
+
+def test_a_local_item_is_full_for_at_most_two_national_items():
+    """A merge of two national tasks into one local item is full for both; a summary sentence matching more keeps
+    its two strongest full, the rest partial (the pairs themselves stay)."""
+    from yigai.align import Grade, Pair, _at_most_full
+
+    def pair(national: int, local: int, score: float, grade: Grade = Grade.FULL) -> Pair:
+        return Pair(national, local, grade, score, ())
+
+    pairs = [pair(1, 5, 2.5), pair(2, 5, 3.1), pair(3, 5, 2.2), pair(4, 5, 3.1), pair(6, 5, 1.5, Grade.PARTIAL),
+             pair(7, 8, 2.1), pair(9, 8, 2.0)]
+    graded = {(p.national, p.local): p.grade for p in _at_most_full(pairs, 2)}
+    assert graded == {(1, 5): Grade.PARTIAL, (2, 5): Grade.FULL, (3, 5): Grade.PARTIAL, (4, 5): Grade.FULL,
+                      (6, 5): Grade.PARTIAL, (7, 8): Grade.FULL, (9, 8): Grade.FULL}
+
+
+def test_no_local_item_of_any_sample_is_full_for_three_national_items():
+    from collections import Counter
+
+    from yigai.align import Grade, align
+    from yigai.documents import read_documents, read_ref
+    from yigai.vocab import load_vocabulary
+
+    vocabulary = load_vocabulary()
+    national = read_ref(NATIONAL)[0]
+    for local in [read_ref(GUANGXI)[0], *(read_documents(p)[0] for p in (SICHUAN, BAOKANG, CITY)), *read_documents(ROUNDUP)]:
+        fulls = Counter(p.local for p in align(national, local, vocabulary).pairs if p.grade is Grade.FULL)
+        assert max(fulls.values(), default=0) <= 2, local.name

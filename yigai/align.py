@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import cached_property, lru_cache
 from typing import Any
@@ -119,6 +119,10 @@ class Thresholds:
     # tests/fixtures/unrelated/). Below this share the local document is off the subject: nothing in it is
     # `full`, and a pair needs a specific instrument both name.
     on_subject: float = 0.2
+    # One local item may carry out two national tasks in full (a merge: 集采 with its 医保支付), hardly more: an
+    # item that matches three or more in full is a summary sentence that names each (news round-ups), and its
+    # matches beyond the two strongest are partial.
+    full_per_local: int = 2
 
 
 # Whether two items share a task is read from their content; the titles then say whether it is the
@@ -412,7 +416,21 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
                 names[b] = [vocabulary.find(x, unit.text) for x in unit.sentences]
             quoted = _quote(s, a, b, vocabulary, reference.sentence_names[a], names.get(b, []))
         pairs.append(Pair(a + 1, b + 1, grade, score, tuple(common[:4]), *quoted, float(s.sentence[a, b])))
-    return Alignment(national, local, tuple(pairs), dict(reference.topics), share, on_subject)
+    return Alignment(national, local, _at_most_full(pairs, thresholds.full_per_local), dict(reference.topics), share,
+                     on_subject)
+
+
+def _at_most_full(pairs: list[Pair], limit: int) -> tuple[Pair, ...]:
+    """The pairs, each local item full for at most `limit` national items (its strongest; ties: the earlier)."""
+    fulls: dict[int, list[Pair]] = {}
+    for p in pairs:
+        if p.grade is Grade.FULL:
+            fulls.setdefault(p.local, []).append(p)
+    demoted = {id(p) for held in fulls.values() if len(held) > limit
+               for p in sorted(held, key=lambda p: (-p.score, p.national))[limit:]}
+    if not demoted:
+        return tuple(pairs)
+    return tuple(replace(p, grade=Grade.PARTIAL) if id(p) in demoted else p for p in pairs)
 
 
 def _specific(text: str, vocabulary: Vocabulary) -> frozenset[str]:
