@@ -570,6 +570,8 @@ Examples:
   yigai diff sichuan-2021.txt 'roundup-2024.txt#四川'        what Sichuan's list kept, changed, dropped, added
   yigai diff draft-v1.docx draft-v2.docx --fail-on dropped   exit 1 when the redraft lost a task (for CI)
   yigai diff national-2022.txt national-2023.txt -f json     two national lists, as JSON
+  yigai compare v1.docx v2.docx -f decisions -o links.yaml   write the links down, correct them, then:
+  yigai diff v1.docx v2.docx --decisions links.yaml          the diff as the analyst decided the links
 """
 
 
@@ -587,6 +589,12 @@ def diff(
                                                       "merged, split, new, strengthened). Repeatable.")
     ] = None,
     vocab: VocabOption = None,
+    decisions: Annotated[
+        Optional[list[Path]],
+        typer.Option("--decisions", metavar="FILE", help="An analyst's decisions on the links, OLD as the reference: "
+                     "confirm, reject, regrade or add (start one with compare OLD NEW --format decisions). "
+                     "Repeatable."),
+    ] = None,
     output: OutputOption = None,
 ) -> int:
     """What changed between two lists: each item kept, strengthened, weakened, merged, split, dropped or new."""
@@ -600,13 +608,15 @@ def diff(
     from .output import check_output_path, emit
 
     chosen = _format(format, output, DiffFormat, "table")
-    check_output_path(output, [old, new], vocab or [])
+    check_output_path(output, [old, new], vocab or [], decisions or [])
     vocabulary = load_vocabulary(vocab or [])
+    files = tuple(_load_decisions(decisions))
     old_doc, new_doc = read_document(old), read_document(new)
     if old_doc.year and new_doc.year and old_doc.year > new_doc.year:
         sys.stderr.write(f"yigai: warning: {old} is of {old_doc.year}, later than {new} ({new_doc.year}); "
                          "the earlier list comes first (yigai diff OLD NEW)\n")
-    result = build(old_doc, new_doc, vocabulary, load_departments())
+    result = build(old_doc, new_doc, vocabulary, load_departments(), files)
+    _warn(result.warnings)
     if chosen == "table":
         _render(fmt.as_table(result), output)
     else:

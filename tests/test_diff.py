@@ -124,3 +124,65 @@ def test_sichuan_2021_against_its_2024_paragraph(cli):
     assert old[12]["counterparts"] == [7] and old[13]["counterparts"] == [7]
     # 2024's 负债风险防控和分院区管理 is no task of 2021
     assert [c["index"] for c in data["new_items"] if c["change"] == "new"] == [4]
+
+
+DECISIONS = """\
+national: 广西壮族自治区
+local: 广西壮族自治区
+decisions:
+  - {action: reject, national: 1, local: 1, note: "not the same task", who: 李}
+  - {action: add, grade: full, national: 9, local: 20, note: "监管 lives on in the data item"}
+  - {action: regrade, grade: partial, national: 14, local: 10}
+  - {action: confirm, national: {title: "没有这一项"}, local: 3}
+"""
+
+
+def test_decisions_correct_the_links_before_items_are_read(cli, tmp_path):
+    """OLD is the reference of a diff's decisions: a rejected link is gone both ways, an added one links a
+    dropped task, a regrade to partial makes a kept task merged; a stale entry warns, naming itself."""
+    path = tmp_path / "links.yaml"
+    path.write_text(DECISIONS, encoding="utf-8")
+    before = cli("diff", OLD, NEW, "--format", "json").json()
+    result = cli("diff", OLD, NEW, "--format", "json", "--decisions", path)
+    assert result.status == 0
+    assert result.err.count("\n") == 1 and "entry 4: confirm not applied" in result.err
+    data = result.json()
+    was = {c["index"]: c for c in before["old_items"]}
+    old = {c["index"]: c for c in data["old_items"]}
+    new = {c["index"]: c for c in data["new_items"]}
+    assert was[1]["counterparts"] == [1] and 1 not in old[1]["counterparts"]
+    assert not any(k["old"] == 1 and k["new"] == 1 for k in data["links"])
+    assert data["rejected"] == [{"old": 1, "new": 1, "decision": data["rejected"][0]["decision"]}]
+    assert data["rejected"][0]["decision"]["who"] == "李" and data["rejected"][0]["decision"]["machine"] == "full"
+    assert was[9]["change"] == "dropped" and old[9]["change"] == "kept" and old[9]["counterparts"] == [20]
+    assert new[20]["change"] != "new"
+    assert was[14]["change"] == "strengthened" and old[14]["change"] == "merged"
+    decided = [k for k in data["links"] if "decision" in k]
+    assert {(k["old"], k["new"], k["decision"]["action"]) for k in decided} == {(9, 20, "add"), (14, 10, "regrade")}
+    # what no entry touches reads as before
+    untouched = set(range(2, 21)) - {9, 14}
+    assert all(old[k]["change"] == was[k]["change"] for k in untouched)
+
+
+def test_decisions_show_in_every_format_and_are_never_overwritten(cli, tmp_path):
+    path = tmp_path / "links.yaml"
+    path.write_text(DECISIONS, encoding="utf-8")
+    table = cli("diff", OLD, NEW, "--decisions", path).out
+    assert "✎ analyst decisions: 2 links decided, 1 ⊘ rejected" in table
+    markdown = cli("diff", OLD, NEW, "--decisions", path, "--format", "markdown").out
+    assert "推进健康医疗大数据开发应用 ✎ |" in markdown
+    rows = list(csv.DictReader(io.StringIO(cli("diff", OLD, NEW, "--decisions", path, "-f", "csv").out.removeprefix("\ufeff"))))
+    assert {(r["old_index"], r["new_index"]) for r in rows if r["decided"] == "yes"} == {("9", "20"), ("14", "10")}
+    refused = cli("diff", OLD, NEW, "--decisions", path, "-o", path)
+    assert refused.status == 2 and path.read_text(encoding="utf-8") == DECISIONS
+
+
+def test_the_links_compare_writes_down_give_the_same_diff(cli, tmp_path):
+    """`compare OLD NEW --format decisions` confirms every pair yigai found one way; applied to the diff of the
+    redraft, they leave every item as it was, and no entry warns."""
+    path = tmp_path / "links.yaml"
+    assert cli("compare", OLD, NEW, "--format", "decisions", "-o", path).status == 0
+    plain = cli("diff", OLD, NEW, "--format", "json").json()
+    confirmed = cli("diff", OLD, NEW, "--format", "json", "--decisions", path)
+    assert confirmed.err == ""
+    assert confirmed.json()["old_items"] == plain["old_items"] and confirmed.json()["new_items"] == plain["new_items"]

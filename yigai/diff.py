@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from .align import Grade, Pair, align
+from .decisions import Applied, Decisions, DecisionWarning, apply_decisions, decision_of, rejected_of
 from .model import Document
 from .promises import Departments
 from .strength import DeadlineVerdict, PairStrength, TargetVerdict, pair_strength
@@ -43,6 +44,7 @@ class Link:
     score: float
     old_sentence: str
     new_sentence: str
+    decision: Applied | None = None  # the analyst's decision on this link (--decisions), None for yigai's own
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class Diff:
     old_items: tuple[ItemChange, ...]
     new_items: tuple[ItemChange, ...]
     strengths: dict[tuple[int, int], PairStrength] = field(default_factory=dict)
+    warnings: tuple[DecisionWarning, ...] = ()  # decisions entries that could not be applied as written
+    rejected: tuple[Link, ...] = ()  # the links the analyst rejected, with their decisions
 
     def of_old(self, index: int) -> ItemChange:
         return self.old_items[index - 1]
@@ -77,21 +81,34 @@ class Diff:
         return self.new_items[index - 1]
 
 
-def _links(old: Document, new: Document, vocabulary: Vocabulary) -> tuple[Link, ...]:
-    """The pairs of both alignments, old x new, each with its better grade and score."""
+def _links(old: Document, new: Document, vocabulary: Vocabulary, decisions: tuple[Decisions, ...] = ()
+           ) -> tuple[tuple[Link, ...], tuple[DecisionWarning, ...], tuple[Link, ...]]:
+    """The pairs of both alignments, old x new, each with its better grade and score; then the analyst's
+    decisions, written with the old list as the reference (`compare OLD NEW --format decisions` starts the
+    file): a link they decided on is theirs alone (the other direction's pair does not override it), and a
+    rejected one is gone both ways."""
     best: dict[tuple[int, int], Link] = {}
 
     def keep(pair: Pair, key: tuple[int, int], old_sentence: str, new_sentence: str) -> None:
         held = best.get(key)
         rank = (pair.grade is Grade.FULL, pair.score)
         if held is None or rank > (held.grade is Grade.FULL, held.score):
-            best[key] = Link(key[0], key[1], pair.grade, pair.score, old_sentence, new_sentence)
+            best[key] = Link(key[0], key[1], pair.grade, pair.score, old_sentence, new_sentence, decision_of(pair))
 
-    for pair in align(old, new, vocabulary).pairs:
+    forward = align(old, new, vocabulary)
+    warnings: tuple[DecisionWarning, ...] = ()
+    decided: set[tuple[int, int]] = set()
+    if decisions:
+        forward, warnings = apply_decisions(forward, decisions)
+        decided = {(p.national, p.local) for p in (*forward.pairs, *rejected_of(forward)) if decision_of(p)}
+    for pair in forward.pairs:
         keep(pair, (pair.national, pair.local), pair.national_sentence, pair.local_sentence)
     for pair in align(new, old, vocabulary).pairs:
-        keep(pair, (pair.local, pair.national), pair.local_sentence, pair.national_sentence)
-    return tuple(sorted(best.values(), key=lambda link: (link.old, link.new)))
+        if (pair.local, pair.national) not in decided:
+            keep(pair, (pair.local, pair.national), pair.local_sentence, pair.national_sentence)
+    rejected = tuple(Link(p.national, p.local, p.grade, p.score, p.national_sentence, p.local_sentence, decision_of(p))
+                     for p in rejected_of(forward))
+    return tuple(sorted(best.values(), key=lambda link: (link.old, link.new))), warnings, rejected
 
 
 _NOISE = re.compile(r"[\s\W]+")
@@ -119,18 +136,20 @@ def _moves(strength: PairStrength) -> tuple[int, list[str]]:
     return (up > 0) - (down > 0) if up != down else 0, details
 
 
-def _rank(link: Link) -> tuple[bool, float]:
-    return (link.grade is Grade.FULL, link.score)
+def _rank(link: Link) -> tuple[bool, bool, float]:
+    # at one grade, a link the analyst confirmed or added comes before yigai's own (an added one has no score)
+    return (link.grade is Grade.FULL, link.decision is not None, link.score)
 
 
-def diff(old: Document, new: Document, vocabulary: Vocabulary, departments: Departments) -> Diff:
-    """Every item of `old` and of `new` with its change kind.
+def diff(old: Document, new: Document, vocabulary: Vocabulary, departments: Departments,
+         decisions: tuple[Decisions, ...] = ()) -> Diff:
+    """Every item of `old` and of `new` with its change kind (after the analyst's `decisions`, if any).
 
     Each item is read through its best link (a full one before a partial one, then by score): an old task
     whose best counterpart is also the best counterpart of other old tasks was merged into it; an old task
     that is the best source of several new items was split; one best link each way is a task kept.
     """
-    links = _links(old, new, vocabulary)
+    links, warnings, rejected = _links(old, new, vocabulary, decisions)
     best_of_old: dict[int, Link] = {}
     best_of_new: dict[int, Link] = {}
     for link in links:
@@ -183,4 +202,4 @@ def diff(old: Document, new: Document, vocabulary: Vocabulary, departments: Depa
             new_changes.append(ItemChange("new", item.index, kind, tuple(from_old), source.reworded, source.details))
         else:  # it shares a measure with an old task that lives on elsewhere: as a task of its own, it is new
             new_changes.append(ItemChange("new", item.index, Change.NEW, ()))
-    return Diff(old, new, links, tuple(old_changes), tuple(new_changes), strengths)
+    return Diff(old, new, links, tuple(old_changes), tuple(new_changes), strengths, warnings, rejected)

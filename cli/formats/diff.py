@@ -37,7 +37,10 @@ def as_object(result: Diff) -> dict[str, Any]:
         "old_items": [c.as_dict() for c in result.old_items],
         "new_items": [c.as_dict() for c in result.new_items],
         "links": [{"old": k.old, "new": k.new, "grade": k.grade.value, "score": round(k.score, 3),
-                   "old_sentence": k.old_sentence, "new_sentence": k.new_sentence} for k in result.links],
+                   "old_sentence": k.old_sentence, "new_sentence": k.new_sentence}
+                  | ({"decision": k.decision.as_dict()} if k.decision else {}) for k in result.links],
+        "rejected": [{"old": k.old, "new": k.new} | ({"decision": k.decision.as_dict()} if k.decision else {})
+                     for k in result.rejected],
         "counts": counts(result),
     }
 
@@ -76,19 +79,29 @@ def _label(document: Document, index: int) -> str:
     return f"{item.label or index} {item.title}"
 
 
+DECIDED = "✎"  # marks a link an analyst decided on (--decisions), as compare and matrix mark pairs
+
+
+def _decided(result: Diff, row: Row) -> bool:
+    """Whether the row's link (old item, new item) is the analyst's."""
+    if row.old is None or row.new is None:
+        return False
+    return any(k.decision for k in result.links if k.old == row.old.index and k.new == row.new.index)
+
+
 def as_csv(result: Diff) -> str:
     """One row per (old item, new item) link, plus one per dropped and per new item; BOM for Excel."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["old_index", "old_label", "old_title", "change", "new_index", "new_label", "new_title",
-                     "reworded", "details"])
+                     "reworded", "details", "decided"])
     for row in rows(result):
         o = result.old.item(row.old.index) if row.old else None
         n = result.new.item(row.new.index) if row.new else None
         writer.writerow([o.index if o else "", o.label if o else "", _inert(o.title) if o else "", row.change.value,
                          n.index if n else "", n.label if n else "", _inert(n.title) if n else "",
                          "yes" if row.old and row.old.reworded else "",
-                         _inert(" / ".join(row.old.details)) if row.old else ""])
+                         _inert(" / ".join(row.old.details)) if row.old else "", "yes" if _decided(result, row) else ""])
     return "\ufeff" + buffer.getvalue()
 
 
@@ -99,7 +112,7 @@ def as_markdown(result: Diff) -> str:
              "| old item | change | new item | what moved |", "|---|:---:|---|---|"]
     for row in rows(result):
         old = _md(_label(result.old, row.old.index)) if row.old and row.first else ("〃" if row.old else "")
-        new = _md(_label(result.new, row.new.index)) if row.new else ""
+        new = (_md(_label(result.new, row.new.index)) + (f" {DECIDED}" if _decided(result, row) else "")) if row.new else ""
         details = _md(" / ".join(row.old.details)) if row.old and row.first else ""
         lines.append(f"| {old} | {row.change.value} | {new} | {details} |")
     return "\n".join(lines) + "\n"
@@ -118,9 +131,14 @@ def as_table(result: Diff) -> RenderableType:
             mark.append(" (reworded)", style="dim")
         # Text, not markup: document text is untrusted
         table.add_row(Text(_label(result.old, row.old.index)) if row.old and row.first else Text(""), mark,
-                      Text(_label(result.new, row.new.index)) if row.new else Text(""),
+                      Text(_label(result.new, row.new.index) + (f" {DECIDED}" if _decided(result, row) else ""))
+                      if row.new else Text(""),
                       Text(" / ".join(row.old.details)) if row.old and row.first else Text(""))
     summary = Text("  ".join(f"{n} {kind}" for kind, n in counts(result).items() if n), style="bold")
+    decided = sum(k.decision is not None for k in result.links)
+    if decided or result.rejected:
+        summary.append(f"\n{DECIDED} analyst decisions: {decided} links decided, {len(result.rejected)} ⊘ rejected",
+                       style="dim")
     return Group(table, summary)
 
 
