@@ -202,7 +202,7 @@ def test_table_csv_and_markdown_mark_decided_pairs(cli, city, tmp_path):
 def test_bad_decisions_file_is_one_line_and_exit_2(cli, tmp_path, content, problem):
     path = tmp_path / "bad.yaml"
     path.write_text(content, encoding="utf-8")
-    for command in (["compare", NATIONAL, CITY], ["check", NATIONAL, CITY], ["matrix", NATIONAL, CITY]):
+    for command in (["compare", NATIONAL, CITY], ["check", NATIONAL, CITY], ["matrix", NATIONAL, CITY], ["diff", CITY, CITY]):
         result = cli(*command, "--decisions", path)
         assert result.status == 2 and result.out == ""
         assert result.err.startswith(f"yigai: error: {path}: ") and problem in result.err, result.err
