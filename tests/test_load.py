@@ -108,3 +108,16 @@ def test_binary_is_told_by_the_share_of_control_characters_as_defined() -> None:
         text = "".join(chr(rng.choice([rng.randint(0, 40), 0x4E00, 0x1F, 0x0B, 0x0C])) for _ in range(rng.randint(0, 300)))
         assert _looks_binary(text) == defined(text)
     assert _looks_binary("\x00\x01\x02\x03\x04\x05 text") and not _looks_binary("医改\n\t\f\v\r任务")
+
+
+def test_half_a_surrogate_pair_from_a_damaged_pdf_is_read_as_a_replacement_character(cli):
+    """A mutated PDF (found by the fuzzer) whose text layer decodes to a lone surrogate: no encoder, OpenCC
+    included, accepts one, so it crashed the reader. It is read, as U+FFFD."""
+    from pathlib import Path
+
+    damaged = Path(__file__).parent / "fixtures" / "damaged-lone-surrogate.pdf"
+    source = load(damaged)
+    assert "\ufffd" in source.text and not any("\ud800" <= ch <= "\udfff" for ch in source.text)
+    source.text.encode("utf-8")
+    result = cli("parse", str(damaged), "--format", "json")
+    assert result.status in (0, 2) and "Traceback" not in result.err and "internal error" not in result.err

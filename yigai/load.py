@@ -139,4 +139,9 @@ def load(path: str | Path) -> Source:
             text = readers.html_text(text)
     if not text.strip():
         raise InputError(name, f"holds no text ({kind})", "give a document with text")
+    # a damaged PDF or page can decode to half a surrogate pair, which no text encoding (nor OpenCC) accepts
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     return Source(path=name, text=text.replace("\r\n", "\n").replace("\r", "\n"), encoding=encoding, format=kind)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
