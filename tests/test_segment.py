@@ -180,3 +180,28 @@ def test_alignment_reads_no_promises_and_promises_read_later_are_the_items_own()
     assert with_deadline and all(item.deadline in item.text for item in with_deadline)
     assert all(d in item.text for item in county.items for d in item.departments)
     assert all(t.text in item.text for item in county.items for t in item.targets)
+
+
+NEWS = """保康县召开2024年深化医改工作推进会
+会议要求，一是深化药品耗材集中带量采购，全面落实国家和省级集采结果。二是推进医疗服务价格动态调整。三是全面推开按疾病诊断相关分组付费改革，到2025年底实现全覆盖。
+保康县卫生健康局
+2024年3月5日
+"""
+
+
+def test_a_news_article_s_headline_and_signature_are_its_header_not_tasks(tmp_path):
+    path = tmp_path / "news.txt"
+    path.write_text(NEWS, encoding="utf-8")
+    (document,) = read_documents(path)
+    assert document.title == "保康县召开2024年深化医改工作推进会"
+    assert (document.jurisdiction, document.level, document.year) == ("保康县", "county", 2024)
+    assert document.date == "2024-03-05" and document.issuer == ("保康县卫生健康局",)
+    assert [i.label for i in document.items] == ["一是", "二是", "三是"]
+    assert document.items[0].title.startswith("深化药品耗材集中带量采购")
+
+
+def test_a_text_of_short_lines_only_is_still_read(tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text("推进紧密型县域医共体建设\n深化公立医院薪酬制度改革\n", encoding="utf-8")
+    (document,) = read_documents(path)
+    assert [i.text for i in document.items] == ["推进紧密型县域医共体建设", "深化公立医院薪酬制度改革"]

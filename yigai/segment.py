@@ -116,6 +116,23 @@ def numbered_items(lines: tuple[str, ...], style: Style) -> tuple[list[Item], in
     return items, starts[0], end
 
 
+_SENTENCE_END = re.compile(r"[。!?;]")
+
+
+def _prose_frame(lines: tuple[str, ...]) -> tuple[list[str], tuple[str, ...], list[str]]:
+    """A news article's headline lines (short, no sentence in them), its text, and its closing signature
+    (issuer, date): the headline names the place and the year and is no task, the signature neither."""
+    start = 0
+    while start < len(lines) and len(lines[start]) <= HEADER_LINE_MAX and not _SENTENCE_END.search(lines[start]):
+        start += 1
+    end = len(lines)
+    while end > start and _is_signature(lines[end - 1]):
+        end -= 1
+    if start == end:  # nothing but short lines: they are the text (a one-line note is read, not dropped)
+        return [], lines, []
+    return list(lines[:start]), lines[start:end], list(lines[end:])
+
+
 def prose_items(lines: tuple[str, ...]) -> list[Item]:
     """Items of a paragraph without numbering: its 一是/二是 clauses, else its sentences."""
     items: list[Item] = []
@@ -203,7 +220,10 @@ def segment(part: Part, source: str, selector: str) -> Document:
     if part.style is not None:
         items, first, end = numbered_items(part.lines, part.style)
         header, trailer = list(part.lines[:first]), list(part.lines[end:])
-    else:
+    elif part.jurisdiction is None:
+        header, body, trailer = _prose_frame(part.lines)
+        items = prose_items(body)
+    else:  # a round-up's paragraph: its lines are its text (the round-up's own header is its lead)
         items = prose_items(part.lines)
         header, trailer = [], []
     if not items:
