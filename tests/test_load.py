@@ -121,3 +121,18 @@ def test_half_a_surrogate_pair_from_a_damaged_pdf_is_read_as_a_replacement_chara
     source.text.encode("utf-8")
     result = cli("parse", str(damaged), "--format", "json")
     assert result.status in (0, 2) and "Traceback" not in result.err and "internal error" not in result.err
+
+
+def test_a_pdf_pypdf_complains_about_is_still_one_line():
+    """pypdf logs what it works around at ERROR level (a damaged font: "Advanced encoding … not implemented"),
+    and Python prints that on stderr: the refusal must stay yigai's one line. (A process of its own: inside
+    pytest, its logging capture would take pypdf's messages off stderr.)"""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    damaged = Path(__file__).parent / "fixtures" / "damaged-font-encoding.pdf"
+    result = subprocess.run([sys.executable, "-m", "yigai_cli", "parse", str(damaged)], capture_output=True,
+                            text=True, encoding="utf-8", timeout=60)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"yigai: error: {damaged}: "), result.stderr

@@ -322,7 +322,9 @@ def pdf_text(data: bytes, name: str) -> str:
 
     from pypdf import PdfReader
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf warns on stderr about harmless quirks
+    # pypdf logs what it works around, some of it at ERROR (a damaged font's "Advanced encoding … not implemented"),
+    # and with no handler set Python prints that on stderr: yigai says itself, in one line, what it cannot read
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
