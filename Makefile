@@ -37,7 +37,7 @@ bench: install
 
 # Seeded fuzzing of the reader: prints crashes (and keeps their inputs) and the slowest cases.
 fuzz: install
-	$(BIN)/python bench/fuzz.py --cases 1000 --seed 20261201
+	$(BIN)/python bench/fuzz.py --cases 1000 --seed 20261201 --commands
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis bench/out

@@ -2,8 +2,9 @@
 
 A crash is exit 3 (an internal error) or any exception out of the command; a bad input must end in exit 2
 with one line. Mutations: byte flips, cuts, splices, inserted numbering, random CJK text and HTML fragments.
+With `--commands`, each document that parses also goes through compare, matrix, check or diff in turn.
 Prints numbers; asserts nothing, exits 1 when a case crashed. Run: `make fuzz` or
-`python bench/fuzz.py [--cases N] [--seed S]`.
+`python bench/fuzz.py [--cases N] [--seed S] [--commands]`.
 """
 
 from __future__ import annotations
@@ -88,11 +89,21 @@ def seeds(folder: Path) -> list[tuple[str, bytes]]:
     return found
 
 
-def run_case(path: Path) -> tuple[int | str, str]:
+NATIONAL = f"{ROOT / 'data' / 'samples' / 'national-2022_guangxi-2023.txt'}#1"
+SICHUAN = str(ROOT / "data" / "samples" / "sichuan-2021.txt")
+
+
+def commands(path: Path) -> list[list[str]]:
+    """What `--commands` runs on a case besides parse: the commands that align it, and a diff."""
+    return [["compare", NATIONAL, str(path), "--format", "json"], ["matrix", NATIONAL, str(path), "--format", "csv"],
+            ["check", NATIONAL, str(path), "--min-coverage", "0.5"], ["diff", SICHUAN, str(path), "--format", "json"]]
+
+
+def run_case(path: Path, command: list[str] | None = None) -> tuple[int | str, str]:
     out, err = io.StringIO(), io.StringIO()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            status: int | str = yigai(["parse", str(path), "--format", "json"])
+            status: int | str = yigai(command or ["parse", str(path), "--format", "json"])
     except BaseException as exc:  # noqa: BLE001 - anything escaping the command is a crash
         return f"{type(exc).__name__}", str(exc)[:200]
     return status, err.getvalue()
@@ -102,6 +113,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=20261201)
+    parser.add_argument("--commands", action="store_true",
+                        help="also run compare, matrix, check and diff on each case (one of them, in turn)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     crashes: list[str] = []
@@ -129,11 +142,21 @@ def main() -> None:
             else:
                 crashes.append(f"case {case} ({path.suffix}, {len(data):,} bytes): {status}: {err.strip()[:160]}")
                 (folder.parent / f"yigai-fuzz-crash-{args.seed}-{case}{path.suffix}").write_bytes(data)
+            if args.commands and status == 0:  # a document yigai reads: what the other commands make of it
+                command = commands(path)[case % 4]
+                status, err = run_case(path, command)
+                outcomes[command[0]] = outcomes.get(command[0], 0) + 1
+                # exit 1 is a check gate failing; warnings may come before an error line, never after it
+                lines = err.strip().split("\n") if err.strip() else []
+                if status not in (0, 1, 2) or (status == 2 and not lines[-1].startswith("yigai: error: ")):
+                    crashes.append(f"case {case} ({command[0]}): {status}: {err.strip()[-160:]}")
+                    (folder.parent / f"yigai-fuzz-crash-{args.seed}-{case}-{command[0]}{path.suffix}").write_bytes(data)
             path.unlink()
         total = time.perf_counter() - start
     timings.sort(reverse=True)
+    aligned = ", ".join(f"{outcomes[c]} {c}" for c in ("compare", "matrix", "check", "diff") if c in outcomes)
     print(f"fuzz: {args.cases} cases, seed {args.seed}, {total:.1f} s: {outcomes['parsed']} parsed, "
-          f"{outcomes['refused']} refused in one line, {len(crashes)} crashed")
+          f"{outcomes['refused']} refused in one line, {len(crashes)} crashed" + (f" (then {aligned})" if aligned else ""))
     for elapsed, case, suffix, size in timings[:3]:
         print(f"  slowest: case {case} ({suffix}, {size:,} bytes) {elapsed * 1000:.0f} ms")
     for crash in crashes:
