@@ -14,6 +14,9 @@ import pytest
 
 from .conftest import BAOKANG, GUANGXI, NATIONAL, ROUNDUP, SICHUAN
 
+REDRAFT = [str(SICHUAN.parent.parent.parent / "tests" / "fixtures" / "diff" / name)
+           for name in ("guangxi-2023.txt", "guangxi-redraft.txt", "redraft-links.yaml")]
+
 
 def _pair(data, n, loc):
     return next(p for p in data["pairs"] if (p["national"], p["local"]) == (n, loc))
@@ -180,7 +183,8 @@ def test_xlsx_to_a_pipe_is_the_workbook(tmp_path):
 @pytest.mark.parametrize("columns", ["40", "80", "200"])
 @pytest.mark.parametrize("command", [["compare", NATIONAL, GUANGXI], ["matrix", NATIONAL, BAOKANG],
                                      ["parse", SICHUAN], ["compare", NATIONAL, GUANGXI, "--format", "markdown"],
-                                     ["diff", SICHUAN, f"{ROUNDUP}#四川"]])
+                                     ["diff", SICHUAN, f"{ROUNDUP}#四川"],
+                                     ["diff", REDRAFT[0], REDRAFT[1], "--decisions", REDRAFT[2]]])
 def test_gbk_console_never_crashes(command, columns):
     from rich.cells import cell_len
 
@@ -188,7 +192,9 @@ def test_gbk_console_never_crashes(command, columns):
     result = subprocess.run([sys.executable, "-m", "yigai_cli", *map(str, command)], capture_output=True, env=env)
     assert result.returncode == 0, result.stderr.decode("gbk", "replace")
     text = result.stdout.decode("gbk")  # decodes: every character is GBK
-    assert "✓" not in text
+    assert "✓" not in text and "✎" not in text
+    if "--decisions" in command:
+        assert "* analyst decisions: 2 links decided, 1 - rejected" in " ".join(text.split())  # (wrapped at 40)
     if command[0] in ("compare", "matrix"):
         assert "√" in text or "×" in text
     if command[0] in ("compare", "diff") and "--format" not in command:

@@ -126,15 +126,8 @@ def test_sichuan_2021_against_its_2024_paragraph(cli):
     assert [c["index"] for c in data["new_items"] if c["change"] == "new"] == [4]
 
 
-DECISIONS = """\
-national: 广西壮族自治区
-local: 广西壮族自治区
-decisions:
-  - {action: reject, national: 1, local: 1, note: "not the same task", who: 李}
-  - {action: add, grade: full, national: 9, local: 20, note: "监管 lives on in the data item"}
-  - {action: regrade, grade: partial, national: 14, local: 10}
-  - {action: confirm, national: {title: "没有这一项"}, local: 3}
-"""
+LINKS = FIXTURES / "redraft-links.yaml"  # a reject, an add, a regrade and a stale entry
+DECISIONS = LINKS.read_text(encoding="utf-8")
 
 
 def test_decisions_correct_the_links_before_items_are_read(cli, tmp_path):
