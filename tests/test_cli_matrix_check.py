@@ -264,3 +264,24 @@ def test_progress_bar_advances_on_a_terminal(monkeypatch):
         return "done"
 
     assert cli_main._with_progress(work, 30) == "done" and len(calls) == 30
+
+
+def _blas_held() -> int:
+    from yigai import align
+
+    return align._HELD[0]
+
+
+def test_a_matrix_worker_holds_one_blas_thread_for_its_life():
+    """Set once per worker, not once per document (~0.05 ms each): the hold must outlive the initializer."""
+    import gc
+    import multiprocessing
+    import os
+
+    from yigai.documents import read_ref
+    from yigai.matrix import _init_worker
+
+    national = read_ref(NATIONAL)[0]
+    with multiprocessing.Pool(1, initializer=_init_worker, initargs=(national, (), os.getpid())) as pool:
+        pool.apply(gc.collect)
+        assert pool.apply(_blas_held) == 1

@@ -199,7 +199,8 @@ def _init_worker(national: Document, vocab_files: tuple[str, ...], parent: int,
     # Alignment multiplies small matrices; BLAS threads in every worker only fight over the cores
     # (measured: 63 documents/s with them, 160 without, on 2 cores). Held for the worker's life.
     threadpool_limits(limits=1)
-    one_blas_thread().__enter__()
+    held = _WORKER["blas"] = one_blas_thread()  # kept: a context manager nobody holds is closed at once
+    held.__enter__()
     # Forked workers find the parent's vocabulary and prepared national side in memory (spawned ones read them)
     inherited = _INHERITED.get("vocabulary")
     vocabulary = inherited if inherited is not None and _INHERITED.get("files") == vocab_files else None
