@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import Any
 
 from .errors import InputError
 from .numbering import CN_NUMERAL, chinese_numeral
@@ -128,9 +129,23 @@ def html_text(markup: str) -> str:
     chosen = best[1] if best else body
     if chosen is None:
         return ""
+    _task_tables_as_lines(chosen)
     flat = _BLOCK_END.sub(lambda m: m.group(0) + "\n", chosen.html or "")
     text = HTMLParser(flat).text(separator="")
     return "\n".join(line.strip() for line in text.split("\n"))
+
+
+def _task_tables_as_lines(node: Any) -> None:
+    """Each task table (tables.task_lines) under `node` replaced by the lines of a numbered list."""
+    from .tables import task_lines
+
+    for table in node.css("table"):
+        if table.css_first("table table") is not None or any(True for _ in table.css("table")[1:]):
+            continue  # a table holding tables lays out a page; its innermost tables are read on their own
+        rows = [[cell.text(separator="\n", strip=True) for cell in tr.css("td, th")] for tr in table.css("tr")]
+        lines = task_lines(rows)
+        if lines:
+            table.replace_with("\n" + "\n".join(lines) + "\n")
 
 
 # ---------------------------------------------------------------- Word
@@ -272,20 +287,31 @@ def docx_text(data: bytes, name: str) -> str:
 
 def _docx_lines(data: bytes) -> str:
     import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    from .tables import task_lines
 
     document = docx.Document(io.BytesIO(data))
     numbering = _WordNumbering(document)
     lines = []
-    for paragraph in document.paragraphs:
-        label = numbering.label(paragraph)
-        text = paragraph.text
-        if label and not _PRINTED_LABEL.match(text):
-            text = label + text
-        lines.append(text)
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" ".join(cell.text for cell in row.cells))
+    # paragraphs and tables in the order they are printed (a task table sits between the text around it)
+    for element in document.element.body.iterchildren():
+        if element.tag == _W_TABLE:
+            rows = [[cell.text for cell in row.cells] for row in Table(element, document).rows]
+            lines += task_lines(rows) or [" ".join(row) for row in rows]
+        elif element.tag == _W_PARAGRAPH:
+            paragraph = Paragraph(element, document)
+            label = numbering.label(paragraph)
+            text = paragraph.text
+            if label and not _PRINTED_LABEL.match(text):
+                text = label + text
+            lines.append(text)
     return "\n".join(lines)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_PARAGRAPH, _W_TABLE = _W + "p", _W + "tbl"
 
 
 # ---------------------------------------------------------------- PDF

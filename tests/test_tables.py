@@ -1,0 +1,105 @@
+"""Task tables (重点任务分工表) in Word documents and web pages read as numbered lists (yigai.tables)."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+
+from yigai.documents import read_documents
+from yigai.tables import task_lines
+
+HEADER = ["序号", "重点任务", "牵头单位", "配合单位", "完成时限"]
+ROWS = [
+    ["附件：2024年深化医改重点任务分工表", "", "", "", ""],
+    HEADER,
+    ["一、深化医疗保障制度改革"] * 5,
+    ["1", "深化药品耗材集中带量采购，落实国家和省级集采结果。", "县医保局", "县卫生健康局\n县市场监管局", "2024年12月底前"],
+    ["2", "推进医疗服务价格动态调整", "县医保局", "", "持续推进"],
+    ["二、推进分级诊疗"] * 5,
+    ["3", "加强紧密型县域医共体建设，推动优质资源下沉。", "县卫生健康局", "县财政局", "2024年6月底前"],
+    ["", "", "", "", ""],
+]
+
+
+def test_rows_become_the_lines_a_list_prints():
+    assert task_lines(ROWS) == [
+        "附件：2024年深化医改重点任务分工表",
+        "一、深化医疗保障制度改革",
+        "1.深化药品耗材集中带量采购，落实国家和省级集采结果。(县医保局、县卫生健康局、县市场监管局按职责分工负责,2024年12月底前)",
+        "2.推进医疗服务价格动态调整(县医保局负责,持续推进)",
+        "二、推进分级诊疗",
+        "3.加强紧密型县域医共体建设，推动优质资源下沉。(县卫生健康局、县财政局按职责分工负责,2024年6月底前)",
+    ]
+
+
+def test_numbers_run_on_where_the_table_has_none_and_a_printed_label_is_kept():
+    rows = [["工作任务", "责任单位"], ["推进医共体建设", "县卫健局"], ["(3)深化薪酬制度改革", "县人社局"]]
+    assert task_lines(rows) == ["1.推进医共体建设(县卫健局负责)", "(3)深化薪酬制度改革(县人社局负责)"]
+
+
+def test_a_table_of_something_else_is_not_a_task_table():
+    assert task_lines([["指标", "2023年", "2024年目标"], ["集采药品品种数", "300", "350"]]) is None
+    assert task_lines([["重点任务", "备注"], ["推进医共体建设", ""]]) is None  # neither who nor by when
+    assert task_lines([]) is None
+
+
+def _docx(path, before: str, rows: list[list[str]], after: str):  # type: ignore[no-untyped-def]
+    document = docx.Document()
+    document.add_paragraph("某县2024年深化医药卫生体制改革重点工作任务")
+    document.add_paragraph(before)
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    document.add_paragraph(after)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def _check_items(document) -> None:  # type: ignore[no-untyped-def]
+    assert [i.label for i in document.items] == ["1.", "2.", "3."]
+    first, second, third = document.items
+    assert first.title.startswith("深化药品耗材集中带量采购")
+    assert first.departments == ("县医保局", "县卫生健康局", "县市场监管局") and first.deadline == "2024年12月底前"
+    assert second.departments == ("县医保局",) and second.deadline is None
+    assert third.section == "二、推进分级诊疗" and third.due is not None and third.due.month == 6
+
+
+def test_a_task_table_in_a_word_document_is_its_list(tmp_path):
+    path = _docx(tmp_path / "tasks.docx", "各单位要抓好落实。", ROWS[1:], "各单位要于每季度末报送进展。")
+    (document,) = read_documents(path)
+    _check_items(document)
+    assert document.year == 2024 and "某县" in document.title
+
+
+def test_a_task_table_on_a_web_page_is_its_list(tmp_path):
+    cells = "".join(f"<tr>{''.join(f'<td>{c}</td>'.replace(chr(10), '<br>') for c in row)}</tr>" for row in ROWS[1:])
+    page = ("<html><body><div class='content'><h1>某县2024年深化医药卫生体制改革重点工作任务</h1>"
+            "<p>为深入推进医改，现将重点任务分解如下，各单位要抓好落实，确保各项任务按时完成，加强组织领导，明确"
+            "责任分工，细化工作措施。</p>"
+            f"<table>{cells}</table></div></body></html>")
+    path = tmp_path / "tasks.html"
+    path.write_text(page, encoding="utf-8")
+    (document,) = read_documents(path)
+    _check_items(document)
+
+
+def test_text_in_a_task_table_stays_text(tmp_path):
+    page = ("<html><body><table><tr><th>工作任务</th><th>牵头单位</th></tr>"
+            "<tr><td>推进医共体建设&lt;script&gt;alert(1)&lt;/script&gt;</td><td>县卫健局</td></tr>"
+            "<tr><td>深化薪酬制度改革</td><td>县人社局</td></tr></table></body></html>")
+    path = tmp_path / "t.html"
+    path.write_text(page, encoding="utf-8")
+    (document,) = read_documents(path)
+    assert "<script>alert(1)</script>" in document.items[0].text and document.items[1].departments == ("县人社局",)
+
+
+def test_a_word_table_that_lists_no_tasks_is_read_in_its_place_row_by_row(tmp_path):
+    rows = [["指标", "2023年", "2024年目标"], ["集采药品品种数", "300", "350"]]
+    path = _docx(tmp_path / "indicators.docx", "(一)推进集采。扩大集采药品品种。", rows, "(二)推进医共体建设。")
+    (document,) = read_documents(path)
+    assert [i.label for i in document.items] == ["(一)", "(二)"]
+    assert "集采药品品种数 300 350" in document.items[0].text
