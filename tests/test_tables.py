@@ -103,3 +103,15 @@ def test_a_word_table_that_lists_no_tasks_is_read_in_its_place_row_by_row(tmp_pa
     (document,) = read_documents(path)
     assert [i.label for i in document.items] == ["(一)", "(二)"]
     assert "集采药品品种数 300 350" in document.items[0].text
+
+
+def test_a_task_table_inside_a_layout_table_is_read(tmp_path):
+    """Older government pages lay the whole page out in a table: the task table inside it is still one."""
+    rows = "".join(f"<tr><td>{n}</td><td>{task}</td><td>{lead}</td></tr>"
+                   for n, task, lead in ((1, "推进医共体建设", "县卫健局"), (2, "深化薪酬制度改革", "县人社局")))
+    page = ("<html><body><table><tr><td>导航</td><td><table><tr><th>序号</th><th>工作任务</th><th>牵头单位</th></tr>"
+            f"{rows}</table></td></tr></table></body></html>")
+    path = tmp_path / "layout.html"
+    path.write_text(page, encoding="utf-8")
+    (document,) = read_documents(path)
+    assert [(i.label, i.departments) for i in document.items] == [("1.", ("县卫健局",)), ("2.", ("县人社局",))]

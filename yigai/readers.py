@@ -140,7 +140,7 @@ def _task_tables_as_lines(node: Any) -> None:
     from .tables import task_lines
 
     for table in node.css("table"):
-        if table.css_first("table table") is not None or any(True for _ in table.css("table")[1:]):
+        if len(table.css("table")) > 1:  # (css() matches the node itself too)
             continue  # a table holding tables lays out a page; its innermost tables are read on their own
         rows = [[cell.text(separator="\n", strip=True) for cell in tr.css("td, th")] for tr in table.css("tr")]
         lines = task_lines(rows)
