@@ -65,6 +65,9 @@ def test_full_coverage_is_a_target_only_at_the_end_of_a_clause():
     ("到2025年县域住院率达85%", 2023, "2025-12-31"),
     ("力争到2023年底,全区集采药品数超过500个", None, "2023-12-31"),
     ("2022年6月中旬前印发", None, "2022-06-20"),
+    ("2024年6月30日前完成", None, "2024-06-30"),
+    ("到2025年3月31日,实现全覆盖", None, "2025-03-31"),
+    ("11月15日前报送", 2024, "2024-11-15"),
 ])
 def test_deadlines_in_every_printed_form(printed, year, date):
     deadline = deadline_of(None, printed)
@@ -72,7 +75,8 @@ def test_deadlines_in_every_printed_form(printed, year, date):
     assert deadline.date(year) == date
 
 
-@pytest.mark.parametrize("text", ["持续推进分级诊疗", "比2020年提高5个百分点", "2022年5月印发实施", "守牢底线", "县域内就诊"])
+@pytest.mark.parametrize("text", ["持续推进分级诊疗", "比2020年提高5个百分点", "2022年5月印发实施", "守牢底线", "县域内就诊",
+                                  "于2024年3月5日印发", "2024年3月5日", "2月30日前"])
 def test_no_deadline(text):
     assert deadlines_in(text) == []
 

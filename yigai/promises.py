@@ -152,12 +152,13 @@ def targets_of(text: str) -> tuple[Target, ...]:
 # --- deadlines -----------------------------------------------------------------------------------
 
 # Every printed form: 2017年9月底前, 2017年底以前, 2017年年底前, 年底前, 年内, 10月底前, 上半年,
-# 到2025年, 力争到2023年底. Each part is optional and possessive; which combinations make a
+# 到2025年, 力争到2023年底, 2024年6月30日前. Each part is optional and possessive; which combinations make a
 # deadline is decided in `_deadline`, so that a bare 2020年 (比2020年提高) is none.
 DEADLINE = re.compile(
     r"(?<!\d)(?=[力到于上下年\d])(?P<reach>力争到|力争于|到|于)?+"  # the lookahead: a deadline starts with one of these
     r"(?:(?P<year>\d{4})年)?+"
-    r"(?:(?P<month>\d{1,2})月(?P<part>底|末|中旬|上旬|下旬)?+|(?P<half>上半年|下半年)|(?P<end>年底|年末|年内|底|末|内))?+"
+    r"(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日)?+(?P<part>底|末|中旬|上旬|下旬)?+|(?P<half>上半年|下半年)"
+    r"|(?P<end>年底|年末|年内|底|末|内))?+"
     r"(?P<before>以前|之前|前)?+"
 )
 _PART_DAY = {"上旬": 10, "中旬": 20}
@@ -168,6 +169,14 @@ def _deadline(m: re.Match[str]) -> Deadline | None:
     month, part, half, end, before = m["month"], m["part"], m["half"], m["end"], m["before"]
     if end in {"底", "末", "内"} and year is None:
         return None  # 底 alone is a word (底线), not a deadline
+    if month is not None and m["day"] is not None:
+        # 2024年6月30日前, 到2024年6月30日: a day to finish by; 2024年3月5日 alone, or 于…印发, is a date
+        if part or not (before or m["reach"] in {"到", "力争到"}):
+            return None
+        number, day = int(month), int(m["day"])
+        if not 1 <= number <= 12 or not 1 <= day <= calendar.monthrange(year or 2000, number)[1]:
+            return None
+        return Deadline(m.group(0), year, number, day)
     if month is not None:
         if not (part or before or m["reach"]):
             return None  # 2022年5月 (印发): a date, not a deadline
