@@ -115,3 +115,53 @@ def test_a_task_table_inside_a_layout_table_is_read(tmp_path):
     path.write_text(page, encoding="utf-8")
     (document,) = read_documents(path)
     assert [(i.label, i.departments) for i in document.items] == [("1.", ("县卫健局",)), ("2.", ("县人社局",))]
+
+
+def _xlsx(path, rows, creator: str | None = None):  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    if creator:
+        workbook.properties.creator = creator
+    workbook.save(path)
+    return path
+
+
+def test_a_task_table_in_a_workbook_is_its_list(tmp_path):
+    import datetime
+
+    rows = [["某县2024年深化医药卫生体制改革重点工作任务分工表"], *ROWS[1:3],
+            [1, ROWS[3][1], "县医保局", "县卫生健康局\n县市场监管局", "2024年12月底前"],
+            [2.0, ROWS[4][1], "县医保局", None, "持续推进"], ROWS[5],
+            [3, ROWS[6][1], "县卫生健康局", "县财政局", datetime.datetime(2024, 6, 30)]]
+    (document,) = read_documents(_xlsx(tmp_path / "分工表.xlsx", rows))
+    assert [i.label for i in document.items] == ["1.", "2.", "3."]
+    assert document.year == 2024 and document.items[0].departments[0] == "县医保局"
+    assert document.items[2].deadline == "2024年6月30日前" and document.items[2].due.day == 30  # type: ignore[union-attr]
+
+
+def test_matrix_reads_workbooks_in_a_folder_but_never_its_own_output(cli, tmp_path):
+    from .conftest import NATIONAL
+
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    _xlsx(folder / "county.xlsx", ROWS[1:])
+    data = cli("matrix", NATIONAL, folder, "--format", "json").json()
+    assert [c["source"].rsplit("/", 1)[1] for c in data["columns"]] == ["county.xlsx#1"]
+    assert cli("matrix", NATIONAL, folder, "-o", folder / "heatmap.xlsx").status == 0
+    again = cli("matrix", NATIONAL, folder)
+    assert again.status == 2 and "heatmap.xlsx: is a workbook yigai wrote (an output), not a task list" in again.err
+
+
+def test_a_damaged_workbook_is_one_line(cli, tmp_path):
+    import zipfile
+
+    path = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<not a workbook")
+    result = cli("parse", path)
+    assert result.status == 2 and result.err.count("\n") == 1
+    assert result.err.startswith(f"yigai: error: {path}: is not a readable Excel workbook")

@@ -126,8 +126,11 @@ def load(path: str | Path) -> Source:
         text, encoding = readers.pdf_text(data, name), "pdf"
     elif kind == "docx":
         text, encoding = readers.docx_text(data, name), "docx"
+    elif kind == "xlsx":
+        text, encoding = readers.xlsx_text(data, name), "xlsx"
     elif kind == "zip":
-        raise InputError(name, "is a zip archive, not a Word .docx document", "unpack it, or give the .docx itself")
+        raise InputError(name, "is a zip archive, not a Word .docx document or an Excel .xlsx workbook",
+                         "unpack it, or give the .docx or .xlsx itself")
     elif kind == "ole":
         raise InputError(name, "is a legacy Word .doc (or other Office binary) file", "save it as .docx first")
     else:

@@ -21,7 +21,7 @@ from .model import LEVELS, Document
 from .order import Order
 from .vocab import Vocabulary, load_vocabulary
 
-SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".xlsx", ".pdf")
 
 
 @dataclass(frozen=True)

@@ -35,11 +35,11 @@ def _starts_as_html(head: bytes) -> bool:
 
 
 def sniff(data: bytes, suffix: str) -> str:
-    """'pdf', 'docx', 'zip', 'ole', 'html' or 'text'."""
+    """'pdf', 'docx', 'xlsx', 'zip', 'ole', 'html' or 'text'."""
     if data.startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
-        return "docx" if _is_docx(data) else "zip"
+        return _zip_kind(data)
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"
     head = data[:4096].lstrip(b"\xef\xbb\xbf")
@@ -48,12 +48,14 @@ def sniff(data: bytes, suffix: str) -> str:
     return "text"
 
 
-def _is_docx(data: bytes) -> bool:
+def _zip_kind(data: bytes) -> str:
+    """'docx', 'xlsx' or 'zip' (an archive that is neither)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "word/document.xml" in archive.namelist()
+            names = set(archive.namelist())
     except zipfile.BadZipFile:
-        return False
+        return "zip"
+    return "docx" if "word/document.xml" in names else "xlsx" if "xl/workbook.xml" in names else "zip"
 
 
 # ---------------------------------------------------------------- HTML
@@ -312,6 +314,62 @@ def _docx_lines(data: bytes) -> str:
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _W_PARAGRAPH, _W_TABLE = _W + "p", _W + "tbl"
+
+
+# ---------------------------------------------------------------- Excel
+
+def xlsx_text(data: bytes, name: str) -> str:
+    """Every sheet of a workbook: a task table as its numbered list (yigai.tables), any other rows cell by cell."""
+    from .tables import task_lines
+
+    _check_unpacked(data, name, "re-save it from Excel")
+    try:
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        if workbook.properties.creator == "yigai":
+            raise InputError(name, "is a workbook yigai wrote (an output), not a task list",
+                             "keep outputs out of the folders yigai reads")
+        lines: list[str] = []
+        rows_read = 0
+        for sheet in workbook.worksheets:
+            rows = []
+            for row in sheet.iter_rows(values_only=True):
+                rows_read += 1
+                if rows_read > MAX_PARAGRAPHS:
+                    raise InputError(name, f"holds more than {MAX_PARAGRAPHS:,} rows", "one task list holds hundreds")
+                rows.append([_cell_text(value) for value in row])
+            lines += task_lines(rows) or [" ".join(c for c in row if c) for row in rows]
+        workbook.close()
+    except InputError:
+        raise
+    except Exception as exc:  # a damaged workbook can break openpyxl in many ways
+        raise InputError(name, f"is not a readable Excel workbook ({type(exc).__name__})", "re-save it from Excel") from None
+    return "\n".join(lines)
+
+
+def _cell_text(value: object) -> str:
+    """A cell as a list prints it: 3 (not 3.0), a date as the day it is due by (2024年12月31日前)."""
+    import datetime
+
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return f"{value.year}年{value.month}月{value.day}日前"
+    return str(value)
+
+
+def _check_unpacked(data: bytes, name: str, hint: str) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except Exception as exc:
+        raise InputError(name, f"is not a readable archive ({type(exc).__name__})", hint) from None
+    if unpacked > MAX_UNPACKED:
+        raise InputError(name, f"unpacks to {unpacked / 1024 / 1024:,.0f} MB, more than the "
+                         f"{MAX_UNPACKED // 1024 // 1024} MB yigai reads (a zip bomb?)", hint)
 
 
 # ---------------------------------------------------------------- PDF

@@ -72,8 +72,12 @@ def _colour(sheet: Worksheet, keys: Sequence[str], coloured: Iterable[str]) -> N
                     break
 
 
+WRITER = "yigai"  # the workbook's creator: yigai reads a task table from a workbook, never its own output
+
+
 def _bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
+    workbook.properties.creator = WRITER
     workbook.save(buffer)
     return buffer.getvalue()
 
