@@ -165,3 +165,19 @@ def test_a_damaged_workbook_is_one_line(cli, tmp_path):
     result = cli("parse", path)
     assert result.status == 2 and result.err.count("\n") == 1
     assert result.err.startswith(f"yigai: error: {path}: is not a readable Excel workbook")
+
+
+def test_a_sheet_that_declares_a_far_corner_is_bounded(cli, tmp_path):
+    """One cell at XFD60000 makes a sheet of 16,384 columns and 60,000 rows: read to 64 columns, refused
+    past 50,000 rows, in one line."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["序号", "工作任务", "牵头单位"])
+    sheet.append([1, "推进医共体建设", "县卫健局"])
+    sheet["XFD60000"] = "x"
+    path = tmp_path / "far.xlsx"
+    workbook.save(path)
+    result = cli("parse", path)
+    assert result.status == 2 and result.err.strip().endswith("holds more than 50,000 rows (one task list holds hundreds)")

@@ -334,7 +334,8 @@ def xlsx_text(data: bytes, name: str) -> str:
         rows_read = 0
         for sheet in workbook.worksheets:
             rows = []
-            for row in sheet.iter_rows(values_only=True):
+            # a task table has some columns; a sheet can declare 16,384 (a cell at XFD1), each row padded to them
+            for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
                 rows_read += 1
                 if rows_read > MAX_PARAGRAPHS:
                     raise InputError(name, f"holds more than {MAX_PARAGRAPHS:,} rows", "one task list holds hundreds")
@@ -346,6 +347,9 @@ def xlsx_text(data: bytes, name: str) -> str:
     except Exception as exc:  # a damaged workbook can break openpyxl in many ways
         raise InputError(name, f"is not a readable Excel workbook ({type(exc).__name__})", "re-save it from Excel") from None
     return "\n".join(lines)
+
+
+MAX_COLUMNS = 64  # columns of a sheet read (a task table has five to ten)
 
 
 def _cell_text(value: object) -> str:
