@@ -86,7 +86,23 @@ def seeds(folder: Path) -> list[tuple[str, bytes]]:
     city = (ROOT / "data" / "samples" / "city-2023-draft.txt").read_text(encoding="utf-8")
     found.append((".docx", render.to_docx(city, folder / "city.docx").read_bytes()))
     found.append((".pdf", render.to_pdf(city[:1500], folder / "city.pdf").read_bytes()))
+    found.append((".xlsx", _task_workbook(folder / "tasks.xlsx").read_bytes()))
     return found
+
+
+def _task_workbook(path: Path) -> Path:
+    """A 重点任务分工表 as a workbook, from the city draft's items."""
+    import openpyxl
+
+    from yigai.documents import read_documents
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["序号", "重点任务", "牵头单位", "配合单位", "完成时限"])
+    for item in read_documents(ROOT / "data" / "samples" / "city-2023-draft.txt")[0].items:
+        sheet.append([item.index, item.title, "市卫生健康委", "市医保局", "2023年12月底前"])
+    workbook.save(path)
+    return path
 
 
 NATIONAL = f"{ROOT / 'data' / 'samples' / 'national-2022_guangxi-2023.txt'}#1"
