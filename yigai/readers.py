@@ -327,7 +327,7 @@ def xlsx_text(data: bytes, name: str) -> str:
         import openpyxl
 
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        if workbook.properties.creator == "yigai":
+        if workbook.properties.creator == OUTPUT_CREATOR:
             raise InputError(name, "is a workbook yigai wrote (an output), not a task list",
                              "keep outputs out of the folders yigai reads")
         lines: list[str] = []
@@ -350,6 +350,7 @@ def xlsx_text(data: bytes, name: str) -> str:
 
 
 MAX_COLUMNS = 64  # columns of a sheet read (a task table has five to ten)
+OUTPUT_CREATOR = "yigai"  # the creator yigai's own workbooks name, so that it never reads one as a task list
 
 
 def _cell_text(value: object) -> str:

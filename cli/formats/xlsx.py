@@ -18,6 +18,7 @@ from yigai.coverage import Coverage
 from yigai.matrix import Column
 from yigai.model import Document
 from yigai.promises import Departments, load_departments
+from yigai.readers import OUTPUT_CREATOR
 from yigai.strength import Strength
 
 from .compare import COLUMNS, MARK, rows, target_text
@@ -72,12 +73,11 @@ def _colour(sheet: Worksheet, keys: Sequence[str], coloured: Iterable[str]) -> N
                     break
 
 
-WRITER = "yigai"  # the workbook's creator: yigai reads a task table from a workbook, never its own output
 
 
 def _bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
-    workbook.properties.creator = WRITER
+    workbook.properties.creator = OUTPUT_CREATOR  # read back, it is refused as a task list
     workbook.save(buffer)
     return buffer.getvalue()
 
