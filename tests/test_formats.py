@@ -90,6 +90,10 @@ def test_legacy_doc_is_refused_with_advice(tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     with pytest.raises(InputError, match="legacy Word .doc"):
         load(path)
+    sheet = tmp_path / "old.xls"
+    sheet.write_bytes(path.read_bytes())
+    with pytest.raises(InputError, match=r"legacy Excel \.xls .*save it as \.xlsx first"):
+        load(sheet)
 
 
 def test_reflow_joins_wrapped_lines_only():

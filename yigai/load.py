@@ -131,6 +131,8 @@ def load(path: str | Path) -> Source:
     elif kind == "zip":
         raise InputError(name, "is a zip archive, not a Word .docx document or an Excel .xlsx workbook",
                          "unpack it, or give the .docx or .xlsx itself")
+    elif kind == "ole" and path.suffix.lower() in {".xls", ".et"}:
+        raise InputError(name, "is a legacy Excel .xls (or other Office binary) workbook", "save it as .xlsx first")
     elif kind == "ole":
         raise InputError(name, "is a legacy Word .doc (or other Office binary) file", "save it as .docx first")
     else:
