@@ -181,3 +181,30 @@ def test_a_sheet_that_declares_a_far_corner_is_bounded(cli, tmp_path):
     workbook.save(path)
     result = cli("parse", path)
     assert result.status == 2 and result.err.strip().endswith("holds more than 50,000 rows (one task list holds hundreds)")
+
+
+def test_a_task_over_several_rows_is_one_item_with_every_measure_and_unit():
+    """A task cell merged over its measures: Word repeats it, a workbook leaves it empty below; either way one
+    item, its measures in order, its units after the task's own lead."""
+    header = ["序号", "重点任务", "具体措施", "牵头单位", "完成时限"]
+    word = [header, ["1", "深化集采", "落实国家集采结果", "县医保局", "2024年底前"],
+            ["1", "深化集采", "做好结余留用", "县卫健局", ""],
+            ["2", "推进医共体建设", "推动资源下沉", "县卫健局", "2024年6月底前"]]
+    workbook = [header, word[1], ["", "", "做好结余留用", "县卫健局", ""], word[3]]
+    expected = ["1.深化集采。落实国家集采结果;做好结余留用(县医保局、县卫健局按职责分工负责,2024年底前)",
+                "2.推进医共体建设。推动资源下沉(县卫健局负责,2024年6月底前)"]
+    assert task_lines(word) == expected and task_lines(workbook) == expected
+
+
+def test_a_web_table_s_rowspan_and_colspan_keep_every_column_in_place(tmp_path):
+    page = ("<html><body><table><tr><th>序号</th><th>重点任务</th><th>具体措施</th><th>牵头单位</th></tr>"
+            "<tr><td rowspan='2'>1</td><td rowspan='2'>深化集采</td><td>落实国家集采结果</td><td>县医保局</td></tr>"
+            "<tr><td>做好结余留用</td><td>县卫健局</td></tr>"
+            "<tr><td colspan='4'>二、推进分级诊疗</td></tr>"
+            "<tr><td>2</td><td>推进医共体建设</td><td>推动资源下沉</td><td>县卫健局</td></tr></table></body></html>")
+    path = tmp_path / "spans.html"
+    path.write_text(page, encoding="utf-8")
+    (document,) = read_documents(path)
+    first, second = document.items
+    assert first.text.startswith("深化集采。落实国家集采结果;做好结余留用") and first.departments == ("县医保局", "县卫健局")
+    assert second.section == "二、推进分级诊疗" and second.departments == ("县卫健局",)

@@ -144,10 +144,44 @@ def _task_tables_as_lines(node: Any) -> None:
     for table in node.css("table"):
         if len(table.css("table")) > 1:  # (css() matches the node itself too)
             continue  # a table holding tables lays out a page; its innermost tables are read on their own
-        rows = [[cell.text(separator="\n", strip=True) for cell in tr.css("td, th")] for tr in table.css("tr")]
-        lines = task_lines(rows)
+        lines = task_lines(_grid(table))
         if lines:
             table.replace_with("\n" + "\n".join(lines) + "\n")
+
+
+def _span(cell: Any, name: str) -> int:
+    value = (cell.attributes.get(name) or "1").strip()
+    return min(int(value), 1000) if value.isdigit() and int(value) > 0 else 1
+
+
+def _grid(table: Any) -> list[list[str]]:
+    """A table's rows as a grid: a cell spanning rows or columns (rowspan, colspan) repeated in each, as a merged
+    cell repeats in Word, so that every column keeps its place."""
+    grid: list[list[str]] = []
+    carried: dict[int, tuple[int, str]] = {}  # column -> (rows still to fill, text)
+    for tr in table.css("tr"):
+        row: list[str] = []
+        cells = iter(tr.css("td, th"))
+        while len(row) < MAX_COLUMNS:  # a task table has some columns; spans must not make a row of millions
+            column = len(row)
+            if column in carried:
+                left, text = carried[column]
+                row.append(text)
+                carried[column] = (left - 1, text)
+                if left <= 1:
+                    del carried[column]
+                continue
+            cell = next(cells, None)
+            if cell is None:
+                break
+            text = cell.text(separator="\n", strip=True)
+            down, across = _span(cell, "rowspan"), min(_span(cell, "colspan"), MAX_COLUMNS - len(row))
+            for _ in range(across):
+                if down > 1:
+                    carried[len(row)] = (down - 1, text)
+                row.append(text)
+        grid.append(row)
+    return grid
 
 
 # ---------------------------------------------------------------- Word

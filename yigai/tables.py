@@ -14,6 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 _TASK = re.compile(r"^(重点|主要|具体|年度)?(工作)?(任务|举措|措施)(内容|名称|事项)?$|^工作(内容|事项)$")
+# a second text column: what the task holds (具体措施, 工作目标 …); its text follows the task's
+_MEASURES = re.compile(r"^(具体|工作|主要|实施)?(措施|内容|举措|目标|要求)$|^(工作|目标)任务$|^任务(内容|目标|要求|分解)$"
+                       r"|^具体(工作|任务)$")
 _LEAD = re.compile(r"^(牵头|责任|主责)(单位|部门)$|^牵头$")
 _PARTNERS = re.compile(r"^(配合|参与|协办|协助)(单位|部门)?$")
 _DEADLINE = re.compile(r"^(完成)?(时限|时间)$|^时间(节点|安排|进度)$|^完成时间节点$|^进度安排$")
@@ -26,6 +29,7 @@ _SPACE = re.compile(r"\s+")
 @dataclass(frozen=True)
 class _Columns:
     task: int
+    measures: int | None
     lead: int | None
     partners: int | None
     deadline: int | None
@@ -42,7 +46,8 @@ def _header(row: Sequence[str]) -> _Columns | None:
     task, lead, deadline = find(_TASK), find(_LEAD), find(_DEADLINE)
     if task is None or (lead is None and deadline is None):
         return None
-    return _Columns(task, lead, find(_PARTNERS), deadline, find(_INDEX))
+    measures = next((k for k, c in enumerate(cells) if k != task and (_MEASURES.match(c) or _TASK.match(c))), None)
+    return _Columns(task, measures, lead, find(_PARTNERS), deadline, find(_INDEX))
 
 
 def _cell(row: Sequence[str], k: int | None) -> str:
@@ -54,34 +59,63 @@ def _names(text: str) -> str:
     return "、".join(p for p in re.split(r"[\n、,;\s]+", text) if p)
 
 
+@dataclass
+class _Task:
+    """One task of the table, with the measures and units of every row it spans."""
+
+    number: int
+    index: str
+    text: str
+    measures: list[str]
+    units: list[str]
+    deadline: str
+
+    def line(self) -> str:
+        text = self.text if not self.measures else self.text.rstrip("。;") + "。" + ";".join(self.measures)
+        line = text if _LABELLED.match(text) else f"{self.number}.{text}"
+        note = []
+        if self.units:
+            note.append("、".join(self.units) + ("按职责分工负责" if len(self.units) > 1 else "负责"))
+        if self.deadline:
+            note.append(self.deadline)
+        return line.rstrip() + (f"({','.join(note)})" if note else "")
+
+
 def task_lines(rows: Sequence[Sequence[str]]) -> list[str] | None:
     """The table's rows as lines of a numbered list, or None when it is not a task table.
 
     Rows before the header are kept as they are (a caption); a row whose cells all say the same (a merged
-    section heading, 一、强化…) is kept once; a row with no task is dropped (a note spanning the table)."""
+    section heading, 一、强化…) is kept once. A row that repeats the task above, or leaves its task cell
+    empty but has measures or units of its own, continues that task (a merged cell repeats in Word and reads
+    empty in a workbook): its measures join the task's and its units follow the task's own. A row with
+    nothing of the kind is dropped (a note spanning the table)."""
     start = next((k for k, row in enumerate(rows) if _header(row)), None)
     if start is None:
         return None
     columns = _header(rows[start])
     assert columns is not None
-    lines = [" ".join(c.strip() for c in row if c.strip()) for row in rows[:start]]
+    out: list[str | _Task] = [" ".join(c.strip() for c in row if c.strip()) for row in rows[:start]]
     number = 0
     for row in rows[start + 1 :]:
         filled = [c.strip() for c in row if c.strip()]
         if not filled:
             continue
         if len(set(filled)) == 1 and len(row) > 1:  # one text across the row: a heading
-            lines.append(filled[0])
+            out.append(filled[0])
             continue
-        task = _cell(row, columns.task)
+        task, measures = _cell(row, columns.task), _cell(row, columns.measures)
+        index = _cell(row, columns.index).rstrip(".、")
+        units = [u for k in (columns.lead, columns.partners) for u in _names(_cell(row, k)).split("、") if u]
+        deadline = _SPACE.sub("", _cell(row, columns.deadline))
+        last = out[-1] if out and isinstance(out[-1], _Task) else None
+        if last is not None and (task in ("", last.text)) and index in ("", last.index) and (measures or units):
+            if measures and measures not in last.measures:
+                last.measures.append(measures)
+            last.units += [u for u in units if u not in last.units]
+            last.deadline = last.deadline or deadline
+            continue
         if not task:
             continue
-        index = _cell(row, columns.index).rstrip(".、")
         number = int(index) if index.isdigit() else number + 1
-        line = task if _LABELLED.match(task) else f"{number}.{task}"
-        lead, partners = _names(_cell(row, columns.lead)), _names(_cell(row, columns.partners))
-        deadline = _SPACE.sub("", _cell(row, columns.deadline))
-        note = [who + ("按职责分工负责" if partners else "负责")] if (who := "、".join(x for x in (lead, partners) if x)) else []
-        note += [deadline] if deadline else []
-        lines.append(line.rstrip() + (f"({','.join(note)})" if note else ""))
-    return lines
+        out.append(_Task(number, index, task, [measures] if measures else [], list(dict.fromkeys(units)), deadline))
+    return [x.line() if isinstance(x, _Task) else x for x in out]
