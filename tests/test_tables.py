@@ -208,3 +208,32 @@ def test_a_web_table_s_rowspan_and_colspan_keep_every_column_in_place(tmp_path):
     first, second = document.items
     assert first.text.startswith("深化集采。落实国家集采结果;做好结余留用") and first.departments == ("县医保局", "县卫健局")
     assert second.section == "二、推进分级诊疗" and second.departments == ("县卫健局",)
+
+
+def test_a_list_written_as_a_task_table_aligns_as_its_text_does(tmp_path):
+    """保康县 2017 retyped as a 分工表 workbook (序号, 重点任务, 具体措施, 牵头单位, 完成时限): the same items, leads and
+    deadlines, and the same pairs against the national list."""
+    import openpyxl
+
+    from yigai.align import align
+    from yigai.documents import read_ref
+    from yigai.vocab import load_vocabulary
+
+    from .conftest import BAOKANG, NATIONAL
+
+    text = read_documents(BAOKANG)[0]
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append([text.title])
+    sheet.append(["序号", "重点任务", "具体措施", "牵头单位", "完成时限"])
+    for item in text.items:
+        sheet.append([item.index, item.title, item.measures, "、".join(item.departments), item.deadline or ""])
+    path = tmp_path / "baokang.xlsx"
+    workbook.save(path)
+    (table,) = read_documents(path)
+    assert (table.jurisdiction, table.year, len(table.items)) == (text.jurisdiction, text.year, len(text.items))
+    assert [i.departments for i in table.items] == [i.departments for i in text.items]
+    assert [i.deadline for i in table.items] == [i.deadline for i in text.items]
+    national, vocabulary = read_ref(NATIONAL)[0], load_vocabulary()
+    pairs = {(p.national, p.local, p.grade) for p in align(national, text, vocabulary).pairs}
+    assert {(p.national, p.local, p.grade) for p in align(national, table, vocabulary).pairs} == pairs
