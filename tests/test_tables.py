@@ -237,3 +237,17 @@ def test_a_list_written_as_a_task_table_aligns_as_its_text_does(tmp_path):
     national, vocabulary = read_ref(NATIONAL)[0], load_vocabulary()
     pairs = {(p.national, p.local, p.grade) for p in align(national, text, vocabulary).pairs}
     assert {(p.national, p.local, p.grade) for p in align(national, table, vocabulary).pairs} == pairs
+
+
+def test_a_two_row_header_is_a_header(tmp_path):
+    page = ("<html><body><table>"
+            "<tr><th rowspan='2'>序号</th><th rowspan='2'>重点任务</th><th colspan='2'>责任单位</th>"
+            "<th rowspan='2'>完成时限</th></tr>"
+            "<tr><th>牵头单位</th><th>配合单位</th></tr>"
+            "<tr><td>1</td><td>深化集采</td><td>县医保局</td><td>县卫健局</td><td>2024年底前</td></tr>"
+            "<tr><td>2</td><td>推进医共体建设</td><td>县卫健局</td><td></td><td>2024年6月底前</td></tr></table></body></html>")
+    path = tmp_path / "two-row-header.html"
+    path.write_text(page, encoding="utf-8")
+    (document,) = read_documents(path)
+    assert [(i.label, i.title, i.departments) for i in document.items] == [
+        ("1.", "深化集采", ("县医保局", "县卫健局")), ("2.", "推进医共体建设", ("县卫健局",))]

@@ -94,12 +94,17 @@ def task_lines(rows: Sequence[Sequence[str]]) -> list[str] | None:
         return None
     columns = _header(rows[start])
     assert columns is not None
+    task_heading = _cell(rows[start], columns.task)
+    if start + 1 < len(rows) and _cell(rows[start + 1], columns.task) == task_heading:
+        # a two-row header (牵头单位 | 配合单位 under 责任单位): each column is named by its lower cell
+        below = rows[start + 1]
+        columns = _header([b.strip() or a for a, b in zip(rows[start], below)] + list(rows[start][len(below):])) or columns
     out: list[str | _Task] = [" ".join(c.strip() for c in row if c.strip()) for row in rows[:start]]
     number = 0
     for row in rows[start + 1 :]:
         filled = [c.strip() for c in row if c.strip()]
-        if not filled:
-            continue
+        if not filled or _cell(row, columns.task) == task_heading:
+            continue  # empty, or the second row of a two-row header (牵头 | 配合 under 责任单位)
         if len(set(filled)) == 1 and len(row) > 1:  # one text across the row: a heading
             out.append(filled[0])
             continue
