@@ -10,6 +10,13 @@ from typing import Any
 
 _FORMULA_START = ("=", "+", "-", "@")  # what Excel and WPS read as the start of a formula
 
+DECIDED = "✎"  # marks a pair (compare, matrix) or a link (diff) an analyst decided on (--decisions)
+
+
+def decisions_line(decided: int, rejected: int, what: str) -> str:
+    """The summary's word on the analyst's decisions, empty when there were none."""
+    return f"{DECIDED} analyst decisions: {decided} {what} decided, {rejected} ⊘ rejected" if decided or rejected else ""
+
 
 def markdown_cell(text: str, newline: str = " ") -> str:
     """Text for a Markdown table cell: backslashes, pipes and `<` escaped, line breaks as `newline`."""

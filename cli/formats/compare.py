@@ -15,8 +15,8 @@ from yigai.promises import Departments, load_departments
 from yigai.strength import DeadlineVerdict, LeadVerdict, PairStrength, Strength, TargetVerdict, strength
 
 from .. import jsonout
+from .cells import DECIDED, decisions_line, markdown_cell
 from .cells import inert as _inert
-from .cells import markdown_cell
 
 if TYPE_CHECKING:  # rich is imported where a table is drawn: JSON, CSV and Markdown do without it
     from rich.console import RenderableType
@@ -76,9 +76,6 @@ def as_json(alignment: Alignment, cover: Coverage, found: Strength | None = None
             departments: Departments | None = None) -> str:
     found, departments = _with_strength(alignment, found, departments)
     return jsonout.dumps(as_object(alignment, cover, found, departments))
-
-
-DECIDED = "✎"  # marks a pair an analyst decided on (--decisions)
 
 
 def decision_mark(pair: object) -> str:
@@ -378,10 +375,9 @@ def as_table(alignment: Alignment, cover: Coverage, found: Strength | None = Non
     summary.append(f"({len(cover.full)} ✓ full, {len(cover.partial)} ◐ partial, {len(cover.uncovered)} ✗ uncovered "
                    f"of {cover.total}; {len(cover.local_only)} local-only)\n")
     summary.append(f"by topic: {topics}", style="dim")
-    decided = [p for p in alignment.pairs if decision_of(p)]
-    if decided or rejected_of(alignment):
-        summary.append(f"\n{DECIDED} analyst decisions: {len(decided)} pairs decided, "
-                       f"{len(rejected_of(alignment))} ⊘ rejected", style="dim")
+    said = decisions_line(sum(1 for p in alignment.pairs if decision_of(p)), len(rejected_of(alignment)), "pairs")
+    if said:
+        summary.append("\n" + said, style="dim")
     parts.append(summary)
     return Group(*parts)
 

@@ -15,6 +15,7 @@ from rich.text import Text
 from yigai.diff import Change, Diff, ItemChange
 from yigai.model import Document
 
+from .cells import DECIDED, decisions_line
 from .cells import inert as _inert
 from .cells import markdown_cell as _md
 
@@ -79,9 +80,6 @@ def _label(document: Document, index: int) -> str:
     return f"{item.label or index} {item.title}"
 
 
-DECIDED = "✎"  # marks a link an analyst decided on (--decisions), as compare and matrix mark pairs
-
-
 def _decided(result: Diff, row: Row) -> bool:
     """Whether the row's link (old item, new item) is the analyst's."""
     if row.old is None or row.new is None:
@@ -135,10 +133,9 @@ def as_table(result: Diff) -> RenderableType:
                       if row.new else Text(""),
                       Text(" / ".join(row.old.details)) if row.old and row.first else Text(""))
     summary = Text("  ".join(f"{n} {kind}" for kind, n in counts(result).items() if n), style="bold")
-    decided = sum(k.decision is not None for k in result.links)
-    if decided or result.rejected:
-        summary.append(f"\n{DECIDED} analyst decisions: {decided} links decided, {len(result.rejected)} ⊘ rejected",
-                       style="dim")
+    said = decisions_line(sum(k.decision is not None for k in result.links), len(result.rejected), "links")
+    if said:
+        summary.append("\n" + said, style="dim")
     return Group(table, summary)
 
 

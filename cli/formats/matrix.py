@@ -20,6 +20,7 @@ from yigai.matrix import Column
 from yigai.model import Document
 
 from .. import jsonout
+from .cells import DECIDED
 from .cells import markdown_cell as _md
 from .compare import MARK
 
@@ -105,7 +106,7 @@ def _items_as_rows(national: Document, columns: list[Column], topics: dict[int, 
         table.add_column(Text(heading), justify="center", no_wrap=True)
     table.add_column("picked up", justify="right")
     for row, item in enumerate(national.items):
-        cells = [Text(f" {MARK[c.cells[row].grade]}{'✎' if c.cells[row].decision else ' '}", style=HEAT[c.cells[row].grade])
+        cells = [Text(f" {MARK[c.cells[row].grade]}{DECIDED if c.cells[row].decision else ' '}", style=HEAT[c.cells[row].grade])
                  for c in columns]
         table.add_row(str(item.index), Text(item.short_title(title)), Text(topics.get(item.index, "")), *cells,
                       f"{_picked_up(columns, row)}/{len(columns)}")
