@@ -21,7 +21,6 @@ _LEAD = re.compile(r"^(牵头|责任|主责)(单位|部门)$|^牵头$")
 _PARTNERS = re.compile(r"^(配合|参与|协办|协助)(单位|部门)?$")
 _DEADLINE = re.compile(r"^(完成)?(时限|时间)$|^时间(节点|安排|进度)$|^完成时间节点$|^进度安排$")
 _INDEX = re.compile(r"^(序号|编号)$")
-_NUMBER = re.compile(r"^\d{1,4}[.、]?$")
 _LABELLED = re.compile(r"^(\d{1,4}[.、]|\(\d{1,4}\)|\([一二三四五六七八九十]+\))")
 _SPACE = re.compile(r"\s+")
 
@@ -54,9 +53,9 @@ def _cell(row: Sequence[str], k: int | None) -> str:
     return row[k].strip() if k is not None and k < len(row) else ""
 
 
-def _names(text: str) -> str:
-    """A cell of departments, one line or several, as a list prints them (县医保局、县卫生健康局)."""
-    return "、".join(p for p in re.split(r"[\n、,;\s]+", text) if p)
+def _names(text: str) -> list[str]:
+    """The departments a cell names, one line or several (县医保局、县卫生健康局)."""
+    return [p for p in re.split(r"[\n、,;\s]+", text) if p]
 
 
 @dataclass
@@ -110,7 +109,7 @@ def task_lines(rows: Sequence[Sequence[str]]) -> list[str] | None:
             continue
         task, measures = _cell(row, columns.task), _cell(row, columns.measures)
         index = _cell(row, columns.index).rstrip(".、")
-        units = [u for k in (columns.lead, columns.partners) for u in _names(_cell(row, k)).split("、") if u]
+        units = [u for k in (columns.lead, columns.partners) for u in _names(_cell(row, k))]
         deadline = _SPACE.sub("", _cell(row, columns.deadline))
         last = out[-1] if out and isinstance(out[-1], _Task) else None
         if last is not None and (task in ("", last.text)) and index in ("", last.index) and (measures or units):
