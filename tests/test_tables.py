@@ -44,6 +44,13 @@ def test_a_table_of_something_else_is_not_a_task_table():
     assert task_lines([]) is None
 
 
+def _page(path, markup: str):  # type: ignore[no-untyped-def]
+    """The one document a saved web page holds."""
+    path.write_text(markup, encoding="utf-8")
+    (document,) = read_documents(path)
+    return document
+
+
 def _docx(path, before: str, rows: list[list[str]], after: str):  # type: ignore[no-untyped-def]
     document = docx.Document()
     document.add_paragraph("某县2024年深化医药卫生体制改革重点工作任务")
@@ -81,9 +88,7 @@ def test_a_task_table_on_a_web_page_is_its_list(tmp_path):
             "<p>为深入推进医改，现将重点任务分解如下，各单位要抓好落实，确保各项任务按时完成，加强组织领导，明确"
             "责任分工，细化工作措施。</p>"
             f"<table>{cells}</table></div></body></html>")
-    path = tmp_path / "tasks.html"
-    path.write_text(page, encoding="utf-8")
-    (document,) = read_documents(path)
+    document = _page(tmp_path / "tasks.html", page)
     _check_items(document)
 
 
@@ -91,9 +96,7 @@ def test_text_in_a_task_table_stays_text(tmp_path):
     page = ("<html><body><table><tr><th>工作任务</th><th>牵头单位</th></tr>"
             "<tr><td>推进医共体建设&lt;script&gt;alert(1)&lt;/script&gt;</td><td>县卫健局</td></tr>"
             "<tr><td>深化薪酬制度改革</td><td>县人社局</td></tr></table></body></html>")
-    path = tmp_path / "t.html"
-    path.write_text(page, encoding="utf-8")
-    (document,) = read_documents(path)
+    document = _page(tmp_path / "t.html", page)
     assert "<script>alert(1)</script>" in document.items[0].text and document.items[1].departments == ("县人社局",)
 
 
@@ -111,9 +114,7 @@ def test_a_task_table_inside_a_layout_table_is_read(tmp_path):
                    for n, task, lead in ((1, "推进医共体建设", "县卫健局"), (2, "深化薪酬制度改革", "县人社局")))
     page = ("<html><body><table><tr><td>导航</td><td><table><tr><th>序号</th><th>工作任务</th><th>牵头单位</th></tr>"
             f"{rows}</table></td></tr></table></body></html>")
-    path = tmp_path / "layout.html"
-    path.write_text(page, encoding="utf-8")
-    (document,) = read_documents(path)
+    document = _page(tmp_path / "layout.html", page)
     assert [(i.label, i.departments) for i in document.items] == [("1.", ("县卫健局",)), ("2.", ("县人社局",))]
 
 
@@ -202,9 +203,7 @@ def test_a_web_table_s_rowspan_and_colspan_keep_every_column_in_place(tmp_path):
             "<tr><td>做好结余留用</td><td>县卫健局</td></tr>"
             "<tr><td colspan='4'>二、推进分级诊疗</td></tr>"
             "<tr><td>2</td><td>推进医共体建设</td><td>推动资源下沉</td><td>县卫健局</td></tr></table></body></html>")
-    path = tmp_path / "spans.html"
-    path.write_text(page, encoding="utf-8")
-    (document,) = read_documents(path)
+    document = _page(tmp_path / "spans.html", page)
     first, second = document.items
     assert first.text.startswith("深化集采。落实国家集采结果;做好结余留用") and first.departments == ("县医保局", "县卫健局")
     assert second.section == "二、推进分级诊疗" and second.departments == ("县卫健局",)
@@ -246,8 +245,6 @@ def test_a_two_row_header_is_a_header(tmp_path):
             "<tr><th>牵头单位</th><th>配合单位</th></tr>"
             "<tr><td>1</td><td>深化集采</td><td>县医保局</td><td>县卫健局</td><td>2024年底前</td></tr>"
             "<tr><td>2</td><td>推进医共体建设</td><td>县卫健局</td><td></td><td>2024年6月底前</td></tr></table></body></html>")
-    path = tmp_path / "two-row-header.html"
-    path.write_text(page, encoding="utf-8")
-    (document,) = read_documents(path)
+    document = _page(tmp_path / "two-row-header.html", page)
     assert [(i.label, i.title, i.departments) for i in document.items] == [
         ("1.", "深化集采", ("县医保局", "县卫健局")), ("2.", "推进医共体建设", ("县卫健局",))]
