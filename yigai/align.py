@@ -128,7 +128,8 @@ class Thresholds:
 # Whether two items share a task is read from their content; the titles then say whether it is the
 # main task of both (full) or one measure of one (partial), so titles weigh on the grade, not the pair.
 WEIGHTS = {"text": 1.0, "sentence": 0.6, "vocabulary": 0.8}
-TITLE_ALIKE = 2.0  # z of rapidfuzz's partial_ratio between titles that say the same thing in other words
+TITLE_ALIKE = 2.0
+HEAD_CLAUSES = 2  # z of rapidfuzz's partial_ratio between titles that say the same thing in other words
 
 _PRINTED_SENTENCE = re.compile(r"[^。;!?\n]+[。;!?]?")
 _FOUR_CJK = re.compile(r"(?:[^\u4e00-\u9fff]*[\u4e00-\u9fff]){4}")  # a sentence needs four characters to be read
@@ -144,24 +145,30 @@ class _Unit:
     printed: tuple[str, ...]  # the same sentences as printed in the item's text, for evidence
 
 
-def _prepare(item: Item) -> _Unit:
-    text = item.title + "。" + item.measures
+def _prepare(item: Item, slogans: re.Pattern[str] | None = None) -> _Unit:
+    """An item as matching reads it: its slogans (see Vocabulary.slogans) read as clause breaks."""
+    def read(text: str) -> str:
+        return slogans.sub(",", text) if slogans is not None else text
+
+    text = read(item.title + "。" + item.measures)
     sentences, printed = [], []
     for m in _PRINTED_SENTENCE.finditer(item.text):
         printed_sentence = m.group(0)
         # (a note opens with a bracket: most sentences have none to remove)
-        read = (DEPARTMENT_NOTE.sub("", printed_sentence) if "(" in printed_sentence else printed_sentence).strip()
-        if _FOUR_CJK.match(read):
-            sentences.append(read)
+        plain = DEPARTMENT_NOTE.sub("", printed_sentence) if "(" in printed_sentence else printed_sentence
+        matched = read(plain).strip()
+        if _FOUR_CJK.match(matched):
+            sentences.append(matched)
             printed.append(printed_sentence.strip())
+    title = read(item.title)
     if not sentences:
-        sentences, printed = [item.title], [item.text.strip() or item.title]
-    return _Unit(item.title, text, tuple(sentences), tuple(printed))
+        sentences, printed = [title], [item.text.strip() or item.title]
+    return _Unit(title, text, tuple(sentences), tuple(printed))
 
 
 @lru_cache(maxsize=4096)  # reference items recur (owned_instruments, several alignments of one list)
-def _unit(item: Item) -> _Unit:
-    return _prepare(item)
+def _unit(item: Item, slogans: re.Pattern[str] | None = None) -> _Unit:
+    return _prepare(item, slogans)
 
 
 def _starts(units: list[_Unit]) -> list[int]:
@@ -186,6 +193,7 @@ class Reference:
     sentence_names: list[list[frozenset[str]]]  # per item, the instruments each of its sentences names
     titles: similarity.Titles
     title_topic_rows: np.ndarray  # title_topics as rows of a topic incidence matrix (see _topic_rows)
+    subject_rows: np.ndarray  # per item, the instruments a local item's main task may name to be this task (signals)
 
 
 _PREPARED: list[Reference] = []  # the last one: compare, check and matrix read one national list at a time
@@ -195,15 +203,16 @@ def prepare(national: Document, vocabulary: Vocabulary) -> Reference:
     """The national side of alignment (remembered for the last national list and vocabulary given)."""
     if _PREPARED and _PREPARED[0].document is national and _PREPARED[0].vocabulary is vocabulary:
         return _PREPARED[0]
-    units = [_unit(i) for i in national.items]
+    units = [_unit(i, vocabulary.slogan_pattern) for i in national.items]
     title_found = [vocabulary.find(u.title, u.text) for u in units]
+    owned = owned_instruments(national, vocabulary)
     title_topics = [{vocabulary.topic_of[x] for x in found} for found in title_found]
     reference = Reference(
         national, vocabulary, units, similarity.side([u.text for u in units], [x for u in units for x in u.sentences]),
-        _starts(units), owned_instruments(national, vocabulary),
+        _starts(units), owned,
         title_topics, topics_of(national, vocabulary),
         [[vocabulary.find(x, u.text) for x in u.sentences] for u in units], similarity.titles([u.title for u in units]),
-        _topic_rows(title_topics, vocabulary))
+        _topic_rows(title_topics, vocabulary), _subject_rows(owned, title_topics, vocabulary))
     _PREPARED[:] = [reference]
     return reference
 
@@ -267,7 +276,8 @@ class Signals:
     combined: np.ndarray
     shared: dict[tuple[int, int], list[str]]  # (a, b) -> the instruments both name, most specific first (pairs
     # that share none are absent)
-    same_subject: np.ndarray  # titles share a topic of the vocabulary
+    same_subject: np.ndarray  # the local item's main task is the national item's (see signals)
+    other_subject: np.ndarray  # the local item's main task names instruments, none of them the national item's
     national_units: list[_Unit]
     local_units: list[_Unit]
     sentence_pairs: np.ndarray  # every national sentence x every local sentence (TF-IDF cosine)
@@ -285,7 +295,7 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     """Score every national x local item pair."""
     reference = reference or prepare(national, vocabulary)
     n_units = reference.units
-    l_units = [_prepare(i) for i in local.items]
+    l_units = [_prepare(i, vocabulary.slogan_pattern) for i in local.items]
     n_count, l_count = len(n_units), len(l_units)
 
     # Text and sentence similarity in one TF-IDF space.
@@ -319,21 +329,64 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
             shared[a, b] = sorted(common, key=lambda x: (-idf[x], x))
 
     # Titles: what each item is mainly about.
-    fuzzy = similarity.title_similarity(reference.titles, [u.title for u in l_units])
-    l_title_found = [vocabulary.find(u.title + "。" + u.sentences[min(1, len(u.sentences) - 1)], u.text) for u in l_units]
+    heads = [_head(u, vocabulary) for u in l_units]
+    fuzzy = similarity.title_similarity(reference.titles, [text for text, _ in heads])
+    l_title_found = [found for _, found in heads]
     title = _z(np.asarray(fuzzy, dtype=np.float64))
-    # Same main subject: the titles (with the local item's first sentence) share a topic of the
-    # vocabulary, or, for what the vocabulary does not name, are worded much alike.
-    # each side's topics as rows of a topic incidence matrix: a topic in common is a nonzero product
-    same_topic = (reference.title_topic_rows
-                  @ _topic_rows([{vocabulary.topic_of[x] for x in found} for found in l_title_found], vocabulary).T) > 0
-    same_subject = same_topic | (title >= TITLE_ALIKE)
+    # Same main subject: the local item's main task names an instrument the national item owns, or one of the
+    # national title's topics that no national item owns (a sibling instrument: 按床日付费 beside DRG); or, for
+    # what the vocabulary does not name, the titles are worded much alike.
+    # (incidence rows: something in common is a nonzero product)
+    same_subject = ((reference.subject_rows @ _instrument_rows(l_title_found, vocabulary).T) > 0) | (title >= TITLE_ALIKE)
+    # a main task the vocabulary names, and names as some other item's: no strength of wording makes it this one's
+    other_subject = ~same_subject & np.array([bool(found) for found in l_title_found])[None, :]
 
     combined = (
         WEIGHTS["text"] * _z(text) + WEIGHTS["sentence"] * _z(sentence) + WEIGHTS["vocabulary"] * _z(vocab)
     ) / sum(WEIGHTS.values())
-    return Signals(text, sentence, vocab, title, _z(combined), shared, same_subject, n_units, l_units,
+    return Signals(text, sentence, vocab, title, _z(combined), shared, same_subject, other_subject, n_units, l_units,
                    sentence_sim, n_starts, l_starts)
+
+
+_CLAUSE = re.compile(r"[^,;:，；：。]+")
+
+
+def _head(unit: _Unit, vocabulary: Vocabulary) -> tuple[str, frozenset[str]]:
+    """An item's main task, as text and instruments: its title, where the title is one task; where the title
+    chains several (a round-up's sentence, 推进A,深化B,落实C,健全D), the first two clauses that name an
+    instrument (a main task and a co-equal second) if no more do, else the first alone: the later ones are
+    measures among many."""
+    title = unit.title
+    clauses = [(c.group(0), vocabulary.find(c.group(0), unit.text)) for c in _CLAUSE.finditer(title)]
+    named = [(text, found) for text, found in clauses if found]
+    if not named:
+        return title, vocabulary.find(title + "。" + unit.sentences[min(1, len(unit.sentences) - 1)], unit.text)
+    if len(named) == len(clauses) == 1:
+        return title, named[0][1]
+    if len(named) > HEAD_CLAUSES:
+        named = named[:1]
+    return ",".join(text for text, _ in named), frozenset().union(*(found for _, found in named))
+
+
+def _head_instruments(unit: _Unit, vocabulary: Vocabulary) -> frozenset[str]:
+    return _head(unit, vocabulary)[1]
+
+
+def _subject_rows(owned: list[frozenset[str]], title_topics: list[set[str]], vocabulary: Vocabulary) -> np.ndarray:
+    """Per national item, the instruments it owns, and those of its title's topics that no item owns."""
+    owned_anywhere = frozenset().union(*owned)
+    return _instrument_rows([mine | frozenset(i.name for i in vocabulary.instruments
+                                              if i.topic in topics and i.name not in owned_anywhere)
+                             for mine, topics in zip(owned, title_topics)], vocabulary)
+
+
+def _instrument_rows(found: list[frozenset[str]], vocabulary: Vocabulary) -> np.ndarray:
+    """One row per item, one column per instrument of the vocabulary: 1 where the item names it."""
+    rows = np.zeros((len(found), len(vocabulary.instruments)), dtype=np.float32)
+    column = vocabulary.instrument_column
+    for r, held in enumerate(found):
+        rows[r, [column[x] for x in held]] = 1.0
+    return rows
 
 
 def _topic_rows(topics: list[set[str]], vocabulary: Vocabulary) -> np.ndarray:
@@ -402,7 +455,7 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
         best = best_local_of[a] == b or best_national_of[b] == a
         mutual = best_local_of[a] == b and best_national_of[b] == a
         if on_subject and ((best and score >= thresholds.full and s.same_subject[a, b]) or (
-            mutual and score >= thresholds.full_mutual
+            mutual and score >= thresholds.full_mutual and not s.other_subject[a, b]
         )):
             grade = Grade.FULL
         elif score >= thresholds.pair and (common or z_sentence[a, b] >= thresholds.sentence_alone):
@@ -443,7 +496,7 @@ def owned_instruments(reference: Document, vocabulary: Vocabulary) -> list[froze
     mentions more often than any other item does (a tie goes to the item holding more of the instrument's
     topic). An item that names an instrument only as the setting of its task (医共体 in an item on 总额付费)
     does not own it, so that instrument is no evidence for that item."""
-    units = [_unit(item) for item in reference.items]
+    units = [_unit(item, vocabulary.slogan_pattern) for item in reference.items]
     counts = [Counter(m.instrument for m in vocabulary.mentions_of(u.text)) for u in units]
     topic_mass = [Counter(vocabulary.topic_of[name] for name in c.elements()) for c in counts]
     best: dict[str, tuple[int, int]] = {}

@@ -81,6 +81,19 @@ class Mention:
 @dataclass(frozen=True)
 class Vocabulary:
     instruments: tuple[Instrument, ...]
+    # phrases that name the reform as a whole (三医协同发展和治理, 深化医改, 健康中国建设 as a goal): every plan
+    # prints them, so they are no evidence that two items carry the same task, and matching does not read them
+    slogans: tuple[str, ...] = ()  # regular expressions (a literal is its own pattern)
+
+    @cached_property
+    def slogan_pattern(self) -> re.Pattern[str] | None:
+        """The slogans, longest first, as one pattern (None when there are none)."""
+        return re.compile("|".join(sorted(self.slogans, key=len, reverse=True))) if self.slogans else None
+
+    def without_slogans(self, text: str) -> str:
+        """`text` with every slogan replaced by a comma: what matching reads."""
+        pattern = self.slogan_pattern
+        return pattern.sub(",", text) if pattern is not None else text
 
     @cached_property
     def _by_surface(self) -> dict[str, str]:
@@ -130,6 +143,11 @@ class Vocabulary:
     @cached_property
     def topics(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(i.topic for i in self.instruments))
+
+    @cached_property
+    def instrument_column(self) -> dict[str, int]:
+        """Each instrument's position in `instruments`."""
+        return {i.name: k for k, i in enumerate(self.instruments)}
 
     @cached_property
     def topic_column(self) -> dict[str, int]:
@@ -392,9 +410,14 @@ def load_vocabulary(extra: list[Path] | tuple[Path, ...] = ()) -> Vocabulary:
     base = data_path("vocabulary.yaml")
     files = [(str(base), _read_yaml(base))] + [(str(path), _read_yaml(Path(path))) for path in extra]
     health_words: tuple[str, ...] = ()
+    slogans: tuple[str, ...] = ()
     for source, data in files:
         _check_vocabulary(data, source)
         health_words += _words(data, "health_words", "top level", source)
+        found = _words(data, "slogans", "top level", source)
+        for k, pattern in enumerate(found):
+            _check_pattern(pattern, f"slogan {k + 1}", source)
+        slogans += found
     instruments = _instruments_from(files[0][1], files[0][0], health_words)
     by_name = {i.name: i for i in instruments}
     for source, data in files[1:]:
@@ -404,4 +427,4 @@ def load_vocabulary(extra: list[Path] | tuple[Path, ...] = ()) -> Vocabulary:
                 added = Instrument(old.name, old.topic, old.aliases + added.aliases, old.patterns + added.patterns,
                                    old.senses + added.senses)
             by_name[added.name] = added
-    return Vocabulary(tuple(by_name.values()))
+    return Vocabulary(tuple(by_name.values()), tuple(dict.fromkeys(slogans)))
