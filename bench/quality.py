@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLD_DIR = ROOT.parent / "shared" / "gold"
 HELDOUT_DIR = ROOT / "bench" / "heldout"
 UNRELATED_DIR = ROOT / "tests" / "fixtures" / "unrelated"
+NONPLAN_DIR = ROOT / "tests" / "fixtures" / "nonplan"
 NATIONAL = f"{ROOT / 'data' / 'samples' / 'national-2022_guangxi-2023.txt'}#1"
 
 Pairs = set[tuple[int, int]]
@@ -203,20 +204,22 @@ def cell_f1(results: list[FileResult], method: str) -> tuple[float, float, float
     return prf(predicted, gold)  # type: ignore[arg-type]
 
 
-def unrelated(vocabulary) -> None:  # type: ignore[no-untyped-def]
-    files = sorted(UNRELATED_DIR.glob("*.txt"))
+def unrelated(vocabulary, folder: Path = UNRELATED_DIR,  # type: ignore[no-untyped-def]
+              heading: str = "texts not about health reform") -> None:
+    files = sorted(folder.glob("*.txt"))
     if not files:
         return
     national = read_document(NATIONAL)
-    print("\ntexts not about health reform against the national list (every pair is wrong):")
-    print(f"  {'file':<40}{'items':>6}{'full':>6}{'part.':>6}{'cov.':>6}  |{'peer B carried pairs':>22}")
+    print(f"\n{heading} against the national list (every pair is wrong):")
+    print(f"  {'file':<40}{'items':>6}{'full':>6}{'part.':>6}{'cov.':>6}{'tasks':>6}  |{'peer B carried pairs':>22}")
     for path in files:
         local = read_document(str(path))
         alignment = align(national, local, vocabulary)
         cover = coverage(alignment)
         full = sum(p.grade.value == "full" for p in alignment.pairs)
         carried = sum(v >= CARRIED[0] for v in tfidf_scores(national, local).values()) if CARRIED else 0
-        print(f"  {path.name:<40}{len(local.items):6d}{full:6d}{len(alignment.pairs) - full:6d}{cover.ratio:6.0%}  |"
+        tasks = alignment.tasks.share if alignment.tasks else float("nan")
+        print(f"  {path.name:<40}{len(local.items):6d}{full:6d}{len(alignment.pairs) - full:6d}{cover.ratio:6.0%}{tasks:6.2f}  |"
               f"{carried:22d}")
 
 
@@ -269,6 +272,7 @@ def main(extra: list[str]) -> None:
             print(f"coverage ratio against the hand-made grades, {label} ({len(group)}): mean |error| "
                   f"{sum(map(abs, errors)) / len(errors):.3f}, mean error {sum(errors) / len(errors):+.3f}")
     unrelated(vocabulary)
+    unrelated(vocabulary, NONPLAN_DIR, "health texts that are not task lists (notices, reminders, tips, news)")
 
 
 if __name__ == "__main__":

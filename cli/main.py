@@ -219,7 +219,10 @@ def _align(national_doc, local_doc, national: str, local: str, vocabulary, files
         sys.stderr.write(f"yigai: warning: {local} ({local_doc.year}) is older than the reference {national} "
                          f"({national_doc.year}): it could not have followed it{hint}\n")
     alignment = align(national_doc, local_doc, vocabulary)
-    if not alignment.on_subject:
+    if not alignment.reads_as_tasks:
+        sys.stderr.write(f"yigai: warning: {local}: does not read as a reform task list: "
+                         f"{alignment.tasks.reason()}; no pair is graded\n")  # type: ignore[union-attr]
+    elif not alignment.on_subject:
         named = round(alignment.subject_share * len(local_doc.items))
         sys.stderr.write(f"yigai: warning: {local}: only {named} of {len(local_doc.items)} items name a reform instrument; "
                          "it does not read as a health-reform list, so no pair is graded full\n")

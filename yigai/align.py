@@ -34,6 +34,7 @@ import numpy as np
 from . import similarity
 from .model import Document, Item
 from .segment import DEPARTMENT_NOTE
+from .tasks import TaskReading, read_tasks
 from .vocab import Vocabulary
 
 
@@ -74,6 +75,12 @@ class Alignment:
     topics: dict[int, str]  # national item index -> its topic ("" when none)
     subject_share: float = 1.0  # share of the local items that name a specific reform instrument
     on_subject: bool = True  # False: the local document does not read as a health-reform list
+    tasks: TaskReading | None = None  # how far the local document reads as a task list (None: not read)
+
+    @property
+    def reads_as_tasks(self) -> bool:
+        """False for a notice, a tip sheet or a news story: no pair is found in such a text."""
+        return self.tasks is None or self.tasks.reads_as_tasks
 
     @cached_property
     def _by_national(self) -> dict[int, list[Pair]]:
@@ -435,6 +442,11 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
     sentences (their grades and scores are the same): a matrix that prints only grades skips a tenth of
     the work."""
     reference = reference or prepare(national, vocabulary)
+    tasks = read_tasks(local)
+    if not tasks.reads_as_tasks:
+        # a notice, a reminder or a news story names the system's institutions in every paragraph and carries
+        # out no task: it has no counterpart for one
+        return Alignment(national, local, (), dict(reference.topics), 0.0, False, tasks)
     s = signals(national, local, vocabulary, reference)
     combined = s.combined
     best_local_of = combined.argmax(axis=1)
@@ -470,7 +482,7 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
             quoted = _quote(s, a, b, vocabulary, reference.sentence_names[a], names.get(b, []))
         pairs.append(Pair(a + 1, b + 1, grade, score, tuple(common[:4]), *quoted, float(s.sentence[a, b])))
     return Alignment(national, local, _at_most_full(pairs, thresholds.full_per_local), dict(reference.topics), share,
-                     on_subject)
+                     on_subject, tasks)
 
 
 def _at_most_full(pairs: list[Pair], limit: int) -> tuple[Pair, ...]:

@@ -115,6 +115,9 @@ def judge(alignment: Alignment, cover: Coverage, gates: Gates, vocabulary: Vocab
             else:
                 detail = f"{gate}: {len(items)} of {len(items)} national items {what} ({_listing(items)})"
             results.append(GateResult(gate, not lacking, detail, lacking, float(len(items) - len(lacking))))
+    if not alignment.reads_as_tasks:  # whatever the gates: coverage of a notice or a news story means nothing
+        reason = alignment.tasks.reason() if alignment.tasks else ""
+        results.append(GateResult("task list", False, f"does not read as a reform task list: {reason}"))
     failures = tuple(r.detail for r in results if not r.passed)
     missing = tuple(sorted({i for r in results for i in r.items}))
     return Verdict(not failures, failures, required, missing, tuple(results))

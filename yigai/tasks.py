@@ -1,0 +1,79 @@
+"""Whether a document reads as a task list: what its items do, beside what they name.
+
+A health notice, a vaccination reminder, a hospital's rules or a news story names 社区卫生服务中心, 家庭医生 or
+疫苗 in every paragraph, as a reform plan does; what tells them apart is that a plan's items are tasks: an
+action of government (推进, 建立, 完善 …) on an institution of the health system (体系, 机制, 试点, 服务 …), while a
+notice addresses the public (请您携带…) and a news story tells what happened. The words are data (data/tasks.yaml).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .model import Document, Item
+from .resources import load_data
+
+
+@dataclass(frozen=True)
+class TaskLanguage:
+    verbs: tuple[str, ...]
+    objects: re.Pattern[str]
+    public: re.Pattern[str]
+    share: float  # the share of items that must be tasks
+    head_length: int  # how far into an item the action and its object are looked for
+
+
+@dataclass(frozen=True)
+class TaskReading:
+    """How many of a document's items read as government tasks, and how many address the public."""
+
+    items: int
+    tasks: int
+    addressed: int
+    threshold: float
+
+    @property
+    def share(self) -> float:
+        return self.tasks / self.items if self.items else 0.0
+
+    @property
+    def reads_as_tasks(self) -> bool:
+        return self.share >= self.threshold
+
+    def reason(self) -> str:
+        """Why the document is no task list, in one clause."""
+        told = f", {self.addressed} address the public" if self.addressed else ""
+        return (f"only {self.tasks} of {self.items} items say what a government body will do (推进/建立/完善 … a "
+                f"system, programme or service){told}")
+
+
+@cache
+def task_language() -> TaskLanguage:
+    data = load_data("tasks.yaml")
+    request = re.escape(data["public_request"])
+    public = "|".join([rf"(?:^|[,，。;；:：\s]){request}", *map(re.escape, data["public_address"])])
+    return TaskLanguage(tuple(data["task_verbs"]), re.compile("|".join(map(re.escape, data["task_objects"]))),
+                        re.compile(public), float(data["task_share"]), int(data["head_length"]))
+
+
+def is_task(item: Item, language: TaskLanguage | None = None) -> bool:
+    """Whether an item says what a government body will do: an action on an institution in its first words,
+    and no word addressed to the public anywhere."""
+    language = language or task_language()
+    head = (item.title + "。" + item.measures)[: language.head_length]
+    return (any(verb in head for verb in language.verbs) and language.objects.search(head) is not None
+            and not addresses_public(item, language))
+
+
+def addresses_public(item: Item, language: TaskLanguage | None = None) -> bool:
+    return (language or task_language()).public.search(item.text) is not None
+
+
+def read_tasks(document: Document) -> TaskReading:
+    """How far the document reads as a task list."""
+    language = task_language()
+    tasks = sum(is_task(item, language) for item in document.items)
+    addressed = sum(addresses_public(item, language) for item in document.items)
+    return TaskReading(len(document.items), tasks, addressed, language.share)
