@@ -29,6 +29,7 @@ test: install
 bench: install
 	$(BIN)/python bench/parse_speed.py
 	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/confidence.py
 	$(BIN)/python bench/align_speed.py
 	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/report_speed.py

@@ -90,6 +90,12 @@ VocabOption = Annotated[
 OutputOption = Annotated[
     Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (whole or not at all).")
 ]
+MinConfidenceOption = Annotated[
+    Optional[float],
+    typer.Option("--min-confidence", metavar="P", min=0.0, max=1.0,
+                 help="Keep only the pairs yigai is at least this sure of (0-1; `sure` pairs are right 95% of the time). "
+                      "An analyst's decided pairs are always kept."),
+]
 DecisionsOption = Annotated[
     Optional[list[Path]],
     typer.Option("--decisions", metavar="FILE", help="An analyst's decisions YAML: confirm, reject, regrade or add "
@@ -201,7 +207,7 @@ def _warn(lines: object) -> None:
 
 
 def _align(national_doc, local_doc, national: str, local: str, vocabulary, files,  # type: ignore[no-untyped-def]
-           swapped_is_error: bool = False):
+           swapped_is_error: bool = False, min_confidence: float | None = None):
     """Align two documents, apply the analyst's decisions, and measure coverage; warn on what looks wrong."""
     from yigai.align import align
     from yigai.coverage import coverage
@@ -219,6 +225,10 @@ def _align(national_doc, local_doc, national: str, local: str, vocabulary, files
         sys.stderr.write(f"yigai: warning: {local} ({local_doc.year}) is older than the reference {national} "
                          f"({national_doc.year}): it could not have followed it{hint}\n")
     alignment = align(national_doc, local_doc, vocabulary)
+    if min_confidence is not None:
+        from yigai.align import confident
+
+        alignment = confident(alignment, min_confidence)
     if not alignment.reads_as_tasks:
         sys.stderr.write(f"yigai: warning: {local}: does not read as a reform task list: "
                          f"{alignment.tasks.reason()}; no pair is graded\n")  # type: ignore[union-attr]
@@ -233,14 +243,15 @@ def _align(national_doc, local_doc, national: str, local: str, vocabulary, files
 
 
 def _compare(national: str, local: str, vocab: list[Path] | None, files: list | None = None,  # type: ignore[no-untyped-def,type-arg]
-             swapped_is_error: bool = False):
+             swapped_is_error: bool = False, min_confidence: float | None = None):
     """The vocabulary, the alignment of two document refs (after the analyst's decisions) and its coverage."""
     from yigai.documents import read_pair
     from yigai.vocab import load_vocabulary
 
     vocabulary = load_vocabulary(vocab or [])
     national_doc, local_doc = read_pair(national, local)
-    alignment, cover = _align(national_doc, local_doc, national, local, vocabulary, files, swapped_is_error)
+    alignment, cover = _align(national_doc, local_doc, national, local, vocabulary, files, swapped_is_error,
+                              min_confidence)
     return vocabulary, alignment, cover
 
 
@@ -268,6 +279,7 @@ def compare(
     ] = None,
     vocab: VocabOption = None,
     decisions: DecisionsOption = None,
+    min_confidence: MinConfidenceOption = None,
     output: OutputOption = None,
 ) -> None:
     """Map each national item to its local counterparts (full/partial), set each pair's targets, deadlines and
@@ -283,7 +295,8 @@ def compare(
         raise InputError(str(output) if output else "--format", f"--detail prints a text view, not {chosen}",
                          "drop --format, or name the file .txt")
     check_output_path(output, [national, local], vocab or [], decisions or [])
-    vocabulary, alignment, cover = _compare(national, local, vocab, _load_decisions(decisions))
+    vocabulary, alignment, cover = _compare(national, local, vocab, _load_decisions(decisions),
+                                            min_confidence=min_confidence)
     departments = load_departments()
     found = strength(alignment, departments)
     if detail is not None:
@@ -495,6 +508,7 @@ def check(
     ] = None,
     vocab: VocabOption = None,
     decisions: DecisionsOption = None,
+    min_confidence: MinConfidenceOption = None,
     output: OutputOption = None,
 ) -> int:
     """Gate local documents on their coverage of the national one: exit 0 when every gate passes, 1 when one
@@ -524,7 +538,8 @@ def check(
         sys.stderr.write(f"yigai: warning: {fmt.NO_GATE}\n")
     results = []
     if len(drafts) == 1 and changed_since is None:
-        vocabulary, alignment, cover = _compare(national, drafts[0], vocab, files, swapped_is_error=True)
+        vocabulary, alignment, cover = _compare(national, drafts[0], vocab, files, swapped_is_error=True,
+                                                min_confidence=min_confidence)
         results.append((alignment, cover, judge(alignment, cover, gates, vocabulary)))
     else:
         from yigai.vocab import load_vocabulary
@@ -534,7 +549,8 @@ def check(
         for draft in drafts:
             local_doc = read_document(draft)
             mine = [f for f in files if f.applies_to(local_doc)]
-            alignment, cover = _align(national_doc, local_doc, national, draft, vocabulary, mine, swapped_is_error=True)
+            alignment, cover = _align(national_doc, local_doc, national, draft, vocabulary, mine, swapped_is_error=True,
+                                      min_confidence=min_confidence)
             results.append((alignment, cover, judge(alignment, cover, gates, vocabulary)))
         if not drafts:
             sys.stderr.write(f"yigai: warning: no changed documents since {changed_since}: nothing to check\n")

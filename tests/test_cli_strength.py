@@ -119,9 +119,17 @@ def test_xlsx_duibiao_round_trip(cli, tmp_path, guangxi_json):
     assert row["what the national text asks"] == guangxi_json["national"]["items"][6]["text"]  # full text, not cut
     cells = {c.value: c for c in sheet[1]}
     grade_column = cells["grade"].column
-    grade_cell = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == 7 and r[7].value == 14)[grade_column - 1]
+    local_column = cells["local #"].column
+    grade_cell = next(r for r in sheet.iter_rows(min_row=2)
+                      if r[0].value == 7 and r[local_column - 1].value == 14)[grade_column - 1]
     assert grade_cell.fill.fgColor.rgb.endswith("C6EFCE")
     assert grade_cell.alignment.wrap_text
+    sure_column = cells["how sure"].column
+    for found in sheet.iter_rows(min_row=2):
+        level = found[sure_column - 1]
+        if level.value:  # a pair's row: its level, coloured as the report colours it
+            assert level.value in ("sure", "likely", "unsure")
+            assert level.fill.fgColor.rgb.endswith({"sure": "C6EFCE", "likely": "FFEB9C", "unsure": "FFC7CE"}[level.value])
     uncovered = [r for r in rows if r["grade"] == "none"]
     assert [r["#"] for r in uncovered] == cover["uncovered"]
     assert sheet.column_dimensions["D"].width >= 40  # the full text column is wide enough for Chinese

@@ -33,6 +33,7 @@ import numpy as np
 
 from . import similarity
 from .model import Document, Item
+from .resources import load_data
 from .segment import DEPARTMENT_NOTE
 from .tasks import TaskReading, read_tasks
 from .vocab import Vocabulary
@@ -58,13 +59,16 @@ class Pair:
     instruments: tuple[str, ...] = ()  # the instruments both of those sentences name
     local_terms: tuple[str, ...] = ()  # how the local sentence prints them (to highlight)
     sentence_similarity: float = 0.0  # TF-IDF cosine of the two items' most alike sentences
+    confidence: float = 1.0  # how likely a careful reader finds the same pair (see Confidence)
+    certainty: str = "sure"  # the confidence in a word: sure, likely or unsure
 
     def as_dict(self) -> dict[str, object]:
         return {"national": self.national, "local": self.local, "grade": self.grade.value,
                 "score": round(self.score, 3), "evidence": list(self.evidence),
                 "national_sentence": self.national_sentence, "local_sentence": self.local_sentence,
                 "instruments": list(self.instruments), "local_terms": list(self.local_terms),
-                "sentence_similarity": round(self.sentence_similarity, 3)}
+                "sentence_similarity": round(self.sentence_similarity, 3),
+                "confidence": {"value": round(self.confidence, 3), "level": self.certainty}}
 
 
 @dataclass(frozen=True)
@@ -285,6 +289,7 @@ class Signals:
     # that share none are absent)
     same_subject: np.ndarray  # the local item's main task is the national item's (see signals)
     other_subject: np.ndarray  # the local item's main task names instruments, none of them the national item's
+    chained: np.ndarray  # per local item: its title chains more tasks than a main one and a co-equal second
     national_units: list[_Unit]
     local_units: list[_Unit]
     sentence_pairs: np.ndarray  # every national sentence x every local sentence (TF-IDF cosine)
@@ -351,7 +356,8 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     combined = (
         WEIGHTS["text"] * _z(text) + WEIGHTS["sentence"] * _z(sentence) + WEIGHTS["vocabulary"] * _z(vocab)
     ) / sum(WEIGHTS.values())
-    return Signals(text, sentence, vocab, title, _z(combined), shared, same_subject, other_subject, n_units, l_units,
+    chained = np.array([_chained(u, vocabulary) for u in l_units], dtype=bool)
+    return Signals(text, sentence, vocab, title, _z(combined), shared, same_subject, other_subject, chained, n_units, l_units,
                    sentence_sim, n_starts, l_starts)
 
 
@@ -373,6 +379,11 @@ def _head(unit: _Unit, vocabulary: Vocabulary) -> tuple[str, frozenset[str]]:
     if len(named) > HEAD_CLAUSES:
         named = named[:1]
     return ",".join(text for text, _ in named), frozenset().union(*(found for _, found in named))
+
+
+def _chained(unit: _Unit, vocabulary: Vocabulary) -> bool:
+    """Whether an item's title chains more tasks than `_head` takes as its main ones (a summary sentence)."""
+    return sum(bool(vocabulary.find(c.group(0), unit.text)) for c in _CLAUSE.finditer(unit.title)) > HEAD_CLAUSES
 
 
 def _head_instruments(unit: _Unit, vocabulary: Vocabulary) -> frozenset[str]:
@@ -481,8 +492,13 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
                 names[b] = [vocabulary.find(x, unit.text) for x in unit.sentences]
             quoted = _quote(s, a, b, vocabulary, reference.sentence_names[a], names.get(b, []))
         pairs.append(Pair(a + 1, b + 1, grade, score, tuple(common[:4]), *quoted, float(s.sentence[a, b])))
-    return Alignment(national, local, _at_most_full(pairs, thresholds.full_per_local), dict(reference.topics), share,
-                     on_subject, tasks)
+    graded = _at_most_full(pairs, thresholds.full_per_local)
+    return Alignment(national, local, Confidence.load().rate(graded, s), dict(reference.topics), share, on_subject, tasks)
+
+
+def confident(alignment: Alignment, minimum: float) -> Alignment:
+    """The alignment with only the pairs at least `minimum` sure (coverage follows the pairs kept)."""
+    return replace(alignment, pairs=tuple(p for p in alignment.pairs if p.confidence >= minimum))
 
 
 def _at_most_full(pairs: list[Pair], limit: int) -> tuple[Pair, ...]:
@@ -536,3 +552,57 @@ def _topic(item: Item, vocabulary: Vocabulary) -> str:
         if counts:
             return counts.most_common(1)[0][0]
     return ""
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """How likely a careful reader finds a pair: a logistic model of the signals that decided it, with the levels
+    that name it (data/confidence.yaml, written by bench/confidence.py, which prints how well it is calibrated)."""
+
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    intercept: float
+    sure: float  # from this probability a pair is `sure`
+    unsure: float  # below this, `unsure`; between the two, `likely`
+
+    @staticmethod
+    @lru_cache(maxsize=1)
+    def load() -> Confidence:
+        data = load_data("confidence.yaml")
+        model = data["model"]
+        return Confidence(tuple(model), tuple(float(model[k]) for k in model), float(data["intercept"]),
+                          float(data["levels"]["sure"]), float(data["levels"]["unsure"]))
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(rows @ np.asarray(self.weights) + self.intercept)))
+
+    def level(self, p: float) -> str:
+        return "sure" if p >= self.sure else "unsure" if p < self.unsure else "likely"
+
+    def rate(self, pairs: tuple[Pair, ...], s: Signals) -> tuple[Pair, ...]:
+        """The pairs with their confidence."""
+        if not pairs:
+            return pairs
+        rows = pair_features(pairs, s)
+        table = np.stack([rows[name] for name in self.features], axis=1)
+        return tuple(replace(p, confidence=float(c), certainty=self.level(float(c)))
+                     for p, c in zip(pairs, self.probabilities(table).tolist()))
+
+
+def pair_features(pairs: tuple[Pair, ...], s: Signals) -> dict[str, np.ndarray]:
+    """The signals that decided each pair, as the confidence model reads them (one array per feature)."""
+    a = np.array([p.national - 1 for p in pairs])
+    b = np.array([p.local - 1 for p in pairs])
+    best_local_of = s.combined.argmax(axis=1)
+    best_national_of = s.combined.argmax(axis=0)
+    partners = Counter(p.local for p in pairs)  # a summary sentence pairs with many national items
+    return {
+        "score": s.combined[a, b],
+        "shared": np.array([min(len(p.evidence), 3) for p in pairs], dtype=np.float64),
+        "sentence": s.sentence[a, b],
+        "mutual": ((best_local_of[a] == b) & (best_national_of[b] == a)).astype(np.float64),
+        "same_subject": s.same_subject[a, b].astype(np.float64),
+        "full": np.array([p.grade is Grade.FULL for p in pairs], dtype=np.float64),
+        "chained": s.chained[b].astype(np.float64),
+        "partners": np.array([min(partners[p.local], 5) for p in pairs], dtype=np.float64),
+    }

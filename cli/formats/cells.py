@@ -11,6 +11,7 @@ from typing import Any
 _FORMULA_START = ("=", "+", "-", "@")  # what Excel and WPS read as the start of a formula
 
 DECIDED = "✎"  # marks a pair (compare, matrix) or a link (diff) an analyst decided on (--decisions)
+UNSURE = "(?)"  # marks a pair yigai is unsure of (its confidence level is `unsure`): the ones to check first
 
 
 def decisions_line(decided: int, rejected: int, what: str) -> str:

@@ -15,7 +15,7 @@ from yigai.promises import Departments, load_departments
 from yigai.strength import DeadlineVerdict, LeadVerdict, PairStrength, Strength, TargetVerdict, strength
 
 from .. import jsonout
-from .cells import DECIDED, decisions_line, markdown_cell
+from .cells import DECIDED, UNSURE, decisions_line, markdown_cell
 from .cells import inert as _inert
 
 if TYPE_CHECKING:  # rich is imported where a table is drawn: JSON, CSV and Markdown do without it
@@ -79,9 +79,11 @@ def as_json(alignment: Alignment, cover: Coverage, found: Strength | None = None
 
 
 def decision_mark(pair: object) -> str:
-    """` ✎` after a pair an analyst decided on; empty for yigai's own."""
+    """` ✎` after a pair an analyst decided on; ` (?)` after one of yigai's own it is unsure of; else empty."""
     applied = decision_of(pair)  # type: ignore[arg-type]
-    return f" {DECIDED}" if applied else ""
+    if applied:
+        return f" {DECIDED}"
+    return f" {UNSURE}" if getattr(pair, "certainty", "") == "unsure" else ""
 
 
 def _decision(pair: Pair) -> str:
@@ -121,7 +123,8 @@ def _lead_text(name: str | None, functions: tuple[str, ...], departments: Depart
 COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("national_index", "#", 5), ("national_label", "label", 8), ("national_title", "national item", 24),
     ("national_text", "what the national text asks", 60), ("topic", "topic", 12), ("grade", "grade", 10),
-    ("score", "score", 7), ("local_index", "local #", 7), ("local_label", "local label", 8),
+    ("score", "score", 7), ("confidence", "confidence", 10), ("certainty", "how sure", 9),
+    ("local_index", "local #", 7), ("local_label", "local label", 8),
     ("local_title", "local counterpart", 24), ("local_text", "what the local text says", 60),
     ("evidence", "evidence", 18), ("local_sentence", "local sentence", 36),
     ("national_target", "national target", 26), ("local_target", "local target", 26),
@@ -143,7 +146,8 @@ def _local_cells(item: Item) -> dict[str, Any]:
 
 def _pair_cells(pair: Pair, side: PairStrength, departments: Departments) -> dict[str, Any]:
     return {
-        "grade": pair.grade.value, "score": round(pair.score, 3), "evidence": "、".join(pair.evidence),
+        "grade": pair.grade.value, "score": round(pair.score, 3), "confidence": round(pair.confidence, 3),
+        "certainty": pair.certainty, "evidence": "、".join(pair.evidence),
         "local_sentence": pair.local_sentence,
         "national_target": "\n".join(target_text(t.national) for t in side.targets),
         "local_target": "\n".join(target_text(t.local) for t in side.targets),
@@ -425,7 +429,7 @@ def as_detail(alignment: Alignment, index: int, found: Strength | None = None,
         side = found.of(pair)
         title = Text("\n")
         title.append(f"{MARK[pair.grade]} {pair.grade.value}", style=STYLE[pair.grade])
-        title.append(f"  score {pair.score:.2f}  ")
+        title.append(f"  score {pair.score:.2f}  confidence {pair.confidence:.2f} {pair.certainty}  ")
         title.append(f"{loc.ref} item {pair.local} {local.label} {local.title}", style="bold")
         evidence = Text()
         evidence.append("evidence: ", style="bold")

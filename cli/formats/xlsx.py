@@ -32,6 +32,10 @@ FILL = {
     "stricter": PatternFill("solid", fgColor="C6EFCE"),
     "looser": PatternFill("solid", fgColor="FFC7CE"),
     "differs": PatternFill("solid", fgColor="FFEB9C"),
+    # how sure yigai is of a pair: the unsure ones are the ones to check first
+    "sure": PatternFill("solid", fgColor="C6EFCE"),
+    "likely": PatternFill("solid", fgColor="FFEB9C"),
+    "unsure": PatternFill("solid", fgColor="FFC7CE"),
 }
 HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 WRAP = CellAlignment(wrap_text=True, vertical="top")
@@ -91,7 +95,7 @@ def compare_workbook(alignment: Alignment, cover: Coverage, found: Strength | No
     keys = [key for key, _, _ in COLUMNS]
     table = rows(alignment, cover, found, departments)
     _sheet(sheet, [(header, width) for _, header, width in COLUMNS], ([row[k] for k in keys] for row in table))
-    _colour(sheet, keys, ("grade", "target_verdict", "lead_verdict"))
+    _colour(sheet, keys, ("grade", "certainty", "target_verdict", "lead_verdict"))
     summary = workbook.create_sheet("coverage")
     _sheet(summary, [("topic", 16), (f"{alignment.national.as_reference} items", 14), ("coverage", 10)],
            [(topic, count, round(ratio, 4)) for topic, (count, ratio) in sorted(cover.by_topic.items())]
