@@ -368,14 +368,25 @@ def _head(unit: _Unit, vocabulary: Vocabulary) -> tuple[str, frozenset[str]]:
     """An item's main task, as text and instruments: its title, where the title is one task; where the title
     chains several (a round-up's sentence, 推进A,深化B,落实C,健全D), the first two clauses that name an
     instrument (a main task and a co-equal second) if no more do, else the first alone: the later ones are
-    measures among many."""
+    measures among many. A title that names no instrument (加快构建有序就医格局) is read with the item's next
+    sentence, by the same rule."""
     title = unit.title
-    clauses = [(c.group(0), vocabulary.find(c.group(0), unit.text)) for c in _CLAUSE.finditer(title)]
+    found = _main_clauses(title, unit.text, vocabulary)
+    if found is not None:
+        return found
+    following = unit.sentences[1] if len(unit.sentences) > 1 else ""
+    found = _main_clauses(following, unit.text, vocabulary)
+    return (title, found[1]) if found is not None else (title, frozenset())
+
+
+def _main_clauses(sentence: str, item: str, vocabulary: Vocabulary) -> tuple[str, frozenset[str]] | None:
+    """The main task of one sentence (see _head), or None where it names no instrument."""
+    clauses = [(c.group(0), vocabulary.find(c.group(0), item)) for c in _CLAUSE.finditer(sentence)]
     named = [(text, found) for text, found in clauses if found]
     if not named:
-        return title, vocabulary.find(title + "。" + unit.sentences[min(1, len(unit.sentences) - 1)], unit.text)
+        return None
     if len(named) == len(clauses) == 1:
-        return title, named[0][1]
+        return sentence, named[0][1]
     if len(named) > HEAD_CLAUSES:
         named = named[:1]
     return ",".join(text for text, _ in named), frozenset().union(*(found for _, found in named))
