@@ -1,0 +1,73 @@
+"""The reform thesaurus: each printed form of an instrument that official texts use (full names, abbreviations,
+bracketed and quoted forms, older and provincial names) is found as that instrument, and a form that reads
+otherwise in another context is not. Sentences are written as lists print them, after cleaning (full-width
+brackets become ASCII ones: 医共(联)体)."""
+
+from __future__ import annotations
+
+import pytest
+
+from yigai.clean import clean
+from yigai.vocab import load_vocabulary
+
+
+@pytest.fixture(scope="module")
+def vocabulary():
+    return load_vocabulary()
+
+
+# (sentence, the instrument it names by that form)
+NAMES = [
+    # 医联体 family: bracketed forms, the city and county programmes' other names
+    ("持续推进医共(联)体提质增效。", "县域医共体"),
+    ("深化医联(共)体建设,夯实基层网底。", "医联体"),
+    ("开展城市紧密型医疗集团建设试点。", "城市医疗集团"),
+    ("组建县域医疗集团,推进县乡一体化管理。", "县域医共体"),
+    ("深化县域医疗卫生一体化改革。", "县域医共体"),
+    ("以县为单位组建总医院,实行人财物统一管理。", "县域医共体"),
+    # 国家医学中心 / 区域医疗中心 family
+    ("推进国家医学中心和国家区域医疗中心“双中心”建设。", "国家医学中心"),
+    ("建设国家儿童区域医疗中心。", "国家医学中心"),
+    ("扩容布局省级区域(专科)医疗中心,布局建设省级医学中心。", "区域医疗中心"),
+    # the rural hub of a county is 基层, not the provincial 区域医疗中心
+    ("建设5个农村区域医疗卫生中心。", "基层医疗卫生服务能力"),
+    ("推进县域医疗卫生次中心建设。", "基层医疗卫生服务能力"),
+    # 县医院 capacity: 急诊急救 and its 五大中心
+    ("在县域推广胸痛中心、卒中中心等五大中心建设。", "县级医院能力"),
+    # 公立医院 programmes
+    ("实施公立医院改革和高质量发展示范项目。", "公立医院改革与高质量发展示范项目"),
+    ("建好高质量发展示范城市。", "公立医院改革与高质量发展示范项目"),
+    ("开展公立医院高质量发展评价。", "公立医院高质量发展"),
+    ("开展委省共建高质量发展试点医院建设。", "公立医院高质量发展"),
+    ("做好三级公立医院绩效考核“国考”工作。", "公立医院绩效考核"),
+    ("三级公立医院设置总会计师。", "现代医院管理制度"),
+    ("加强公立医院党的建设。", "公立医院党建"),
+]
+
+# (sentence, an instrument it must not be read as)
+NOT_NAMES = [
+    ("公务员招录“国考”报名。", "公立医院绩效考核"),
+    ("建立民营医院高质量发展评价体系。", "公立医院高质量发展"),
+    ("县域医疗集团实行统一管理。", "城市医疗集团"),
+    ("中国人民解放军总医院海南医院。", "县域医共体"),
+    ("建设5个农村区域医疗卫生中心。", "区域医疗中心"),
+    ("建设国家儿童区域医疗中心。", "区域医疗中心"),
+    ("全国首个“委省共建”卫生健康高质量发展示范省落户。", "国家医学中心"),
+    ("胸痛、卒中双中心联合救治。", "国家医学中心"),
+    ("实行党委领导下的院长负责制。", "公立医院党建"),
+]
+
+
+@pytest.mark.parametrize("text, instrument", NAMES)
+def test_a_printed_form_names_its_instrument(vocabulary, text, instrument):
+    assert instrument in vocabulary.find(clean(text))
+
+
+@pytest.mark.parametrize("text, instrument", NOT_NAMES)
+def test_a_form_read_in_another_sense_names_nothing_here(vocabulary, text, instrument):
+    assert instrument not in vocabulary.find(clean(text))
+
+
+def test_full_width_brackets_read_like_ascii_ones(vocabulary):
+    # a list typed with （） is cleaned to (), and the bracketed form is found either way
+    assert "县域医共体" in vocabulary.find(clean("持续推进医共（联）体提质增效。"))
