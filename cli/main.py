@@ -425,7 +425,8 @@ def report(
         raise InputError("report", "the report is an HTML page, not terminal text", "give --output report.html")
     refs = _guarded_refs(national, local, vocab, decisions, output)
     national_doc, vocabulary, columns = _columns(national, refs, vocab, decisions, detail=True)
-    page = fmt.render(fmt.gather(national_doc, columns, topics_of(national_doc, vocabulary), vocabulary, sort))
+    page = fmt.render(fmt.gather(national_doc, columns, topics_of(national_doc, vocabulary), vocabulary, sort,
+                                 _load_decisions(decisions)))
     emit(page, output)
 
 
