@@ -108,7 +108,7 @@ def test_report_of_one_comparison(cli, tmp_path):
     out = tmp_path / "one.html"
     assert cli("report", NATIONAL, GUANGXI, "-o", out).status == 0
     html = out.read_text(encoding="utf-8")
-    assert re.search(r"广西 2023 \(national-2022_guangxi-2023.txt\): coverage <strong>\d+%</strong>", html)
+    assert re.search(r'广西 2023 \(national-2022_guangxi-2023.txt\): coverage <strong id="mean">\d+%</strong>', html)
     assert "mean coverage <strong>" not in html and len(_data(html)["columns"]) == 1
 
 

@@ -233,8 +233,8 @@ function reviewControls(c, pair, decision) {
   });
   var noteBox = box.appendChild(el("label", "note"));
   noteBox.appendChild(el("span", "muted", "note "));
-  var input = noteBox.appendChild(el("input", "note-input"));
-  input.type = "text";
+  var input = noteBox.appendChild(el("textarea", "note-input"));
+  input.rows = 1;
   input.value = decision && decision.note ? decision.note : "";
   input.disabled = !decision;
   input.placeholder = decision ? "why (written into the file)" : "decide first";
@@ -273,8 +273,8 @@ function addForm(c, index) {
     var option = grade.appendChild(el("option", null, g[1]));
     option.value = g[0];
   });
-  var noteInput = form.appendChild(el("input", "add-note"));
-  noteInput.type = "text";
+  var noteInput = form.appendChild(el("textarea", "add-note"));
+  noteInput.rows = 1;
   noteInput.placeholder = "note";
   var submit = form.appendChild(el("button", null, "add"));
   submit.type = "submit";
@@ -293,7 +293,7 @@ function onAct(event) {
 panel.addEventListener("click", onAct);
 document.getElementById("print-body").addEventListener("click", onAct);
 document.addEventListener("change", function (event) {
-  var input = event.target.closest("input.note-input");
+  var input = event.target.closest(".note-input");
   if (!input) { return; }
   var block = input.closest(".pair");
   decide(Number(block.dataset.c), block.dataset.key, "note", input.value.trim());
@@ -306,7 +306,7 @@ document.addEventListener("submit", function (event) {
   if (!local) { note("Choose the local item first."); return; }
   var c = Number(form.dataset.c);
   var key = pairKey(Number(form.dataset.n), Number(local));
-  var text = form.querySelector("input.add-note").value.trim();
+  var text = form.querySelector(".add-note").value.trim();
   var verb = form.querySelector("select.add-grade").value;
   withName(function () { decide(c, key, verb, text); });
 });
