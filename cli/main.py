@@ -14,6 +14,7 @@ from yigai.errors import InputError
 from yigai.order import Order
 
 from . import plain_values
+from .decisions_cmd import decisions_app as _decisions_app
 from .status import ExitStatus
 
 try:  # typer >= 0.29 vendors click and exposes its exception base
@@ -646,6 +647,7 @@ Examples:
 """,
 )
 app.add_typer(vocab_app, name="vocab")
+app.add_typer(_decisions_app, name="decisions")
 
 
 class VocabFormat(str, Enum):
@@ -712,7 +714,7 @@ def vocab_suggest(
     emit(to_yaml(suggest(documents, vocabulary, least=least, limit=limit), least, len(jurisdictions)), output)
 
 
-COMMANDS = ("parse", "compare", "matrix", "check", "vocab")
+COMMANDS = ("parse", "compare", "matrix", "check", "vocab", "decisions")
 
 
 def _fail(message: str, status: ExitStatus) -> int:

@@ -194,7 +194,8 @@ def test_review_round_trip(driver, docs, downloads):
     assert all(set(entry) <= set(ENTRY_KEYS) for entry in raw["decisions"])
     file = load_decisions(saved)
     assert [(d.national.index, d.local.index, d.action.value) for d in file.entries] == sorted(decided)
-    assert {d.who for d in file.entries} == {"王 <b>审</b>"} and all(re.fullmatch(r"\d{4}-\d\d-\d\d", d.when) for d in file.entries)
+    assert {d.who for d in file.entries} == {"王 <b>审</b>"}
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d", d.when) for d in file.entries)
     entry = next(d for d in file.entries if d.action.value == "add")
     assert entry.note == NOTE and entry.local.title == added["title"] and entry.grade and entry.grade.value == "partial"
 
@@ -202,7 +203,8 @@ def test_review_round_trip(driver, docs, downloads):
     status, out, err = _run("compare", NATIONAL, planted, "--decisions", saved, "--format", "json")
     assert status == 0 and "warning" not in err, err
     result = json.loads(out)
-    found = [(p["national"], p["local"], p["decision"]["action"]) for p in result["pairs"] + result["rejected"] if "decision" in p]
+    found = [(p["national"], p["local"], p["decision"]["action"])
+             for p in result["pairs"] + result["rejected"] if "decision" in p]
     assert sorted(found) == sorted(decided)
     assert result["coverage"]["ratio"] == round(after, 4)
     assert next(p for p in result["pairs"] if p["local"] == added["index"] and p["national"] == gap)["decision"]["note"] == NOTE
