@@ -271,3 +271,102 @@ def test_undo_and_the_keyboard(driver, docs):
     body.send_keys(Keys.ESCAPE)
     assert not driver.find_element(By.ID, "panel").is_displayed()
     assert browser.errors(driver) == []
+
+
+def test_the_page_opens_a_decisions_file(driver, docs):
+    """The file input reads what yigai writes: compare --format decisions (its YAML, comments and all), a file
+    written by hand, and a merged one; decisions land on their pairs, their text stays text."""
+    from selenium.webdriver.common.by import By
+
+    tmp, planted, report, compared = docs
+    start = tmp / "start.yaml"
+    assert _run("compare", NATIONAL, planted, "--format", "decisions", "-o", start)[0] == 0
+    hand = tmp / "hand.yaml"
+    pair = compared["pairs"][0]
+    n_title = next(i["title"] for i in compared["national"]["items"] if i["index"] == pair["national"])
+    hand.write_text(f"""# written by hand
+local: 某县
+decisions:
+- action: reject   # not this one
+  national:
+    title: '{n_title}'
+  local: {pair["local"]}
+  note: |-
+    two lines
+    <img src=x onerror=window.__pwned=9>
+""", encoding="utf-8")
+    _open(driver, report)
+    driver.execute_script("localStorage.clear(); localStorage.setItem('yigai-reviewer', '李')")
+    _open(driver, report)
+    column = _column(driver, "某县 2024 (planted.txt)")
+    total = int(driver.find_element(By.ID, "progress").text.split(" of ")[1].split()[0])
+    driver.find_element(By.ID, "open-decisions").send_keys(str(start))
+    note = driver.find_element(By.ID, "review-note")
+    assert note.text == f"start.yaml: {len(compared['pairs'])} decisions opened"
+    assert driver.find_element(By.ID, "progress").text == f"{len(compared['pairs'])} of {total} pairs reviewed"
+    assert all(_cell(driver, column, p["national"]).text.endswith("✎") for p in compared["pairs"])
+    # a block text is more YAML than the page reads: it says so, in one line, and changes nothing
+    driver.find_element(By.ID, "open-decisions").send_keys(str(hand))
+    assert "hand.yaml: line 8: a block text" in note.text and "yigai report" in note.text
+    hand.write_text(hand.read_text(encoding="utf-8").replace(
+        "  note: |-\n    two lines\n    <img src=x onerror=window.__pwned=9>\n",
+        '  note: "two lines\\n<img src=x onerror=window.__pwned=9>"\n'), encoding="utf-8")
+    driver.find_element(By.ID, "open-decisions").send_keys(str(hand))
+    assert note.text == "hand.yaml: 1 decisions opened"
+    _cell(driver, column, pair["national"]).click()
+    block = driver.find_element(By.CSS_SELECTOR, f'#panel .pair[data-key="{pair["national"]}:{pair["local"]}"]')
+    assert "reject" in block.find_element(By.CSS_SELECTOR, ".decision").text
+    assert block.find_element(By.CSS_SELECTOR, ".note-input").get_attribute("value") == \
+        "two lines\n<img src=x onerror=window.__pwned=9>"
+    assert driver.execute_script("return window.__pwned") is None and browser.errors(driver) == []
+    # printed (or listed), every decision shows under its pair
+    driver.find_element(By.CSS_SELECTOR, "#panel .close").click()
+    driver.find_element(By.ID, "expand").click()
+    listed = driver.find_elements(By.CSS_SELECTOR, "#print-list .pair.decided .decision")
+    assert len(listed) == len(compared["pairs"])
+    assert driver.find_elements(By.CSS_SELECTOR, "#print-list .review-controls") == []  # several documents: no controls
+
+
+def test_the_least_sure_pairs_come_first(driver, docs, tmp_path):
+    """With the alignment's own confidence in the data, the queue follows it, not the score."""
+    from selenium.webdriver.common.by import By
+
+    _, _, report, _ = docs
+    html = report.read_text(encoding="utf-8")
+    found = re.search(r'(<script type="application/json" id="report-data">)(.*?)(</script>)', html, re.S)
+    data = json.loads(found.group(2))
+    pairs = [p for c in data["columns"] for p in c["pairs"]]
+    for k, pair in enumerate(sorted(pairs, key=lambda p: -p["s"])):  # the surest by score made the least sure
+        pair["k"] = {"value": round(k / len(pairs), 3), "level": "unsure" if k > len(pairs) / 2 else "sure"}
+    page = tmp_path / "confidence.html"
+    text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    page.write_text(html[:found.start(2)] + text + html[found.end(2):], encoding="utf-8")
+    _open(driver, page)
+    driver.find_element(By.CSS_SELECTOR, "#queue summary").click()
+    shown = driver.execute_script("""
+        const data = JSON.parse(document.getElementById('report-data').textContent);
+        return [...document.querySelectorAll('#to-review li[data-key]')].map(li => {
+          const [n, l] = li.dataset.key.split(':').map(Number);
+          return data.columns[li.dataset.c].pairs.find(p => p.n === n && p.l === l).k.value; });""")
+    assert shown == sorted(shown) and shown[0] == 0 and len(shown) > 10
+    assert "sure" in driver.find_element(By.CSS_SELECTOR, "#to-review li[data-key]").text
+    assert browser.errors(driver) == []
+
+
+def test_one_comparison_is_reviewed_in_its_list_of_pairs(driver, docs):
+    from selenium.webdriver.common.by import By
+
+    tmp, planted, _, compared = docs
+    one = tmp / "one.html"
+    assert _run("report", NATIONAL, planted, "-o", one)[0] == 0
+    _open(driver, one)
+    driver.execute_script("localStorage.clear(); localStorage.setItem('yigai-reviewer', '王')")
+    _open(driver, one)
+    driver.find_element(By.ID, "expand").click()
+    pair = compared["pairs"][-1]
+    key = f'{pair["national"]}:{pair["local"]}'
+    driver.find_element(By.CSS_SELECTOR, f'#print-list .pair[data-key="{key}"] button[data-verb="reject"]').click()
+    assert _cell(driver, "0", pair["national"]).text.endswith("✎")
+    block = driver.find_element(By.CSS_SELECTOR, f'#print-list .pair[data-key="{key}"]')
+    assert "reject" in block.find_element(By.CSS_SELECTOR, ".decision").text
+    assert browser.errors(driver) == []
