@@ -66,7 +66,12 @@ def test_report_data_matches_compare(cli, tmp_path):
         assert [(p["national"], p["local"], p["grade"][0], p["national_sentence"], p["local_sentence"]) for p in pairs] == \
             [(p["national"], p["local"], p["grade"][0], p["national_sentence"], p["local_sentence"]) for p in compared["pairs"]]
         assert data["columns"][k]["gaps"] == compared["coverage"]["uncovered"]
-        assert [i["index"] for i in data["columns"][k]["local_only"]] == compared["local_only"]
+        items = data["columns"][k]["items"]  # every local item; those in no pair are its own
+        assert [int(i) for i in items] == [i["index"] for i in compared["local"]["items"]]
+        assert [int(i) for i in items if int(i) not in {p["local"] for p in pairs}] == compared["local_only"]
+        for i in compared["local"]["items"]:  # the title once, then what follows it: the whole text again
+            shown = items[str(i["index"])]
+            assert (shown.get("text") or shown["title"] + shown.get("x", "")).strip() in i["text"]
         for pair, theirs in zip(pairs, compared["pairs"]):
             assert pair["terms"] == (theirs["instruments"] or theirs["evidence"])
             marked = [pair["local_sentence"][a:b] for a, b in pair["local_marks"]]

@@ -183,6 +183,17 @@ def _reviewed(column: Column, national: Document, vocabulary: Vocabulary,
     return decided.pairs, rejected_of(decided)
 
 
+def _rest(item: Item) -> dict[str, str]:
+    """An item's text beyond its title, `x` (the page shows title + x), or its whole `text` when it does not
+    begin with its label and title: the title is not written twice (1,000 documents' items are 2 MB of text)."""
+    text = item.text.strip()
+    after_label = text[len(item.label):].lstrip() if item.label and text.startswith(item.label) else text
+    if item.title and after_label.startswith(item.title):
+        rest = after_label[len(item.title):]
+        return {"x": rest} if rest.strip() else {}
+    return {"text": item.text} if text != item.title.strip() else {}
+
+
 def _detail(column: Column, pairs: _Pairs, national: Document, vocabulary: Vocabulary,
             decisions: Sequence[Decisions], names: _Names) -> dict[str, Any]:
     """What a column's panels show: its pairs with their sentences (rejected ones too: the page can undo a
@@ -197,8 +208,7 @@ def _detail(column: Column, pairs: _Pairs, national: Document, vocabulary: Vocab
     items: dict[str, Any] = {}
     for item in document.items:
         entry: dict[str, Any] = {"label": item.label, "title": item.title, "f": fingerprint(item)}
-        if item.text.strip() != item.title.strip():
-            entry["text"] = item.text
+        entry.update(_rest(item))
         if item.index in paired:
             entry.update(_promises(item))
         items[str(item.index)] = entry
@@ -207,8 +217,6 @@ def _detail(column: Column, pairs: _Pairs, national: Document, vocabulary: Vocab
         # a cell whose pair the analyst rejected has no pair left to carry the decision: the column does
         "decisions": {str(cell.national): _decision(cell.decision) for cell in column.cells if cell.decision},
         "items": items,
-        "local_only": [{"index": i, "label": document.item(i).label, "title": document.item(i).title}
-                       for i in column.local_only],
         "key": document_key(document), "file_name": names(document), "title": document.title,
         # what a decisions file's `local:` may say to name this document (the page opens such files)
         "names": sorted({n for n in (document.jurisdiction, document.short_name, Path(document.source).name,

@@ -25,6 +25,11 @@ function marked(text, marks) {
   return fragment;
 }
 
+/* A local item's whole text: its title and what follows (yigai writes the title once). */
+function itemText(item) {
+  return item.text || (item.x ? item.title + item.x : item.title);
+}
+
 function percent(x) { return Math.round(x * 100) + "%"; }
 
 function each(nodes, fn) { Array.prototype.forEach.call(nodes, fn); }

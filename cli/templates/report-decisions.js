@@ -266,7 +266,7 @@ function findItem(ref, items) {
     var key = normalise(ref.title);
     var hits = indexes.filter(function (i) {
       var item = items[String(i)];
-      var text = item.text ? item.text.slice((item.label || "").length) : "";
+      var text = item.text ? item.text.slice((item.label || "").length) : itemText(item);
       return key && (normalise(item.title).indexOf(key) === 0 || normalise(text).indexOf(key) === 0);
     });
     if (hits.length > 1 && ref.index !== undefined) {

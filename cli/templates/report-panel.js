@@ -52,7 +52,7 @@ function pairBlock(columnId, pair, interactive) {
   n.appendChild(nationalText ? marked(nationalText, pair.nm) : document.createTextNode(data.national[String(pair.n)].title));
   var l = block.appendChild(el("p", "quote local"));
   l.appendChild(el("span", "who", localText ? "local sentence" : "local item"));
-  l.appendChild(localText ? marked(localText, pair.lm) : document.createTextNode(local.text || local.title));
+  l.appendChild(localText ? marked(localText, pair.lm) : document.createTextNode(itemText(local)));
   if (pair.t && pair.t.length) {
     var chips = block.appendChild(el("div", "chips"));
     chips.appendChild(el("span", "muted", "shared"));

@@ -258,7 +258,7 @@ function addForm(c, index) {
     list.textContent = "";
     Object.keys(column.items).map(Number).sort(function (a, b) { return a - b; }).forEach(function (i) {
       var item = column.items[String(i)];
-      var text = item.text || item.title;
+      var text = itemText(item);
       if (words && normalise((item.label || "") + text).indexOf(words) < 0) { return; }
       var option = el("option", null, (item.label || i) + " " + text);
       option.value = String(i);
