@@ -50,7 +50,8 @@ def merge(
     for conflict in merged.conflicts:
         sys.stderr.write(f"yigai: conflict: {conflict.line()}\n")
     if merged.conflicts:
-        sys.stderr.write(f"yigai: {len(merged.conflicts)} conflicts: every entry is kept and the last of each applies; "
-                         "delete the ones you disagree with\n")
+        count = len(merged.conflicts)
+        sys.stderr.write(f"yigai: {count} conflict{'s' if count > 1 else ''}: every entry is kept and the last of each "
+                         "applies; delete the ones you disagree with\n")
         return int(ExitStatus.CONFLICTS)
     return int(ExitStatus.OK)

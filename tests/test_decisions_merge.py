@@ -104,7 +104,7 @@ def test_cli_merge_lists_conflicts_and_the_result_applies(cli, tmp_path):
     assert result.status == 1 and result.out == ""
     lines = result.err.splitlines()
     assert len(lines) == 2 and lines[0].startswith("yigai: conflict: ") and "wang.yaml entry 2 says reject" in lines[0]
-    assert "li.yaml entry 1 says confirm" in lines[0] and lines[1].startswith("yigai: 1 conflicts")
+    assert "li.yaml entry 1 says confirm" in lines[0] and lines[1].startswith("yigai: 1 conflict: every entry is kept")
     merged = parse_decisions(out.read_text(encoding="utf-8"), str(out))
     assert [d.action.value for d in merged.entries] == ["confirm", "reject", "confirm", "reject"]
     assert "# CONFLICT: reject, then confirm" in out.read_text(encoding="utf-8")
@@ -131,6 +131,9 @@ def test_cli_merge_refuses_files_of_different_documents_and_keeps_inputs(cli, tm
     assert not (tmp_path / "all.yaml").exists()
     onto = cli("decisions", "merge", a, a, "-o", a)
     assert onto.status == 2 and a.read_bytes() == before
+    missing = cli("decisions", "merge", a, tmp_path / "none.yaml")
+    assert missing.status == 2
+    assert missing.err == f"yigai: error: {tmp_path / 'none.yaml'}: no such decisions file (check the --decisions path)\n"
     bad = _file(tmp_path, "bad.yaml", [{"action": "maybe", "national": 1, "local": 2}])
     broken = cli("decisions", "merge", a, bad)
     assert broken.status == 2 and "bad.yaml" in broken.err and "unknown action" in broken.err

@@ -312,7 +312,7 @@ decisions:
         "  note: |-\n    two lines\n    <img src=x onerror=window.__pwned=9>\n",
         '  note: "two lines\\n<img src=x onerror=window.__pwned=9>"\n'), encoding="utf-8")
     driver.find_element(By.ID, "open-decisions").send_keys(str(hand))
-    assert note.text == "hand.yaml: 1 decisions opened"
+    assert note.text == "hand.yaml: 1 decision opened"
     _cell(driver, column, pair["national"]).click()
     block = driver.find_element(By.CSS_SELECTOR, f'#panel .pair[data-key="{pair["national"]}:{pair["local"]}"]')
     assert "reject" in block.find_element(By.CSS_SELECTOR, ".decision").text
@@ -370,3 +370,37 @@ def test_one_comparison_is_reviewed_in_its_list_of_pairs(driver, docs):
     block = driver.find_element(By.CSS_SELECTOR, f'#print-list .pair[data-key="{key}"]')
     assert "reject" in block.find_element(By.CSS_SELECTOR, ".decision").text
     assert browser.errors(driver) == []
+
+
+def test_several_documents_reviewed_give_a_file_each(driver, docs, downloads):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _, planted, report, compared = docs
+    _open(driver, report)
+    driver.execute_script("localStorage.clear(); localStorage.setItem('yigai-reviewer', '王')")
+    _open(driver, report)
+    pair = compared["pairs"][0]
+    _act(driver, _column(driver, "某县 2024 (planted.txt)"), pair["national"], pair["local"], "reject")
+    city = _column(driver, "某市 2023 (city-2023-draft.txt)")
+    _cell(driver, city, 3).click()
+    first = driver.find_element(By.CSS_SELECTOR, "#panel .pair")
+    first.find_element(By.CSS_SELECTOR, 'button[data-verb="confirm"]').click()
+    for old in downloads.glob("*"):
+        old.unlink()
+    driver.find_element(By.ID, "download").click()
+    links = driver.find_elements(By.CSS_SELECTOR, "#review-note a.decisions-file")
+    assert [a.text for a in links] == ["decisions-某市.yaml", "decisions-某县.yaml"]
+    for link in links:
+        link.click()
+    WebDriverWait(driver, 10).until(lambda d: len(list(downloads.glob("decisions-*.yaml"))) == 2
+                                    and not list(downloads.glob("*.crdownload")))
+    county = load_decisions(downloads / "decisions-某县.yaml")
+    assert county.local == "某县" and [(d.action.value, d.national.index) for d in county.entries] == \
+        [("reject", pair["national"])]
+    status, out, err = _run("matrix", NATIONAL, SICHUAN, CITY, planted, "--format", "json",
+                            "--decisions", downloads / "decisions-某市.yaml", "--decisions", downloads / "decisions-某县.yaml")
+    assert status == 0 and "not applied" not in err
+    marked = {c["label"]: [cell["national"] for cell in c["cells"] if "decision" in cell] for c in json.loads(out)["columns"]}
+    assert marked == {"四川 2021 (sichuan-2021.txt)": [], "某市 2023 (city-2023-draft.txt)": [3],
+                      "某县 2024 (planted.txt)": [pair["national"]]}

@@ -61,21 +61,32 @@ function fileName(c, several) {
   return several ? "decisions-" + data.columns[c].file_name.replace(/[\\/:*?"<>|\s#]+/g, "-") + ".yaml" : "decisions.yaml";
 }
 
+function fileLink(c, name) {
+  var link = el("a", "decisions-file", name);
+  link.href = URL.createObjectURL(new Blob([decisionsYaml(c)], { type: "application/x-yaml;charset=utf-8" }));
+  link.download = name;
+  return link;
+}
+
+/* One document reviewed: its file downloads. Several: a link for each, since a browser lets a page start
+   one download per click (the others would be blocked). */
 function download() {
   var reviewed = data.columns.map(function (column, c) { return c; }).filter(function (c) { return decisionsOf(c).length; });
   if (!reviewed.length) { note("No decision yet: confirm, reject, regrade or add a pair first."); return; }
-  var names = reviewed.map(function (c) {
-    var name = fileName(c, reviewed.length > 1);
-    var link = el("a");
-    link.href = URL.createObjectURL(new Blob([decisionsYaml(c)], { type: "application/x-yaml;charset=utf-8" }));
-    link.download = name;
+  var box = document.getElementById("review-note");
+  if (reviewed.length === 1) {
+    var link = fileLink(reviewed[0], fileName(reviewed[0], false));
     document.body.appendChild(link);
     link.click();
     link.remove();
-    setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
-    return name;
+    note("Saved " + link.download + ": pass it to yigai with --decisions.");
+    return;
+  }
+  box.textContent = "One decisions file per local document reviewed; save each, pass them to yigai with --decisions: ";
+  reviewed.forEach(function (c, k) {
+    if (k) { box.appendChild(document.createTextNode(" · ")); }
+    box.appendChild(fileLink(c, fileName(c, true)));
   });
-  note("Saved " + names.join(", ") + ": pass " + (names.length > 1 ? "them" : "it") + " to yigai with --decisions.");
 }
 
 /* ---- reading a decisions file ------------------------------------------------------------ */
@@ -333,7 +344,8 @@ function openFiles(files) {
         drawTopics(data.columns.map(function (column, k) { return columnGrades(k); }));
         refreshPanel();
         drawQueue();
-        note(file.name + ": " + counts[0] + " decisions opened" + (counts[1] ? ", " + counts[1] + " found no item in this report" : ""));
+        note(file.name + ": " + counts[0] + (counts[0] === 1 ? " decision" : " decisions") + " opened" +
+          (counts[1] ? ", " + counts[1] + (counts[1] === 1 ? " entry" : " entries") + " found no item in this report" : ""));
       } catch (e) {
         if (!(e instanceof YamlError)) { throw e; }
         note(file.name + ": " + (e.line ? "line " + e.line + ": " : "") + e.problem +
