@@ -28,6 +28,10 @@ PLANTED = """某县人民政府办公室关于印发某县深化医药卫生体�
 6.深化公立医院薪酬制度改革,落实“两个允许”要求。
 """
 NOTE = "key: value\n- x"
+# every figure the summary shows: each topic's coverage and bar, each jurisdiction's, the mean
+FIGURES = """return [...document.querySelectorAll('#topics tbody tr, #bars tbody tr')].map(tr =>
+  [...tr.querySelectorAll('td.num')].pop().textContent + ' ' + tr.querySelector('.bar span').style.width)
+  .concat([document.getElementById('mean').textContent]);"""
 
 
 @pytest.fixture(scope="module")
@@ -132,6 +136,7 @@ def test_review_round_trip(driver, docs, downloads):
     _open(driver, report)
     column = _column(driver, "某县 2024 (planted.txt)")
     assert _coverage_shown(driver, column) == f"{round(before * 100)}%"
+    initial = driver.execute_script(FIGURES)
     total = sum(len(c["pairs"]) for c in json.loads(driver.execute_script(
         "return document.getElementById('report-data').textContent"))["columns"])
     assert driver.find_element(By.ID, "progress").text == f"0 of {total} pairs reviewed"
@@ -173,6 +178,10 @@ def test_review_round_trip(driver, docs, downloads):
     shown = f"{round(after * 100)}%"
     assert _coverage_shown(driver, column) == shown
     assert driver.find_element(By.ID, "progress").text == f"3 of {total} pairs reviewed"
+
+    assert driver.find_element(By.CSS_SELECTOR, f'#bars tr[data-c="{column}"] td.num').text == shown
+    figures = driver.execute_script(FIGURES)
+    assert figures != initial  # the topics' figures and the mean moved with the decisions
 
     # a reload loses nothing
     driver.refresh()
@@ -225,6 +234,7 @@ def test_review_round_trip(driver, docs, downloads):
     _open(driver, again)
     assert driver.find_element(By.ID, "progress").text == f"3 of {total} pairs reviewed"
     assert _coverage_shown(driver, column) == shown
+    assert driver.execute_script(FIGURES) == figures  # yigai's figures with the file: the page's own, to the percent
     assert [_cell(driver, column, n).text for n, _, _ in decided] == ["✓✎", "✗✎", "◐✎", "◐✎"]
     _cell(driver, column, gap).click()
     assert NOTE.replace("\n", " ") in driver.find_element(By.ID, "panel").text.replace("\n", " ")

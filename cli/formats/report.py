@@ -5,6 +5,8 @@ template in `templates/report.html.j2` lays it out, with autoescape on, since ev
 from documents. What the page's script reads (the pairs behind each cell) is embedded as JSON by Jinja's
 `tojson`, which escapes `<`, `>`, `&` and `'`, so a document's text cannot close the script element. The
 script puts text into the page with `textContent` only; highlights are character ranges computed here.
+The page is also where an analyst reviews the verdicts: it carries what the decisions file needs (every item's
+fingerprint, each document's key and name) and writes that file itself (templates/report-decisions.js).
 """
 
 from __future__ import annotations
@@ -79,10 +81,11 @@ class _Strings:
 
 class _Pairs:
     """Pairs as the page's script reads them. Keys are short, since a page may hold 30,000 pairs:
-    n, l: national and local item; g: grade (f, p); s: score; t: the shared instruments (positions in
+    n, l: national and local item; g: yigai's grade (f, p; n for a pair only an analyst made); s: score;
+    k: the alignment's confidence {"value", "level"}, when it gives one; t: the shared instruments (positions in
     `terms`); ns, nm: the national sentence (a position in `sentences`) and its highlights; ls, lm: the
     local sentence (a position in the column's `sentences`) and its highlights; d: the analyst's decision
-    on the pair, when there is one. Comparisons of what the
+    on the pair (from --decisions), when there is one: the page's review starts from it. Comparisons of what the
     two items promise (targets, deadlines), national against local, go in `c` as
     [{"aspect", "national", "local", "verdict"}]; the page shows them under the pair when present."""
 
