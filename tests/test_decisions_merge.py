@@ -137,3 +137,22 @@ def test_cli_merge_refuses_files_of_different_documents_and_keeps_inputs(cli, tm
     bad = _file(tmp_path, "bad.yaml", [{"action": "maybe", "national": 1, "local": 2}])
     broken = cli("decisions", "merge", a, bad)
     assert broken.status == 2 and "bad.yaml" in broken.err and "unknown action" in broken.err
+
+
+def test_merge_on_a_gbk_console(tmp_path):
+    """Printed to a GBK console, the merged file and the conflicts are GBK text, never a traceback."""
+    import os
+    import subprocess
+    import sys
+
+    a = _file(tmp_path, "a.yaml", [{"action": "reject", "national": {"title": "推进药品耗材集中带量采购"}, "local": 2,
+                                    "who": "王", "note": "✓ 不相关"}])
+    b = _file(tmp_path, "b.yaml", [{"action": "confirm", "national": {"title": "推进药品耗材集中带量采购"}, "local": 2,
+                                    "who": "李"}])
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    result = subprocess.run([sys.executable, "-m", "yigai_cli", "decisions", "merge", str(a), str(b)],
+                            capture_output=True, env=env)
+    assert result.returncode == 1
+    out, err = result.stdout.decode("gbk"), result.stderr.decode("gbk")
+    assert 'title: "推进药品耗材集中带量采购"' in out and 'who: "王"' in out
+    assert err.startswith("yigai: conflict: national '推进药品耗材集中带量采购'") and "b.yaml entry 1 says confirm (李)" in err

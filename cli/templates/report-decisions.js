@@ -133,7 +133,9 @@ function readYaml(text) {
         if (Object.prototype.hasOwnProperty.call(simple, next)) { value += simple[next]; i += 2; continue; }
         var width = { x: 2, u: 4, U: 8 }[next];
         var hex = width ? rest.substr(i + 2, width) : "";
-        if (!width || !/^[0-9a-fA-F]+$/.test(hex) || hex.length !== width) { fail("an unknown escape \\" + next); }
+        if (!width || !/^[0-9a-fA-F]+$/.test(hex) || hex.length !== width || parseInt(hex, 16) > 0x10ffff) {
+          fail("an unknown escape \\" + next);
+        }
         value += String.fromCodePoint(parseInt(hex, 16));
         i += 2 + width;
         continue;
