@@ -328,6 +328,22 @@ decisions:
     assert "reject" in block.find_element(By.CSS_SELECTOR, ".decision").text
     assert block.find_element(By.CSS_SELECTOR, ".note-input").get_attribute("value") == \
         "two lines\n<img src=x onerror=window.__pwned=9>"
+    # a merged file: quoted strings with their escapes, a conflict's comment; the last entry applies
+    hostile = 'tab\there "quoted" back\\slash \u2028 <b>x</b> # no comment'
+    entry = {"national": pair["national"], "local": pair["local"]}
+    wang = tmp / "wang.yaml"
+    wang.write_text(yaml.safe_dump({"local": "某县", "decisions": [{"action": "reject", **entry}]}), encoding="utf-8")
+    li = tmp / "li.yaml"
+    li.write_text(yaml.safe_dump({"local": "某县", "decisions": [{"action": "regrade", "grade": "partial", "note": hostile,
+                                                                 **entry}]}, allow_unicode=True), encoding="utf-8")
+    merged = tmp / "merged.yaml"
+    assert _run("decisions", "merge", wang, li, "-o", merged)[0] == 1
+    driver.find_element(By.ID, "open-decisions").send_keys(str(merged))
+    assert note.text == "merged.yaml: 2 decisions opened"
+    _cell(driver, column, pair["national"]).click()
+    block = driver.find_element(By.CSS_SELECTOR, f'#panel .pair[data-key="{pair["national"]}:{pair["local"]}"]')
+    assert "regrade as partial" in block.find_element(By.CSS_SELECTOR, ".decision").text
+    assert block.find_element(By.CSS_SELECTOR, ".note-input").get_attribute("value") == hostile
     assert driver.execute_script("return window.__pwned") is None and browser.errors(driver) == []
     # printed (or listed), every decision shows under its pair
     driver.find_element(By.CSS_SELECTOR, "#panel .close").click()
