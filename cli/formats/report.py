@@ -291,8 +291,8 @@ def gather(national: Document, columns: list[Column], topics: dict[int, str], vo
 
 
 # The page's script, by concern, inlined in this order into one function (they share its scope).
-SCRIPTS = ("report-data.js", "report-heatmap.js", "report-panel.js", "report-review.js", "report-decisions.js",
-           "report-start.js")
+SCRIPTS = ("report-data.js", "report-heatmap.js", "report-panel.js", "report-review.js", "report-queue.js",
+           "report-decisions.js", "report-start.js")
 
 
 def _asset(name: str) -> Markup:
