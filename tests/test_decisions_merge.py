@@ -156,3 +156,10 @@ def test_merge_on_a_gbk_console(tmp_path):
     out, err = result.stdout.decode("gbk"), result.stderr.decode("gbk")
     assert 'title: "推进药品耗材集中带量采购"' in out and 'who: "王"' in out
     assert err.startswith("yigai: conflict: national '推进药品耗材集中带量采购'") and "b.yaml entry 1 says confirm (李)" in err
+
+
+def test_cli_merge_usage(cli):
+    bare = cli("decisions", "merge")
+    assert bare.status == 2 and bare.err == "yigai: error: missing argument 'FILE...' (see 'yigai decisions merge --help')\n"
+    listed = cli("decisions")
+    assert listed.status == 0 and "merge" in listed.out
