@@ -310,19 +310,27 @@ decisions:
     _open(driver, report)
     column = _column(driver, "某县 2024 (planted.txt)")
     total = int(driver.find_element(By.ID, "progress").text.split(" of ")[1].split()[0])
-    driver.find_element(By.ID, "open-decisions").send_keys(str(start))
     note = driver.find_element(By.ID, "review-note")
-    assert note.text == f"start.yaml: {len(compared['pairs'])} decisions opened"
+
+    def opened(path):  # type: ignore[no-untyped-def]
+        """Open `path` in the page; what it said (a file is read after the input's event: wait for the word)."""
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        driver.execute_script("document.getElementById('review-note').textContent = ''")
+        driver.find_element(By.ID, "open-decisions").send_keys(str(path))
+        WebDriverWait(driver, 10).until(lambda d: note.text.startswith(path.name + ":"))
+        return note.text
+
+    assert opened(start) == f"start.yaml: {len(compared['pairs'])} decisions opened"
     assert driver.find_element(By.ID, "progress").text == f"{len(compared['pairs'])} of {total} pairs reviewed"
     assert all(_cell(driver, column, p["national"]).text.endswith("✎") for p in compared["pairs"])
     # a block text is more YAML than the page reads: it says so, in one line, and changes nothing
-    driver.find_element(By.ID, "open-decisions").send_keys(str(hand))
-    assert "hand.yaml: line 8: a block text" in note.text and "yigai report" in note.text
+    said = opened(hand)
+    assert said.startswith("hand.yaml: line 8: a block text") and "yigai report" in said
     hand.write_text(hand.read_text(encoding="utf-8").replace(
         "  note: |-\n    two lines\n    <img src=x onerror=window.__pwned=9>\n",
         '  note: "two lines\\n<img src=x onerror=window.__pwned=9>"\n'), encoding="utf-8")
-    driver.find_element(By.ID, "open-decisions").send_keys(str(hand))
-    assert note.text == "hand.yaml: 1 decision opened"
+    assert opened(hand) == "hand.yaml: 1 decision opened"
     _cell(driver, column, pair["national"]).click()
     block = driver.find_element(By.CSS_SELECTOR, f'#panel .pair[data-key="{pair["national"]}:{pair["local"]}"]')
     assert "reject" in block.find_element(By.CSS_SELECTOR, ".decision").text
@@ -338,8 +346,7 @@ decisions:
                                                                  **entry}]}, allow_unicode=True), encoding="utf-8")
     merged = tmp / "merged.yaml"
     assert _run("decisions", "merge", wang, li, "-o", merged)[0] == 1
-    driver.find_element(By.ID, "open-decisions").send_keys(str(merged))
-    assert note.text == "merged.yaml: 2 decisions opened"
+    assert opened(merged) == "merged.yaml: 2 decisions opened"
     _cell(driver, column, pair["national"]).click()
     block = driver.find_element(By.CSS_SELECTOR, f'#panel .pair[data-key="{pair["national"]}:{pair["local"]}"]')
     assert "regrade as partial" in block.find_element(By.CSS_SELECTOR, ".decision").text
