@@ -14,6 +14,7 @@ from yigai.errors import InputError
 from yigai.order import Order
 
 from . import plain_values
+from .decisions_cmd import decisions_app as _decisions_app
 from .status import ExitStatus
 
 try:  # typer >= 0.29 vendors click and exposes its exception base
@@ -441,7 +442,8 @@ def report(
         raise InputError("report", "the report is an HTML page, not terminal text", "give --output report.html")
     refs = _guarded_refs(national, local, vocab, decisions, output)
     national_doc, vocabulary, columns = _columns(national, refs, vocab, decisions, detail=True)
-    page = fmt.render(fmt.gather(national_doc, columns, topics_of(national_doc, vocabulary), vocabulary, sort))
+    page = fmt.render(fmt.gather(national_doc, columns, topics_of(national_doc, vocabulary), vocabulary, sort,
+                                 _load_decisions(decisions)))
     emit(page, output)
 
 
@@ -664,6 +666,7 @@ Examples:
 """,
 )
 app.add_typer(vocab_app, name="vocab")
+app.add_typer(_decisions_app, name="decisions")
 
 
 class VocabFormat(str, Enum):
@@ -730,7 +733,7 @@ def vocab_suggest(
     emit(to_yaml(suggest(documents, vocabulary, least=least, limit=limit), least, len(jurisdictions)), output)
 
 
-COMMANDS = ("parse", "compare", "matrix", "check", "vocab")
+COMMANDS = ("parse", "compare", "matrix", "check", "vocab", "decisions")
 
 
 def _fail(message: str, status: ExitStatus) -> int:

@@ -34,8 +34,9 @@ def missing() -> str | None:
 
 
 @contextmanager
-def chromium(width: int = 1400, height: int = 1000) -> Iterator[Any]:
-    """A headless Chromium with a fresh profile, logging the page's console (for JS errors)."""
+def chromium(width: int = 1400, height: int = 1000, downloads: Path | None = None) -> Iterator[Any]:
+    """A headless Chromium with a fresh profile, logging the page's console (for JS errors); files the page
+    downloads go to `downloads`, without asking."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -47,6 +48,9 @@ def chromium(width: int = 1400, height: int = 1000) -> Iterator[Any]:
     options.add_argument(f"--window-size={width},{height}")
     options.add_argument(f"--user-data-dir={profile}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    if downloads is not None:
+        options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                                  "download.prompt_for_download": False})
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
     try:
         yield driver

@@ -66,7 +66,12 @@ def test_report_data_matches_compare(cli, tmp_path):
         assert [(p["national"], p["local"], p["grade"][0], p["national_sentence"], p["local_sentence"]) for p in pairs] == \
             [(p["national"], p["local"], p["grade"][0], p["national_sentence"], p["local_sentence"]) for p in compared["pairs"]]
         assert data["columns"][k]["gaps"] == compared["coverage"]["uncovered"]
-        assert [i["index"] for i in data["columns"][k]["local_only"]] == compared["local_only"]
+        items = data["columns"][k]["items"]  # every local item; those in no pair are its own
+        assert [int(i) for i in items] == [i["index"] for i in compared["local"]["items"]]
+        assert [int(i) for i in items if int(i) not in {p["local"] for p in pairs}] == compared["local_only"]
+        for i in compared["local"]["items"]:  # the title once, then what follows it: the whole text again
+            shown = items[str(i["index"])]
+            assert (shown.get("text") or shown["title"] + shown.get("x", "")).strip() in i["text"]
         for pair, theirs in zip(pairs, compared["pairs"]):
             assert pair["terms"] == (theirs["instruments"] or theirs["evidence"])
             marked = [pair["local_sentence"][a:b] for a, b in pair["local_marks"]]
@@ -108,7 +113,7 @@ def test_report_of_one_comparison(cli, tmp_path):
     out = tmp_path / "one.html"
     assert cli("report", NATIONAL, GUANGXI, "-o", out).status == 0
     html = out.read_text(encoding="utf-8")
-    assert re.search(r"广西 2023 \(national-2022_guangxi-2023.txt\): coverage <strong>\d+%</strong>", html)
+    assert re.search(r'广西 2023 \(national-2022_guangxi-2023.txt\): coverage <strong id="mean">\d+%</strong>', html)
     assert "mean coverage <strong>" not in html and len(_data(html)["columns"]) == 1
 
 
@@ -157,3 +162,59 @@ def test_report_shows_the_analysts_decisions(cli, tmp_path):
     confirmed = [p for p in column["pairs"] if (p["n"], p["l"]) == (kept["national"], kept["local"])]
     assert confirmed and confirmed[0]["d"]["action"] == "confirm"
     assert html.count("<sup>✎</sup>") == 2 and "<i>only" not in html
+
+
+def test_report_data_for_the_review(cli, tmp_path):
+    """What the page's review needs: every item's fingerprint, each document's key and the name its decisions
+    file gives it (one no other column answers to), yigai's own grade under a decision, rejected pairs kept."""
+    import yaml
+
+    from yigai.decisions import fingerprint
+    from yigai.documents import read_document
+
+    compared = cli("compare", NATIONAL, CITY, "--format", "json").json()
+    sole = next(p for p in compared["pairs"] if sum(q["national"] == p["national"] for q in compared["pairs"]) == 1)
+    full = next(p for p in compared["pairs"] if p["grade"] == "full" and p is not sole)
+    decisions = tmp_path / "d.yaml"
+    decisions.write_text(yaml.safe_dump({"local": "某市", "decisions": [
+        {"action": "reject", "national": sole["national"], "local": sole["local"]},
+        {"action": "regrade", "grade": "partial", "national": full["national"], "local": full["local"]},
+    ]}), encoding="utf-8")
+    out = tmp_path / "r.html"
+    assert cli("report", NATIONAL, CITY, SICHUAN, ROUNDUP, "--decisions", decisions, "-o", out).status == 0
+    data = _data(out.read_text(encoding="utf-8"))
+    national = read_document(NATIONAL)
+    assert [data["national"][str(i.index)]["f"] for i in national.items] == [fingerprint(i) for i in national.items]
+    city = data["columns"][0]
+    local = read_document(str(CITY))
+    assert [city["items"][str(i.index)]["f"] for i in local.items] == [fingerprint(i) for i in local.items]
+    assert city["file_name"] == "某市"
+    sichuan = data["columns"][1]
+    # 四川省 names the 2024 list of the round-up too: the 2021 file's decisions name it by its file
+    assert sichuan["file_name"] == "sichuan-2021.txt" and "四川省" in sichuan["names"]
+    assert len({c["key"] for c in data["columns"]}) == len(data["columns"])
+    pairs = {(p["n"], p["l"]): p for p in city["pairs"]}
+    assert pairs[(sole["national"], sole["local"])]["d"]["action"] == "reject"  # kept, so the page can undo it
+    assert pairs[(sole["national"], sole["local"])]["g"] == sole["grade"][0]
+    assert pairs[(full["national"], full["local"])]["g"] == "f"  # yigai's grade; the decision says partial
+    assert pairs[(full["national"], full["local"])]["d"]["grade"] == "partial"
+    assert all("d" not in p for c in data["columns"][1:] for p in c["pairs"])  # the file is for 某市 only
+
+
+def test_confidence_is_carried_when_the_alignment_gives_one():
+    from dataclasses import dataclass
+
+    from yigai.align import Grade, Pair
+    from yigai_cli.formats.report import _confidence
+
+    @dataclass(frozen=True)
+    class Sure:
+        value: float
+        level: str
+
+    plain = Pair(1, 2, Grade.FULL, 3.0, ())
+    assert _confidence(plain) is None
+    with_confidence = type("Confident", (), {"confidence": Sure(0.4321, "unsure")})()
+    assert _confidence(with_confidence) == {"value": 0.432, "level": "unsure"}  # type: ignore[arg-type]
+    assert _confidence(type("C", (), {"confidence": {"value": 0.9, "level": "sure"}})()) == {"value": 0.9, "level": "sure"}  # type: ignore[arg-type]
+    assert _confidence(type("C", (), {"confidence": 0.25})()) == {"value": 0.25}  # type: ignore[arg-type]

@@ -464,3 +464,140 @@ def to_yaml(alignment: Alignment) -> str:
     if not entries:
         lines[-1] += " []"
     return "\n".join(lines) + "\n"
+
+
+# --- merging two reviewers' files ---------------------------------------------------------------
+
+
+def pair_key(d: Decision) -> tuple[tuple[str, object], tuple[str, object]]:
+    """The pair an entry decides, as a merge tells pairs apart without the documents."""
+    return _ref_key(d.national), _ref_key(d.local)
+
+
+def _ref_key(ref: ItemRef) -> tuple[str, object]:
+    """How a merge tells items apart without the documents: by fingerprint, else title, else index."""
+    if ref.fingerprint:
+        return ("fingerprint", ref.fingerprint)
+    if ref.title is not None:
+        return ("title", normalise(ref.title))
+    return ("index", ref.index)
+
+
+def verdict_text(d: Decision) -> str:
+    """An entry's verdict as a reader says it: `reject`, `regrade full`."""
+    return d.action.value + (f" {d.grade.value}" if d.grade and d.action is not Action.REJECT else "")
+
+
+def agree(a: Decision, b: Decision) -> bool:
+    """Whether two entries on one pair say the same: the same action at the same grade (a rejection has
+    none; a confirm without a grade keeps yigai's, so it agrees with a confirm at any grade)."""
+    if a.action is not b.action:
+        return False
+    return (a.action is Action.REJECT or a.grade == b.grade
+            or (a.action is Action.CONFIRM and (a.grade is None or b.grade is None)))
+
+
+def _joined(*values: str, sep: str) -> str:
+    return sep.join(dict.fromkeys(v for v in values if v))
+
+
+def _combine(a: Decision, b: Decision) -> Decision:
+    """Two reviewers' agreeing entries as one, keeping both notes and both names."""
+    return Decision(a.action, a.national, a.local, a.grade or b.grade, _joined(a.note, b.note, sep=" / "),
+                    _joined(a.who, b.who, sep=", "), max(a.when, b.when), a.source, a.entry)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two entries on one pair that disagree: both are kept, the later applies (as with two --decisions files)."""
+
+    entries: tuple[Decision, ...]
+
+    def line(self) -> str:
+        first = self.entries[0]
+        said = "; ".join(f"{d.source} entry {d.entry} says {verdict_text(d)}" + (f" ({d.who})" if d.who else "")
+                         for d in self.entries)
+        return f"national {first.national.describe()} × local {first.local.describe()}: {said}"
+
+
+@dataclass(frozen=True)
+class Merged:
+    """Several decisions files as one: every entry kept, agreeing ones combined, disagreeing ones listed."""
+
+    decisions: Decisions
+    conflicts: tuple[Conflict, ...]
+
+
+def merge_decisions(files: Sequence[Decisions]) -> Merged:
+    """The union of `files`' entries, in order of first appearance. Entries on one pair (same national and
+    local item) that agree become one entry (notes and names joined); entries that disagree are all kept, one
+    after the other, and reported as a conflict: `--decisions` applies the last of them, as it does with two
+    files given in that order. InputError when the files name different documents."""
+    heads: dict[str, str] = {}
+    for side in ("national", "local"):
+        named = {getattr(f, side): f.source for f in files if getattr(f, side)}
+        if len({normalise(n) for n in named}) > 1:
+            shown = ", ".join(f"{source} is for '{name}'" for name, source in named.items())
+            raise InputError(files[-1].source if files else "decisions", f"written for different {side} documents: {shown}",
+                             "merge the files of one document; give the others as further --decisions")
+        heads[side] = next(iter(named), "")
+    groups: dict[tuple[object, object], list[Decision]] = {}
+    for file in files:
+        for d in file.entries:
+            group = groups.setdefault(pair_key(d), [])
+            same = next((k for k, e in enumerate(group) if agree(e, d)), None)
+            if same is None:
+                group.append(d)
+            else:
+                group[same] = _combine(group[same], d)
+    entries = tuple(d for group in groups.values() for d in group)
+    conflicts = tuple(Conflict(tuple(group)) for group in groups.values() if len(group) > 1)
+    source = " + ".join(f.source for f in files)
+    return Merged(Decisions(source, entries, heads["national"], heads["local"]), conflicts)
+
+
+_UNSAFE = re.compile("[^\u0020-\u007e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+
+
+def quoted(text: str) -> str:
+    """`text` as a YAML double-quoted scalar: quotes and backslashes escaped, and every character that is no
+    printable text (controls, line breaks, the BOM) as \\uXXXX, so no text can end the string or add a key."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) <= 0xFFFF
+                             else f"\\U{ord(m.group()):08x}", escaped) + '"'
+
+
+def _ref_yaml(ref: ItemRef) -> str:
+    parts = []
+    if ref.index is not None:
+        parts.append(f"index: {ref.index}")
+    if ref.title is not None:
+        parts.append(f"title: {quoted(ref.title)}")
+    if ref.fingerprint:
+        parts.append(f"fingerprint: {quoted(ref.fingerprint)}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def dump_decisions(decisions: Decisions, conflicts: Sequence[Conflict] = ()) -> str:
+    """A decisions file's text, as `--decisions` reads it; each conflict is preceded by a comment saying so."""
+    flagged = {id(d): c for c in conflicts for d in c.entries[:1]}
+    lines = [HEADER.rstrip("\n")]
+    if decisions.national:
+        lines.append(f"national: {quoted(decisions.national)}")
+    if decisions.local:
+        lines.append(f"local: {quoted(decisions.local)}")
+    lines.append("decisions:" + ("" if decisions.entries else " []"))
+    for d in decisions.entries:
+        conflict = flagged.get(id(d))
+        if conflict:
+            said = ", then ".join(verdict_text(e) for e in conflict.entries)
+            lines.append(f"  # CONFLICT: {_comment(said)}; the last applies: delete the entries you disagree with")
+        lines.append(f"  - action: {quoted(d.action.value)}")
+        if d.grade:
+            lines.append(f"    grade: {quoted(d.grade.value)}")
+        lines.append(f"    national: {_ref_yaml(d.national)}")
+        lines.append(f"    local: {_ref_yaml(d.local)}")
+        for key, value in (("note", d.note), ("who", d.who), ("when", d.when)):
+            if value:
+                lines.append(f"    {key}: {quoted(value)}")
+    return "\n".join(lines) + "\n"

@@ -5,19 +5,24 @@ template in `templates/report.html.j2` lays it out, with autoescape on, since ev
 from documents. What the page's script reads (the pairs behind each cell) is embedded as JSON by Jinja's
 `tojson`, which escapes `<`, `>`, `&` and `'`, so a document's text cannot close the script element. The
 script puts text into the page with `textContent` only; highlights are character ranges computed here.
+The page is also where an analyst reviews the verdicts: it carries what the decisions file needs (every item's
+fingerprint, each document's key and name) and writes that file itself (templates/report-decisions.js).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+import hashlib
+from collections.abc import Iterable, Sequence
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
-from yigai.align import Grade, Pair
-from yigai.decisions import Applied, decision_of
+from yigai.align import Grade, Pair, align
+from yigai.decisions import Applied, Decisions, apply_decisions, decision_of, fingerprint, normalise, rejected_of
 from yigai.matrix import Column, Order, level_rank, ordered
 from yigai.model import Document, Item
 from yigai.vocab import Vocabulary
@@ -76,10 +81,11 @@ class _Strings:
 
 class _Pairs:
     """Pairs as the page's script reads them. Keys are short, since a page may hold 30,000 pairs:
-    n, l: national and local item; g: grade (f, p); s: score; t: the shared instruments (positions in
+    n, l: national and local item; g: yigai's grade (f, p; n for a pair only an analyst made); s: score;
+    k: the alignment's confidence {"value", "level"}, when it gives one; t: the shared instruments (positions in
     `terms`); ns, nm: the national sentence (a position in `sentences`) and its highlights; ls, lm: the
     local sentence (a position in the column's `sentences`) and its highlights; d: the analyst's decision
-    on the pair, when there is one. Comparisons of what the
+    on the pair (from --decisions), when there is one: the page's review starts from it. Comparisons of what the
     two items promise (targets, deadlines), national against local, go in `c` as
     [{"aspect", "national", "local", "verdict"}]; the page shows them under the pair when present."""
 
@@ -99,30 +105,125 @@ class _Pairs:
 
     def __call__(self, pair: Pair, local_sentences: _Strings) -> dict[str, Any]:
         decided = decision_of(pair)
+        # `g` is yigai's own grade (n: a pair only the analyst made); `d` the decision the page starts from
+        machine = decided.machine if decided else pair.grade
         shown = {"d": _decision(decided)} if decided else {}
-        return shown | {"n": pair.national, "l": pair.local, "g": GRADE_CODE[pair.grade], "s": round(pair.score, 2),
+        sure = _confidence(pair)
+        if sure:
+            shown["k"] = sure
+        return shown | {"n": pair.national, "l": pair.local, "g": GRADE_CODE[machine], "s": round(pair.score, 2),
                 "t": [self.terms(t) for t in pair.instruments or pair.evidence],
                 "ns": self.sentences(pair.national_sentence),
                 "nm": self.national_marks(pair.national_sentence, pair.instruments),
                 "ls": local_sentences(pair.local_sentence), "lm": spans(pair.local_sentence, pair.local_terms)}
 
 
-def _detail(column: Column, pairs: _Pairs) -> dict[str, Any]:
-    """What a column's panels show: its pairs with their sentences, the local items they name, local-only items."""
+def _confidence(pair: Pair) -> dict[str, Any] | None:
+    """The alignment's own confidence in a pair, {"value": 0-1, "level": sure|likely|unsure}, when it gives one."""
+    found = getattr(pair, "confidence", None)
+    if found is None:
+        return None
+    if isinstance(found, (int, float)) and not isinstance(found, bool):
+        return {"value": round(float(found), 3)}
+    value = found.get("value") if isinstance(found, dict) else getattr(found, "value", None)
+    level = found.get("level") if isinstance(found, dict) else getattr(found, "level", None)
+    level = getattr(level, "value", level)
+    shown: dict[str, Any] = {}
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        shown["value"] = round(float(value), 3)
+    if isinstance(level, str) and level:
+        shown["level"] = level
+    return shown or None
+
+
+def document_key(document: Document) -> str:
+    """A document's fingerprint: its items' fingerprints hashed in order (the page keeps review work under it)."""
+    joined = ",".join(fingerprint(item) for item in document.items)
+    return hashlib.sha1(joined.encode("utf-8")).hexdigest()[:16]
+
+
+class _Names:
+    """What a decisions file's `local:` says to name each document of a report: its jurisdiction, unless
+    another document of the report answers to it too (四川 2021 and 四川 2024), else its file name, else its
+    ref. The same test as `Decisions.applies_to`, indexed: a report may hold 1,000 documents."""
+
+    def __init__(self, documents: Sequence[Document]) -> None:
+        self.named: dict[str, set[int]] = {}
+        for k, d in enumerate(documents):
+            source = Path(d.source)
+            for name in {d.jurisdiction, d.short_name, source.name, source.stem, d.ref}:
+                self.named.setdefault(name, set()).add(k)
+        self.titles = sorted((normalise(d.title), k) for k, d in enumerate(documents) if d.title)
+
+    def _count(self, name: str) -> int:
+        key = normalise(name)
+        if not key:
+            return 0
+        found = set(self.named.get(name, ()))
+        at = bisect.bisect_left(self.titles, (key, -1))
+        while at < len(self.titles) and self.titles[at][0].startswith(key) and len(found) < 2:
+            found.add(self.titles[at][1])
+            at += 1
+        return len(found)
+
+    def __call__(self, document: Document) -> str:
+        for name in (document.jurisdiction, Path(document.source).name, document.title):
+            if name and Decisions("", (), local=name).applies_to(document) and self._count(name) < 2:
+                return name
+        return document.ref
+
+
+def _reviewed(column: Column, national: Document, vocabulary: Vocabulary,
+              decisions: Sequence[Decisions]) -> tuple[tuple[Pair, ...], tuple[Pair, ...]]:
+    """A column's pairs and the pairs its analyst rejected (which a column does not keep). Only a column
+    with decisions is aligned again, to find the rejected pairs with their sentences."""
+    document = column.document
+    assert document is not None
+    if not any(cell.decision for cell in column.cells):
+        return column.pairs, ()
+    files = [d for d in decisions if d.applies_to(document)]
+    decided, _ = apply_decisions(align(national, document, vocabulary, quotes=True), files)
+    return decided.pairs, rejected_of(decided)
+
+
+def _rest(item: Item) -> dict[str, str]:
+    """An item's text beyond its title, `x` (the page shows title + x), or its whole `text` when it does not
+    begin with its label and title: the title is not written twice (1,000 documents' items are 2 MB of text)."""
+    text = item.text.strip()
+    after_label = text[len(item.label):].lstrip() if item.label and text.startswith(item.label) else text
+    if item.title and after_label.startswith(item.title):
+        rest = after_label[len(item.title):]
+        return {"x": rest} if rest.strip() else {}
+    return {"text": item.text} if text != item.title.strip() else {}
+
+
+def _detail(column: Column, pairs: _Pairs, national: Document, vocabulary: Vocabulary,
+            decisions: Sequence[Decisions], names: _Names) -> dict[str, Any]:
+    """What a column's panels show: its pairs with their sentences (rejected ones too: the page can undo a
+    rejection), the local document's items (any can be added as a counterpart), local-only items."""
     document = column.document
     if document is None:
         raise ValueError("report columns need detail=True")
     sentences = _Strings()
-    shown = [pairs(p, sentences) for p in sorted(column.pairs, key=lambda p: (p.national, -p.score))]
-    paired = sorted({p.local for p in column.pairs})
+    kept, rejected = _reviewed(column, national, vocabulary, decisions)
+    shown = [pairs(p, sentences) for p in sorted(kept + rejected, key=lambda p: (p.national, -p.score))]
+    paired = {p.local for p in kept}
+    items: dict[str, Any] = {}
+    for item in document.items:
+        entry: dict[str, Any] = {"label": item.label, "title": item.title, "f": fingerprint(item)}
+        entry.update(_rest(item))
+        if item.index in paired:
+            entry.update(_promises(item))
+        items[str(item.index)] = entry
     return {
         "pairs": shown, "sentences": sentences.table(),
         # a cell whose pair the analyst rejected has no pair left to carry the decision: the column does
         "decisions": {str(cell.national): _decision(cell.decision) for cell in column.cells if cell.decision},
-        "items": {str(i): {"label": document.item(i).label, "title": document.item(i).title,
-                           **_promises(document.item(i))} for i in paired},
-        "local_only": [{"index": i, "label": document.item(i).label, "title": document.item(i).title}
-                       for i in column.local_only],
+        "items": items,
+        "key": document_key(document), "file_name": names(document), "title": document.title,
+        # what a decisions file's `local:` may say to name this document (the page opens such files)
+        "names": sorted({n for n in (document.jurisdiction, document.short_name, Path(document.source).name,
+                                     Path(document.source).stem, document.ref) if n}),
     }
 
 
@@ -153,7 +254,7 @@ def _by_topic(items: list[dict[str, Any]], columns: list[Column]) -> list[dict[s
 
 
 def gather(national: Document, columns: list[Column], topics: dict[int, str], vocabulary: Vocabulary,
-           order: Order = Order.given) -> dict[str, Any]:
+           order: Order = Order.given, decisions: Sequence[Decisions] = ()) -> dict[str, Any]:
     """Everything the template shows, as plain data: the national items, the columns, per-topic coverage.
 
     Columns are laid out in `order`; each keeps its position as given as its id, which is the page's
@@ -162,13 +263,17 @@ def gather(national: Document, columns: list[Column], topics: dict[int, str], vo
     items = [{"index": i.index, "label": i.label, "title": i.title, "section": i.section, "text": i.text,
               "topic": topics.get(i.index, "") or "其他", **_promises(i)} for i in national.items]
     pairs = _Pairs(vocabulary)
+    names = _Names([c.document for c in columns if c.document is not None])
+    prints = {i.index: fingerprint(i) for i in national.items}
     script_data: dict[str, Any] = {
         "reference": national.as_reference,
+        "key": document_key(national), "file_name": _Names([national])(national),
         "national": {str(n["index"]): {k: n[k] for k in ("label", "title", "topic", "departments", "deadline", "targets")}
-                     for n in items},
+                     | {"f": prints[n["index"]]} for n in items},
         "columns": [{"label": c.label or c.name, "level_name": LEVEL_NAMES.get(c.level, c.level), "year": c.year,
                      "source": c.source, "coverage": round(c.coverage, 4),
-                     "gaps": [cell.national for cell in c.cells if cell.grade is Grade.NONE], **_detail(c, pairs)}
+                     "gaps": [cell.national for cell in c.cells if cell.grade is Grade.NONE],
+                     **_detail(c, pairs, national, vocabulary, decisions, names)}
                     for c in columns],
     }
     script_data["sentences"] = pairs.sentences.table()
@@ -185,6 +290,11 @@ def gather(national: Document, columns: list[Column], topics: dict[int, str], vo
     }
 
 
+# The page's script, by concern, inlined in this order into one function (they share its scope).
+SCRIPTS = ("report-data.js", "report-heatmap.js", "report-panel.js", "report-review.js", "report-queue.js",
+           "report-decisions.js", "report-start.js")
+
+
 def _asset(name: str) -> Markup:
     # the page's own CSS and script, written out inline (no CDN, nothing fetched)
     return Markup(resources.files("yigai_cli").joinpath("templates", name).read_text(encoding="utf-8"))
@@ -197,4 +307,5 @@ def render(report: dict[str, Any]) -> str:
     # JSON for the page's script: compact and in UTF-8 (tojson still escapes < > & ')
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "separators": (",", ":"), "sort_keys": False}
     template = env.get_template("report.html.j2")
-    return template.render(report=report, css=_asset("report.css"), script=_asset("report.js"))
+    script = Markup("\n").join(_asset(name) for name in SCRIPTS)
+    return template.render(report=report, css=_asset("report.css"), script=script)

@@ -1,0 +1,44 @@
+/* Wiring: what the controls do, the review kept from an earlier visit, and the mark that the page is ready. */
+heatmap.addEventListener("click", function (event) {
+  var cell = event.target.closest("td.g");
+  if (cell) { select(cell); }
+});
+heatmap.addEventListener("keydown", function (event) {
+  var cell = event.target.closest("td.g");
+  if (cell && (event.key === "Enter" || event.key === " ")) { event.preventDefault(); select(cell); }
+});
+document.addEventListener("click", function (event) {
+  var columnButton = event.target.closest(".open-column");
+  if (columnButton) { openColumn(Number(columnButton.dataset.c)); }
+  var topic = event.target.closest(".pick-topic");
+  if (topic) { topicSelect.value = topic.dataset.topic; applyTopic(); }
+});
+panel.querySelector(".close").addEventListener("click", close);
+document.addEventListener("keydown", function (event) { if (event.key === "Escape") { close(); } });
+document.getElementById("expand").addEventListener("click", function () {
+  fillList();
+  var list = document.getElementById("print-list");
+  list.hidden = false;
+  list.scrollIntoView();
+});
+window.addEventListener("beforeprint", fillList);
+sortSelect.addEventListener("change", applyOrder);
+groupBox.addEventListener("change", applyOrder);
+topicSelect.addEventListener("change", applyTopic);
+
+document.getElementById("download").addEventListener("click", download);
+document.getElementById("undo").addEventListener("click", undo);
+document.getElementById("open-decisions").addEventListener("change", function (event) {
+  openFiles(event.target.files);
+  event.target.value = "";
+});
+nameInput.addEventListener("change", setName);
+nameInput.addEventListener("keydown", function (event) { if (event.key === "Enter") { event.preventDefault(); setName(); } });
+
+var restored = restore();
+nameInput.value = review.reviewer;
+restored.forEach(function (c) { redraw(c, nationalIndexes); });
+if (restored.length) { drawTopics(data.columns.map(function (column, k) { return columnGrades(k); })); }
+drawQueue();
+document.documentElement.dataset.ready = "1";
+if (window.performance && performance.mark) { performance.mark("yigai-ready"); }
