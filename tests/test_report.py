@@ -201,20 +201,10 @@ def test_report_data_for_the_review(cli, tmp_path):
     assert all("d" not in p for c in data["columns"][1:] for p in c["pairs"])  # the file is for 某市 only
 
 
-def test_confidence_is_carried_when_the_alignment_gives_one():
-    from dataclasses import dataclass
-
+def test_confidence_is_carried_for_every_pair_yigai_made():
     from yigai.align import Grade, Pair
     from yigai_cli.formats.report import _confidence
 
-    @dataclass(frozen=True)
-    class Sure:
-        value: float
-        level: str
-
-    plain = Pair(1, 2, Grade.FULL, 3.0, ())
-    assert _confidence(plain) is None
-    with_confidence = type("Confident", (), {"confidence": Sure(0.4321, "unsure")})()
-    assert _confidence(with_confidence) == {"value": 0.432, "level": "unsure"}  # type: ignore[arg-type]
-    assert _confidence(type("C", (), {"confidence": {"value": 0.9, "level": "sure"}})()) == {"value": 0.9, "level": "sure"}  # type: ignore[arg-type]
-    assert _confidence(type("C", (), {"confidence": 0.25})()) == {"value": 0.25}  # type: ignore[arg-type]
+    assert _confidence(Pair(1, 2, Grade.FULL, 3.0, (), confidence=0.4321, certainty="unsure")) == {
+        "value": 0.432, "level": "unsure"}
+    assert _confidence(Pair(1, 2, Grade.PARTIAL, 1.0, ())) == {"value": 1.0, "level": "sure"}

@@ -119,21 +119,12 @@ class _Pairs:
 
 
 def _confidence(pair: Pair) -> dict[str, Any] | None:
-    """The alignment's own confidence in a pair, {"value": 0-1, "level": sure|likely|unsure}, when it gives one."""
-    found = getattr(pair, "confidence", None)
-    if found is None:
+    """The alignment's confidence in a pair, {"value": 0-1, "level": sure|likely|unsure}; none for a pair only an
+    analyst made (yigai never weighed it)."""
+    decided = decision_of(pair)
+    if decided is not None and decided.machine is Grade.NONE:
         return None
-    if isinstance(found, (int, float)) and not isinstance(found, bool):
-        return {"value": round(float(found), 3)}
-    value = found.get("value") if isinstance(found, dict) else getattr(found, "value", None)
-    level = found.get("level") if isinstance(found, dict) else getattr(found, "level", None)
-    level = getattr(level, "value", level)
-    shown: dict[str, Any] = {}
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        shown["value"] = round(float(value), 3)
-    if isinstance(level, str) and level:
-        shown["level"] = level
-    return shown or None
+    return {"value": round(pair.confidence, 3), "level": pair.certainty}
 
 
 def document_key(document: Document) -> str:
