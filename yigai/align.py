@@ -140,7 +140,8 @@ class Thresholds:
 # main task of both (full) or one measure of one (partial), so titles weigh on the grade, not the pair.
 WEIGHTS = {"text": 1.0, "sentence": 0.6, "vocabulary": 0.8}
 TITLE_ALIKE = 2.0
-HEAD_CLAUSES = 2  # z of rapidfuzz's partial_ratio between titles that say the same thing in other words
+HEAD_CLAUSES = 2
+GATHERED_TOPICS = 2  # a national item with no instrument in its title, owning instruments of more topics, gathers tasks  # z of rapidfuzz's partial_ratio between titles that say the same thing in other words
 
 _PRINTED_SENTENCE = re.compile(r"[^。;!?\n]+[。;!?]?")
 _FOUR_CJK = re.compile(r"(?:[^\u4e00-\u9fff]*[\u4e00-\u9fff]){4}")  # a sentence needs four characters to be read
@@ -402,10 +403,13 @@ def _head_instruments(unit: _Unit, vocabulary: Vocabulary) -> frozenset[str]:
 
 
 def _subject_rows(owned: list[frozenset[str]], title_topics: list[set[str]], vocabulary: Vocabulary) -> np.ndarray:
-    """Per national item, the instruments it owns, and those of its title's topics that no item owns."""
+    """Per national item, the instruments it owns, and those of its title's topics that no item owns. An item whose
+    title names nothing and whose instruments span many topics (协同推进相关领域改革: 医养结合, 临床研究, 全科医生 …)
+    gathers tasks: no local item's main task is all of it, so none is its `full` counterpart by instruments."""
     owned_anywhere = frozenset().union(*owned)
-    return _instrument_rows([mine | frozenset(i.name for i in vocabulary.instruments
-                                              if i.topic in topics and i.name not in owned_anywhere)
+    return _instrument_rows([frozenset() if not topics and len({vocabulary.topic_of[x] for x in mine}) > GATHERED_TOPICS
+                             else mine | frozenset(i.name for i in vocabulary.instruments
+                                                   if i.topic in topics and i.name not in owned_anywhere)
                              for mine, topics in zip(owned, title_topics)], vocabulary)
 
 
