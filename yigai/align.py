@@ -415,19 +415,19 @@ def _subject_rows(owned: list[frozenset[str]], title_topics: list[set[str]], voc
 
 def _instrument_rows(found: list[frozenset[str]], vocabulary: Vocabulary) -> np.ndarray:
     """One row per item, one column per instrument of the vocabulary: 1 where the item names it."""
-    rows = np.zeros((len(found), len(vocabulary.instruments)), dtype=np.float32)
-    column = vocabulary.instrument_column
-    for r, held in enumerate(found):
-        rows[r, [column[x] for x in held]] = 1.0
-    return rows
+    return _incidence(found, vocabulary.instrument_column)
 
 
 def _topic_rows(topics: list[set[str]], vocabulary: Vocabulary) -> np.ndarray:
     """One row per item, one column per topic of the vocabulary: 1 where the item's title names the topic."""
-    rows = np.zeros((len(topics), len(vocabulary.topics)), dtype=np.float32)
-    column = vocabulary.topic_column
-    for r, held in enumerate(topics):
-        rows[r, [column[t] for t in held]] = 1.0
+    return _incidence(topics, vocabulary.topic_column)
+
+
+def _incidence(held: list[frozenset[str]] | list[set[str]], column: dict[str, int]) -> np.ndarray:
+    """One row per item, one column per name of `column`: 1 where the item holds the name."""
+    rows = np.zeros((len(held), len(column)), dtype=np.float32)
+    for r, names in enumerate(held):
+        rows[r, [column[x] for x in names]] = 1.0
     return rows
 
 
