@@ -139,9 +139,9 @@ class Thresholds:
 # Whether two items share a task is read from their content; the titles then say whether it is the
 # main task of both (full) or one measure of one (partial), so titles weigh on the grade, not the pair.
 WEIGHTS = {"text": 1.0, "sentence": 0.6, "vocabulary": 0.8}
-TITLE_ALIKE = 2.0
-HEAD_CLAUSES = 2
-GATHERED_TOPICS = 2  # a national item with no instrument in its title, owning instruments of more topics, gathers tasks  # z of rapidfuzz's partial_ratio between titles that say the same thing in other words
+TITLE_ALIKE = 2.0  # z of rapidfuzz's partial_ratio between titles that say the same thing in other words
+HEAD_CLAUSES = 2  # a title chaining more tasks than this has its first as its main one (see _head)
+GATHERED_TOPICS = 2  # a national item with no instrument in its title, owning instruments of more topics, gathers tasks
 
 _PRINTED_SENTENCE = re.compile(r"[^。;!?\n]+[。;!?]?")
 _FOUR_CJK = re.compile(r"(?:[^\u4e00-\u9fff]*[\u4e00-\u9fff]){4}")  # a sentence needs four characters to be read
