@@ -600,7 +600,9 @@ class Confidence:
             return pairs
         rows = pair_features(pairs, s)
         table = np.stack([rows[name] for name in self.features], axis=1)
-        return tuple(replace(p, confidence=float(c), certainty=self.level(float(c)))
+        # (built directly: dataclasses.replace costs twice as much, once per pair of every document of a matrix)
+        return tuple(Pair(p.national, p.local, p.grade, p.score, p.evidence, p.national_sentence, p.local_sentence,
+                          p.instruments, p.local_terms, p.sentence_similarity, c, self.level(c))
                      for p, c in zip(pairs, self.probabilities(table).tolist()))
 
 

@@ -18,7 +18,7 @@ from .resources import load_data
 
 @dataclass(frozen=True)
 class TaskLanguage:
-    verbs: tuple[str, ...]
+    verbs: re.Pattern[str]
     objects: re.Pattern[str]
     public: re.Pattern[str]
     share: float  # the share of items that must be tasks
@@ -54,8 +54,12 @@ def task_language() -> TaskLanguage:
     data = load_data("tasks.yaml")
     request = re.escape(data["public_request"])
     public = "|".join([rf"(?:^|[,，。;；:：\s]){request}", *map(re.escape, data["public_address"])])
-    return TaskLanguage(tuple(data["task_verbs"]), re.compile("|".join(map(re.escape, data["task_objects"]))),
+    return TaskLanguage(_any_of(data["task_verbs"]), _any_of(data["task_objects"]),
                         re.compile(public), float(data["task_share"]), int(data["head_length"]))
+
+
+def _any_of(words: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, words)))
 
 
 def is_task(item: Item, language: TaskLanguage | None = None) -> bool:
@@ -63,7 +67,7 @@ def is_task(item: Item, language: TaskLanguage | None = None) -> bool:
     and no word addressed to the public anywhere."""
     language = language or task_language()
     head = (item.title + "。" + item.measures)[: language.head_length]
-    return (any(verb in head for verb in language.verbs) and language.objects.search(head) is not None
+    return (language.verbs.search(head) is not None and language.objects.search(head) is not None
             and not addresses_public(item, language))
 
 
