@@ -68,7 +68,8 @@ def test_deadline_verdicts_compare_dates(cli):
     assert pair["deadline"]["verdict"] == "earlier"
 
 
-def test_table_shows_how_strongly_and_a_grade_header(cli):
+def test_table_shows_how_strongly_and_a_grade_header(cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "160")  # the table (below 120 columns: blocks, tests/test_compare_width.py)
     out = cli("compare", NATIONAL, GUANGXI).out
     header = next(line for line in out.split("\n") if "national item" in line)
     assert "grade" in header

@@ -15,11 +15,13 @@ from yigai.promises import Departments, load_departments
 from yigai.strength import DeadlineVerdict, LeadVerdict, PairStrength, Strength, TargetVerdict, strength
 
 from .. import jsonout
-from .cells import DECIDED, decisions_line, markdown_cell
+from .cells import DECIDED, decisions_line, markdown_cell, percent
 from .cells import inert as _inert
 
 if TYPE_CHECKING:  # rich is imported where a table is drawn: JSON, CSV and Markdown do without it
-    from rich.console import RenderableType
+    from collections.abc import Callable
+
+    from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
     from rich.table import Table
     from rich.text import Text
 
@@ -324,8 +326,163 @@ def strength_table(alignment: Alignment, found: Strength) -> Table | None:
     return table if table.row_count else None
 
 
+WIDE = 120  # columns from which the six-column table has room for its text; below, one block per national item
+
+
+class ByWidth:
+    """The wide table at `WIDE` columns or more, else the blocks: chosen when drawn, at the width drawn to
+    (the terminal's, or a file's)."""
+
+    def __init__(self, wide: Callable[[], RenderableType], narrow: Callable[[int], RenderableType]) -> None:
+        self.wide, self.narrow = wide, narrow
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.wide() if options.max_width >= WIDE else self.narrow(options.max_width)
+
+
 def as_table(alignment: Alignment, cover: Coverage, found: Strength | None = None,
-             departments: Departments | None = None) -> RenderableType:
+             departments: Departments | None = None) -> ByWidth:
+    """What compare prints: the table on a wide terminal, one block per national item on a narrow one."""
+    return ByWidth(lambda: wide_table(alignment, cover, found, departments),
+                   lambda width: narrow_blocks(alignment, cover, found, width))
+
+
+def _summary(alignment: Alignment, cover: Coverage) -> Text:
+    from rich.text import Text
+
+    topics = "  ".join(f"{t} {percent(r)}" for t, (_, r) in sorted(cover.by_topic.items(), key=lambda kv: kv[1][1]))
+    summary = Text()
+    summary.append(f"coverage {percent(cover.ratio)} ", style="bold")
+    summary.append(f"({len(cover.full)} ✓ full, {len(cover.partial)} ◐ partial, {len(cover.uncovered)} ✗ uncovered "
+                   f"of {cover.total}; {len(cover.local_only)} local-only)\n")
+    summary.append(f"by topic: {topics}", style="dim")
+    said = decisions_line(sum(1 for p in alignment.pairs if decision_of(p)), len(rejected_of(alignment)), "pairs")
+    if said:
+        summary.append("\n" + said, style="dim")
+    return summary
+
+
+def _hanging(*cells: RenderableType) -> RenderableType:
+    """Cells side by side, the last one's continuation lines starting where its first line does."""
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    for _ in cells[:-1]:
+        grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(*cells)
+    return grid
+
+
+EXCERPT_CELLS = 2  # a Chinese character takes two terminal columns
+
+
+def _counterpart_block(alignment: Alignment, pair: Pair, room: int, rejected: bool = False) -> RenderableType:
+    """`✓ (十四) title` and, beneath the title, the local sentence that carries the match, in about `room`
+    columns. The label is a cell of its own: a title without spaces would otherwise wrap whole below it."""
+    from rich.cells import cell_len
+    from rich.console import Group
+    from rich.text import Text
+
+    local = alignment.local.item(pair.local)
+    mark = Text("⊘", style="dim") if rejected else Text(MARK[pair.grade], style=STYLE[pair.grade])
+    label = local.label or str(pair.local)
+    lines: list[RenderableType] = [Text(f"{local.title}{decision_mark(pair)}")]
+    if not rejected and pair.local_sentence:
+        # about one line of the terminal: the sentence around its shared terms
+        characters = (room - 3 - cell_len(label)) // EXCERPT_CELLS - 2
+        quoted = Text(f"“{excerpt(pair.local_sentence, pair.local_terms, max(12, characters))}”", style="dim")
+        quoted.highlight_words(pair.local_terms, style="bold magenta")
+        lines.append(quoted)
+    return _hanging(mark, Text(label), Group(*lines))
+
+
+def _item_block(alignment: Alignment, item: Item, width: int) -> RenderableType:
+    """`7 title`, `✓ full · topic`, then each counterpart (at most COUNTERPARTS_SHOWN) and the rejected ones."""
+    from rich.console import Group
+    from rich.text import Text
+
+    grade = alignment.grade_of(item.index)
+    status = Text(f"{MARK[grade]} {grade.value}", style=STYLE[grade])
+    topic = alignment.topics.get(item.index, "")
+    if topic:
+        status.append(" · ")
+        status.append(topic, style="cyan")
+    lines: list[RenderableType] = [Text(item.title.rstrip("。;"), style="bold"), status]
+    pairs = ordered_pairs(alignment, item.index)
+    number = len(str(len(alignment.national.items)))
+    room = width - number - 1
+    lines += [_counterpart_block(alignment, pair, room) for pair in pairs[:COUNTERPARTS_SHOWN]]
+    if len(pairs) > COUNTERPARTS_SHOWN:
+        lines.append(Text(f"+{len(pairs) - COUNTERPARTS_SHOWN} more (--detail {item.index} lists every one)", style="dim"))
+    lines += [_counterpart_block(alignment, pair, room, rejected=True)
+              for pair in rejected_of(alignment) if pair.national == item.index]
+    return _hanging(Text(str(item.index).rjust(number), style="bold"), Group(*lines))
+
+
+def _strength_rows(alignment: Alignment, found: Strength) -> RenderableType | None:
+    """The strength table's rows, its cells one beneath the other: `7 ✓ 14 targets …`, `by when …`,
+    `who leads …` (a deadline neither side sets is left out)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(overflow="fold")
+    for item in alignment.national.items:
+        for pair in ordered_pairs(alignment, item.index):
+            side = found.of(pair)
+            if not _says_something(pair, side):
+                continue
+            cells: list[tuple[str, Text]] = []
+            if side.targets:
+                cells.append(("targets", _targets_cell(side)))
+            if side.deadline.national or side.deadline.local:
+                cells.append(("by when", _deadline_cell(side)))
+            cells.append(("who leads", _lead_cell(side)))
+            for k, (label, value) in enumerate(cells):
+                grid.add_row(Text(str(item.index) if not k else ""),
+                             Text(f"{MARK[pair.grade]} {pair.local}", style=STYLE[pair.grade]) if not k else Text(""),
+                             label, value)
+    return grid if grid.row_count else None
+
+
+def narrow_blocks(alignment: Alignment, cover: Coverage, found: Strength | None, width: int) -> RenderableType:
+    """Below `WIDE` columns: each national item a block (title, grade and topic, then each counterpart with its
+    local sentence beneath it), the strength rows as paragraphs, gaps and local-only items as lists."""
+    from rich.console import Group
+    from rich.text import Text
+
+    n, loc = alignment.national, alignment.local
+    parts: list[RenderableType] = [Text(f"{n.ref} → {loc.ref}", style="italic")]
+    for item in n.items:
+        parts.append(Text(""))
+        parts.append(_item_block(alignment, item, width))
+    if found is not None:
+        promised = _strength_rows(alignment, found)
+        if promised is not None:
+            parts += [Text(""), Text(f"How strongly: targets, deadlines and lead departments ({n.as_reference} → local)",
+                                     style="bold"), promised]
+    if cover.uncovered:
+        parts += [Text(""), Text(f"Gaps: {n.as_reference} items with no counterpart", style="bold red")]
+        for i in cover.uncovered:
+            topic = alignment.topics.get(i, "")
+            line = Text(n.item(i).title)
+            if topic:
+                line.append(f" · {topic}", style="cyan")
+            parts.append(_hanging(Text(str(i)), line))
+    if cover.local_only:
+        parts += [Text(""), Text("Local-only items (the locality's own initiatives)", style="bold")]
+        parts += [_hanging(Text(str(i)), Text(loc.item(i).title)) for i in cover.local_only]
+    parts += [Text(""), _summary(alignment, cover)]
+    return Group(*parts)
+
+
+def wide_table(alignment: Alignment, cover: Coverage, found: Strength | None = None,
+               departments: Departments | None = None) -> Group:
+    """From `WIDE` columns: the six-column table, the strength table, gaps, local-only items, the summary."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
@@ -369,16 +526,7 @@ def as_table(alignment: Alignment, cover: Coverage, found: Strength | None = Non
         for i in cover.local_only:
             own.add_row(str(i), loc.item(i).title)
         parts.append(own)
-    topics = "  ".join(f"{t} {r:.0%}" for t, (_, r) in sorted(cover.by_topic.items(), key=lambda kv: kv[1][1]))
-    summary = Text()
-    summary.append(f"coverage {cover.ratio:.0%} ", style="bold")
-    summary.append(f"({len(cover.full)} ✓ full, {len(cover.partial)} ◐ partial, {len(cover.uncovered)} ✗ uncovered "
-                   f"of {cover.total}; {len(cover.local_only)} local-only)\n")
-    summary.append(f"by topic: {topics}", style="dim")
-    said = decisions_line(sum(1 for p in alignment.pairs if decision_of(p)), len(rejected_of(alignment)), "pairs")
-    if said:
-        summary.append("\n" + said, style="dim")
-    parts.append(summary)
+    parts.append(_summary(alignment, cover))
     return Group(*parts)
 
 
