@@ -47,10 +47,10 @@ def _blocks_hold(lines: list[str], alignment, columns: int) -> None:
         for pair in ordered_pairs(alignment, item.index)[:COUNTERPARTS_SHOWN]:
             head = f"{MARK[pair.grade]} {local(pair.local).label}"
             assert lines[at].strip().startswith(head), (item.index, lines[at])
-            while not lines[at + 1].strip().startswith("“"):  # its title wrapped
+            while not lines[at + 1].strip().startswith("「"):  # its title wrapped
                 at += 1
-            assert lines[at + 1].strip().endswith("”")
-            quoted = lines[at + 1].strip().strip("“”…")
+            assert lines[at + 1].strip().endswith("」")
+            quoted = lines[at + 1].strip().strip("「」…")
             assert len(quoted) >= min(10, len(pair.local_sentence)) and quoted in pair.local_sentence, (item.index, quoted)
             at += 2
 

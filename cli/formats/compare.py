@@ -389,9 +389,10 @@ def _counterpart_block(alignment: Alignment, pair: Pair, room: int, rejected: bo
     label = local.label or str(pair.local)
     lines: list[RenderableType] = [Text(f"{local.title}{decision_mark(pair)}")]
     if not rejected and pair.local_sentence:
-        # about one line of the terminal: the sentence around its shared terms
+        # about one line of the terminal: the sentence around its shared terms, in 「」 (two columns wide
+        # everywhere, where “” take one or two as the font has it)
         characters = (room - 3 - cell_len(label)) // EXCERPT_CELLS - 2
-        quoted = Text(f"“{excerpt(pair.local_sentence, pair.local_terms, max(12, characters))}”", style="dim")
+        quoted = Text(f"「{excerpt(pair.local_sentence, pair.local_terms, max(12, characters))}」", style="dim")
         quoted.highlight_words(pair.local_terms, style="bold magenta")
         lines.append(quoted)
     return _hanging(mark, Text(label), Group(*lines))
