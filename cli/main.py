@@ -517,7 +517,7 @@ def check(
     protected = protected_files([national, *drafts], vocab or [], decisions or [])
     summary = summary_path(protected) if chosen == "github" else None
     files = _load_decisions(decisions)
-    if not gates.given:
+    if not gates.given and (output is not None or chosen != "text"):  # the text on the terminal says it already
         sys.stderr.write(f"yigai: warning: {fmt.NO_GATE}\n")
     results = []
     if len(drafts) == 1 and changed_since is None:

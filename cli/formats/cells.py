@@ -18,11 +18,6 @@ def decisions_line(decided: int, rejected: int, what: str) -> str:
     return f"{DECIDED} analyst decisions: {decided} {what} decided, {rejected} ⊘ rejected" if decided or rejected else ""
 
 
-def percent(ratio: float) -> str:
-    """A coverage ratio as every output prints it."""
-    return f"{ratio:.0%}"
-
-
 def markdown_cell(text: str, newline: str = " ") -> str:
     """Text for a Markdown table cell: backslashes, pipes and `<` escaped, line breaks as `newline`."""
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\n", newline)

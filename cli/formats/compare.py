@@ -8,14 +8,14 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from yigai.align import Alignment, Grade, Pair
-from yigai.coverage import Coverage
+from yigai.coverage import Coverage, percent
 from yigai.decisions import decision_of, rejected_of
 from yigai.model import Item, Target
 from yigai.promises import Departments, load_departments
 from yigai.strength import DeadlineVerdict, LeadVerdict, PairStrength, Strength, TargetVerdict, strength
 
 from .. import jsonout
-from .cells import DECIDED, decisions_line, markdown_cell, percent
+from .cells import DECIDED, decisions_line, markdown_cell
 from .cells import inert as _inert
 
 if TYPE_CHECKING:  # rich is imported where a table is drawn: JSON, CSV and Markdown do without it
@@ -205,7 +205,7 @@ def as_markdown(alignment: Alignment, cover: Coverage, found: Strength | None = 
     lines = [
         f"## {loc.jurisdiction or loc.title}: coverage of {n.title or n.jurisdiction}",
         "",
-        f"Coverage **{cover.ratio:.0%}** ({cover.ratio:.4f}): {len(cover.full)} full, {len(cover.partial)} partial, "
+        f"Coverage **{percent(cover.ratio)}** ({cover.ratio:.4f}): {len(cover.full)} full, {len(cover.partial)} partial, "
         f"{len(cover.uncovered)} uncovered of {cover.total} {n.as_reference} items; {len(cover.local_only)} local-only items.",
         "",
         f"| # | {_md(n.as_reference)} item | topic | grade | local counterparts | evidence |",
@@ -226,7 +226,7 @@ def as_markdown(alignment: Alignment, cover: Coverage, found: Strength | None = 
         lines += [f"- {i} {_md(loc.item(i).title)}" for i in cover.local_only]
     lines += ["", "### Coverage by topic", "", f"| topic | {_md(n.as_reference)} items | coverage |", "|---|---:|---:|"]
     for topic, (count, ratio) in sorted(cover.by_topic.items(), key=lambda kv: kv[1][1]):
-        lines.append(f"| {_md(topic)} | {count} | {ratio:.0%} |")
+        lines.append(f"| {_md(topic)} | {count} | {percent(ratio)} |")
     found, departments = _with_strength(alignment, found, departments)
     promised = [r for r in rows(alignment, cover, found, departments)
                 if r["local_index"] != "" and r["national_index"] != "" and (r["national_target"] or r["national_deadline"])]
