@@ -121,7 +121,7 @@ def test_xlsx_duibiao_round_trip(cli, tmp_path, guangxi_json):
     cells = {c.value: c for c in sheet[1]}
     grade_column = cells["grade"].column
     grade_cell = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == 7 and r[7].value == 14)[grade_column - 1]
-    assert grade_cell.fill.fgColor.rgb.endswith("C6EFCE")
+    assert grade_cell.fill.fgColor.rgb.endswith("0072B2")  # the report's blue
     assert grade_cell.alignment.wrap_text
     uncovered = [r for r in rows if r["grade"] == "none"]
     assert [r["#"] for r in uncovered] == cover["uncovered"]
@@ -145,7 +145,8 @@ def test_matrix_and_parse_xlsx(cli, tmp_path):
     path = tmp_path / "m.xlsx"
     assert cli("matrix", NATIONAL, SICHUAN, BAOKANG, "--format", "xlsx", "-o", path).status == 0
     sheet = openpyxl.load_workbook(path)["matrix"]
-    assert [c.value for c in sheet[1]][:3] == ["#", "national item", "topic"] and sheet.max_row == 1 + 21 + 1
+    assert [c.value for c in sheet[1]][:3] == ["#", "national item", "topic"]
+    assert sheet.cell(row=1 + 21 + 1, column=2).value == "coverage" and sheet.max_row == 1 + 21 + 1 + 5  # a blank row, the legend
     assert sheet["B8"].value == "开展药品耗材集中带量采购工作"
     assert sheet["D2"].value in {"✓", "◐", "✗"} and sheet["D2"].fill.fgColor.rgb != "00000000"
     parsed = tmp_path / "p.xlsx"
