@@ -18,7 +18,7 @@ from .decisions import Applied, Decisions, DecisionWarning, apply_decisions, dec
 from .documents import parse_ref, read_ref
 from .errors import InputError
 from .model import LEVELS, Document
-from .order import Order
+from .order import Order, chinese_order
 from .vocab import Vocabulary, load_vocabulary
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".xlsx", ".pdf")
@@ -161,10 +161,15 @@ def ordered(columns: list[Column], order: Order | str = Order.given) -> list[Col
     if order is Order.coverage:
         return sorted(columns, key=lambda c: -c.coverage)
     if order is Order.name:
-        return sorted(columns, key=lambda c: c.label or c.name)
+        return sorted(columns, key=_by_name)
     if order is Order.level:
-        return sorted(columns, key=lambda c: (level_rank(c.level), c.label or c.name))
+        return sorted(columns, key=lambda c: (level_rank(c.level), _by_name(c)))
     return list(columns)
+
+
+def _by_name(column: Column) -> tuple[object, ...]:
+    """Provinces in division order, other places by pinyin; one place's lists by year, then by label."""
+    return (*chinese_order(column.jurisdiction, column.name), column.year or 0, column.label or column.name)
 
 
 _WORKER: dict[str, object] = {}
