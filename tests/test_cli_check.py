@@ -8,9 +8,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from yigai.align import Grade, align
-from yigai.coverage import coverage
+from yigai.coverage import coverage, percent, whole_percent
 from yigai.documents import read_document
-from yigai.coverage import percent, whole_percent
 from yigai.gate import parse_ratio, required_items
 from yigai.vocab import load_vocabulary
 
