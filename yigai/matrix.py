@@ -17,6 +17,7 @@ from .coverage import coverage
 from .decisions import Applied, Decisions, DecisionWarning, apply_decisions, decision_of, rejected_of
 from .documents import parse_ref, read_ref
 from .errors import InputError
+from .fetch import STDIN, is_url
 from .model import LEVELS, Document
 from .order import Order, chinese_order
 from .vocab import Vocabulary, load_vocabulary
@@ -75,7 +76,9 @@ def expand(refs: Iterable[str]) -> list[str]:
     found: list[str] = []
     for ref in refs:
         path, selector = parse_ref(ref)
-        if selector is None and os.path.isdir(path):  # (os.path: a name too long is no directory, not an error)
+        if path == STDIN or is_url(path):  # (an address's ? is no glob)
+            found.append(ref)
+        elif selector is None and os.path.isdir(path):  # (os.path: a name too long is no directory, not an error)
             files = sorted(p for p in Path(path).rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
             if not files:
                 raise InputError(path, "directory holds no supported documents", f"yigai reads {', '.join(SUPPORTED_SUFFIXES)}")
