@@ -617,6 +617,11 @@ def diff(
                          "the earlier list comes first (yigai diff OLD NEW)\n")
     result = build(old_doc, new_doc, vocabulary, load_departments(), files)
     _warn(result.warnings)
+    from yigai.diff import summary_against_list
+
+    summary = summary_against_list(old_doc, new_doc)
+    if summary:
+        sys.stderr.write(f"yigai: warning: {summary}\n")
     if chosen == "table":
         _render(fmt.as_table(result), output)
     else:
