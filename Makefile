@@ -24,7 +24,7 @@ demo: $(BIN)/python
 	@echo "Next, try (after '. $(VENV)/bin/activate'):"
 	@echo "  yigai compare '$(SAMPLE)#1' data/samples/city-2023-draft.txt --detail 7   one national item and its counterparts in full"
 	@echo "  yigai check '$(SAMPLE)#1' data/samples/city-2023-draft.txt --min-coverage 80%   gate a draft on its coverage (exit 1 below)"
-	@echo "  yigai diff data/samples/sichuan-2021.txt 'data/samples/provinces-2024-roundup.txt#四川'   what a list kept and dropped"
+	@echo "  yigai diff tests/fixtures/diff/guangxi-2023.txt tests/fixtures/diff/guangxi-redraft.txt   what a redraft kept, changed, dropped"
 
 # setuptools says, as information, that an editable install of packages mapped from other folders (cli/ is
 # yigai_cli) goes through an import hook; pip shows it as a warning on every `make test`. Only that message is

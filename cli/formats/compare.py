@@ -391,7 +391,8 @@ def _counterpart_block(alignment: Alignment, pair: Pair, room: int, rejected: bo
     if not rejected and pair.local_sentence:
         # about one line of the terminal: the sentence around its shared terms, in 「」 (two columns wide
         # everywhere, where “” take one or two as the font has it)
-        characters = (room - 3 - cell_len(label)) // EXCERPT_CELLS - 2
+        # room less the mark and the label (each with its space), 「」 and two …: two columns a character
+        characters = (room - 3 - cell_len(label) - 6) // EXCERPT_CELLS
         quoted = Text(f"「{excerpt(pair.local_sentence, pair.local_terms, max(12, characters))}」", style="dim")
         quoted.highlight_words(pair.local_terms, style="bold magenta")
         lines.append(quoted)
