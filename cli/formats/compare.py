@@ -333,18 +333,18 @@ class ByWidth:
     """The wide table at `WIDE` columns or more, else the blocks: chosen when drawn, at the width drawn to
     (the terminal's, or a file's)."""
 
-    def __init__(self, wide: Callable[[], RenderableType], narrow: Callable[[int], RenderableType]) -> None:
+    def __init__(self, wide: Callable[[], RenderableType], narrow: Callable[[Console, int], RenderableType]) -> None:
         self.wide, self.narrow = wide, narrow
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield self.wide() if options.max_width >= WIDE else self.narrow(options.max_width)
+        yield self.wide() if options.max_width >= WIDE else self.narrow(console, options.max_width)
 
 
 def as_table(alignment: Alignment, cover: Coverage, found: Strength | None = None,
              departments: Departments | None = None) -> ByWidth:
     """What compare prints: the table on a wide terminal, one block per national item on a narrow one."""
     return ByWidth(lambda: wide_table(alignment, cover, found, departments),
-                   lambda width: narrow_blocks(alignment, cover, found, width))
+                   lambda console, width: narrow_blocks(console, alignment, cover, found, width))
 
 
 def _summary(alignment: Alignment, cover: Coverage) -> Text:
@@ -362,46 +362,51 @@ def _summary(alignment: Alignment, cover: Coverage) -> Text:
     return summary
 
 
-def _hanging(*cells: RenderableType) -> RenderableType:
-    """Cells side by side, the last one's continuation lines starting where its first line does."""
-    from rich.table import Table
+def _wrapped(console: Console, text: Text, width: int) -> list[Text]:
+    """The text's lines at `width` columns (folded where a Chinese sentence has no space to wrap at)."""
+    return list(text.wrap(console, max(width, 8), overflow="fold"))
 
-    grid = Table.grid(padding=(0, 1, 0, 0))
-    for _ in cells[:-1]:
-        grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")
-    grid.add_row(*cells)
-    return grid
+
+def _hanging(lead: Text, lines: list[Text], lead_width: int) -> list[Text]:
+    """`lead line` for the first line, the others indented beneath it: a hanging indent, drawn as plain lines
+    (a grid per block draws the same and took a third longer than the whole table)."""
+    from rich.text import Text
+
+    hung = []
+    for k, line in enumerate(lines):
+        head = lead.copy() if k == 0 else Text()
+        head.pad_right(lead_width + 1 - head.cell_len)
+        head.append_text(line)
+        hung.append(head)
+    return hung
 
 
 EXCERPT_CELLS = 2  # a Chinese character takes two terminal columns
 
 
-def _counterpart_block(alignment: Alignment, pair: Pair, room: int, rejected: bool = False) -> RenderableType:
-    """`✓ (十四) title` and, beneath the title, the local sentence that carries the match, in about `room`
-    columns. The label is a cell of its own: a title without spaces would otherwise wrap whole below it."""
-    from rich.cells import cell_len
-    from rich.console import Group
+def _counterpart_block(console: Console, alignment: Alignment, pair: Pair, room: int,
+                       rejected: bool = False) -> list[Text]:
+    """`✓ (十四) title` and, beneath the title, the local sentence that carries the match, in `room` columns.
+    The label hangs apart: a title without spaces would otherwise wrap whole below it."""
     from rich.text import Text
 
     local = alignment.local.item(pair.local)
     mark = Text("⊘", style="dim") if rejected else Text(MARK[pair.grade], style=STYLE[pair.grade])
-    label = local.label or str(pair.local)
-    lines: list[RenderableType] = [Text(f"{local.title}{decision_mark(pair)}")]
+    label = Text(local.label or str(pair.local))
+    width = room - 3 - label.cell_len  # less the mark and the label, each with its space
+    lines = _wrapped(console, Text(f"{local.title}{decision_mark(pair)}"), width)
     if not rejected and pair.local_sentence:
-        # about one line of the terminal: the sentence around its shared terms, in 「」 (two columns wide
-        # everywhere, where “” take one or two as the font has it)
-        # room less the mark and the label (each with its space), 「」 and two …: two columns a character
-        characters = (room - 3 - cell_len(label) - 6) // EXCERPT_CELLS
+        # one line: the sentence around its shared terms, in 「」 (two columns wide everywhere, where “” take
+        # one or two as the font has it) and up to two …, two columns a character
+        characters = (width - 6) // EXCERPT_CELLS
         quoted = Text(f"「{excerpt(pair.local_sentence, pair.local_terms, max(12, characters))}」", style="dim")
         quoted.highlight_words(pair.local_terms, style="bold magenta")
-        lines.append(quoted)
-    return _hanging(mark, Text(label), Group(*lines))
+        lines += _wrapped(console, quoted, width)
+    return _hanging(mark, _hanging(label, lines, label.cell_len), 1)
 
 
-def _item_block(alignment: Alignment, item: Item, width: int) -> RenderableType:
+def _item_block(console: Console, alignment: Alignment, item: Item, width: int) -> list[Text]:
     """`7 title`, `✓ full · topic`, then each counterpart (at most COUNTERPARTS_SHOWN) and the rejected ones."""
-    from rich.console import Group
     from rich.text import Text
 
     grade = alignment.grade_of(item.index)
@@ -410,16 +415,18 @@ def _item_block(alignment: Alignment, item: Item, width: int) -> RenderableType:
     if topic:
         status.append(" · ")
         status.append(topic, style="cyan")
-    lines: list[RenderableType] = [Text(item.title.rstrip("。;"), style="bold"), status]
-    pairs = ordered_pairs(alignment, item.index)
     number = len(str(len(alignment.national.items)))
     room = width - number - 1
-    lines += [_counterpart_block(alignment, pair, room) for pair in pairs[:COUNTERPARTS_SHOWN]]
+    lines = _wrapped(console, Text(item.title.rstrip("。;"), style="bold"), room) + _wrapped(console, status, room)
+    pairs = ordered_pairs(alignment, item.index)
+    for pair in pairs[:COUNTERPARTS_SHOWN]:
+        lines += _counterpart_block(console, alignment, pair, room)
     if len(pairs) > COUNTERPARTS_SHOWN:
-        lines.append(Text(f"+{len(pairs) - COUNTERPARTS_SHOWN} more (--detail {item.index} lists every one)", style="dim"))
-    lines += [_counterpart_block(alignment, pair, room, rejected=True)
-              for pair in rejected_of(alignment) if pair.national == item.index]
-    return _hanging(Text(str(item.index).rjust(number), style="bold"), Group(*lines))
+        more = Text(f"+{len(pairs) - COUNTERPARTS_SHOWN} more (--detail {item.index} lists every one)", style="dim")
+        lines += _wrapped(console, more, room)
+    for pair in (p for p in rejected_of(alignment) if p.national == item.index):
+        lines += _counterpart_block(console, alignment, pair, room, rejected=True)
+    return _hanging(Text(str(item.index).rjust(number), style="bold"), lines, number)
 
 
 def _strength_rows(alignment: Alignment, found: Strength) -> RenderableType | None:
@@ -451,7 +458,8 @@ def _strength_rows(alignment: Alignment, found: Strength) -> RenderableType | No
     return grid if grid.row_count else None
 
 
-def narrow_blocks(alignment: Alignment, cover: Coverage, found: Strength | None, width: int) -> RenderableType:
+def narrow_blocks(console: Console, alignment: Alignment, cover: Coverage, found: Strength | None,
+                  width: int) -> RenderableType:
     """Below `WIDE` columns: each national item a block (title, grade and topic, then each counterpart with its
     local sentence beneath it), the strength rows as paragraphs, gaps and local-only items as lists."""
     from rich.console import Group
@@ -461,7 +469,7 @@ def narrow_blocks(alignment: Alignment, cover: Coverage, found: Strength | None,
     parts: list[RenderableType] = [Text(f"{n.ref} → {loc.ref}", style="italic")]
     for item in n.items:
         parts.append(Text(""))
-        parts.append(_item_block(alignment, item, width))
+        parts += _item_block(console, alignment, item, width)
     if found is not None:
         promised = _strength_rows(alignment, found)
         if promised is not None:
@@ -474,10 +482,11 @@ def narrow_blocks(alignment: Alignment, cover: Coverage, found: Strength | None,
             line = Text(n.item(i).title)
             if topic:
                 line.append(f" · {topic}", style="cyan")
-            parts.append(_hanging(Text(str(i)), line))
+            parts += _hanging(Text(str(i)), _wrapped(console, line, width - len(str(i)) - 1), len(str(i)))
     if cover.local_only:
         parts += [Text(""), Text("Local-only items (the locality's own initiatives)", style="bold")]
-        parts += [_hanging(Text(str(i)), Text(loc.item(i).title)) for i in cover.local_only]
+        for i in cover.local_only:
+            parts += _hanging(Text(str(i)), _wrapped(console, Text(loc.item(i).title), width - len(str(i)) - 1), len(str(i)))
     parts += [Text(""), _summary(alignment, cover)]
     return Group(*parts)
 
