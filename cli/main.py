@@ -536,7 +536,7 @@ def check(
     protected = protected_files([national, *drafts], vocab or [], decisions or [])
     summary = summary_path(protected) if chosen == "github" else None
     files = _load_decisions(decisions)
-    if not gates.given:
+    if not gates.given and (output is not None or chosen != "text"):  # the text on the terminal says it already
         sys.stderr.write(f"yigai: warning: {fmt.NO_GATE}\n")
     results = []
     if len(drafts) == 1 and changed_since is None:
@@ -638,6 +638,11 @@ def diff(
                          "the earlier list comes first (yigai diff OLD NEW)\n")
     result = build(old_doc, new_doc, vocabulary, load_departments(), files)
     _warn(result.warnings)
+    from yigai.diff import summary_against_list
+
+    summary = summary_against_list(old_doc, new_doc)
+    if summary:
+        sys.stderr.write(f"yigai: warning: {summary}\n")
     if chosen == "table":
         _render(fmt.as_table(result), output)
     else:

@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from yigai.align import Grade, align
-from yigai.coverage import coverage
+from yigai.coverage import coverage, percent, whole_percent
 from yigai.documents import read_document
-from yigai.gate import parse_ratio, percent, required_items
+from yigai.gate import parse_ratio, required_items
 from yigai.vocab import load_vocabulary
 
 from .conftest import CITY, GUANGXI, NATIONAL, SICHUAN
@@ -25,11 +25,12 @@ def city():
 def test_human_output_has_one_line_per_gate_and_the_gaps(cli, city):
     alignment, cover = city
     result = cli("check", NATIONAL, CITY, "--min-coverage", "0.8", "--max-uncovered", len(cover.uncovered))
-    assert result.status == (0 if cover.ratio >= 0.8 else 1)
+    passes = whole_percent(cover.ratio) >= 80
+    assert result.status == (0 if passes else 1)
     lines = result.out.splitlines()
-    mark = "PASS" if cover.ratio >= 0.8 else "FAIL"
-    op = ">=" if cover.ratio >= 0.8 else "<"
-    assert f"{mark}  coverage {cover.ratio:.1%} {op} 80.0% (--min-coverage 0.8)" in lines
+    mark = "PASS" if passes else "FAIL"
+    op = ">=" if passes else "<"
+    assert f"{mark}  coverage {percent(cover.ratio)} {op} 80% (--min-coverage 0.8)" in lines
     assert f"PASS  uncovered {len(cover.uncovered)} <= {len(cover.uncovered)} (--max-uncovered {len(cover.uncovered)})" in lines
     for index in cover.uncovered:  # every gap listed with its title
         item = alignment.national.item(index)
@@ -57,16 +58,42 @@ def test_80_percent_and_0_8_are_the_same_gate(cli):
     assert a["passed"] == b["passed"] and a["gates"][0]["detail"] == b["gates"][0]["detail"]
 
 
-def test_a_failing_ratio_never_prints_as_equal_to_its_threshold():
-    assert percent(0.79996, 0.8) != percent(0.8, 0.79996)
-    assert percent(0.69047, 0.8) == "69.0%"
+@pytest.mark.parametrize("ratio, shown", [(2 / 3, "67%"), (0.125, "13%"), (0.145, "15%"), (0.6649, "66%"), (1.0, "100%"),
+                                          (0.0, "0%"), (0.005, "1%"), (0.79996, "80%")])
+def test_one_rounding_halves_up(ratio, shown):
+    assert percent(ratio) == shown
 
 
-def test_no_gate_warns(cli):
+def test_check_gates_on_the_coverage_compare_prints(cli, monkeypatch, city):
+    """The city draft's coverage is no whole percentage (13.5 of 21 = 64.29%): compare prints 64%, so
+    --min-coverage 64% passes and 65% fails, and a threshold between the two printed values passes."""
+    _, cover = city
+    whole = percent(cover.ratio)  # as every output prints it
+    assert cover.ratio * 100 != int(cover.ratio * 100)  # the case that needs one rounding everywhere
+    below, above = int(whole[:-1]), int(whole[:-1]) + 1
+    monkeypatch.setenv("COLUMNS", "100")
+    assert f"coverage {whole} (" in cli("compare", NATIONAL, CITY).out
+    assert f"Coverage **{whole}**" in cli("compare", NATIONAL, CITY, "--format", "markdown").out
+    table = " ".join(cli("matrix", NATIONAL, CITY, "--format", "markdown").out.split()).replace("**", "")
+    assert f"| coverage | {whole} |" in table
+    between = (below - 0.5) / 100
+    for given, status, line in ((f"{below}%", 0, f"PASS  coverage {whole} >= {below}% (--min-coverage {below / 100:g})"),
+                                (f"{between:g}", 0, f"PASS  coverage {whole} >= {between * 100:g}% (--min-coverage {between:g})"),
+                                (f"{above}%", 1, f"FAIL  coverage {whole} < {above}% (--min-coverage {above / 100:g})")):
+        result = cli("check", NATIONAL, CITY, "--min-coverage", given)
+        assert result.status == status and line in result.out.splitlines(), result.out
+
+
+def test_no_gate_warns_once(cli, tmp_path):
     result = cli("check", NATIONAL, CITY)
-    assert result.status == 0
-    assert result.err.startswith("yigai: warning: no gate given") and result.err.count("\n") == 1
-    assert "PASSED" not in result.out.splitlines()[-1] or "no gate given" in result.out.splitlines()[-1]
+    assert result.status == 0 and result.err == ""  # on the terminal the text says it: not on stderr too
+    assert result.out.count("no gate given (--min-coverage") == 1 and result.out.splitlines()[-1] == "PASSED (no gate given)"
+    several = cli("check", NATIONAL, CITY, SICHUAN)
+    assert several.out.count("no gate given (--min-coverage") == 1 and several.out.startswith("WARN  no gate given")
+    assert "no gate given" not in several.err
+    for args in (["--format", "json"], ["-o", tmp_path / "check.txt"]):  # stdout does not say it: stderr does, once
+        quiet = cli("check", NATIONAL, CITY, *args)
+        assert quiet.err.count("no gate given") == 1 and quiet.err.startswith("yigai: warning: no gate given")
 
 
 def test_require_counts_partial_and_require_full_does_not(cli, city):
@@ -140,7 +167,7 @@ def test_github_errors_per_failed_gate_notice_and_summary(cli, city, tmp_path, m
     errors = [line for line in lines if line.startswith("::error ")]
     assert len(errors) == 2 and all(line.startswith(f"::error file={CITY},title=yigai check%3A --") for line in errors)
     notices = [line for line in lines if line.startswith("::notice ")]
-    assert len(notices) == 1 and f"coverage {cover.ratio:.1%}" in notices[0]
+    assert len(notices) == 1 and f"coverage {whole_percent(cover.ratio)}%" in notices[0]
     text = summary.read_text(encoding="utf-8")
     assert "| `--min-coverage 1` | ❌ FAIL |" in text and "| `--require 集采` |" in text
 

@@ -68,7 +68,8 @@ def test_deadline_verdicts_compare_dates(cli):
     assert pair["deadline"]["verdict"] == "earlier"
 
 
-def test_table_shows_how_strongly_and_a_grade_header(cli):
+def test_table_shows_how_strongly_and_a_grade_header(cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "160")  # the table (below 120 columns: blocks, tests/test_compare_width.py)
     out = cli("compare", NATIONAL, GUANGXI).out
     header = next(line for line in out.split("\n") if "national item" in line)
     assert "grade" in header
@@ -122,14 +123,14 @@ def test_xlsx_duibiao_round_trip(cli, tmp_path, guangxi_json):
     local_column = cells["local #"].column
     grade_cell = next(r for r in sheet.iter_rows(min_row=2)
                       if r[0].value == 7 and r[local_column - 1].value == 14)[grade_column - 1]
-    assert grade_cell.fill.fgColor.rgb.endswith("C6EFCE")
+    assert grade_cell.fill.fgColor.rgb.endswith("0072B2")  # the report's blue
     assert grade_cell.alignment.wrap_text
     sure_column = cells["how sure"].column
     for found in sheet.iter_rows(min_row=2):
         level = found[sure_column - 1]
         if level.value:  # a pair's row: its level, coloured as the report colours it
             assert level.value in ("sure", "likely", "unsure")
-            assert level.fill.fgColor.rgb.endswith({"sure": "C6EFCE", "likely": "FFEB9C", "unsure": "FFC7CE"}[level.value])
+            assert level.fill.fgColor.rgb.endswith({"sure": "CCE3F0", "likely": "FAE2B2", "unsure": "F7D4BF"}[level.value])
     uncovered = [r for r in rows if r["grade"] == "none"]
     assert [r["#"] for r in uncovered] == cover["uncovered"]
     assert sheet.column_dimensions["D"].width >= 40  # the full text column is wide enough for Chinese
@@ -152,7 +153,8 @@ def test_matrix_and_parse_xlsx(cli, tmp_path):
     path = tmp_path / "m.xlsx"
     assert cli("matrix", NATIONAL, SICHUAN, BAOKANG, "--format", "xlsx", "-o", path).status == 0
     sheet = openpyxl.load_workbook(path)["matrix"]
-    assert [c.value for c in sheet[1]][:3] == ["#", "national item", "topic"] and sheet.max_row == 1 + 21 + 1
+    assert [c.value for c in sheet[1]][:3] == ["#", "national item", "topic"]
+    assert sheet.cell(row=1 + 21 + 1, column=2).value == "coverage" and sheet.max_row == 1 + 21 + 1 + 5  # a blank row, the legend
     assert sheet["B8"].value == "开展药品耗材集中带量采购工作"
     assert sheet["D2"].value in {"✓", "◐", "✗"} and sheet["D2"].fill.fgColor.rgb != "00000000"
     parsed = tmp_path / "p.xlsx"

@@ -179,3 +179,32 @@ def test_the_links_compare_writes_down_give_the_same_diff(cli, tmp_path):
     confirmed = cli("diff", OLD, NEW, "--format", "json", "--decisions", path)
     assert confirmed.err == ""
     assert confirmed.json()["old_items"] == plain["old_items"] and confirmed.json()["new_items"] == plain["new_items"]
+
+
+MERGED_INTO = "四川省还将强化“三医”协同治理"  # the round-up's sentence five of Sichuan's 2021 tasks merged into
+
+
+def test_a_summary_against_a_numbered_list_is_said(cli):
+    result = cli("diff", SICHUAN, f"{ROUNDUP}#四川")
+    assert result.status == 0
+    warning = [line for line in result.err.splitlines() if "reads as a summary" in line]
+    assert len(warning) == 1 and warning[0].startswith("yigai: warning: ")
+    assert "7 sentences, not numbered tasks" in warning[0] and "shows as dropped, which it need not be" in warning[0]
+    backwards = cli("diff", f"{ROUNDUP}#四川", SICHUAN).err
+    assert "shows as new, which it need not be" in backwards
+    assert "reads as a summary" not in cli("diff", OLD, NEW).err  # two numbered lists
+
+
+def test_each_sentence_once_and_no_empty_column(cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "400")  # each cell on one line: a sentence is counted whole
+    table = cli("diff", SICHUAN, f"{ROUNDUP}#四川").out
+    data = cli("diff", SICHUAN, f"{ROUNDUP}#四川", "--format", "json").json()
+    rows_into_2 = sum(2 in c["counterparts"] for c in data["old_items"])
+    assert rows_into_2 >= 4 and table.count(MERGED_INTO) == 1
+    assert table.count("│ 2 (above)") == rows_into_2 - 1
+    assert "what moved" not in table  # nothing moved: the column would be empty
+    markdown = cli("diff", SICHUAN, f"{ROUNDUP}#四川", "--format", "markdown").out
+    assert markdown.count(MERGED_INTO) == 1 and "| old item | change | new item |\n" in markdown
+    assert all(line.count("|") == 4 for line in markdown.splitlines() if line.startswith("|"))
+    moved = cli("diff", OLD, NEW).out  # targets moved: the column is there, and filled
+    assert "what moved" in moved and "超过600个" in moved

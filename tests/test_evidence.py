@@ -42,10 +42,10 @@ def test_table_quotes_the_local_sentence_not_labels():
     from yigai.coverage import coverage
     from yigai.documents import read_document
     from yigai.vocab import load_vocabulary
-    from yigai_cli.formats.compare import as_table, excerpt
+    from yigai_cli.formats.compare import excerpt, wide_table
 
     alignment = align(read_document(NATIONAL), read_document(GUANGXI), load_vocabulary())
-    table = as_table(alignment, coverage(alignment)).renderables[0]
+    table = wide_table(alignment, coverage(alignment)).renderables[0]
     evidence = [str(cell) for cell in table.columns[-1]._cells]
     pair = max(alignment.pairs_of(9), key=lambda p: p.score)
     assert evidence[8].split("\n")[0] == excerpt(pair.local_sentence, pair.local_terms)

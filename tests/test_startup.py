@@ -74,3 +74,35 @@ def test_plain_values_convert_as_typer_does() -> None:
                 assert ours == typer_param._coerce_value(value, param=param, ctx=None), (sub.name, param.name, value)
                 checked += 1
     assert checked > 40
+
+
+# cli/plain_values.py and cli/main.py replace these Typer internals (~65 ms a run: no pydantic). Their source, as
+# the tested Typer range (pyproject.toml) has it; a Typer that changes any of them fails here, so that the
+# replacements are checked against it before the pin moves.
+TYPER_INTERNALS = """
+import hashlib, inspect
+from typer import __version__, _coercion, core
+parts = [core.TyperArgument._usage_display_name, core.TyperArgument.display_type_rich,
+         core._TyperParameter.get_runtime_param, _coercion.RuntimeParam, _coercion.TypeDescriptor,
+         _coercion.build_runtime_param]
+print(__version__, hashlib.sha256("".join(inspect.getsource(p) for p in parts).encode()).hexdigest())
+"""
+TESTED = {"0.29.2": "2a66fc0218e489416829042e300063b405d9ac00c8efa703737902f8efd1f7a7"}
+
+
+def test_the_typer_internals_replaced_are_those_tested() -> None:
+    # in a process of its own: here they are already replaced
+    version, digest = subprocess.run([sys.executable, "-c", TYPER_INTERNALS], capture_output=True, text=True,
+                                     check=True).stdout.split()
+    assert version in TESTED, f"Typer {version} is outside the tested range: check plain_values.py and main.py against it"
+    assert digest == TESTED[version], f"Typer {version} changed the internals plain_values.py and main.py replace"
+
+
+def test_the_replacements_are_in_place() -> None:
+    """install() steps aside silently on a Typer without the internals: here they must be replaced."""
+    from typer import core
+
+    assert core._TyperParameter.get_runtime_param.__module__ == "yigai_cli.plain_values"
+    assert core.TyperArgument._usage_display_name.__module__ == "yigai_cli.main"
+    usage = subprocess.run([sys.executable, "-m", "yigai_cli", "compare", "-h"], capture_output=True, text=True).stdout
+    assert "NATIONAL LOCAL" in usage and "<str>" not in usage

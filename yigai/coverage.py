@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .align import Alignment, Grade
@@ -24,6 +25,17 @@ class Coverage:
     def as_dict(self) -> dict[str, object]:
         return {"total": self.total, "full": list(self.full), "partial": list(self.partial),
                 "uncovered": list(self.uncovered), "ratio": round(self.ratio, 4)}
+
+
+def whole_percent(ratio: float) -> int:
+    """A ratio as a whole percentage, halves up (as the report's JavaScript rounds): 0.125 -> 13, 2/3 -> 67.
+    (The epsilon keeps 0.145 * 100 = 14.499999999999998 from rounding down.)"""
+    return math.floor(ratio * 100 + 0.5 + 1e-9)
+
+
+def percent(ratio: float) -> str:
+    """Coverage as every output prints it, `67%`; `yigai check` gates on this printed value."""
+    return f"{whole_percent(ratio)}%"
 
 
 def _ratio(grades: list[Grade]) -> float:

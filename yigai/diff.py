@@ -81,6 +81,25 @@ class Diff:
         return self.new_items[index - 1]
 
 
+def reads_as_prose(document: Document) -> bool:
+    """Whether a document reads as a summary (a news paragraph: sentences with no printed number) rather than
+    a numbered list: most of its items have no label."""
+    labelled = sum(1 for item in document.items if item.label)
+    return bool(document.items) and labelled * 2 < len(document.items)
+
+
+def summary_against_list(old: Document, new: Document) -> str | None:
+    """A warning when one side is a summary and the other a numbered list: a summary names some tasks in
+    passing, so what it leaves out shows as dropped (or new) without being so."""
+    prose = [d for d in (old, new) if reads_as_prose(d)]
+    if len(prose) != 1:
+        return None
+    summary, listed = (old, new) if prose[0] is old else (new, old)
+    kind = "dropped" if summary is new else "new"
+    return (f"{summary.ref} reads as a summary ({len(summary.items)} sentences, not numbered tasks) and {listed.ref} "
+            f"as a numbered list: a task the summary does not mention shows as {kind}, which it need not be")
+
+
 def _links(old: Document, new: Document, vocabulary: Vocabulary, decisions: tuple[Decisions, ...] = ()
            ) -> tuple[tuple[Link, ...], tuple[DecisionWarning, ...], tuple[Link, ...]]:
     """The pairs of both alignments, old x new, each with its better grade and score; then the analyst's

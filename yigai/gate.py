@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .align import Alignment, Grade
-from .coverage import Coverage
+from .coverage import Coverage, percent, whole_percent
 from .errors import InputError
 from .vocab import Vocabulary
 
@@ -25,7 +25,7 @@ class Gates:
 
 @dataclass(frozen=True)
 class GateResult:
-    """One gate's outcome, as a CI tool shows it: `coverage 69.0% < 80.0% (--min-coverage 0.8)`."""
+    """One gate's outcome, as a CI tool shows it: `coverage 69% < 80% (--min-coverage 0.8)`."""
 
     gate: str  # the option as given: `--min-coverage 0.8`, `--require 集采`
     passed: bool
@@ -57,13 +57,9 @@ def parse_ratio(text: str, option: str = "--min-coverage") -> float:
     return value
 
 
-def percent(value: float, against: float | None = None) -> str:
-    """`69.0%`, with more decimals when one decimal would print a failing value as equal to its threshold."""
-    for digits in (1, 2, 3, 4):
-        shown = f"{value:.{digits}%}"
-        if against is None or value == against or shown != f"{against:.{digits}%}":
-            return shown
-    return f"{value:.6%}"
+def threshold_text(threshold: float) -> str:
+    """A --min-coverage threshold as a percentage, to the digits given: 0.8 -> `80%`, 0.655 -> `65.5%`."""
+    return f"{round(threshold * 100, 6):g}%"
 
 
 def required_items(term: str, alignment: Alignment, vocabulary: Vocabulary, option: str = "--require") -> tuple[int, ...]:
@@ -89,9 +85,11 @@ def judge(alignment: Alignment, cover: Coverage, gates: Gates, vocabulary: Vocab
     results: list[GateResult] = []
     if gates.min_coverage is not None:
         threshold = gates.min_coverage
-        ok = cover.ratio >= threshold
-        shown = percent(cover.ratio, threshold)
-        detail = f"coverage {shown} {'>=' if ok else '<'} {percent(threshold, cover.ratio)} (--min-coverage {threshold:g})"
+        # the coverage compare, matrix and the report print (a whole percentage) is the one gated: a draft
+        # shown at 67% passes --min-coverage 67%
+        ok = whole_percent(cover.ratio) >= round(threshold * 100, 6)
+        detail = (f"coverage {percent(cover.ratio)} {'>=' if ok else '<'} {threshold_text(threshold)} "
+                  f"(--min-coverage {threshold:g})")
         results.append(GateResult(f"--min-coverage {threshold:g}", ok, detail, () if ok else cover.uncovered, cover.ratio))
     if gates.max_uncovered is not None:
         count, most = len(cover.uncovered), gates.max_uncovered

@@ -77,10 +77,16 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
-def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Text and encoding name; UTF-8 first, then GB18030 or Big5, whichever reads as Chinese."""
+def decode(data: bytes, name: str, declared: str | None = None) -> tuple[str, str]:
+    """Text and encoding name: the encoding a fetched page declares, when its bytes read so; else UTF-8 first,
+    then GB18030 or Big5, whichever reads as Chinese."""
     if not data.strip():
         raise InputError(name, "file is empty" if not data else "file holds only white space", "give a document with text")
+    if declared is not None and not data.startswith(tuple(bom for bom, _ in _BOMS)):
+        try:
+            return data.decode(declared), declared
+        except UnicodeDecodeError:
+            pass  # a page mislabelled: detected as a saved file is
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -115,13 +121,22 @@ def _looks_binary(text: str) -> bool:
 
 
 def load(path: str | Path) -> Source:
-    """Read a document file as text: plain text, an HTML page, a Word .docx or a PDF's text layer."""
-    from . import readers
+    """Read a document file as text: plain text, an HTML page, a Word .docx or a PDF's text layer; `-` is
+    standard input, an http(s) address the page fetched from it (yigai.fetch)."""
+    from . import fetch, readers
 
-    path = Path(path)
-    name = str(path)
-    data = read_bytes(path)
-    kind = readers.sniff(data, path.suffix.lower())  # empty and blank files sniff as text: decode() refuses them
+    name, declared = str(path), None
+    if name == fetch.STDIN:
+        data, suffix = fetch.read_stdin(MAX_BYTES), ""
+        if len(data) > MAX_BYTES:
+            raise _too_large(name, f"over {MAX_BYTES // 1024 // 1024} MB")
+    elif fetch.is_url(name):
+        page = fetch.fetch(name, MAX_BYTES)
+        data, suffix, declared = page.data, page.suffix, page.charset
+    else:
+        path = Path(path)
+        data, suffix = read_bytes(path), path.suffix.lower()
+    kind = readers.sniff(data, suffix)  # empty and blank files sniff as text: decode() refuses them
     if kind == "pdf":
         text, encoding = readers.pdf_text(data, name), "pdf"
     elif kind == "docx":
@@ -131,12 +146,12 @@ def load(path: str | Path) -> Source:
     elif kind == "zip":
         raise InputError(name, "is a zip archive, not a Word .docx document or an Excel .xlsx workbook",
                          "unpack it, or give the .docx or .xlsx itself")
-    elif kind == "ole" and path.suffix.lower() in {".xls", ".et"}:
+    elif kind == "ole" and suffix in {".xls", ".et"}:
         raise InputError(name, "is a legacy Excel .xls (or other Office binary) workbook", "save it as .xlsx first")
     elif kind == "ole":
         raise InputError(name, "is a legacy Word .doc (or other Office binary) file", "save it as .docx first")
     else:
-        text, encoding = decode(data, name)
+        text, encoding = decode(data, name, declared)
         if _looks_binary(text):
             raise InputError(name, "looks like a binary file, not text", "give a .txt, .html, .docx or .pdf document")
         if kind == "html":

@@ -17,8 +17,9 @@ from .coverage import coverage
 from .decisions import Applied, Decisions, DecisionWarning, apply_decisions, decision_of, rejected_of
 from .documents import parse_ref, read_ref
 from .errors import InputError
+from .fetch import STDIN, is_url
 from .model import LEVELS, Document
-from .order import Order
+from .order import Order, chinese_order
 from .vocab import Vocabulary, load_vocabulary
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".xlsx", ".pdf")
@@ -75,7 +76,9 @@ def expand(refs: Iterable[str]) -> list[str]:
     found: list[str] = []
     for ref in refs:
         path, selector = parse_ref(ref)
-        if selector is None and os.path.isdir(path):  # (os.path: a name too long is no directory, not an error)
+        if path == STDIN or is_url(path):  # (an address's ? is no glob)
+            found.append(ref)
+        elif selector is None and os.path.isdir(path):  # (os.path: a name too long is no directory, not an error)
             files = sorted(p for p in Path(path).rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
             if not files:
                 raise InputError(path, "directory holds no supported documents", f"yigai reads {', '.join(SUPPORTED_SUFFIXES)}")
@@ -161,10 +164,15 @@ def ordered(columns: list[Column], order: Order | str = Order.given) -> list[Col
     if order is Order.coverage:
         return sorted(columns, key=lambda c: -c.coverage)
     if order is Order.name:
-        return sorted(columns, key=lambda c: c.label or c.name)
+        return sorted(columns, key=_by_name)
     if order is Order.level:
-        return sorted(columns, key=lambda c: (level_rank(c.level), c.label or c.name))
+        return sorted(columns, key=lambda c: (level_rank(c.level), _by_name(c)))
     return list(columns)
+
+
+def _by_name(column: Column) -> tuple[object, ...]:
+    """Provinces in division order, other places by pinyin; one place's lists by year, then by label."""
+    return (*chinese_order(column.jurisdiction, column.name), column.year or 0, column.label or column.name)
 
 
 _WORKER: dict[str, object] = {}

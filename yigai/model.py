@@ -142,6 +142,14 @@ class Document:
     def item(self, index: int) -> Item:
         return self.items[index - 1]
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat record per item (pandas.DataFrame takes the list as it is): where it is from, its number,
+        title, text and what it promises."""
+        return [{"document": self.ref, "jurisdiction": self.jurisdiction, "level": self.level, "year": self.year,
+                 "index": item.index, "label": item.label, "section": item.section, "title": item.title,
+                 "text": item.text, "departments": "、".join(item.departments), "deadline": item.deadline,
+                 "targets": len(item.targets)} for item in self.items]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,

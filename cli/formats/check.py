@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
 from yigai.align import Alignment
-from yigai.coverage import Coverage
-from yigai.gate import Verdict, percent
+from yigai.coverage import Coverage, percent
+from yigai.gate import Verdict
 
 from .. import jsonout
 from .cells import markdown_cell as _md
@@ -34,10 +34,13 @@ def _outcome(verdict: Verdict) -> str:
     return f"FAILED: {failed} of {total} gates failed" if failed else f"PASSED: {total} of {total} gates passed"
 
 
-def as_text(alignment: Alignment, cover: Coverage, verdict: Verdict) -> str:
+def as_text(alignment: Alignment, cover: Coverage, verdict: Verdict, warn: bool = True) -> str:
+    """One draft's block; `warn=False` leaves out the no-gate warning (several drafts print it once)."""
     n = alignment.national
     lines = [f"yigai check {alignment.local.ref} against {n.ref}", _summary(alignment, cover)]
-    lines += [f"{'PASS' if g.passed else 'FAIL'}  {g.detail}" for g in verdict.gates] or [f"WARN  {NO_GATE}"]
+    lines += [f"{'PASS' if g.passed else 'FAIL'}  {g.detail}" for g in verdict.gates]
+    if not verdict.gates and warn:
+        lines.append(f"WARN  {NO_GATE}")
     gaps = _gaps(alignment, cover, verdict)
     if gaps:
         lines.append(f"uncovered {n.as_reference} items (* a failing gate needs it):")
@@ -173,6 +176,8 @@ def as_many(results: list[Result], format: str) -> str:
     if format == "github":
         return "".join(as_github(*r) for r in results) or "::notice title=yigai check::no changed documents to check\n"
     failed = sum(not verdict.passed for _, _, verdict in results)
-    blocks = [as_text(*r) for r in results]
+    blocks = [as_text(*r, warn=False) for r in results]
+    if results and not results[0][2].gates:  # the gates are the same for every draft: said once, first
+        blocks.insert(0, f"WARN  {NO_GATE}\n")
     blocks.append(f"{len(results)} documents checked: {failed} failed, {len(results) - failed} passed\n")
     return "\n".join(blocks)

@@ -8,7 +8,7 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from yigai.align import Alignment, Grade, Pair
-from yigai.coverage import Coverage
+from yigai.coverage import Coverage, percent
 from yigai.decisions import decision_of, rejected_of
 from yigai.model import Item, Target
 from yigai.promises import Departments, load_departments
@@ -19,7 +19,9 @@ from .cells import DECIDED, UNSURE, decisions_line, markdown_cell
 from .cells import inert as _inert
 
 if TYPE_CHECKING:  # rich is imported where a table is drawn: JSON, CSV and Markdown do without it
-    from rich.console import RenderableType
+    from collections.abc import Callable
+
+    from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
     from rich.table import Table
     from rich.text import Text
 
@@ -207,7 +209,7 @@ def as_markdown(alignment: Alignment, cover: Coverage, found: Strength | None = 
     lines = [
         f"## {loc.jurisdiction or loc.title}: coverage of {n.title or n.jurisdiction}",
         "",
-        f"Coverage **{cover.ratio:.0%}** ({cover.ratio:.4f}): {len(cover.full)} full, {len(cover.partial)} partial, "
+        f"Coverage **{percent(cover.ratio)}** ({cover.ratio:.4f}): {len(cover.full)} full, {len(cover.partial)} partial, "
         f"{len(cover.uncovered)} uncovered of {cover.total} {n.as_reference} items; {len(cover.local_only)} local-only items.",
         "",
         f"| # | {_md(n.as_reference)} item | topic | grade | local counterparts | evidence |",
@@ -228,7 +230,7 @@ def as_markdown(alignment: Alignment, cover: Coverage, found: Strength | None = 
         lines += [f"- {i} {_md(loc.item(i).title)}" for i in cover.local_only]
     lines += ["", "### Coverage by topic", "", f"| topic | {_md(n.as_reference)} items | coverage |", "|---|---:|---:|"]
     for topic, (count, ratio) in sorted(cover.by_topic.items(), key=lambda kv: kv[1][1]):
-        lines.append(f"| {_md(topic)} | {count} | {ratio:.0%} |")
+        lines.append(f"| {_md(topic)} | {count} | {percent(ratio)} |")
     found, departments = _with_strength(alignment, found, departments)
     promised = [r for r in rows(alignment, cover, found, departments)
                 if r["local_index"] != "" and r["national_index"] != "" and (r["national_target"] or r["national_deadline"])]
@@ -328,8 +330,174 @@ def strength_table(alignment: Alignment, found: Strength) -> Table | None:
     return table if table.row_count else None
 
 
+WIDE = 120  # columns from which the six-column table has room for its text; below, one block per national item
+
+
+class ByWidth:
+    """The wide table at `WIDE` columns or more, else the blocks: chosen when drawn, at the width drawn to
+    (the terminal's, or a file's)."""
+
+    def __init__(self, wide: Callable[[], RenderableType], narrow: Callable[[Console, int], RenderableType]) -> None:
+        self.wide, self.narrow = wide, narrow
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.wide() if options.max_width >= WIDE else self.narrow(console, options.max_width)
+
+
 def as_table(alignment: Alignment, cover: Coverage, found: Strength | None = None,
-             departments: Departments | None = None) -> RenderableType:
+             departments: Departments | None = None) -> ByWidth:
+    """What compare prints: the table on a wide terminal, one block per national item on a narrow one."""
+    return ByWidth(lambda: wide_table(alignment, cover, found, departments),
+                   lambda console, width: narrow_blocks(console, alignment, cover, found, width))
+
+
+def _summary(alignment: Alignment, cover: Coverage) -> Text:
+    from rich.text import Text
+
+    topics = "  ".join(f"{t} {percent(r)}" for t, (_, r) in sorted(cover.by_topic.items(), key=lambda kv: kv[1][1]))
+    summary = Text()
+    summary.append(f"coverage {percent(cover.ratio)} ", style="bold")
+    summary.append(f"({len(cover.full)} ✓ full, {len(cover.partial)} ◐ partial, {len(cover.uncovered)} ✗ uncovered "
+                   f"of {cover.total}; {len(cover.local_only)} local-only)\n")
+    summary.append(f"by topic: {topics}", style="dim")
+    said = decisions_line(sum(1 for p in alignment.pairs if decision_of(p)), len(rejected_of(alignment)), "pairs")
+    if said:
+        summary.append("\n" + said, style="dim")
+    return summary
+
+
+def _wrapped(console: Console, text: Text, width: int) -> list[Text]:
+    """The text's lines at `width` columns (folded where a Chinese sentence has no space to wrap at)."""
+    return list(text.wrap(console, max(width, 8), overflow="fold"))
+
+
+def _hanging(lead: Text, lines: list[Text], lead_width: int) -> list[Text]:
+    """`lead line` for the first line, the others indented beneath it: a hanging indent, drawn as plain lines
+    (a grid per block draws the same and took a third longer than the whole table)."""
+    from rich.text import Text
+
+    hung = []
+    for k, line in enumerate(lines):
+        head = lead.copy() if k == 0 else Text()
+        head.pad_right(lead_width + 1 - head.cell_len)
+        head.append_text(line)
+        hung.append(head)
+    return hung
+
+
+EXCERPT_CELLS = 2  # a Chinese character takes two terminal columns
+
+
+def _counterpart_block(console: Console, alignment: Alignment, pair: Pair, room: int,
+                       rejected: bool = False) -> list[Text]:
+    """`✓ (十四) title` and, beneath the title, the local sentence that carries the match, in `room` columns.
+    The label hangs apart: a title without spaces would otherwise wrap whole below it."""
+    from rich.text import Text
+
+    local = alignment.local.item(pair.local)
+    mark = Text("⊘", style="dim") if rejected else Text(MARK[pair.grade], style=STYLE[pair.grade])
+    label = Text(local.label or str(pair.local))
+    width = room - 3 - label.cell_len  # less the mark and the label, each with its space
+    lines = _wrapped(console, Text(f"{local.title}{decision_mark(pair)}"), width)
+    if not rejected and pair.local_sentence:
+        # one line: the sentence around its shared terms, in 「」 (two columns wide everywhere, where “” take
+        # one or two as the font has it) and up to two …, two columns a character
+        characters = (width - 6) // EXCERPT_CELLS
+        quoted = Text(f"「{excerpt(pair.local_sentence, pair.local_terms, max(12, characters))}」", style="dim")
+        quoted.highlight_words(pair.local_terms, style="bold magenta")
+        lines += _wrapped(console, quoted, width)
+    return _hanging(mark, _hanging(label, lines, label.cell_len), 1)
+
+
+def _item_block(console: Console, alignment: Alignment, item: Item, width: int) -> list[Text]:
+    """`7 title`, `✓ full · topic`, then each counterpart (at most COUNTERPARTS_SHOWN) and the rejected ones."""
+    from rich.text import Text
+
+    grade = alignment.grade_of(item.index)
+    status = Text(f"{MARK[grade]} {grade.value}", style=STYLE[grade])
+    topic = alignment.topics.get(item.index, "")
+    if topic:
+        status.append(" · ")
+        status.append(topic, style="cyan")
+    number = len(str(len(alignment.national.items)))
+    room = width - number - 1
+    lines = _wrapped(console, Text(item.title.rstrip("。;"), style="bold"), room) + _wrapped(console, status, room)
+    pairs = ordered_pairs(alignment, item.index)
+    for pair in pairs[:COUNTERPARTS_SHOWN]:
+        lines += _counterpart_block(console, alignment, pair, room)
+    if len(pairs) > COUNTERPARTS_SHOWN:
+        more = Text(f"+{len(pairs) - COUNTERPARTS_SHOWN} more (--detail {item.index} lists every one)", style="dim")
+        lines += _wrapped(console, more, room)
+    for pair in (p for p in rejected_of(alignment) if p.national == item.index):
+        lines += _counterpart_block(console, alignment, pair, room, rejected=True)
+    return _hanging(Text(str(item.index).rjust(number), style="bold"), lines, number)
+
+
+def _strength_rows(alignment: Alignment, found: Strength) -> RenderableType | None:
+    """The strength table's rows, its cells one beneath the other: `7 ✓ 14 targets …`, `by when …`,
+    `who leads …` (a deadline neither side sets is left out)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(overflow="fold")
+    for item in alignment.national.items:
+        for pair in ordered_pairs(alignment, item.index):
+            side = found.of(pair)
+            if not _says_something(pair, side):
+                continue
+            cells: list[tuple[str, Text]] = []
+            if side.targets:
+                cells.append(("targets", _targets_cell(side)))
+            if side.deadline.national or side.deadline.local:
+                cells.append(("by when", _deadline_cell(side)))
+            cells.append(("who leads", _lead_cell(side)))
+            for k, (label, value) in enumerate(cells):
+                grid.add_row(Text(str(item.index) if not k else ""),
+                             Text(f"{MARK[pair.grade]} {pair.local}", style=STYLE[pair.grade]) if not k else Text(""),
+                             label, value)
+    return grid if grid.row_count else None
+
+
+def narrow_blocks(console: Console, alignment: Alignment, cover: Coverage, found: Strength | None,
+                  width: int) -> RenderableType:
+    """Below `WIDE` columns: each national item a block (title, grade and topic, then each counterpart with its
+    local sentence beneath it), the strength rows as paragraphs, gaps and local-only items as lists."""
+    from rich.console import Group
+    from rich.text import Text
+
+    n, loc = alignment.national, alignment.local
+    parts: list[RenderableType] = [Text(f"{n.ref} → {loc.ref}", style="italic")]
+    for item in n.items:
+        parts.append(Text(""))
+        parts += _item_block(console, alignment, item, width)
+    if found is not None:
+        promised = _strength_rows(alignment, found)
+        if promised is not None:
+            parts += [Text(""), Text(f"How strongly: targets, deadlines and lead departments ({n.as_reference} → local)",
+                                     style="bold"), promised]
+    if cover.uncovered:
+        parts += [Text(""), Text(f"Gaps: {n.as_reference} items with no counterpart", style="bold red")]
+        for i in cover.uncovered:
+            topic = alignment.topics.get(i, "")
+            line = Text(n.item(i).title)
+            if topic:
+                line.append(f" · {topic}", style="cyan")
+            parts += _hanging(Text(str(i)), _wrapped(console, line, width - len(str(i)) - 1), len(str(i)))
+    if cover.local_only:
+        parts += [Text(""), Text("Local-only items (the locality's own initiatives)", style="bold")]
+        for i in cover.local_only:
+            parts += _hanging(Text(str(i)), _wrapped(console, Text(loc.item(i).title), width - len(str(i)) - 1), len(str(i)))
+    parts += [Text(""), _summary(alignment, cover)]
+    return Group(*parts)
+
+
+def wide_table(alignment: Alignment, cover: Coverage, found: Strength | None = None,
+               departments: Departments | None = None) -> Group:
+    """From `WIDE` columns: the six-column table, the strength table, gaps, local-only items, the summary."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
@@ -373,16 +541,7 @@ def as_table(alignment: Alignment, cover: Coverage, found: Strength | None = Non
         for i in cover.local_only:
             own.add_row(str(i), loc.item(i).title)
         parts.append(own)
-    topics = "  ".join(f"{t} {r:.0%}" for t, (_, r) in sorted(cover.by_topic.items(), key=lambda kv: kv[1][1]))
-    summary = Text()
-    summary.append(f"coverage {cover.ratio:.0%} ", style="bold")
-    summary.append(f"({len(cover.full)} ✓ full, {len(cover.partial)} ◐ partial, {len(cover.uncovered)} ✗ uncovered "
-                   f"of {cover.total}; {len(cover.local_only)} local-only)\n")
-    summary.append(f"by topic: {topics}", style="dim")
-    said = decisions_line(sum(1 for p in alignment.pairs if decision_of(p)), len(rejected_of(alignment)), "pairs")
-    if said:
-        summary.append("\n" + said, style="dim")
-    parts.append(summary)
+    parts.append(_summary(alignment, cover))
     return Group(*parts)
 
 

@@ -103,16 +103,38 @@ def as_csv(result: Diff) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
+def _moved(result: Diff) -> bool:
+    """Whether any item has something in the "what moved" column (a target or deadline); else it is left out."""
+    return any(c.details for c in result.old_items)
+
+
+def _new_cells(result: Diff) -> list[str]:
+    """Each row's new item: in full where it first appears, then `2 (above)`, so that a long sentence
+    several old items merged into is printed once."""
+    seen: set[int] = set()
+    cells = []
+    for row in rows(result):
+        if row.new is None:
+            cells.append("")
+            continue
+        item = result.new.item(row.new.index)
+        text = f"{item.label or item.index} (above)" if row.new.index in seen else _label(result.new, row.new.index)
+        seen.add(row.new.index)
+        cells.append(text + (f" {DECIDED}" if _decided(result, row) else ""))
+    return cells
+
+
 def as_markdown(result: Diff) -> str:
     c = counts(result)
+    moved = _moved(result)
     lines = [f"## {_md(result.old.name)} → {_md(result.new.name)}", "",
              ", ".join(f"{n} {kind}" for kind, n in c.items() if n), "",
-             "| old item | change | new item | what moved |", "|---|:---:|---|---|"]
-    for row in rows(result):
+             "| old item | change | new item |" + (" what moved |" if moved else ""),
+             "|---|:---:|---|" + ("---|" if moved else "")]
+    for row, new in zip(rows(result), _new_cells(result)):
         old = _md(_label(result.old, row.old.index)) if row.old and row.first else ("〃" if row.old else "")
-        new = (_md(_label(result.new, row.new.index)) + (f" {DECIDED}" if _decided(result, row) else "")) if row.new else ""
         details = _md(" / ".join(row.old.details)) if row.old and row.first else ""
-        lines.append(f"| {old} | {row.change.value} | {new} | {details} |")
+        lines.append(f"| {old} | {row.change.value} | {_md(new)} |" + (f" {details} |" if moved else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -122,16 +144,18 @@ def as_table(result: Diff) -> RenderableType:
     table.add_column("old item", ratio=3, overflow="fold")
     table.add_column("change", no_wrap=True)
     table.add_column("new item", ratio=3, overflow="fold")
-    table.add_column("what moved", ratio=2, overflow="fold")
-    for row in rows(result):
+    moved = _moved(result)
+    if moved:
+        table.add_column("what moved", ratio=2, overflow="fold")
+    for row, new in zip(rows(result), _new_cells(result)):
         mark = Text(row.change.value if row.first or not row.old else "〃", style=STYLE[row.change])
         if row.first and row.old and row.old.reworded:
             mark.append(" (reworded)", style="dim")
         # Text, not markup: document text is untrusted
-        table.add_row(Text(_label(result.old, row.old.index)) if row.old and row.first else Text(""), mark,
-                      Text(_label(result.new, row.new.index) + (f" {DECIDED}" if _decided(result, row) else ""))
-                      if row.new else Text(""),
-                      Text(" / ".join(row.old.details)) if row.old and row.first else Text(""))
+        cells = [Text(_label(result.old, row.old.index)) if row.old and row.first else Text(""), mark, Text(new)]
+        if moved:
+            cells.append(Text(" / ".join(row.old.details)) if row.old and row.first else Text(""))
+        table.add_row(*cells)
     summary = Text("  ".join(f"{n} {kind}" for kind, n in counts(result).items() if n), style="bold")
     said = decisions_line(sum(k.decision is not None for k in result.links), len(result.rejected), "links")
     if said:

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from yigai.align import Grade
+from yigai.coverage import percent
 from yigai.matrix import Column
 from yigai.model import Document
 
@@ -64,7 +65,7 @@ def as_markdown(national: Document, columns: list[Column], transpose: bool = Fal
         lines.append("|---|---:|" + ":---:|" * len(national.items))
         for c in columns:
             marks = " | ".join(MARK[cell.grade] for cell in c.cells)
-            lines.append(f"| {_md(_label(c))} | {c.coverage:.0%} | {marks} |")
+            lines.append(f"| {_md(_label(c))} | {percent(c.coverage)} | {marks} |")
         picked = " | ".join(str(_picked_up(columns, row)) for row in range(len(national.items)))
         lines.append(f"| **picked up by** | | {picked} |")
         lines += ["", f"{national.as_reference.capitalize()} items:", ""]
@@ -75,7 +76,7 @@ def as_markdown(national: Document, columns: list[Column], transpose: bool = Fal
     for row, item in enumerate(national.items):
         marks = " | ".join(MARK[c.cells[row].grade] for c in columns)
         lines.append(f"| {item.index} | {_md(item.short_title(24))} | {marks} | {_picked_up(columns, row)}/{len(columns)} |")
-    lines.append("| | **coverage** | " + " | ".join(f"{c.coverage:.0%}" for c in columns) + " | |")
+    lines.append("| | **coverage** | " + " | ".join(f"{percent(c.coverage)}" for c in columns) + " | |")
     return "\n".join(lines) + "\n"
 
 
@@ -110,7 +111,7 @@ def _items_as_rows(national: Document, columns: list[Column], topics: dict[int, 
                  for c in columns]
         table.add_row(str(item.index), Text(item.short_title(title)), Text(topics.get(item.index, "")), *cells,
                       f"{_picked_up(columns, row)}/{len(columns)}")
-    table.add_row("", Text("coverage", style="bold"), "", *[f"{c.coverage:.0%}" for c in columns], "")
+    table.add_row("", Text("coverage", style="bold"), "", *[f"{percent(c.coverage)}" for c in columns], "")
     return table
 
 
@@ -170,7 +171,7 @@ def _transposed(national: Document, columns: list[Column], topics: dict[int, str
             table.add_column(str(item.index), justify="center", no_wrap=True, min_width=3)
         for c in columns:
             cells = [Text(MARK[cell.grade], style=HEAT[cell.grade]) for cell in c.cells[start : start + per_page]]
-            table.add_row(Text(_label(c)), f"{c.coverage:.0%}", *cells)
+            table.add_row(Text(_label(c)), f"{percent(c.coverage)}", *cells)
         table.add_row(Text("picked up", style="bold"), "",
                       *[str(_picked_up(columns, row)) for row in range(start, start + len(page))])
         pages += [table, _item_legend(page, topics)]

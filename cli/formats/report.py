@@ -270,12 +270,14 @@ def gather(national: Document, columns: list[Column], topics: dict[int, str], vo
     script_data["sentences"] = pairs.sentences.table()
     script_data["terms"] = pairs.terms.table()
     mean = sum(c.coverage for c in columns) / len(columns) if columns else 0.0
+    # the page's "by name" and "by level" menu items sort by this rank: the Chinese order of --sort name
+    by_name = {id(c): k for k, c in enumerate(ordered(columns, Order.name))}
     return {
         "reference": national.as_reference,
         "national": {"title": national.title or national.jurisdiction, "ref": national.ref,
                      "doc_number": national.doc_number, "year": national.year, "date": national.date},
         "rows": items, "topics": _by_topic(items, columns),
-        "columns": [_shown(position[id(c)], c) for c in ordered(columns, order)],
+        "columns": [{**_shown(position[id(c)], c), "name_rank": by_name[id(c)]} for c in ordered(columns, order)],
         "mean": mean, "order": Order(order).value, "script_data": script_data,
         "mark": {GRADE_CODE[g]: m for g, m in MARK.items()},
     }

@@ -23,20 +23,25 @@ from yigai.strength import Strength
 
 from .compare import COLUMNS, MARK, rows, target_text
 
-# Excel's own "good / neutral / bad" fills, which analysts read at a glance.
+# The report's colours (cli/templates/report.css): Okabe & Ito's palette, told apart with every common
+# colour-vision deficiency; the marks ✓ ◐ ✗ carry the grade without colour, on paper in black and white too.
+GRADE_COLOURS = {"full": ("0072B2", "FFFFFF"), "partial": ("E69F00", "000000"), "none": ("F2F2F2", "A33C00")}  # fill, ink
 FILL = {
-    "full": PatternFill("solid", fgColor="C6EFCE"),
-    "partial": PatternFill("solid", fgColor="FFEB9C"),
-    "none": PatternFill("solid", fgColor="FFC7CE"),
+    **{grade: PatternFill("solid", fgColor=fill) for grade, (fill, _) in GRADE_COLOURS.items()},
     "local only": PatternFill("solid", fgColor="DDEBF7"),
-    "stricter": PatternFill("solid", fgColor="C6EFCE"),
-    "looser": PatternFill("solid", fgColor="FFC7CE"),
-    "differs": PatternFill("solid", fgColor="FFEB9C"),
-    # how sure yigai is of a pair: the unsure ones are the ones to check first
-    "sure": PatternFill("solid", fgColor="C6EFCE"),
-    "likely": PatternFill("solid", fgColor="FFEB9C"),
-    "unsure": PatternFill("solid", fgColor="FFC7CE"),
+    # verdicts in light tints of the same palette: blue better, vermillion worse, orange to look at
+    "stricter": PatternFill("solid", fgColor="CCE3F0"),
+    "looser": PatternFill("solid", fgColor="F7D4BF"),
+    "differs": PatternFill("solid", fgColor="FAE2B2"),
+    # how sure yigai is of a pair, in the same tints: the unsure ones are the ones to check first
+    "sure": PatternFill("solid", fgColor="CCE3F0"),
+    "likely": PatternFill("solid", fgColor="FAE2B2"),
+    "unsure": PatternFill("solid", fgColor="F7D4BF"),
 }
+INK = {grade: Font(color=ink, bold=grade != "partial") for grade, (_, ink) in GRADE_COLOURS.items()}
+LEGEND = (("full", "full: the local item's main task is this one"),
+          ("partial", "partial: a local item carries one named measure of it"),
+          ("none", "none: no local counterpart"))
 HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 WRAP = CellAlignment(wrap_text=True, vertical="top")
 # Cells longer than Excel shows in one line are wrapped; the widths below are in Excel units, in
@@ -74,9 +79,37 @@ def _colour(sheet: Worksheet, keys: Sequence[str], coloured: Iterable[str]) -> N
             for word in str(cell.value or "").split("\n"):
                 if word in FILL:
                     cell.fill = FILL[word]
+                    if word in INK:
+                        cell.font = INK[word]
                     break
 
 
+def _printable(sheet: Worksheet, paper: str = Worksheet.PAPERSIZE_A4) -> None:
+    """Landscape, one page wide (as many pages down as it takes), the header row on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = paper
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.print_options.gridLines = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+
+
+def _legend(sheet: Worksheet, row: int) -> None:
+    """The grade marks with their colours and meaning, from `row` down in the first two columns."""
+    sheet.cell(row=row, column=2, value="legend").font = Font(bold=True)
+    for k, (grade, meaning) in enumerate(LEGEND, start=1):
+        mark = sheet.cell(row=row + k, column=1, value=MARK[Grade(grade)])
+        mark.fill, mark.font = FILL[grade], INK[grade]
+        mark.alignment = CellAlignment(horizontal="center")
+        sheet.cell(row=row + k, column=2, value=meaning)
+
+
+
+
+def _label(column: Column) -> str:
+    return column.label or column.name
 
 
 def _bytes(workbook: Workbook) -> bytes:
@@ -96,6 +129,7 @@ def compare_workbook(alignment: Alignment, cover: Coverage, found: Strength | No
     table = rows(alignment, cover, found, departments)
     _sheet(sheet, [(header, width) for _, header, width in COLUMNS], ([row[k] for k in keys] for row in table))
     _colour(sheet, keys, ("grade", "certainty", "target_verdict", "lead_verdict"))
+    _printable(sheet, Worksheet.PAPERSIZE_A3)  # 24 columns: A3, where A4 would print them too small to read
     summary = workbook.create_sheet("coverage")
     _sheet(summary, [("topic", 16), (f"{alignment.national.as_reference} items", 14), ("coverage", 10)],
            [(topic, count, round(ratio, 4)) for topic, (count, ratio) in sorted(cover.by_topic.items())]
@@ -111,7 +145,8 @@ def matrix_workbook(national: Document, columns: list[Column], topics: dict[int,
     sheet = workbook.active
     sheet.title = "matrix"
     headers = [("#", 5), (f"{national.as_reference} item", 30), ("topic", 12)]
-    headers += [(c.name, 8) for c in columns] + [("picked up", 10)]
+    # labels as the report's: name, year and file, so that 四川 2021 and 四川 2024 are told apart
+    headers += [(_label(c), 11) for c in columns] + [("picked up", 10)]
     body = []
     for row, item in enumerate(national.items):
         grades = [c.cells[row].grade for c in columns]
@@ -119,19 +154,22 @@ def matrix_workbook(national: Document, columns: list[Column], topics: dict[int,
                      sum(g is not Grade.NONE for g in grades)])
     body.append(["", "coverage", "", *[round(c.coverage, 4) for c in columns], ""])
     _sheet(sheet, headers, body)
-    by_mark = {MARK[g]: FILL[g.value] for g in Grade}
+    by_mark = {MARK[g]: g.value for g in Grade}
     last = sheet.max_row
     for values in sheet.iter_rows(min_row=2, max_row=last - 1, min_col=4, max_col=3 + len(columns)):
         for cell in values:
-            cell.fill = by_mark[str(cell.value)]
+            grade = by_mark[str(cell.value)]
+            cell.fill, cell.font = FILL[grade], INK[grade]
             cell.alignment = CellAlignment(horizontal="center", vertical="top")
     for values in sheet.iter_rows(min_row=last, max_row=last, min_col=4, max_col=3 + len(columns)):
         for cell in values:
             cell.number_format = "0%"
     sheet.freeze_panes = "D2"
+    _legend(sheet, last + 2)
+    _printable(sheet)
     sources = workbook.create_sheet("columns")
-    _sheet(sources, [("name", 16), ("source", 50), ("year", 8), ("coverage", 10)],
-           [(c.name, c.source, c.year, round(c.coverage, 4)) for c in columns])
+    _sheet(sources, [("label", 30), ("name", 16), ("source", 50), ("year", 8), ("coverage", 10)],
+           [(_label(c), c.name, c.source, c.year, round(c.coverage, 4)) for c in columns])
     return _bytes(workbook)
 
 

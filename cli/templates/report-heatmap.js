@@ -12,7 +12,7 @@ var topicSelect = document.getElementById("topic");
 var columnHeads = Array.prototype.slice.call(heads.querySelectorAll("th.col"));
 var keys = columnHeads.map(function (th) {
   return { id: Number(th.dataset.c), coverage: Number(th.dataset.coverage), name: th.dataset.name,
-           level: Number(th.dataset.level), levelName: th.dataset.levelName };
+           nameRank: Number(th.dataset.nameRank), level: Number(th.dataset.level), levelName: th.dataset.levelName };
 });
 var byId = {};
 keys.forEach(function (key) { byId[key.id] = key; });
@@ -23,8 +23,9 @@ function currentOrder() {
   var compare = {
     given: function (a, b) { return a.id - b.id; },
     coverage: function (a, b) { return b.coverage - a.coverage || a.id - b.id; },
-    name: function (a, b) { return a.name < b.name ? -1 : a.name > b.name ? 1 : a.id - b.id; },
-    level: function (a, b) { return a.level - b.level || (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id - b.id); }
+    /* the Chinese order of --sort name: provinces by division code, other places by pinyin (nameRank) */
+    name: function (a, b) { return a.nameRank - b.nameRank; },
+    level: function (a, b) { return a.level - b.level || a.nameRank - b.nameRank; }
   }[how] || function (a, b) { return a.id - b.id; };
   order.sort(compare);
   if (groupBox.checked) {
