@@ -118,8 +118,10 @@ def _render(renderable: object, output: Path | None) -> None:
 
     from rich.console import Console
 
-    from .output import emit, for_console, stdout_is_unicode
+    from .output import STDOUT, emit, for_console, stdout_is_unicode
 
+    if output is not None and str(output) == STDOUT:
+        output = None  # `-o -`: standard output, as without -o
     if output is None:
         if stdout_is_unicode():
             Console(soft_wrap=False).print(renderable)
@@ -392,7 +394,7 @@ def matrix(
         return
     from rich.console import Console
 
-    width = Console().width if output is None else 160
+    width = Console().width if output is None or str(output) == "-" else 160
     wide = fmt.needs_transpose(national_doc, columns, topics, width)
     _render(fmt.as_table(national_doc, columns, topics, transpose or wide, width), output)
 
@@ -419,11 +421,14 @@ def report(
     from yigai.align import topics_of
 
     from .formats import report as fmt
-    from .output import emit
+    from .output import emit, is_stream
 
     if output is None and sys.stdout.isatty():
         raise InputError("report", "the report is an HTML page, not terminal text", "give --output report.html")
     refs = _guarded_refs(national, local, vocab, decisions, output)
+    if output is not None and not is_stream(output) and output.suffix.lower() not in (".html", ".htm"):
+        raise InputError(str(output), "the report is an HTML page: it writes .html or .htm files only",
+                         "name the output report.html")
     national_doc, vocabulary, columns = _columns(national, refs, vocab, decisions, detail=True)
     page = fmt.render(fmt.gather(national_doc, columns, topics_of(national_doc, vocabulary), vocabulary, sort))
     emit(page, output)
@@ -666,8 +671,9 @@ def vocab(
     from yigai.vocab import load_vocabulary
 
     from .formats import vocab as fmt
-    from .output import check_output_path, emit
+    from .output import check_output_path, emit, refuse_foreign
 
+    refuse_foreign(output, (".txt", ".json", ".yaml", ".yml"))
     check_output_path(output, [], vocab or [])
     vocabulary = load_vocabulary(vocab or [])
     if format is VocabFormat.table:
@@ -698,8 +704,9 @@ def vocab_suggest(
     from yigai.suggest import suggest, to_yaml
     from yigai.vocab import load_vocabulary
 
-    from .output import check_output_path, emit
+    from .output import check_output_path, emit, refuse_foreign
 
+    refuse_foreign(output, (".yaml", ".yml", ".txt"))
     refs = expand(docs)
     check_output_path(output, refs, vocab or [])
     vocabulary = load_vocabulary(vocab or [])
