@@ -112,11 +112,29 @@ def _format(given: Enum | None, output: Path | None, choices: type[Enum], defaul
                           tuple(str(c.value) for c in choices), default)  # type: ignore[attr-defined]
 
 
+class _Visible:
+    """A rich renderable whose text is shown as less shows it: a control or escape character in a document's
+    text (`ESC]52;` writes the clipboard) prints as ^[, never reaching the terminal (cells.visible)."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+
+    def __rich_console__(self, console, options):  # type: ignore[no-untyped-def]
+        from rich.segment import Segment
+
+        from .formats.cells import visible
+
+        for segment in console.render(self.inner, options):  # type: ignore[arg-type]
+            yield segment if segment.control else Segment(visible(segment.text, "\n"), segment.style)
+
+
 def _render(renderable: object, output: Path | None) -> None:
     """A rich renderable to the terminal (at its width), or as plain text to --output."""
     import io
 
     from rich.console import Console
+
+    renderable = _Visible(renderable)
 
     from .output import STDOUT, emit, for_console, stdout_is_unicode
 
@@ -197,9 +215,16 @@ def _load_decisions(files: list[Path] | None):  # type: ignore[no-untyped-def]
     return [load_decisions(path) for path in files or []]
 
 
+def _say(text: str) -> None:
+    """One line on stderr: a warning or an error, nothing in it a terminal would act on (cells.one_line)."""
+    from .formats.cells import one_line
+
+    sys.stderr.write(one_line(text.removesuffix("\n")) + "\n")
+
+
 def _warn(lines: object) -> None:
     for line in lines:  # type: ignore[attr-defined]
-        sys.stderr.write(f"yigai: warning: {line.line()}\n")
+        _say(f"yigai: warning: {line.line()}")
 
 
 def _align(national_doc, local_doc, national: str, local: str, vocabulary, files,  # type: ignore[no-untyped-def]
@@ -213,17 +238,17 @@ def _align(national_doc, local_doc, national: str, local: str, vocabulary, files
         if swapped_is_error:  # a gate that passes on swapped arguments would wave every draft through
             raise InputError(local, f"is the national document and {national} is not",
                              "the national one comes first: yigai check NATIONAL LOCAL")
-        sys.stderr.write(f"yigai: warning: {local} is the national document and {national} is not; "
+        _say(f"yigai: warning: {local} is the national document and {national} is not; "
                          "the national one comes first (yigai compare NATIONAL LOCAL)\n")
     if national_doc.year and local_doc.year and local_doc.year < national_doc.year:
         one_place = bool(local_doc.jurisdiction) and local_doc.jurisdiction == national_doc.jurisdiction
         hint = f"; to see what changed, run yigai diff '{local}' '{national}'" if one_place else ""
-        sys.stderr.write(f"yigai: warning: {local} ({local_doc.year}) is older than the reference {national} "
+        _say(f"yigai: warning: {local} ({local_doc.year}) is older than the reference {national} "
                          f"({national_doc.year}): it could not have followed it{hint}\n")
     alignment = align(national_doc, local_doc, vocabulary)
     if not alignment.on_subject:
         named = round(alignment.subject_share * len(local_doc.items))
-        sys.stderr.write(f"yigai: warning: {local}: only {named} of {len(local_doc.items)} items name a reform instrument; "
+        _say(f"yigai: warning: {local}: only {named} of {len(local_doc.items)} items name a reform instrument; "
                          "it does not read as a health-reform list, so no pair is graded full\n")
     if files:
         alignment, warnings = apply_decisions(alignment, files)
@@ -347,7 +372,7 @@ def _columns(national: str, refs: list[str], vocab: list[Path] | None, decisions
     older = [c for c in columns if c.year and national_doc.year and c.year < national_doc.year]
     if older:
         shown = ", ".join(c.label or f"{c.name} {c.year}" for c in older[:5]) + (" …" if len(older) > 5 else "")
-        sys.stderr.write(f"yigai: warning: {len(older)} of {len(columns)} local lists are older than the reference "
+        _say(f"yigai: warning: {len(older)} of {len(columns)} local lists are older than the reference "
                          f"{national} ({national_doc.year}), so could not have followed it: {shown}\n")
     return national_doc, vocabulary, columns
 
@@ -523,7 +548,7 @@ def check(
     summary = summary_path(protected) if chosen == "github" else None
     files = _load_decisions(decisions)
     if not gates.given:
-        sys.stderr.write(f"yigai: warning: {fmt.NO_GATE}\n")
+        _say(f"yigai: warning: {fmt.NO_GATE}\n")
     results = []
     if len(drafts) == 1 and changed_since is None:
         vocabulary, alignment, cover = _compare(national, drafts[0], vocab, files, swapped_is_error=True)
@@ -539,7 +564,7 @@ def check(
             alignment, cover = _align(national_doc, local_doc, national, draft, vocabulary, mine, swapped_is_error=True)
             results.append((alignment, cover, judge(alignment, cover, gates, vocabulary)))
         if not drafts:
-            sys.stderr.write(f"yigai: warning: no changed documents since {changed_since}: nothing to check\n")
+            _say(f"yigai: warning: no changed documents since {changed_since}: nothing to check\n")
     single = len(results) == 1 and changed_since is None
     emit(fmt.as_single(*results[0], chosen) if single else fmt.as_many(results, chosen), output)
     if summary is not None:
@@ -618,7 +643,7 @@ def diff(
     files = tuple(_load_decisions(decisions))
     old_doc, new_doc = read_document(old), read_document(new)
     if old_doc.year and new_doc.year and old_doc.year > new_doc.year:
-        sys.stderr.write(f"yigai: warning: {old} is of {old_doc.year}, later than {new} ({new_doc.year}); "
+        _say(f"yigai: warning: {old} is of {old_doc.year}, later than {new} ({new_doc.year}); "
                          "the earlier list comes first (yigai diff OLD NEW)\n")
     result = build(old_doc, new_doc, vocabulary, load_departments(), files)
     _warn(result.warnings)
@@ -632,7 +657,7 @@ def diff(
             if c.change in failing and (c.side == "new") == (c.change is Change.NEW)]
     if hits:
         kinds = sorted({c.change.value for c in hits})
-        sys.stderr.write(f"yigai: {len(hits)} {'item' if len(hits) == 1 else 'items'} {' / '.join(kinds)} "
+        _say(f"yigai: {len(hits)} {'item' if len(hits) == 1 else 'items'} {' / '.join(kinds)} "
                          f"(--fail-on {' '.join(kinds)})\n")
     return int(ExitStatus.GATE_FAILED if hits else ExitStatus.OK)
 
@@ -722,7 +747,7 @@ COMMANDS = ("parse", "compare", "matrix", "check", "vocab")
 
 
 def _fail(message: str, status: ExitStatus) -> int:
-    sys.stderr.write(f"yigai: error: {message}\n")
+    _say(f"yigai: error: {message}")
     return int(status)
 
 

@@ -364,6 +364,10 @@ def emit(text: str, output: Path | None) -> None:
     """Print `text`, or write it to `output` as UTF-8 (see write_file)."""
     if output is None or str(output) == STDOUT:
         text = for_console(text)
+        if sys.stdout.isatty():  # a terminal acts on escape sequences: show them (a pipe gets the data as it is)
+            from .formats.cells import visible
+
+            text = visible(text.replace("\r\n", "\n"), "\t\n")
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     if is_stream(output) and not text.endswith("\n"):
