@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import multiprocessing
 import os
+import re
 import signal
 import sys
 from collections import Counter
@@ -70,6 +71,55 @@ class Column:
                 "local_only": list(self.local_only)}
 
 
+def _glob(pattern: str) -> list[str]:
+    """glob.glob(pattern, recursive=True), except that `**` does not follow links to directories: a folder holding
+    `ln -s . loop` made glob walk loop/loop/loop/… until the path grew too long (minutes, memory growing)."""
+    if "**" not in pattern:
+        return glob.glob(pattern)
+    head, _, _ = pattern.partition("**")
+    root = head.rstrip("/") or ("/" if head.startswith("/") else ".")
+    if any(ch in root for ch in "*?["):  # a wildcard before **: each folder it matches is a root of its own
+        folders = [f for f in glob.glob(root) if os.path.isdir(f) and not os.path.islink(f)]
+        return [hit for folder in folders for hit in _glob(folder + pattern[len(root):])]
+    matcher = _glob_regex(pattern)
+    found = []
+    for folder, subfolders, files in os.walk(root, followlinks=False):
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]  # as glob: hidden folders are not entered
+        for name in [*subfolders, *files]:
+            path = os.path.join(folder, name)
+            path = path[2:] if not head and path.startswith("./") else path  # `**/*.txt` names a/x.txt, as glob does
+            if not name.startswith(".") and matcher.fullmatch(path):
+                found.append(path)
+    return found
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """A glob pattern as a regex over paths: `**/` any number of folders, `*` and `?` within one name, […] a class."""
+    out, at = [], 0
+    while at < len(pattern):
+        if pattern.startswith("**/", at):
+            out.append("(?:[^/]*/)*")
+            at += 3
+        elif pattern.startswith("**", at):
+            out.append(".*")
+            at += 2
+        elif pattern[at] == "*":
+            out.append("[^/]*")
+            at += 1
+        elif pattern[at] == "?":
+            out.append("[^/]")
+            at += 1
+        elif pattern[at] == "[" and "]" in pattern[at + 2 :]:
+            end = pattern.index("]", at + 2)
+            body = pattern[at + 1 : end].replace("\\", "\\\\")
+            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
+            at = end + 1
+        else:
+            out.append(re.escape(pattern[at]))
+            at += 1
+    return re.compile("".join(out))
+
+
 def expand(refs: Iterable[str]) -> list[str]:
     """Files, globs, directories (recursively, supported formats only) and PATH#SEL refs, in order."""
     found: list[str] = []
@@ -81,7 +131,7 @@ def expand(refs: Iterable[str]) -> list[str]:
                 raise InputError(path, "directory holds no supported documents", f"yigai reads {', '.join(SUPPORTED_SUFFIXES)}")
             found += [str(p) for p in files]
         elif selector is None and any(ch in path for ch in "*?[") and not os.path.exists(path):
-            matches = sorted(glob.glob(path, recursive=True))
+            matches = sorted(_glob(path))
             if not matches:
                 raise InputError(path, "pattern matches no file", "check the glob")
             found += matches
