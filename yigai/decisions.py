@@ -345,14 +345,15 @@ def load_decisions(path: str | Path) -> Decisions:
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_DECISIONS_BYTES + 1)
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(name, "decisions file is not UTF-8 text", "re-save it as UTF-8") from None
     except OSError as exc:
         raise InputError(name, f"cannot be read: {exc.strerror or type(exc).__name__}", "check its permissions") from None
     if len(data) > MAX_DECISIONS_BYTES:
         raise InputError(name, f"decisions file is larger than {MAX_DECISIONS_BYTES // 1024 // 1024} MB",
                          "one file per draft holds some hundreds of entries; split it")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(name, "decisions file is not UTF-8 text", "re-save it as UTF-8") from None
     return parse_decisions(text, name)
 
 

@@ -71,6 +71,37 @@ class Column:
                 "local_only": list(self.local_only)}
 
 
+# What yigai's own outputs start with (a table's frame, its CSV headers, JSON, the report's generator, a
+# workbook's creator): `matrix -o drafts/m.txt`, then `matrix NATIONAL drafts/`, must not read m.txt as a list.
+_OUTPUT_SIGNS = ("┏━".encode(), "┌─".encode(), b"national_index,", b"old_index,old_label,", b"jurisdiction,source,level,",
+                 b'<meta name="generator" content="yigai', b"|---")
+
+
+def written_by_yigai(path: str | Path) -> bool:
+    """Whether a file found in a folder or by a glob is one of yigai's outputs (read: its first 8 KB)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8192)
+    except OSError:
+        return False  # reading it says why
+    if head.startswith(b"PK\x03\x04"):
+        import io
+        import zipfile
+
+        from .readers import OUTPUT_CREATOR
+
+        try:
+            with open(path, "rb") as handle, zipfile.ZipFile(handle) as archive:
+                core = archive.open("docProps/core.xml").read(65536)
+        except (OSError, KeyError, zipfile.BadZipFile, ValueError, EOFError, io.UnsupportedOperation):
+            return False
+        return re.search(rb"<dc:creator[^>]*>" + re.escape(OUTPUT_CREATOR.encode()) + rb"</dc:creator>", core) is not None
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith((b"{", b"[")) and (b'"source"' in head or b'"national"' in head):
+        return True
+    return any(sign in head for sign in _OUTPUT_SIGNS)
+
+
 def _glob(pattern: str) -> list[str]:
     """glob.glob(pattern, recursive=True), except that `**` does not follow links to directories: a folder holding
     `ln -s . loop` made glob walk loop/loop/loop/… until the path grew too long (minutes, memory growing)."""
@@ -126,12 +157,13 @@ def expand(refs: Iterable[str]) -> list[str]:
     for ref in refs:
         path, selector = parse_ref(ref)
         if selector is None and os.path.isdir(path):  # (os.path: a name too long is no directory, not an error)
-            files = sorted(p for p in Path(path).rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            files = sorted(p for p in Path(path).rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                           and not written_by_yigai(p))
             if not files:
                 raise InputError(path, "directory holds no supported documents", f"yigai reads {', '.join(SUPPORTED_SUFFIXES)}")
             found += [str(p) for p in files]
         elif selector is None and any(ch in path for ch in "*?[") and not os.path.exists(path):
-            matches = sorted(_glob(path))
+            matches = sorted(m for m in _glob(path) if not written_by_yigai(m))
             if not matches:
                 raise InputError(path, "pattern matches no file", "check the glob")
             found += matches

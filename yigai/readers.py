@@ -433,6 +433,9 @@ _SENTENCE_END = re.compile(r"([。;:!?”》\]]|\((?=[^()]*?(?:负责|負責|牵
 _LINE_START = re.compile(rf"^(\({CN_NUMERAL}\)|{CN_NUMERAL}、|\d{{1,3}}[.、](?!\d)|\(\d{{1,3}}\)|{CN_NUMERAL}是)")
 
 
+_NOTE_MAX = 300  # a lead-department note's length, at most: (…按职责分工负责)
+
+
 def reflow(lines: list[str]) -> str:
     """Join the lines a PDF wrapped at the page width back into paragraphs."""
     widths = sorted(len(line) for line in lines if line.strip())
@@ -446,7 +449,8 @@ def reflow(lines: list[str]) -> str:
         if paragraphs and not _LINE_START.match(line):
             previous = paragraphs[-1]
             wrapped = len(previous) % max(full, 1) >= full * 0.85 or len(previous) >= full * 0.85
-            if wrapped and not _SENTENCE_END.search(previous):
+            # the end is looked for in the tail: a search over the whole growing paragraph was quadratic
+            if wrapped and not _SENTENCE_END.search(previous[-_NOTE_MAX:]):
                 paragraphs[-1] = previous + line
                 continue
         paragraphs.append(line)
