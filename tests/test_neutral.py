@@ -187,3 +187,17 @@ def test_the_rules_themselves():
     assert xml_text("a\x0bb\x00\ufffe\ud800") == "a^Kb^@<U+FFFE><U+D800>"
     assert [inert(v) for v in ("\t=1", "＝1", "\x1b=1", " =1", "1-2")] == ["'\t=1", "'＝1", "^[=1", " =1", "1-2"]
     assert markdown_cell("[x](javascript:alert(1))") == "\\[x\\](javascript:alert(1))"
+
+
+@pytest.mark.parametrize("args, output", [
+    (["parse"], "c.json"), (["parse"], "c.xlsx"), (["compare", NATIONAL], "c.json"), (["compare", NATIONAL], "c.csv"),
+    (["matrix", NATIONAL], "m.xlsx"), (["check", NATIONAL, "--min-coverage", "0.1"], "c.xml"), (["report", NATIONAL], "r.html"),
+])
+def test_a_file_name_of_invalid_utf8_is_written_in_every_format(cli, tmp_path, args, output):
+    import os
+
+    name = os.fsdecode(bytes(tmp_path) + b"/bad\xff\xfe.txt")
+    Path(name).write_bytes(CITY.read_bytes())
+    result = cli(*args, name, "-o", tmp_path / output)
+    assert result.status == 0, result.err
+    assert (tmp_path / output).stat().st_size > 100 and CONTROL.search(result.err) is None
