@@ -215,9 +215,10 @@ def _year(title: str, date: str | None, doc_number: str | None, part: Part) -> i
     return max(found) if found else None
 
 
-# Tasks of one document: a list holds tens to hundreds; every command's work grows with them (compare: a second
-# for a thousand), so a file of 50,000 numbered lines or 3 MB of prose read as sentences is refused.
-MAX_ITEMS = 5_000
+# Tasks of one document: a list holds tens to hundreds, a long table some thousands; every command's work grows
+# with them (compare: a second for a thousand), so a file of 50,000 numbered lines or 3 MB of prose read as
+# sentences is refused.
+MAX_ITEMS = 20_000
 
 
 def segment(part: Part, source: str, selector: str) -> Document:
