@@ -134,10 +134,9 @@ def _render(renderable: object, output: Path | None) -> None:
 
     from rich.console import Console
 
-    renderable = _Visible(renderable)
-
     from .output import STDOUT, emit, for_console, stdout_is_unicode
 
+    renderable = _Visible(renderable)
     if output is not None and str(output) == STDOUT:
         output = None  # `-o -`: standard output, as without -o
     if output is None:
@@ -398,7 +397,7 @@ def matrix(
     from yigai.matrix import ordered
 
     from .formats import matrix as fmt
-    from .output import emit, emit_bytes
+    from .output import STDOUT, emit, emit_bytes
 
     refs = _guarded_refs(national, local, vocab, decisions, output)  # before the format: onto --vocab is the graver mistake
     chosen = _format(format, output, MatrixFormat, "table")
@@ -419,7 +418,7 @@ def matrix(
         return
     from rich.console import Console
 
-    width = Console().width if output is None or str(output) == "-" else 160
+    width = Console().width if output is None or str(output) == STDOUT else 160
     wide = fmt.needs_transpose(national_doc, columns, topics, width)
     _render(fmt.as_table(national_doc, columns, topics, transpose or wide, width), output)
 
