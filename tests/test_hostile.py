@@ -28,14 +28,24 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _cost(path: Path, runs: int = 3) -> float:
     """Least of `runs` timings of reading `path` (the least is the one least disturbed by the machine)."""
+    import gc
+
     best = float("inf")
     for _ in range(runs):
+        # The collector off while timing: late in a test session the heap holds everything earlier tests left, and
+        # each full pass walks it, so a larger input (more allocations, more passes) looked superlinear. The
+        # command itself collects rarely (main.run sets the thresholds), as here.
+        gc.collect()
+        gc.disable()
         start = time.perf_counter()
         try:
             read_documents(path)
         except InputError:
             pass
-        best = min(best, time.perf_counter() - start)
+        finally:
+            elapsed = time.perf_counter() - start
+            gc.enable()
+        best = min(best, elapsed)
     return best
 
 
@@ -55,9 +65,13 @@ def test_reading_time_grows_linearly(tmp_path, shape):
     small, large = hostile.write(shape, size, tmp_path), hostile.write(shape, 2 * size, tmp_path)
     _cost(small, 1)  # imports and caches warm up once, outside the measurement
     floor = 0.02  # below this the clock's and the allocator's noise dominate the ratio
-    cost_small, cost_large = _costs(small, large)
-    ratio = max(cost_large, floor) / max(cost_small, floor)
-    assert ratio < 3.0, f"{shape}: twice the input took {ratio:.1f} times as long"
+    ratios = []
+    for _ in range(3):  # a quadratic shape takes four times as long at every try; a busy machine's spike passes
+        cost_small, cost_large = _costs(small, large)
+        ratios.append(max(cost_large, floor) / max(cost_small, floor))
+        if ratios[-1] < 3.0:
+            break
+    assert min(ratios) < 3.0, f"{shape}: twice the input took {', '.join(f'{r:.1f}' for r in ratios)} times as long"
 
 
 def _run(args: list[str], memory: int | None = None, **kwargs) -> subprocess.CompletedProcess[str]:
