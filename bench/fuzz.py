@@ -2,6 +2,9 @@
 
 A crash is exit 3 (an internal error) or any exception out of the command; a bad input must end in exit 2
 with one line. Mutations: byte flips, cuts, splices, inserted numbering, random CJK text and HTML fragments.
+Besides the files themselves, the XML inside .docx and .xlsx files (re-zipped, so the mutation reaches the
+reader rather than breaking the archive), a PDF's uncompressed page content, and the YAML files yigai reads
+(--decisions, --vocab, run through compare) are mutated as text.
 With `--commands`, each document that parses also goes through compare, matrix, check or diff in turn.
 Prints numbers; asserts nothing, exits 1 when a case crashed. Run: `make fuzz` or
 `python bench/fuzz.py [--cases N] [--seed S] [--commands]`.
@@ -90,6 +93,44 @@ def seeds(folder: Path) -> list[tuple[str, bytes]]:
     return found
 
 
+def _rezipped(data: bytes, part: str, rng: random.Random) -> bytes:
+    """The Office file with one XML part mutated as text (the archive stays whole)."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename == part:
+                body = mutate_text(body.decode("utf-8", errors="replace"), rng).encode("utf-8")
+            target.writestr(info.filename, body)
+    return out.getvalue()
+
+
+def _raw_pdf() -> bytes:
+    """A PDF with uncompressed pages of numbered lines: byte mutations reach the text operators."""
+    from tests.hostile import pdf_bytes
+
+    lines = b"".join(b"(%d. Reform of medical service prices, item %d.) Tj 0 -14 Td " % (k, k) for k in range(1, 30))
+    return pdf_bytes([b"BT /F1 12 Tf 72 720 Td " + lines + b"ET"] * 2, compress=False)
+
+
+def structured(folder: Path) -> list[tuple[str, str, bytes]]:
+    """(kind, suffix, seed) for the mutations that keep a container whole: an XML part of a .docx or .xlsx,
+    a PDF's raw page content, a decisions or vocabulary YAML."""
+    city = (ROOT / "data" / "samples" / "city-2023-draft.txt").read_text(encoding="utf-8")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        yigai(["compare", NATIONAL, str(ROOT / "data" / "samples" / "city-2023-draft.txt"), "--format", "decisions"])
+    vocab = ("topics:\n- topic: 价格\n  instruments:\n  - name: 医疗服务价格\n    aliases: [价格改革, 调价]\n"
+             "    patterns: ['医疗服务价格[\\u4e00-\\u9fff]{1,3}']\n    senses:\n      调价: {needs: [医疗]}\n")
+    return [("zip:word/document.xml", ".docx", render.to_docx(city, folder / "xml.docx").read_bytes()),
+            ("zip:xl/worksheets/sheet1.xml", ".xlsx", _task_workbook(folder / "xml.xlsx").read_bytes()),
+            ("raw", ".pdf", _raw_pdf()),
+            ("yaml:--decisions", ".yaml", out.getvalue().encode("utf-8")),
+            ("yaml:--vocab", ".yaml", vocab.encode("utf-8"))]
+
+
 def _task_workbook(path: Path) -> Path:
     """A 重点任务分工表 as a workbook, from the city draft's items."""
     import openpyxl
@@ -138,27 +179,40 @@ def main() -> None:
     outcomes = {"parsed": 0, "refused": 0}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        pool = seeds(folder)
+        pool = [("file", suffix, seed) for suffix, seed in seeds(folder)] + structured(folder)
         start = time.perf_counter()
         for case in range(args.cases):
-            suffix, seed = rng.choice(pool)
-            if suffix in {".txt", ".html"} and rng.random() < 0.7:
+            kind, suffix, seed = rng.choice(pool)
+            if kind.startswith("zip:"):
+                data = _rezipped(seed, kind[4:], rng)
+            elif kind.startswith("yaml:") or (suffix in {".txt", ".html"} and rng.random() < 0.7):
                 data = mutate_text(seed.decode("utf-8", errors="replace"), rng).encode("utf-8")
             else:
                 data = mutate(seed, rng)
-            path = folder / f"case{case}{rng.choice([suffix, suffix, '.txt', '.html'])}"
+            if kind == "file":
+                suffix = rng.choice([suffix, suffix, ".txt", ".html"])
+            path = folder / f"case{case}{suffix}"
             path.write_bytes(data)
             began = time.perf_counter()
-            status, err = run_case(path)
+            if kind.startswith("yaml:"):  # a YAML file yigai reads beside the documents: through compare
+                option = kind[5:]
+                outcomes[option] = outcomes.get(option, 0) + 1
+                status, err = run_case(path, ["compare", NATIONAL, str(ROOT / "data" / "samples" / "city-2023-draft.txt"),
+                                              option, str(path), "--format", "json"])
+                status = 0 if status == 0 and err.count("yigai: error") == 0 else status
+            else:
+                status, err = run_case(path)
             timings.append((time.perf_counter() - began, case, path.suffix, len(data)))
             if status == 0:
                 outcomes["parsed"] += 1
             elif status == 2 and err.count("\n") == 1 and err.startswith("yigai: error: "):
                 outcomes["refused"] += 1
+            elif kind.startswith("yaml:") and status == 2 and err.strip().split("\n")[-1].startswith("yigai: error: "):
+                outcomes["refused"] += 1  # (warnings on the entries read before the bad one may come first)
             else:
                 crashes.append(f"case {case} ({path.suffix}, {len(data):,} bytes): {status}: {err.strip()[:160]}")
                 (folder.parent / f"yigai-fuzz-crash-{args.seed}-{case}{path.suffix}").write_bytes(data)
-            if args.commands and status == 0:  # a document yigai reads: what the other commands make of it
+            if args.commands and status == 0 and kind == "file":  # a document yigai reads: what the others make of it
                 command = commands(path)[case % 4]
                 status, err = run_case(path, command)
                 outcomes[command[0]] = outcomes.get(command[0], 0) + 1
@@ -170,7 +224,8 @@ def main() -> None:
             path.unlink()
         total = time.perf_counter() - start
     timings.sort(reverse=True)
-    aligned = ", ".join(f"{outcomes[c]} {c}" for c in ("compare", "matrix", "check", "diff") if c in outcomes)
+    aligned = ", ".join(f"{outcomes[c]} {c}" for c in ("compare", "matrix", "check", "diff", "--decisions", "--vocab")
+                        if c in outcomes)
     print(f"fuzz: {args.cases} cases, seed {args.seed}, {total:.1f} s: {outcomes['parsed']} parsed, "
           f"{outcomes['refused']} refused in one line, {len(crashes)} crashed" + (f" (then {aligned})" if aligned else ""))
     for elapsed, case, suffix, size in timings[:3]:

@@ -1,8 +1,9 @@
-"""Reading time of each hostile shape (tests/hostile.py) at two sizes, and their ratio (2.0 is linear).
+"""Reading time of each hostile shape (tests/hostile.py) at two sizes, and their ratio (2.0 is linear); then
+the time each input of the command battery (tests/test_hostile.py's BATTERY) takes to end in each command.
 
 Each case runs in its own process with a time limit, so a shape that still backtracks shows as a timeout
 instead of hanging the run. Prints numbers; asserts nothing. Run: `make bench` or
-`python bench/hostile_speed.py [--timeout SECONDS] [--scale K]` (K multiplies every size).
+`python bench/hostile_speed.py [--timeout SECONDS] [--scale K] [--no-battery]` (K multiplies every size).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--no-battery", action="store_true", help="only the reading times of the shapes")
     args = parser.parse_args()
     baseline, _ = timed(write("numbered items", 2, Path(tempfile.mkdtemp())), args.timeout)  # interpreter start-up
     print(f"hostile shapes (seconds per read, process start-up {baseline:.2f} s included; ratio of the work above it)")
@@ -60,5 +62,30 @@ def main() -> None:
             print(f"  {name:28} n={n:>9,}: {show(small)}  2n: {show(large)}  ratio {ratio:>5}  {note2 or note}")
 
 
+def battery(timeout: float) -> None:
+    """Each battery input through the real command, in a process of its own: seconds and exit status."""
+    from tests.test_hostile import BATTERY, COMMANDS, _as_local
+
+    print(f"command battery (seconds to the end, exit status; {', '.join(COMMANDS)})")
+    for case, (build, _, commands) in BATTERY.items():
+        cells = []
+        for command in COMMANDS:
+            if command not in commands:
+                cells.append("      -")
+                continue
+            with tempfile.TemporaryDirectory() as folder:
+                ref, options = build(Path(folder))
+                args = [sys.executable, "-m", "yigai_cli", *_as_local(command, ref, Path(folder)), *options]
+                start = time.perf_counter()
+                try:
+                    done = subprocess.run(args, capture_output=True, timeout=timeout)
+                    cells.append(f"{time.perf_counter() - start:5.1f}/{done.returncode}")
+                except subprocess.TimeoutExpired:
+                    cells.append(f">{timeout:4.0f}s")
+        print(f"  {case:36} " + " ".join(cells))
+
+
 if __name__ == "__main__":
     main()
+    if "--no-battery" not in sys.argv:
+        battery(30.0)

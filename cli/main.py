@@ -119,14 +119,33 @@ def _format(given: Enum | None, output: Path | None, choices: type[Enum], defaul
                           tuple(str(c.value) for c in choices), default)  # type: ignore[attr-defined]
 
 
+class _Visible:
+    """A rich renderable whose text is shown as less shows it: a control or escape character in a document's
+    text (`ESC]52;` writes the clipboard) prints as ^[, never reaching the terminal (cells.visible)."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+
+    def __rich_console__(self, console, options):  # type: ignore[no-untyped-def]
+        from rich.segment import Segment
+
+        from .formats.cells import visible
+
+        for segment in console.render(self.inner, options):  # type: ignore[arg-type]
+            yield segment if segment.control else Segment(visible(segment.text, "\n"), segment.style)
+
+
 def _render(renderable: object, output: Path | None) -> None:
     """A rich renderable to the terminal (at its width), or as plain text to --output."""
     import io
 
     from rich.console import Console
 
-    from .output import emit, for_console, stdout_is_unicode
+    from .output import STDOUT, emit, for_console, stdout_is_unicode
 
+    renderable = _Visible(renderable)
+    if output is not None and str(output) == STDOUT:
+        output = None  # `-o -`: standard output, as without -o
     if output is None:
         if stdout_is_unicode():
             Console(soft_wrap=False).print(renderable)
@@ -202,9 +221,16 @@ def _load_decisions(files: list[Path] | None):  # type: ignore[no-untyped-def]
     return [load_decisions(path) for path in files or []]
 
 
+def _say(text: str) -> None:
+    """One line on stderr: a warning or an error, nothing in it a terminal would act on (cells.one_line)."""
+    from .formats.cells import one_line
+
+    sys.stderr.write(one_line(text.removesuffix("\n")) + "\n")
+
+
 def _warn(lines: object) -> None:
     for line in lines:  # type: ignore[attr-defined]
-        sys.stderr.write(f"yigai: warning: {line.line()}\n")
+        _say(f"yigai: warning: {line.line()}")
 
 
 def _align(national_doc, local_doc, national: str, local: str, vocabulary, files,  # type: ignore[no-untyped-def]
@@ -218,12 +244,12 @@ def _align(national_doc, local_doc, national: str, local: str, vocabulary, files
         if swapped_is_error:  # a gate that passes on swapped arguments would wave every draft through
             raise InputError(local, f"is the national document and {national} is not",
                              "the national one comes first: yigai check NATIONAL LOCAL")
-        sys.stderr.write(f"yigai: warning: {local} is the national document and {national} is not; "
+        _say(f"yigai: warning: {local} is the national document and {national} is not; "
                          "the national one comes first (yigai compare NATIONAL LOCAL)\n")
     if national_doc.year and local_doc.year and local_doc.year < national_doc.year:
         one_place = bool(local_doc.jurisdiction) and local_doc.jurisdiction == national_doc.jurisdiction
         hint = f"; to see what changed, run yigai diff '{local}' '{national}'" if one_place else ""
-        sys.stderr.write(f"yigai: warning: {local} ({local_doc.year}) is older than the reference {national} "
+        _say(f"yigai: warning: {local} ({local_doc.year}) is older than the reference {national} "
                          f"({national_doc.year}): it could not have followed it{hint}\n")
     alignment = align(national_doc, local_doc, vocabulary)
     if min_confidence is not None:
@@ -231,11 +257,11 @@ def _align(national_doc, local_doc, national: str, local: str, vocabulary, files
 
         alignment = confident(alignment, min_confidence)
     if not alignment.reads_as_tasks:
-        sys.stderr.write(f"yigai: warning: {local}: does not read as a reform task list: "
-                         f"{alignment.tasks.reason()}; no pair is graded\n")  # type: ignore[union-attr]
+        _say(f"yigai: warning: {local}: does not read as a reform task list: "
+             f"{alignment.tasks.reason()}; no pair is graded\n")  # type: ignore[union-attr]
     elif not alignment.on_subject:
         named = round(alignment.subject_share * len(local_doc.items))
-        sys.stderr.write(f"yigai: warning: {local}: only {named} of {len(local_doc.items)} items name a reform instrument; "
+        _say(f"yigai: warning: {local}: only {named} of {len(local_doc.items)} items name a reform instrument; "
                          "it does not read as a health-reform list, so no pair is graded full\n")
     if files:
         alignment, warnings = apply_decisions(alignment, files)
@@ -362,7 +388,7 @@ def _columns(national: str, refs: list[str], vocab: list[Path] | None, decisions
     older = [c for c in columns if c.year and national_doc.year and c.year < national_doc.year]
     if older:
         shown = ", ".join(c.label or f"{c.name} {c.year}" for c in older[:5]) + (" …" if len(older) > 5 else "")
-        sys.stderr.write(f"yigai: warning: {len(older)} of {len(columns)} local lists are older than the reference "
+        _say(f"yigai: warning: {len(older)} of {len(columns)} local lists are older than the reference "
                          f"{national} ({national_doc.year}), so could not have followed it: {shown}\n")
     return national_doc, vocabulary, columns
 
@@ -388,7 +414,7 @@ def matrix(
     from yigai.matrix import ordered
 
     from .formats import matrix as fmt
-    from .output import emit, emit_bytes
+    from .output import STDOUT, emit, emit_bytes
 
     refs = _guarded_refs(national, local, vocab, decisions, output)  # before the format: onto --vocab is the graver mistake
     chosen = _format(format, output, MatrixFormat, "table")
@@ -409,7 +435,7 @@ def matrix(
         return
     from rich.console import Console
 
-    width = Console().width if output is None else 160
+    width = Console().width if output is None or str(output) == STDOUT else 160
     wide = fmt.needs_transpose(national_doc, columns, topics, width)
     _render(fmt.as_table(national_doc, columns, topics, transpose or wide, width), output)
 
@@ -436,11 +462,14 @@ def report(
     from yigai.align import topics_of
 
     from .formats import report as fmt
-    from .output import emit
+    from .output import emit, is_stream
 
     if output is None and sys.stdout.isatty():
         raise InputError("report", "the report is an HTML page, not terminal text", "give --output report.html")
     refs = _guarded_refs(national, local, vocab, decisions, output)
+    if output is not None and not is_stream(output) and output.suffix.lower() not in (".html", ".htm"):
+        raise InputError(str(output), "the report is an HTML page: it writes .html or .htm files only",
+                         "name the output report.html")
     national_doc, vocabulary, columns = _columns(national, refs, vocab, decisions, detail=True)
     page = fmt.render(fmt.gather(national_doc, columns, topics_of(national_doc, vocabulary), vocabulary, sort,
                                  _load_decisions(decisions)))
@@ -537,7 +566,7 @@ def check(
     summary = summary_path(protected) if chosen == "github" else None
     files = _load_decisions(decisions)
     if not gates.given and (output is not None or chosen != "text"):  # the text on the terminal says it already
-        sys.stderr.write(f"yigai: warning: {fmt.NO_GATE}\n")
+        _say(f"yigai: warning: {fmt.NO_GATE}\n")
     results = []
     if len(drafts) == 1 and changed_since is None:
         vocabulary, alignment, cover = _compare(national, drafts[0], vocab, files, swapped_is_error=True,
@@ -555,7 +584,7 @@ def check(
                                       min_confidence=min_confidence)
             results.append((alignment, cover, judge(alignment, cover, gates, vocabulary)))
         if not drafts:
-            sys.stderr.write(f"yigai: warning: no changed documents since {changed_since}: nothing to check\n")
+            _say(f"yigai: warning: no changed documents since {changed_since}: nothing to check\n")
     single = len(results) == 1 and changed_since is None
     emit(fmt.as_single(*results[0], chosen) if single else fmt.as_many(results, chosen), output)
     if summary is not None:
@@ -634,7 +663,7 @@ def diff(
     files = tuple(_load_decisions(decisions))
     old_doc, new_doc = read_document(old), read_document(new)
     if old_doc.year and new_doc.year and old_doc.year > new_doc.year:
-        sys.stderr.write(f"yigai: warning: {old} is of {old_doc.year}, later than {new} ({new_doc.year}); "
+        _say(f"yigai: warning: {old} is of {old_doc.year}, later than {new} ({new_doc.year}); "
                          "the earlier list comes first (yigai diff OLD NEW)\n")
     result = build(old_doc, new_doc, vocabulary, load_departments(), files)
     _warn(result.warnings)
@@ -642,7 +671,7 @@ def diff(
 
     summary = summary_against_list(old_doc, new_doc)
     if summary:
-        sys.stderr.write(f"yigai: warning: {summary}\n")
+        _say(f"yigai: warning: {summary}\n")
     if chosen == "table":
         _render(fmt.as_table(result), output)
     else:
@@ -653,7 +682,7 @@ def diff(
             if c.change in failing and (c.side == "new") == (c.change is Change.NEW)]
     if hits:
         kinds = sorted({c.change.value for c in hits})
-        sys.stderr.write(f"yigai: {len(hits)} {'item' if len(hits) == 1 else 'items'} {' / '.join(kinds)} "
+        _say(f"yigai: {len(hits)} {'item' if len(hits) == 1 else 'items'} {' / '.join(kinds)} "
                          f"(--fail-on {' '.join(kinds)})\n")
     return int(ExitStatus.GATE_FAILED if hits else ExitStatus.OK)
 
@@ -693,8 +722,9 @@ def vocab(
     from yigai.vocab import load_vocabulary
 
     from .formats import vocab as fmt
-    from .output import check_output_path, emit
+    from .output import check_output_path, emit, refuse_foreign
 
+    refuse_foreign(output, (".txt", ".json", ".yaml", ".yml"))
     check_output_path(output, [], vocab or [])
     vocabulary = load_vocabulary(vocab or [])
     if format is VocabFormat.table:
@@ -725,8 +755,9 @@ def vocab_suggest(
     from yigai.suggest import suggest, to_yaml
     from yigai.vocab import load_vocabulary
 
-    from .output import check_output_path, emit
+    from .output import check_output_path, emit, refuse_foreign
 
+    refuse_foreign(output, (".yaml", ".yml", ".txt"))
     refs = expand(docs)
     check_output_path(output, refs, vocab or [])
     vocabulary = load_vocabulary(vocab or [])
@@ -742,7 +773,7 @@ COMMANDS = ("parse", "compare", "matrix", "check", "vocab", "decisions")
 
 
 def _fail(message: str, status: ExitStatus) -> int:
-    sys.stderr.write(f"yigai: error: {message}\n")
+    _say(f"yigai: error: {message}")
     return int(status)
 
 

@@ -6,14 +6,20 @@ One guard serves every file yigai writes (--output, the GitHub step summary, any
   (`./x.txt`, `a/../x.txt`, a hard or symbolic link, `x.txt#1`): paths are compared resolved, and by inode;
 - a symbolic link is followed: the file it points to is written (the link stays), unless that file is
   one of the above; a link that points nowhere is refused;
-- a device, a pipe or stdout (`/dev/null`, `/dev/stdout`) is written directly;
+- a stream is written in place, never replaced: `-`, `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, a device, a
+  pipe or a terminal (`-o /dev/stdout >> log` appends to `log`, as the shell asked);
 - a regular file is written to a temporary file in the same folder and renamed into place, so it is
-  whole or untouched; it keeps the permissions of the file it replaces, or gets the usual ones (umask).
+  whole or untouched; it keeps the mode (and, where permitted, the owner) of the file it replaces, or gets
+  the usual ones (umask); a write-protected file (no write permission, 0444) is refused, as the shell's `>` would;
+- in a world-writable sticky folder (/tmp), a link or a file owned by another user (and not by the folder's
+  owner) is refused, as the kernel's protected_symlinks and protected_regular refuse them: another user may
+  have planted it there to make yigai write elsewhere.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -36,12 +42,39 @@ TEXT_FORMATS = {"table", "text", "json", "csv", "markdown", "junit", "github", "
 _LEGACY_MARKS = str.maketrans({"✓": "√", "◐": "○", "✗": "×", "✎": "*", "⊘": "-"})
 
 
+# Extensions of files yigai never writes (documents, office files, pages, images, archives): text or a workbook
+# under such a name is a file its program cannot open, or one that opens as something else.
+FOREIGN = frozenset(
+    ".xls .xlsm .xlsb .xlt .xltx .ods .et .ett .numbers .pdf .ofd .doc .docx .docm .dot .dotx .odt .rtf .wps .wpt "
+    ".pages .ppt .pptx .odp .dps .html .htm .xhtml .shtml .mht .mhtml .epub .png .jpg .jpeg .gif .bmp .tif .tiff .webp "
+    ".svg .zip .gz .tgz .bz2 .xz .zst .7z .rar .tar .exe .dll .so".split()
+)
+
+
+def refuse_foreign(output: Path | None, writes: tuple[str, ...]) -> None:
+    """Refuse an --output whose extension names a format yigai cannot write; `writes`: the extensions it can."""
+    if output is None or is_stream(output):
+        return
+    suffix = output.suffix.lower()
+    if suffix in FOREIGN and suffix not in writes:
+        raise InputError(str(output), f"yigai cannot write {suffix} files",
+                         f"this command writes {', '.join(writes)}: name the file so")
+
+
+def writable_suffixes(offered: tuple[str, ...]) -> tuple[str, ...]:
+    """The extensions a command writes, given the formats it offers (`.txt` for any text)."""
+    found = [_SUFFIX[f] for f in offered if f in _SUFFIX]
+    return tuple(dict.fromkeys([*found, ".txt"]))
+
+
 def resolve_format(given: str | None, output: Path | None, offered: tuple[str, ...], default: str) -> str:
     """The output format: as given, else what --output's extension says, else the default.
 
-    A format the extension contradicts (`-f table -o c.xlsx`) is refused: never a silently wrong file."""
+    A format the extension contradicts (`-f table -o c.xlsx`), or an extension no format has (`-o c.pdf`), is
+    refused: never a silently wrong file."""
     if output is None:
         return given or default
+    refuse_foreign(output, writable_suffixes(offered))
     implied = EXTENSIONS.get(output.suffix.lower())
     if implied is not None and implied not in offered and _ALIASES.get(implied) in offered:
         implied = _ALIASES[implied]
@@ -110,6 +143,87 @@ def protected_files(inputs: Iterable[str], vocab: Iterable[Path | str] = (), dec
     return Protected(paths, inodes)
 
 
+STDOUT = "-"  # --output - : standard output
+
+# Paths that name an open file descriptor of this process: writing them must reuse that descriptor's file as it is
+# (opened by the shell with `>>`, a pipe, a terminal), never replace it.
+_DESCRIPTOR = re.compile(r"^/(?:dev/(?:stdout|stderr|stdin|fd/\d+)|proc/(?:self|thread-self|\d+)(?:/task/\d+)?/fd/\d+)$")
+
+
+def _link_chain(name: str) -> list[str]:
+    """`name` and each path its symbolic links lead to in turn (absolute, folders resolved), up to 40 hops."""
+    path = os.path.abspath(name)
+    chain = [path]
+    for _ in range(40):
+        try:
+            folder = os.path.realpath(os.path.dirname(path))
+            path = os.path.join(folder, os.path.basename(path))
+            if path != chain[-1]:
+                chain.append(path)
+            if not os.path.islink(path):
+                break
+            path = os.path.normpath(os.path.join(folder, os.readlink(path)))
+            chain.append(path)
+        except (OSError, ValueError):
+            break
+    return chain
+
+
+def is_stream(path: Path | str) -> bool:
+    """Whether `path` is written in place: `-`, a descriptor (/dev/stdout, /dev/fd/3), or anything not a regular file
+    (a device, a pipe, a terminal, a socket)."""
+    name = str(path)
+    if name == STDOUT:
+        return True
+    info = _stat(name)
+    if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+        return True
+    return any(_DESCRIPTOR.match(hop) for hop in _link_chain(name))
+
+
+def _std_stream(name: str) -> int | None:
+    """1 or 2 when `name` is standard output or standard error (the same open file), else None."""
+    if name == STDOUT:
+        return 1
+    info = _stat(name)
+    for fd in (1, 2):
+        try:
+            open_file = os.fstat(fd)
+        except OSError:
+            continue
+        if info is not None and (info.st_dev, info.st_ino) == (open_file.st_dev, open_file.st_ino):
+            return fd
+    return None
+
+
+def _planted(path: str, info: os.stat_result, euid: int) -> bool:
+    """A link or file another user may have planted: in a world-writable sticky folder, owned neither by us nor
+    by the folder's owner (the kernel's protected_symlinks / protected_regular rule)."""
+    folder = _stat(os.path.dirname(path) or ".")
+    if folder is None or not (folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH):
+        return False
+    return info.st_uid not in (euid, folder.st_uid)
+
+
+def _check_owner(name: str, role: str, refuse) -> None:  # type: ignore[no-untyped-def]
+    """Refuse a planted link or file in a shared folder, and a write-protected file (see the module's docstring)."""
+    euid = os.geteuid() if hasattr(os, "geteuid") else 0
+    for hop in _link_chain(name):
+        try:
+            info = os.lstat(hop)
+        except (OSError, ValueError):
+            continue
+        if stat.S_ISLNK(info.st_mode) and _planted(hop, info, euid):
+            raise refuse(f"{role} is a symbolic link another user owns in a shared folder",
+                         "remove the link, or write into a folder of your own")
+        if stat.S_ISREG(info.st_mode):
+            if _planted(hop, info, euid):
+                raise refuse(f"{role} is a file another user owns in a shared folder",
+                             "remove it, or write into a folder of your own")
+            if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(hop, os.W_OK):
+                raise refuse(f"{role} is read-only (write-protected)", "make it writable, or choose another --output")
+
+
 def _name_max(folder: str) -> int:
     try:
         return os.pathconf(folder, "PC_NAME_MAX")
@@ -126,6 +240,8 @@ def check_writable(path: Path, protected: Protected, role: str = "output", hint:
     def refuse(problem: str, fix: str) -> InputError:
         return InputError(name, problem, hint or fix)
 
+    if name == STDOUT:
+        return
     info = _stat(name)  # follows links as the kernel does (/dev/stdout -> /proc/self/fd/1 -> a pipe)
     if info is None and os.path.islink(name):
         raise refuse(f"{role} is a symbolic link to a missing file", "remove the link or name another file")
@@ -134,10 +250,11 @@ def check_writable(path: Path, protected: Protected, role: str = "output", hint:
     what = protected.why(name)
     if what is not None:
         raise refuse(f"{role} would overwrite {what}", "choose another --output")
-    if info is not None and not stat.S_ISREG(info.st_mode):
-        if not os.access(name, os.W_OK):
+    if is_stream(name):
+        if info is not None and not os.access(name, os.W_OK):
             raise refuse(f"cannot write {role}: permission denied", "check the permissions")
-        return  # a device or a pipe: written directly
+        return  # a device, a pipe, a descriptor: written in place
+    _check_owner(name, role, refuse)
     target = os.path.realpath(name)
     folder = os.path.dirname(target) or "."
     if not os.path.isdir(folder):
@@ -165,6 +282,39 @@ def _mode_for(target: str) -> int:
     return 0o666 & ~mask
 
 
+def _keep_owner(tmp: str, target: str) -> None:
+    """The replacement keeps the owner and group of the file it replaces, where the user may give them."""
+    info = _stat(target)
+    if info is None or not hasattr(os, "chown"):
+        return
+    try:
+        os.chown(tmp, info.st_uid, info.st_gid)
+    except OSError:  # not root: a file of one's own stays one's own
+        pass
+
+
+def _write_in_place(data: bytes, name: str) -> None:
+    """Write to a stream as it is open: stdout/stderr through their descriptor (what the shell opened with `>>`
+    stays appended to), anything else opened without truncating or creating."""
+    fd = _std_stream(name)
+    if fd is not None:
+        stream = sys.stdout if fd == 1 else sys.stderr
+        stream.flush()
+        buffer = getattr(stream, "buffer", None)
+        if buffer is not None:
+            buffer.write(data)
+            buffer.flush()
+        else:  # a text stream without bytes (a test's capture)
+            stream.write(data.decode("utf-8", "replace"))
+            stream.flush()
+        return
+    flags = os.O_WRONLY | getattr(os, "O_CLOEXEC", 0)
+    if not stat.S_ISCHR((_stat(name) or os.stat_result((0,) * 10)).st_mode):
+        flags |= os.O_APPEND  # a descriptor the shell opened with `>` is at its end anyway; `>>` must stay so
+    with open(os.open(name, flags), "wb") as handle:
+        handle.write(data)
+
+
 def stdout_is_unicode() -> bool:
     encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("-", "")
     return encoding.startswith(("utf", "gb18030"))
@@ -187,13 +337,12 @@ def tolerate_console_encoding() -> None:
 def write_file(data: bytes, path: Path, role: str = "output") -> None:
     """Write `data` to `path`: devices and pipes directly, regular files whole (temp file renamed into place)."""
     name = str(path)
-    info = _stat(name)
     target = os.path.realpath(name)
     try:
-        if info is not None and not stat.S_ISREG(info.st_mode):
-            with open(name, "wb") as handle:
-                handle.write(data)
+        if is_stream(name):
+            _write_in_place(data, name)
             return
+        _check_owner(name, role, lambda problem, fix: InputError(name, problem, fix))  # again: a link planted since
         # A short temporary name: one derived from a long output name would pass the file system's limit.
         fd, tmp = tempfile.mkstemp(prefix=".yigai-", suffix=".tmp", dir=os.path.dirname(target) or ".")
     except OSError as exc:
@@ -201,6 +350,7 @@ def write_file(data: bytes, path: Path, role: str = "output") -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        _keep_owner(tmp, target)  # before the mode: a change of owner clears set-id bits
         os.chmod(tmp, _mode_for(target))  # mkstemp makes the file private; an output is an ordinary file
         os.replace(tmp, target)
     except BaseException as exc:  # an error, or SIGINT/SIGTERM: no temporary file is left behind
@@ -212,16 +362,22 @@ def write_file(data: bytes, path: Path, role: str = "output") -> None:
 
 def emit(text: str, output: Path | None) -> None:
     """Print `text`, or write it to `output` as UTF-8 (see write_file)."""
-    if output is None:
+    if output is None or str(output) == STDOUT:
         text = for_console(text)
+        if sys.stdout.isatty():  # a terminal acts on escape sequences: show them (a pipe gets the data as it is)
+            from .formats.cells import visible
+
+            text = visible(text.replace("\r\n", "\n"), "\t\n")
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    write_file(text.encode("utf-8"), output)
+    if is_stream(output) and not text.endswith("\n"):
+        text += "\n"  # a stream reads on (`>> log`): the next writer starts on a line of its own
+    write_file(text.encode("utf-8", "replace"), output)
 
 
 def emit_bytes(data: bytes, output: Path | None, what: str) -> None:
     """A binary file (an xlsx workbook) to `output` (see write_file), or to stdout when that is not a terminal."""
-    if output is None:
+    if output is None or str(output) == STDOUT:
         if sys.stdout.isatty():
             raise InputError("-", f"{what} is a binary file", "write it with --output FILE.xlsx")
         sys.stdout.flush()

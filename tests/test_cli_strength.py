@@ -242,5 +242,5 @@ def test_csv_cells_that_excel_would_run_are_inert(cli, tmp_path):
     workbook = tmp_path / "l.xlsx"
     assert cli("compare", national, local, "-o", workbook).status == 0
     cells = [c for row in openpyxl.load_workbook(workbook)["对标"].iter_rows() for c in row]
-    assert any(str(c.value).startswith("=SUM(A1)") for c in cells)  # kept as printed, as text
-    assert all(c.data_type != "f" for c in cells)
+    assert any(str(c.value).startswith("'=SUM(A1)") for c in cells)  # neutralised as in the CSV (cells.inert)
+    assert all(c.data_type != "f" and not str(c.value).startswith("=") for c in cells)

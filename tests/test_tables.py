@@ -153,8 +153,10 @@ def test_matrix_reads_workbooks_in_a_folder_but_never_its_own_output(cli, tmp_pa
     data = cli("matrix", NATIONAL, folder, "--format", "json").json()
     assert [c["source"].rsplit("/", 1)[1] for c in data["columns"]] == ["county.xlsx#1"]
     assert cli("matrix", NATIONAL, folder, "-o", folder / "heatmap.xlsx").status == 0
-    again = cli("matrix", NATIONAL, folder)
-    assert again.status == 2 and "heatmap.xlsx: is a workbook yigai wrote (an output), not a task list" in again.err
+    again = cli("matrix", NATIONAL, folder, "--format", "json")  # the folder's own output is skipped
+    assert again.status == 0 and [c["source"].rsplit("/", 1)[1] for c in again.json()["columns"]] == ["county.xlsx#1"]
+    named = cli("matrix", NATIONAL, folder / "heatmap.xlsx")  # named, it is read, and refused
+    assert named.status == 2 and "heatmap.xlsx: is a workbook yigai wrote (an output), not a task list" in named.err
 
 
 def test_a_damaged_workbook_is_one_line(cli, tmp_path):

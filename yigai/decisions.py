@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from .align import Alignment, Grade, Pair
-from .errors import InputError
+from .errors import InputError, shown
 from .model import Document, Item
 
 
@@ -184,6 +184,23 @@ def rejected_of(alignment: Alignment) -> tuple[DecidedPair, ...]:
 # --- reading a decisions file -------------------------------------------------------------------
 
 
+# Bounds on a decisions file: one written for a draft is some hundred entries, tens of kilobytes.
+MAX_DECISIONS_BYTES = 2 * 1024 * 1024
+MAX_DECISIONS = 10_000
+_KEY_LIKE = re.compile(r"[A-Za-z_][\w.-]{0,39}")
+
+
+def _key(key: Any) -> str:
+    """A key of the file, quoted when it reads as one (`acton`); else no quote: a file that is no decisions file at
+    all (another --decisions, /etc/shadow linked) is never quoted into a message."""
+    return f"'{key}'" if isinstance(key, str) and _KEY_LIKE.fullmatch(key) else "(not a key name)"
+
+
+def _value(value: Any) -> str:
+    """A value of an entry, quoted in a message: one line, at most 60 characters."""
+    return f"'{shown(str(value), 60)}'"
+
+
 def _suggest(word: str, choices: Iterable[str]) -> str:
     from rapidfuzz import process
 
@@ -202,7 +219,7 @@ def _ref(value: Any, side: str, fail: Any) -> ItemRef:
         fail(f"'{side}' must name an item: an index, a quoted title, or {{index, title, fingerprint}}")
     for key in value:
         if key not in REF_KEYS:
-            fail(f"'{side}' has an unknown key '{key}'", _suggest(str(key), REF_KEYS) or "use index, title, fingerprint")
+            fail(f"'{side}' has an unknown key {_key(key)}", _suggest(str(key)[:60], REF_KEYS) or "use index, title, fingerprint")
     index, title, print_ = value.get("index"), value.get("title"), value.get("fingerprint")
     if index is not None and (isinstance(index, bool) or not isinstance(index, int) or index < 1):
         fail(f"'{side}.index' must be a whole number from 1", "item numbers are 1-based")
@@ -236,14 +253,15 @@ def _decision(data: Any, source: str, entry: int, line: int | None) -> Decision:
         fail("expected a mapping with action, national, local")
     for key in data:
         if key not in ENTRY_KEYS:
-            fail(f"unknown key '{key}'", _suggest(str(key), ENTRY_KEYS) or f"entries take {', '.join(ENTRY_KEYS)}")
+            fail(f"unknown key {_key(key)}", _suggest(str(key)[:60], ENTRY_KEYS) or f"entries take {', '.join(ENTRY_KEYS)}")
     action = data.get("action")
     if action is None:
         fail("no 'action'", "write action: confirm, reject, regrade or add")
     try:
         act = Action(str(action).strip().lower())
     except ValueError:
-        fail(f"unknown action '{action}'", _suggest(str(action), [a.value for a in Action]) or "confirm, reject, regrade or add")
+        fail(f"unknown action {_value(action)}",
+             _suggest(str(action)[:60], [a.value for a in Action]) or "confirm, reject, regrade or add")
     for side in ("national", "local"):
         if data.get(side) is None:
             fail(f"no '{side}' item", f"write {side}: {{title: …}} or {side}: INDEX")
@@ -254,7 +272,7 @@ def _decision(data: Any, source: str, entry: int, line: int | None) -> Decision:
         except ValueError:
             grade = None
         if grade not in (Grade.FULL, Grade.PARTIAL):
-            fail(f"grade '{data['grade']}' is not full or partial", "to undo a pair, write action: reject")
+            fail(f"grade {_value(data['grade'])} is not full or partial", "to undo a pair, write action: reject")
     if act in (Action.REGRADE, Action.ADD) and grade is None:
         fail(f"'{act.value}' needs a grade", "write grade: full or grade: partial")
     return Decision(
@@ -268,7 +286,7 @@ def _entry_lines(text: str) -> list[int]:
     """Line numbers of the entries, for error messages (best effort: [] when the layout is unusual)."""
     try:
         node = yaml.compose(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError, ValueError):
         return []
     if isinstance(node, yaml.MappingNode):
         node = next((v for k, v in node.value if getattr(k, "value", None) == "decisions"), None)
@@ -285,6 +303,11 @@ def parse_decisions(text: str, source: str) -> Decisions:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise InputError(source, f"invalid YAML{where}", "fix the file's syntax") from None
+    except RecursionError:  # `[` × 50,000
+        raise InputError(source, "YAML nests too deep", "a decisions file is a list of entries") from None
+    except (ValueError, OverflowError):  # when: 2024-13-45, a number of 5,000 digits
+        raise InputError(source, "YAML holds a value that is no valid date or number (a day such as 2024-13-45?)",
+                         "quote it, or correct it") from None
     national = local = ""
     if data is None:
         entries: Any = []
@@ -293,7 +316,8 @@ def parse_decisions(text: str, source: str) -> Decisions:
     elif isinstance(data, dict):
         unknown = [k for k in data if k not in ("national", "local", "decisions")]
         if unknown:
-            raise InputError(source, f"unknown top-level key '{unknown[0]}'", "a decisions file has national, local, decisions")
+            raise InputError(source, f"unknown top-level key {_key(unknown[0])}",
+                             "a decisions file has national, local, decisions")
         entries = data.get("decisions") or []
         for key in ("national", "local"):
             if data.get(key) is not None and not isinstance(data[key], str):
@@ -304,6 +328,9 @@ def parse_decisions(text: str, source: str) -> Decisions:
     if not isinstance(entries, list):
         raise InputError(source, "not a yigai decisions file: expected a 'decisions' list",
                          "see `yigai compare --format decisions`")
+    if len(entries) > MAX_DECISIONS:
+        raise InputError(source, f"holds {len(entries):,} decisions, more than the {MAX_DECISIONS:,} yigai reads",
+                         "one file per draft holds some hundreds; split it")
     lines = _entry_lines(text)
     parsed = tuple(_decision(e, source, n, lines[n - 1] if n <= len(lines) else None) for n, e in enumerate(entries, 1))
     return Decisions(source, parsed, national, local)
@@ -316,11 +343,17 @@ def load_decisions(path: str | Path) -> Decisions:
     if not path.is_file():
         raise InputError(name, "no such decisions file" if not path.exists() else "is not a file", "check the --decisions path")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_DECISIONS_BYTES + 1)
+    except OSError as exc:
+        raise InputError(name, f"cannot be read: {exc.strerror or type(exc).__name__}", "check its permissions") from None
+    if len(data) > MAX_DECISIONS_BYTES:
+        raise InputError(name, f"decisions file is larger than {MAX_DECISIONS_BYTES // 1024 // 1024} MB",
+                         "one file per draft holds some hundreds of entries; split it")
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(name, "decisions file is not UTF-8 text", "re-save it as UTF-8") from None
-    except OSError as exc:
-        raise InputError(name, f"cannot be read: {exc.strerror or exc}", "check its permissions") from None
     return parse_decisions(text, name)
 
 
@@ -381,7 +414,7 @@ def apply_decisions(alignment: Alignment, files: Sequence[Decisions]) -> tuple[D
     for file in files:
         for side, name, document in (("national", file.national, national), ("local", file.local, local)):
             if name and not _names(document, name):
-                warnings.append(DecisionWarning(file.source, 0, f"written for {side} document '{name}', "
+                warnings.append(DecisionWarning(file.source, 0, f"written for {side} document {_value(name)}, "
                                                 f"applied to {document.ref}", "entries are matched by item text"))
         for d in file.entries:
             n_item, n_why = find_item(d.national, national)

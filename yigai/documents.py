@@ -26,7 +26,9 @@ def parse_ref(ref: str) -> tuple[str, str | None]:
     """`path#sel` -> (path, sel); a `#` inside an existing file name is kept."""
     if "#" in ref and not os.path.exists(ref):  # (False, not an error, for a name too long to be a file)
         path, _, selector = ref.rpartition("#")
-        return path, selector or None
+        if not selector.strip():  # `file.txt#`: a selector was meant and left out, in every command alike
+            raise InputError(ref, "empty selector after '#'", "write PATH#1, PATH#四川, or the PATH alone")
+        return path, selector
     return ref, None
 
 

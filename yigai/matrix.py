@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import multiprocessing
 import os
+import re
 import signal
 import sys
 from collections import Counter
@@ -71,6 +72,86 @@ class Column:
                 "local_only": list(self.local_only)}
 
 
+# What yigai's own outputs start with (a table's frame, its CSV headers, JSON, the report's generator, a
+# workbook's creator): `matrix -o drafts/m.txt`, then `matrix NATIONAL drafts/`, must not read m.txt as a list.
+_OUTPUT_SIGNS = ("┏━".encode(), "┌─".encode(), b"national_index,", b"old_index,old_label,", b"jurisdiction,source,level,",
+                 b'<meta name="generator" content="yigai', b"|---")
+
+
+def written_by_yigai(path: str | Path) -> bool:
+    """Whether a file found in a folder or by a glob is one of yigai's outputs (read: its first 8 KB)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8192)
+    except OSError:
+        return False  # reading it says why
+    if head.startswith(b"PK\x03\x04"):
+        import io
+        import zipfile
+
+        from .readers import OUTPUT_CREATOR
+
+        try:
+            with open(path, "rb") as handle, zipfile.ZipFile(handle) as archive:
+                core = archive.open("docProps/core.xml").read(65536)
+        except (OSError, KeyError, zipfile.BadZipFile, ValueError, EOFError, io.UnsupportedOperation):
+            return False
+        return re.search(rb"<dc:creator[^>]*>" + re.escape(OUTPUT_CREATOR.encode()) + rb"</dc:creator>", core) is not None
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith((b"{", b"[")) and (b'"source"' in head or b'"national"' in head):
+        return True
+    return any(sign in head for sign in _OUTPUT_SIGNS)
+
+
+def _glob(pattern: str) -> list[str]:
+    """glob.glob(pattern, recursive=True), except that `**` does not follow links to directories: a folder holding
+    `ln -s . loop` made glob walk loop/loop/loop/… until the path grew too long (minutes, memory growing)."""
+    if "**" not in pattern:
+        return glob.glob(pattern)
+    head, _, _ = pattern.partition("**")
+    root = head.rstrip("/") or ("/" if head.startswith("/") else ".")
+    if any(ch in root for ch in "*?["):  # a wildcard before **: each folder it matches is a root of its own
+        folders = [f for f in glob.glob(root) if os.path.isdir(f) and not os.path.islink(f)]
+        return [hit for folder in folders for hit in _glob(folder + pattern[len(root):])]
+    matcher = _glob_regex(pattern)
+    found = []
+    for folder, subfolders, files in os.walk(root, followlinks=False):
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]  # as glob: hidden folders are not entered
+        for name in [*subfolders, *files]:
+            path = os.path.join(folder, name)
+            path = path[2:] if not head and path.startswith("./") else path  # `**/*.txt` names a/x.txt, as glob does
+            if not name.startswith(".") and matcher.fullmatch(path):
+                found.append(path)
+    return found
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """A glob pattern as a regex over paths: `**/` any number of folders, `*` and `?` within one name, […] a class."""
+    out, at = [], 0
+    while at < len(pattern):
+        if pattern.startswith("**/", at):
+            out.append("(?:[^/]*/)*")
+            at += 3
+        elif pattern.startswith("**", at):
+            out.append(".*")
+            at += 2
+        elif pattern[at] == "*":
+            out.append("[^/]*")
+            at += 1
+        elif pattern[at] == "?":
+            out.append("[^/]")
+            at += 1
+        elif pattern[at] == "[" and "]" in pattern[at + 2 :]:
+            end = pattern.index("]", at + 2)
+            body = pattern[at + 1 : end].replace("\\", "\\\\")
+            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
+            at = end + 1
+        else:
+            out.append(re.escape(pattern[at]))
+            at += 1
+    return re.compile("".join(out))
+
+
 def expand(refs: Iterable[str]) -> list[str]:
     """Files, globs, directories (recursively, supported formats only) and PATH#SEL refs, in order."""
     found: list[str] = []
@@ -79,12 +160,13 @@ def expand(refs: Iterable[str]) -> list[str]:
         if path == STDIN or is_url(path):  # (an address's ? is no glob)
             found.append(ref)
         elif selector is None and os.path.isdir(path):  # (os.path: a name too long is no directory, not an error)
-            files = sorted(p for p in Path(path).rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            files = sorted(p for p in Path(path).rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                           and not written_by_yigai(p))
             if not files:
                 raise InputError(path, "directory holds no supported documents", f"yigai reads {', '.join(SUPPORTED_SUFFIXES)}")
             found += [str(p) for p in files]
         elif selector is None and any(ch in path for ch in "*?[") and not os.path.exists(path):
-            matches = sorted(glob.glob(path, recursive=True))
+            matches = sorted(m for m in _glob(path) if not written_by_yigai(m))
             if not matches:
                 raise InputError(path, "pattern matches no file", "check the glob")
             found += matches

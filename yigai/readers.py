@@ -80,6 +80,11 @@ _NO_NESTING = frozenset(
     "area base br col embed hr img input link meta param source track wbr basefont bgsound frame keygen command "
     "p li dt dd tr td th thead tbody tfoot option optgroup rt rp colgroup caption html head body".split()
 )
+_FOREIGN = frozenset({"svg", "math"})
+# Task tables are read row by row (a third of a millisecond each): a page of tens of thousands of rows is no list.
+MAX_HTML_ROWS = 10_000
+MAX_HTML_CELLS = 100_000
+_CELL_TAGS = frozenset({"tr", "td", "th"})
 # A tag name, and whether the tag closes itself (<path/>); `[^<>]*?` stops at the next bracket, so each
 # character is looked at a bounded number of times.
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)(?:[^<>]*?(/?)>)?")
@@ -92,11 +97,20 @@ def check_html(markup: str, name: str) -> None:
     nests, less the end tags that match one."""
     open_count: dict[str, int] = {}
     depth = 0
+    cells = [0, 0]  # rows, cells
     for tags, m in enumerate(_TAG.finditer(markup), start=1):
         if tags > MAX_HTML_TAGS:
             raise InputError(name, f"HTML holds more than {MAX_HTML_TAGS:,} tags", "save the article's text as .txt")
         tag = m.group(2).lower()
-        if tag in _NO_NESTING or m.group(3):
+        if tag in _CELL_TAGS and not m.group(1):
+            cells[tag in ("td", "th")] += 1
+            if cells[False] > MAX_HTML_ROWS or cells[True] > MAX_HTML_CELLS:
+                what = f"{MAX_HTML_ROWS:,} table rows" if cells[False] > MAX_HTML_ROWS else f"{MAX_HTML_CELLS:,} table cells"
+                raise InputError(name, f"HTML holds more than {what}",
+                                 "one task table holds hundreds; save the article's text as .txt")
+        # `/>` closes an element only in SVG and MathML, as browsers parse HTML: <div/> opens a div
+        foreign = open_count.get("svg", 0) + open_count.get("math", 0) > 0
+        if tag in _NO_NESTING or (m.group(3) and (foreign or tag in _FOREIGN)):
             continue
         if m.group(1):
             if open_count.get(tag, 0) > 0:
@@ -199,6 +213,11 @@ def _format_number(n: int, fmt: str) -> str:
     return str(n)
 
 
+# Word numbers nine levels (w:ilvl 0 to 8); a file may declare w:ilvl="50000000", and a label is built from
+# every level above its own: levels past Word's are no numbering.
+MAX_WORD_LEVEL = 8
+
+
 class _WordNumbering:
     """Word's automatic numbering: the label a numbered paragraph shows but does not contain."""
 
@@ -269,7 +288,7 @@ class _WordNumbering:
             return ""
         num_id, ilvl = found
         level = self.levels.get((num_id, ilvl))
-        if level is None:
+        if level is None or not 0 <= ilvl <= MAX_WORD_LEVEL:  # the label is built level by level, up to ilvl
             return ""
         counters = self.counters.setdefault(num_id, {})
         counters[ilvl] = counters.get(ilvl, level[2] - 1) + 1
@@ -414,6 +433,9 @@ _SENTENCE_END = re.compile(r"([。;:!?”》\]]|\((?=[^()]*?(?:负责|負責|牵
 _LINE_START = re.compile(rf"^(\({CN_NUMERAL}\)|{CN_NUMERAL}、|\d{{1,3}}[.、](?!\d)|\(\d{{1,3}}\)|{CN_NUMERAL}是)")
 
 
+_NOTE_MAX = 300  # a lead-department note's length, at most: (…按职责分工负责)
+
+
 def reflow(lines: list[str]) -> str:
     """Join the lines a PDF wrapped at the page width back into paragraphs."""
     widths = sorted(len(line) for line in lines if line.strip())
@@ -427,11 +449,46 @@ def reflow(lines: list[str]) -> str:
         if paragraphs and not _LINE_START.match(line):
             previous = paragraphs[-1]
             wrapped = len(previous) % max(full, 1) >= full * 0.85 or len(previous) >= full * 0.85
-            if wrapped and not _SENTENCE_END.search(previous):
+            # the end is looked for in the tail: a search over the whole growing paragraph was quadratic
+            if wrapped and not _SENTENCE_END.search(previous[-_NOTE_MAX:]):
                 paragraphs[-1] = previous + line
                 continue
         paragraphs.append(line)
     return "\n".join(paragraphs)
+
+
+# Bounds on a PDF, checked on its page tree and content streams before any text is extracted: pypdf spends
+# about a quarter of a millisecond on each text operator, so one page of 500,000 (13 MB) took minutes, and
+# 10,000 pages nearly one (a hundredth of a second a page). A task list is tens of pages, each some thousands
+# of operators at most.
+MAX_PDF_PAGES = 500
+MAX_PDF_PAGE_BYTES = 1024 * 1024  # one page's content stream, unpacked
+MAX_PDF_TEXT_OPERATORS = 50_000  # Tj and TJ, over the whole document
+_TEXT_OPERATOR = re.compile(rb"T[jJ](?![A-Za-z0-9])")
+
+
+def _check_pdf(reader: Any, name: str) -> None:
+    """Refuse a PDF with more pages, a larger page, or more text operators than yigai reads."""
+    try:  # the count the page tree declares, read without walking the tree (10,000 pages: 4 s)
+        declared = int(reader.trailer["/Root"]["/Pages"]["/Count"])
+    except Exception:  # a damaged tree: walked below, as pypdf repairs it
+        declared = 0
+    pages = declared if declared > MAX_PDF_PAGES else len(reader.pages)
+    if pages > MAX_PDF_PAGES:
+        raise InputError(name, f"PDF has {pages:,} pages, more than the {MAX_PDF_PAGES:,} yigai reads",
+                         "one task list is tens of pages; split the file")
+    operators = 0
+    for number, page in enumerate(reader.pages, start=1):
+        contents = page.get_contents()
+        stream = contents.get_data() if contents is not None else b""
+        if len(stream) > MAX_PDF_PAGE_BYTES:
+            raise InputError(name, f"PDF page {number} draws {len(stream) / 1024 / 1024:,.1f} MB of content, more than "
+                             f"the {MAX_PDF_PAGE_BYTES // 1024 // 1024} MB a page yigai reads",
+                             "re-export it, or save its text as .txt")
+        operators += len(_TEXT_OPERATOR.findall(stream))
+        if operators > MAX_PDF_TEXT_OPERATORS:
+            raise InputError(name, f"PDF holds more than {MAX_PDF_TEXT_OPERATORS:,} text operators (by page {number})",
+                             "re-export it, or save its text as .txt")
 
 
 def pdf_text(data: bytes, name: str) -> str:
@@ -447,6 +504,7 @@ def pdf_text(data: bytes, name: str) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise InputError(name, "PDF is encrypted", "save an unprotected copy")
+        _check_pdf(reader, name)
         pages = [page.extract_text() or "" for page in reader.pages]
     except InputError:
         raise

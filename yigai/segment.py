@@ -215,6 +215,12 @@ def _year(title: str, date: str | None, doc_number: str | None, part: Part) -> i
     return max(found) if found else None
 
 
+# Tasks of one document: a list holds tens to hundreds, a long table some thousands; every command's work grows
+# with them (compare: a second for a thousand), so a file of 50,000 numbered lines or 3 MB of prose read as
+# sentences is refused.
+MAX_ITEMS = 20_000
+
+
 def segment(part: Part, source: str, selector: str) -> Document:
     """A Document from one part of a file."""
     if part.style is not None:
@@ -228,6 +234,10 @@ def segment(part: Part, source: str, selector: str) -> Document:
         header, trailer = [], []
     if not items:
         raise InputError(source, "no tasks found: no numbered items and no sentences", "is this a reform task list?")
+    if len(items) > MAX_ITEMS:
+        what = "numbered items" if part.style is not None else "sentences"
+        raise InputError(source, f"holds {len(items):,} {what}, more than the {MAX_ITEMS:,} tasks of a document yigai reads",
+                         "one task list holds tens to hundreds; split the file, or save the list alone")
     short = [line for line in header if len(line) <= HEADER_LINE_MAX]
     short_trailer = [line for line in trailer if len(line) <= HEADER_LINE_MAX]
     title = find_title(short)

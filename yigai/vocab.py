@@ -260,8 +260,10 @@ except ImportError:  # pragma: no cover
 
 def _backtracking(tree: Any, inside_repeat: bool = False) -> str | None:
     """Why a parsed pattern can take more than linear time, or None: a repeat without an upper bound
-    (retried at every position of the lookahead that combines patterns), a repeat inside a repeat,
-    or a reference to a group (group numbers change when patterns are combined)."""
+    (retried at every position of the lookahead that combines patterns), a repeat inside a repeat, an
+    alternation inside a repeat (the parser factors `[一-龥]|[一-龥]` into a common part and two empty
+    choices: 2**40 ways to fail over 40 characters), or a reference to a group (group numbers change when
+    patterns are combined). A choice of single characters (a|b) is a character class to the parser: allowed."""
     constants = _parser
     for op, av in tree:
         name = str(op)
@@ -277,6 +279,8 @@ def _backtracking(tree: Any, inside_repeat: bool = False) -> str | None:
         elif name == "SUBPATTERN":
             found = _backtracking(av[-1], inside_repeat)
         elif name == "BRANCH":
+            if inside_repeat:  # (?:[一-龥]|[一-龥]){0,40}: overlapping choices, tried in every combination
+                return "repeats an alternation (a|b inside a repeat): its choices can overlap"
             found = next((f for f in (_backtracking(b, inside_repeat) for b in av[1]) if f), None)
         elif name in {"ASSERT", "ASSERT_NOT"}:
             found = _backtracking(av[1], inside_repeat)
@@ -399,6 +403,9 @@ def _read_yaml(path: Path) -> Any:
         raise InputError(name, "vocabulary is not UTF-8 text", "re-save it as UTF-8") from None
     except RecursionError:
         raise InputError(name, "vocabulary nests too deep", "a vocabulary is topics, instruments and aliases") from None
+    except (ValueError, OverflowError):  # an alias 2024-02-30 is read as a date, 5,000 digits as a number
+        raise InputError(name, "vocabulary holds a value that is no valid date or number (a day such as 2024-02-30?)",
+                         "quote it") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

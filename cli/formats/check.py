@@ -11,6 +11,7 @@ from yigai.gate import Verdict
 
 from .. import jsonout
 from .cells import markdown_cell as _md
+from .cells import visible, xml_text
 from .compare import MARK, as_object
 
 NO_GATE = "no gate given (--min-coverage, --require, --require-full, --max-uncovered): nothing was checked"
@@ -49,7 +50,7 @@ def as_text(alignment: Alignment, cover: Coverage, verdict: Verdict, warn: bool 
             needed = "*" if i in verdict.missing else " "
             lines.append(f" {needed}{i:>3} {MARK[alignment.grade_of(i)]} {item.label}{item.title}")
     lines.append(_outcome(verdict))
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines), "\n") + "\n"  # a log or a terminal reads it
 
 
 def as_json(alignment: Alignment, cover: Coverage, verdict: Verdict) -> str:
@@ -99,6 +100,10 @@ def _junit(suites: list[ET.Element]) -> str:
     counts = {key: str(sum(int(s.get(key, "0")) for s in suites)) for key in ("tests", "failures", "errors", "skipped")}
     root = ET.Element("testsuites", {"name": "yigai check", "time": "0", **counts})
     root.extend(suites)
+    for element in root.iter():  # no character XML 1.0 forbids (a control character in an item) reaches the file
+        element.text = xml_text(element.text) if element.text else element.text
+        for key, value in element.attrib.items():
+            element.set(key, xml_text(value))
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
@@ -109,6 +114,7 @@ def as_junit(alignment: Alignment, cover: Coverage, verdict: Verdict) -> str:
 
 
 def _escape_data(text: str) -> str:
+    text = visible(text, "\n\r")  # the runner's log is a terminal: no escape sequence of a document's reaches it
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -3,7 +3,6 @@ summary; one national item in detail; JSON, the 对标 table as CSV (and as xlsx
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import TYPE_CHECKING, Any
 
@@ -15,8 +14,7 @@ from yigai.promises import Departments, load_departments
 from yigai.strength import DeadlineVerdict, LeadVerdict, PairStrength, Strength, TargetVerdict, strength
 
 from .. import jsonout
-from .cells import DECIDED, UNSURE, decisions_line, markdown_cell
-from .cells import inert as _inert
+from .cells import DECIDED, UNSURE, CsvWriter, decisions_line, markdown_cell
 
 if TYPE_CHECKING:  # rich is imported where a table is drawn: JSON, CSV and Markdown do without it
     from collections.abc import Callable
@@ -193,9 +191,10 @@ def as_csv(alignment: Alignment, cover: Coverage, found: Strength | None = None,
            departments: Departments | None = None) -> str:
     """The 对标 table, one row per pair, as UTF-8 with a BOM so that Excel and WPS open it as Chinese."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[key for key, _, _ in COLUMNS], lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows({k: _inert(v) for k, v in row.items()} for row in rows(alignment, cover, found, departments))
+    keys = [key for key, _, _ in COLUMNS]
+    writer = CsvWriter(buffer, lineterminator="\r\n")
+    writer.writerow(keys)
+    writer.writerows([row[k] for k in keys] for row in rows(alignment, cover, found, departments))
     return "\ufeff" + buffer.getvalue()
 
 

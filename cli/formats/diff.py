@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import dataclass
@@ -15,8 +14,7 @@ from rich.text import Text
 from yigai.diff import Change, Diff, ItemChange
 from yigai.model import Document
 
-from .cells import DECIDED, decisions_line
-from .cells import inert as _inert
+from .cells import DECIDED, CsvWriter, decisions_line
 from .cells import markdown_cell as _md
 
 STYLE = {Change.KEPT: "cyan", Change.STRENGTHENED: "bold green", Change.WEAKENED: "bold red",
@@ -90,16 +88,16 @@ def _decided(result: Diff, row: Row) -> bool:
 def as_csv(result: Diff) -> str:
     """One row per (old item, new item) link, plus one per dropped and per new item; BOM for Excel."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = CsvWriter(buffer, lineterminator="\r\n")
     writer.writerow(["old_index", "old_label", "old_title", "change", "new_index", "new_label", "new_title",
                      "reworded", "details", "decided"])
     for row in rows(result):
         o = result.old.item(row.old.index) if row.old else None
         n = result.new.item(row.new.index) if row.new else None
-        writer.writerow([o.index if o else "", o.label if o else "", _inert(o.title) if o else "", row.change.value,
-                         n.index if n else "", n.label if n else "", _inert(n.title) if n else "",
+        writer.writerow([o.index if o else "", o.label if o else "", o.title if o else "", row.change.value,
+                         n.index if n else "", n.label if n else "", n.title if n else "",
                          "yes" if row.old and row.old.reworded else "",
-                         _inert(" / ".join(row.old.details)) if row.old else "", "yes" if _decided(result, row) else ""])
+                         " / ".join(row.old.details) if row.old else "", "yes" if _decided(result, row) else ""])
     return "\ufeff" + buffer.getvalue()
 
 

@@ -6,7 +6,6 @@ jurisdiction are told apart; views with jurisdictions as rows keep the item titl
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 
@@ -21,7 +20,7 @@ from yigai.matrix import Column
 from yigai.model import Document
 
 from .. import jsonout
-from .cells import DECIDED
+from .cells import DECIDED, CsvWriter
 from .cells import markdown_cell as _md
 from .compare import MARK
 
@@ -43,7 +42,7 @@ def _label(c: Column) -> str:
 
 def as_csv(national: Document, columns: list[Column], transpose: bool = False) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CsvWriter(buffer, lineterminator="\n")
     if transpose:  # one row per column; the header keeps each item's title
         writer.writerow(["jurisdiction", "source", "level", "year", "coverage",
                          *[f"{item.index} {item.title}" for item in national.items]])

@@ -21,6 +21,7 @@ from yigai.promises import Departments, load_departments
 from yigai.readers import OUTPUT_CREATOR
 from yigai.strength import Strength
 
+from .cells import inert
 from .compare import COLUMNS, MARK, rows, target_text
 
 # The report's colours (cli/templates/report.css): Okabe & Ito's palette, told apart with every common
@@ -50,11 +51,13 @@ _MAX_CELL = 32_767  # Excel's limit on one cell's characters
 
 
 def _cell(value: Any) -> Any:
-    return value[:_MAX_CELL] if isinstance(value, str) else value
+    """Every cell, header or body: neutralised as every spreadsheet cell yigai writes is (cells.inert), cut to Excel's
+    limit."""
+    return inert(value)[:_MAX_CELL] if isinstance(value, str) else value
 
 
 def _sheet(sheet: Worksheet, headers: Sequence[tuple[str, int]], body: Iterable[Sequence[Any]]) -> None:
-    sheet.append([header for header, _ in headers])
+    sheet.append([_cell(header) for header, _ in headers])
     for column, (_, width) in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=column)
         cell.font = Font(bold=True)
@@ -63,10 +66,11 @@ def _sheet(sheet: Worksheet, headers: Sequence[tuple[str, int]], body: Iterable[
         sheet.column_dimensions[get_column_letter(column)].width = width
     for values in body:
         sheet.append([_cell(v) for v in values])
-    for row in sheet.iter_rows(min_row=2):
+    for number, row in enumerate(sheet.iter_rows(), start=1):
         for cell in row:
-            cell.alignment = WRAP
-            if cell.data_type == "f":  # document text starting with = is text, never a formula
+            if number > 1:
+                cell.alignment = WRAP
+            if cell.data_type == "f":  # text is text, never a formula (inert() leaves none that starts one)
                 cell.data_type = "s"
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
