@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from enum import Enum
@@ -772,6 +773,21 @@ def _on_signals() -> dict[int, object]:
     return {signum: signal.signal(signum, _stop) for signum in (signal.SIGINT, signal.SIGTERM)}
 
 
+class _Notes(logging.Handler):
+    """What the library notes for the analyst (a document read by OCR), as `yigai: note: …` on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write(f"yigai: note: {record.getMessage()}\n")
+
+
+def _notes_on_stderr() -> None:
+    logger = logging.getLogger("yigai")
+    if not any(isinstance(handler, _Notes) for handler in logger.handlers):
+        logger.addHandler(_Notes())
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status; every failure is one line on stderr."""
     import signal
@@ -779,6 +795,7 @@ def main(argv: list[str] | None = None) -> int:
     from .output import tolerate_console_encoding
 
     previous = _on_signals()
+    _notes_on_stderr()
     try:
         tolerate_console_encoding()  # inside: a signal while the streams are set up still ends with one line
         return _main(argv)

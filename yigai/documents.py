@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from .clean import clean
@@ -19,7 +21,14 @@ def read_documents(path: str | Path) -> list[Document]:
     parts = split(clean(source.text))
     if not parts:
         raise InputError(source.path, "no text left after cleaning", "is this a reform document?")
-    return [segment(part, source.path, str(n)) for n, part in enumerate(parts, start=1)]
+    documents = [segment(part, source.path, str(n)) for n, part in enumerate(parts, start=1)]
+    if source.ocr is not None:
+        from .ocr import note
+
+        # the CLI shows this on stderr (a logging handler of its own); the library only records it
+        logging.getLogger("yigai").info("%s: %s", shown(source.path), note(source.ocr))
+        documents = [replace(document, ocr=True) for document in documents]
+    return documents
 
 
 def parse_ref(ref: str) -> tuple[str, str | None]:

@@ -1,0 +1,382 @@
+"""Text out of scans: a PDF without a text layer (or some pages without one), a photo or a screenshot of a notice.
+
+The engine is Tesseract with its Simplified Chinese model (Debian's tesseract-ocr and tesseract-ocr-chi-sim),
+run as a program: each page image goes in on standard input and its words come back on standard output, so no
+temporary file is ever written, and a page that takes too long is ended by a time limit. Pages are read in
+parallel, one Tesseract process for each available core.
+
+Before a page is read, its red and blue ink (the issuer's seal) is washed out, and a page scanned at low
+resolution is enlarged; after, the words are put back into lines, and lines into paragraphs by where they start and
+end on the page (an indented line starts a paragraph; a line that ends short of the margin ends one). Page numbers
+are dropped, and what OCR reads wrongly in the marks a notice's numbering uses (〔2021〕, （一）) is repaired.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import statistics
+import subprocess
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import InputError
+
+ENGINE = "tesseract"
+LANGUAGE = "chi_sim"
+INSTALL = "install Debian's tesseract-ocr and tesseract-ocr-chi-sim, and pip install 'yigai[ocr]'"
+
+# A task list is some pages to some tens; a scan of hundreds of pages is a gazette or a book, hours of OCR.
+MAX_PAGES = 100
+# Pixels of one page image, checked from its header before it is decoded: an A4 page at 600 dpi is 35 million; a
+# 20,000 x 20,000 image (400 million, 400 MB as grey) is a decompression bomb, not a page.
+MAX_PIXELS = 50_000_000
+# Seconds for Tesseract to read one page: a 300 dpi page takes some seconds; noise or a huge picture can take minutes.
+PAGE_SECONDS = 120
+# Pages rendered from a PDF at this resolution: what Tesseract's models are trained on.
+DPI = 300
+# A page narrower than this (pixels, for an A4 page about 1,240 at 150 dpi) is enlarged twice before reading:
+# Tesseract misreads Chinese characters drawn under about 20 pixels high.
+MIN_WIDTH = 2000
+# The share of dark pixels on a page of text is some percent; a photograph, a dark background or noise is half.
+MAX_INK = 0.35
+# Below this mean confidence (0-100) the text is not text: a picture, noise, a page Tesseract cannot read.
+MIN_CONFIDENCE = 40.0
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What OCR read from a document: its text, and how sure the engine was (mean word confidence, 0-100)."""
+
+    text: str
+    confidence: float
+    pages: int  # pages read by OCR (a PDF's text-layer pages are not counted)
+    engine: str = ENGINE
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a page as OCR read it: its text and where it sits (pixels)."""
+
+    text: str
+    left: int
+    right: int
+    height: int
+    confidence: float  # mean over its words, weighted by characters
+    characters: int
+
+
+def require(name: str) -> None:
+    """Refuse in one line, saying what to install, when the OCR engine or its Chinese model is missing."""
+    try:
+        import PIL  # noqa: F401
+    except ImportError:
+        raise InputError(name, "is a scan: reading it needs OCR, and Pillow is not installed", INSTALL) from None
+    program = shutil.which("tesseract")
+    if program is None:
+        raise InputError(name, "is a scan: reading it needs OCR, and the tesseract program is not installed", INSTALL)
+    try:
+        listed = subprocess.run([program, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        raise InputError(name, "is a scan: reading it needs OCR, and the tesseract program does not run", INSTALL) from None
+    if LANGUAGE not in listed.stdout.split():
+        raise InputError(name, "is a scan: reading it needs OCR, and tesseract has no Simplified Chinese model", INSTALL)
+
+
+# ---------------------------------------------------------------- documents
+
+
+def image_text(data: bytes, name: str) -> Reading:
+    """The text of a photo, screenshot or scanned image (every frame of a multi-page TIFF, in order)."""
+    require(name)
+    pages, confidence = _read_pages(_frames(data, name), name)
+    return Reading(joined(pages), confidence, len(pages))
+
+
+def _frames(data: bytes, name: str) -> Iterator[Any]:
+    from PIL import Image
+
+    image = _open_image(data, name)
+    frames = getattr(image, "n_frames", 1)
+    if frames > MAX_PAGES:
+        raise InputError(name, f"holds {frames:,} images, more than the {MAX_PAGES} pages yigai reads by OCR",
+                         "split the scan into one file per document")
+
+    def each() -> Iterator[Any]:
+        for index in range(frames):
+            image.seek(index)
+            _check_size(image, name)
+            try:
+                yield image.convert("RGB") if image.mode not in {"L", "RGB"} else image.copy()
+            except (OSError, ValueError, Image.DecompressionBombError) as exc:
+                raise InputError(name, f"is not a readable image ({type(exc).__name__})", "re-save or re-scan it") from None
+
+    return each()
+
+
+def _open_image(data: bytes, name: str) -> Any:
+    from PIL import Image
+
+    try:
+        image = Image.open(io.BytesIO(data))  # reads the header only: the size is known before any pixel is decoded
+    except Exception as exc:  # Pillow raises many kinds for damaged or unknown files
+        raise InputError(name, f"is not a readable image ({type(exc).__name__})", "re-save or re-scan it") from None
+    _check_size(image, name)
+    return image
+
+
+def _check_size(image: Any, name: str) -> None:
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise InputError(name, f"is a {width:,} x {height:,} pixel image, larger than the {MAX_PIXELS // 1_000_000} "
+                         "million pixels yigai reads as a page", "scan the page at 300 dpi")
+    if width < 16 or height < 16:
+        raise InputError(name, f"is a {width} x {height} pixel image, too small to hold text", "scan the page at 300 dpi")
+
+
+def pdf_pages(data: bytes, name: str, texts: list[str]) -> Reading:
+    """Read by OCR the pages of a PDF whose text layer holds nothing (`texts`: each page's text layer), keeping
+    the other pages' text; the pages in their order."""
+    require(name)
+    blank = [index for index, text in enumerate(texts) if not has_text(text)]
+    if len(blank) > MAX_PAGES:
+        raise too_many(name, len(blank))
+    scanned, confidence = _read_pages(_rendered(data, name, blank), name)
+    from .readers import reflow
+
+    parts: list[str] = []
+    run: list[str] = []  # consecutive text-layer pages, reflowed together as the PDF reader does
+    ocr: list[list[Paragraph]] = []  # consecutive scanned pages, a paragraph over a page break joined
+    position = {index: k for k, index in enumerate(blank)}
+    for index, text in enumerate(texts):
+        if index in position:
+            if run:
+                parts.append(reflow("\n".join(run).split("\n")))
+                run = []
+            ocr.append(scanned[position[index]])
+        else:
+            if ocr:
+                parts.append(joined(ocr))
+                ocr = []
+            run.append(text)
+    parts += [reflow("\n".join(run).split("\n"))] if run else [joined(ocr)] if ocr else []
+    return Reading("\n".join(part for part in parts if part), confidence, len(blank))
+
+
+def too_many(name: str, pages: int) -> InputError:
+    return InputError(name, f"holds {pages:,} scanned pages, more than the {MAX_PAGES} yigai reads by OCR",
+                      "split the scan into one file per document")
+
+
+def has_text(text: str) -> bool:
+    """A text layer that holds words (a scanner's PDF can carry a few stray characters, or none)."""
+    return len(re.findall(r"[\u4e00-\u9fffA-Za-z]", text)) >= 10
+
+
+def _rendered(data: bytes, name: str, indexes: list[int]) -> Iterator[Any]:
+    """The pages at `indexes`, rendered one at a time (PDFium is not thread-safe: rendering stays on this thread)."""
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except Exception as exc:
+        raise InputError(name, f"is not a readable PDF ({type(exc).__name__})", "re-save or re-export it") from None
+    try:
+        for index in indexes:
+            page = document[index]
+            width, height = page.get_size()
+            # 300 dpi, unless that would make a page larger than a page is read at (a poster, a banner)
+            scale = min(DPI / 72, (MAX_PIXELS / max(width * height, 1)) ** 0.5)
+            yield page.render(scale=scale, grayscale=True, fill_color=(255, 255, 255, 255)).to_pil()
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(name, f"is not a readable PDF ({type(exc).__name__})", "re-save or re-export it") from None
+    finally:
+        document.close()
+
+
+# ---------------------------------------------------------------- pages
+
+
+def workers() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _read_pages(images: Iterator[Any], name: str) -> tuple[list[list[Paragraph]], float]:
+    """OCR each page image in parallel; each page's paragraphs in page order, and the mean confidence."""
+    pages: list[list[Line]] = []
+    limit = workers()
+    with ThreadPoolExecutor(max_workers=limit) as pool:
+        pending: list[Future[list[Line]]] = []
+        try:
+            for image in images:
+                pending.append(pool.submit(_page_lines, _prepared(image, name), name))
+                # at most two pages waiting per core: a long scan is not all held in memory at once
+                while len(pending) - len(pages) > 2 * limit:
+                    pages.append(pending[len(pages)].result())
+            pages += [future.result() for future in pending[len(pages):]]
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+    lines = [line for page in pages for line in page]
+    characters = sum(line.characters for line in lines)
+    confidence = sum(line.confidence * line.characters for line in lines) / characters if characters else 0.0
+    if characters < 10 or confidence < MIN_CONFIDENCE:
+        raise InputError(name, f"OCR found no text in it ({characters} characters, mean confidence {confidence:.0f}%)",
+                         "give a scan of a printed page, at 300 dpi")
+    return [paragraphs(page) for page in pages], confidence
+
+
+def _prepared(image: Any, name: str) -> bytes:
+    """A page as Tesseract reads it best: the seal's colour washed out, enlarged if scanned coarsely; as PNG bytes.
+
+    Taking each pixel's lightest channel turns red and blue ink white and leaves black ink black (where black
+    text lies under a red seal, it stays black)."""
+    from PIL import Image, ImageChops
+
+    if image.mode in {"RGB", "RGBA", "P", "CMYK", "LA"}:
+        r, g, b = image.convert("RGB").split()
+        grey = ImageChops.lighter(ImageChops.lighter(r, g), b)
+    else:
+        grey = image.convert("L")
+    if _ink(grey) > MAX_INK:
+        raise InputError(name, "looks like a photograph or noise, not a page of text",
+                         "give a scan of a printed page, at 300 dpi")
+    if grey.width < MIN_WIDTH:
+        grey = grey.resize((grey.width * 2, grey.height * 2), Image.Resampling.BICUBIC)
+    out = io.BytesIO()
+    grey.save(out, "PNG", compress_level=1)
+    return out.getvalue()
+
+
+def _ink(grey: Any) -> float:
+    """The share of dark pixels, on a small copy of the page."""
+    small = grey.copy()
+    small.thumbnail((400, 400))
+    histogram = small.histogram()
+    return sum(histogram[:128]) / max(sum(histogram), 1)
+
+
+def _page_lines(png: bytes, name: str) -> list[Line]:
+    """Tesseract's lines of one page, in reading order."""
+    # one thread per Tesseract: the pages already run in parallel, and OpenMP threads on top of them only contend
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    command = [shutil.which("tesseract") or "tesseract", "stdin", "stdout", "-l", LANGUAGE, "--psm", "3", "tsv"]
+    try:
+        done = subprocess.run(command, input=png, capture_output=True, timeout=PAGE_SECONDS, env=env, check=False)
+    except subprocess.TimeoutExpired:
+        raise InputError(name, f"OCR of a page took longer than {PAGE_SECONDS} s",
+                         "give a scan of a printed page, at 300 dpi") from None
+    except OSError as exc:
+        raise InputError(name, f"OCR could not run tesseract ({exc.strerror or type(exc).__name__})", INSTALL) from None
+    if done.returncode != 0:
+        raise InputError(name, "OCR failed on a page (tesseract could not read the image)", "re-save or re-scan it")
+    return tsv_lines(done.stdout.decode("utf-8", "replace"))
+
+
+def tsv_lines(tsv: str) -> list[Line]:
+    """Lines out of Tesseract's TSV output (one row per word, each with its line's block, paragraph and line)."""
+    words: dict[tuple[str, str, str], list[tuple[int, int, int, float, str]]] = {}
+    for row in tsv.split("\n")[1:]:
+        cells = row.split("\t")
+        if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
+            continue
+        left, width, height, confidence = int(cells[6]), int(cells[8]), int(cells[9]), float(cells[10])
+        words.setdefault((cells[2], cells[3], cells[4]), []).append((left, left + width, height, confidence, cells[11].strip()))
+    lines = []
+    for parts in words.values():
+        text = _joined([word[4] for word in parts])
+        counted = [(len(word[4]), word[3]) for word in parts if word[3] >= 0]
+        characters = sum(n for n, _ in counted)
+        lines.append(Line(text, min(w[0] for w in parts), max(w[1] for w in parts),
+                          int(statistics.median(w[2] for w in parts)),
+                          sum(n * c for n, c in counted) / characters if characters else 0.0, characters))
+    return lines
+
+
+def _joined(words: list[str]) -> str:
+    """Words as printed: no space between Chinese characters (Tesseract splits them), one between Latin words."""
+    text = words[0]
+    for word in words[1:]:
+        text += (" " if text[-1:].isascii() and text[-1:].isalnum() and word[:1].isascii() and word[:1].isalnum() else "") + word
+    return text
+
+
+# ---------------------------------------------------------------- lines into paragraphs
+
+# A page number as notices print it: — 3 —, - 3 -, 3, ·3·, 第3页 (OCR reads the dashes as 一 or _ at times).
+_PAGE_NUMBER = re.compile(r"^[\s\-—–_一·.~]*(第?\d{1,4}页?|第?\d{1,4}\s*/\s*\d{1,4}页?)[\s\-—–_一·.~]*$")
+# Bracketed numbers in a document number, which OCR reads as [ ] 【 】 ( ) in any mix: 川办函〔2021〕56号.
+_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})\s*[\[【（(〔{「]\s*((?:19|20)\d\d)\s*[\]】）)〕}」]\s*(\d{1,4})\s*号")
+# An item's label in full-width or mixed brackets, or with the opening bracket lost: (一) （一) 一) -> （一）.
+_ITEM_LABEL = re.compile(r"^[\[【（(〔{]?\s*([一二三四五六七八九十]{1,3})\s*[\]】）)〕}]")
+_SECTION_LABEL = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、,，.．]\s*")
+
+
+Paragraph = tuple[str, bool]  # its text, and whether it starts on this page (False: it goes on from the page before)
+
+
+def paragraphs(lines: list[Line]) -> list[Paragraph]:
+    """A page's lines joined into paragraphs by where they sit: an indented line, a line after one that ends short
+    of the right margin, or a line that opens with an item's label starts a paragraph."""
+    from .readers import _LINE_START
+
+    kept = [line for line in lines if line.text.strip() and not _PAGE_NUMBER.match(line.text)]
+    if not kept:
+        return []
+    size = statistics.median(line.height for line in kept) or 1
+    lefts = sorted(line.left for line in kept)
+    rights = sorted(line.right for line in kept)
+    margin_left = lefts[len(lefts) // 10]
+    margin_right = rights[len(rights) * 9 // 10]
+    out: list[list[Any]] = []
+    previous: Line | None = None
+    for line in kept:
+        text = repair(line.text)
+        indented = line.left - margin_left > size * 1.2  # a paragraph's first line, or a centred title
+        label = bool(_LINE_START.match(text.replace("（", "(").replace("）", ")")))
+        if previous is None:
+            out.append([text, indented or label])
+        elif indented or label or margin_right - previous.right > size * 2:  # or the line before ended short
+            out.append([text, True])
+        else:
+            out[-1][0] += text
+        previous = line
+    return [(text, starts) for text, starts in out]
+
+
+def joined(pages: list[list[Paragraph]]) -> str:
+    """Pages' paragraphs in order, a paragraph that goes on over a page break joined to its start."""
+    out: list[str] = []
+    for page in pages:
+        for text, starts in page:
+            if out and not starts:
+                out[-1] += text
+            else:
+                out.append(text)
+    return "\n".join(out)
+
+
+def repair(text: str) -> str:
+    """What OCR reads wrongly in the marks of a notice's numbering, put back: 〔2021〕 in document numbers, the
+    brackets of an item's label (（一）), a section's 、."""
+    text = _DOC_NUMBER.sub(r"\1〔\2〕\3号", text)
+    text = _ITEM_LABEL.sub(r"（\1）", text)
+    return _SECTION_LABEL.sub(r"\1、", text)
+
+
+def note(reading: Reading) -> str:
+    """How a document's text was had, as the CLI tells the analyst."""
+    pages = f"{reading.pages} page{'s' if reading.pages != 1 else ''}"
+    return f"text read by OCR ({reading.engine}, {pages}, mean confidence {reading.confidence:.0f}%): check names and figures"
+
