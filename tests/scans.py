@@ -42,8 +42,21 @@ def _font() -> str:
     return "ZenHei"
 
 
-def _wrap(paragraph: str, width: int) -> list[str]:
-    return [paragraph[i : i + width] for i in range(0, len(paragraph), width)] or [""]
+# Punctuation as a notice prints it: full width (the sample holds the ASCII forms yigai's cleaning writes).
+_FULL_WIDTH = str.maketrans({",": "，", "(": "（", ")": "）", ":": "：", ";": "；", "!": "！", "?": "？"})
+
+
+def _wrap(paragraph: str, font: str, width: float) -> list[str]:
+    """Lines filled to the text width, as a word processor fills them (digits are narrower than characters)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines, line = [], ""
+    for char in paragraph:
+        if line and stringWidth(line + char, font, SIZE) > width:
+            lines.append(line)
+            line = ""
+        line += char
+    return lines + [line]
 
 
 def print_pdf(text: str, path: Path, pages: int | None = None) -> Path:
@@ -53,7 +66,7 @@ def print_pdf(text: str, path: Path, pages: int | None = None) -> Path:
 
     font = _font()
     pdf = canvas.Canvas(str(path), pagesize=(PAGE_W, PAGE_H))
-    width = int((PAGE_W - 2 * MARGIN) // SIZE)
+    width = PAGE_W - 2 * MARGIN
     y, page = PAGE_H - MARGIN, 1
 
     def foot() -> None:
@@ -63,7 +76,8 @@ def print_pdf(text: str, path: Path, pages: int | None = None) -> Path:
     pdf.setFont(font, SIZE)
     for number, paragraph in enumerate(text.split("\n")):
         centred = number < 3 or len(paragraph) < 16  # heading, title and document number; the signature
-        for line in _wrap(paragraph if centred else "\u3000\u3000" + paragraph, width):
+        paragraph = paragraph.translate(_FULL_WIDTH)
+        for line in _wrap(paragraph if centred else "\u3000\u3000" + paragraph, font, width):
             if y < MARGIN + LEADING:
                 foot()
                 if pages is not None and page >= pages:
@@ -135,12 +149,12 @@ def phone_photo(image: Any, seed: int = 7) -> Any:
     from PIL import Image, ImageFilter
 
     rng = random.Random(seed)
-    page = rotate(image.convert("L"), 1.2).resize((1240, int(1240 * image.height / image.width)),
+    page = rotate(image.convert("L"), 1.2).resize((1100, int(1100 * image.height / image.width)),
                                                  Image.Resampling.LANCZOS)
     light = Image.linear_gradient("L").resize(page.size).point(lambda v: 255 - v // 4)  # darker towards the foot
     page = Image.composite(page, Image.new("L", page.size, 0), light)
     noise = Image.effect_noise(page.size, 12).point(lambda v: v - 128 + rng.randint(-2, 2))
-    page = Image.blend(page, noise.convert("L"), 0.06).filter(ImageFilter.GaussianBlur(0.6))
+    page = Image.blend(page, noise.convert("L"), 0.03).filter(ImageFilter.GaussianBlur(0.6))
     out = io.BytesIO()
     page.convert("RGB").save(out, "JPEG", quality=70)
     return Image.open(io.BytesIO(out.getvalue()))
@@ -158,3 +172,17 @@ def _ink(image: Any) -> Any:
     if image.mode == "RGB":
         return image
     return image.point(lambda v: 255 if v > 160 else 0).convert("1")
+
+
+def mixed_pdf(printed: Path, scanned_page: Any, path: Path, dpi: int) -> Path:
+    """The printed PDF's first page (with its text layer), then a scanned page: an attachment scanned into a notice."""
+    from pypdf import PdfReader, PdfWriter
+
+    scan = io.BytesIO()
+    _ink(scanned_page).save(scan, "PDF", resolution=dpi)
+    writer = PdfWriter()
+    writer.add_page(PdfReader(str(printed)).pages[0])
+    writer.add_page(PdfReader(scan).pages[0])
+    with open(path, "wb") as handle:
+        writer.write(handle)
+    return path
