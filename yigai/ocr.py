@@ -92,8 +92,9 @@ def require(name: str) -> None:
 
 def image_text(data: bytes, name: str) -> Reading:
     """The text of a photo, screenshot or scanned image (every frame of a multi-page TIFF, in order)."""
+    frames = _frames(data, name)  # a bomb or a damaged file is refused first, engine or none
     require(name)
-    pages, confidence = _read_pages(_frames(data, name), name)
+    pages, confidence = _read_pages(frames, name)
     return Reading(joined(pages), confidence, len(pages))
 
 
@@ -123,6 +124,8 @@ def _open_image(data: bytes, name: str) -> Any:
 
     try:
         image = Image.open(io.BytesIO(data))  # reads the header only: the size is known before any pixel is decoded
+    except Image.DecompressionBombError:  # Pillow's own bound, twice ours
+        raise _too_large(name, "") from None
     except Exception as exc:  # Pillow raises many kinds for damaged or unknown files
         raise InputError(name, f"is not a readable image ({type(exc).__name__})", "re-save or re-scan it") from None
     _check_size(image, name)
@@ -132,10 +135,14 @@ def _open_image(data: bytes, name: str) -> Any:
 def _check_size(image: Any, name: str) -> None:
     width, height = image.size
     if width * height > MAX_PIXELS:
-        raise InputError(name, f"is a {width:,} x {height:,} pixel image, larger than the {MAX_PIXELS // 1_000_000} "
-                         "million pixels yigai reads as a page", "scan the page at 300 dpi")
+        raise _too_large(name, f"{width:,} x {height:,} pixel ")
     if width < 16 or height < 16:
         raise InputError(name, f"is a {width} x {height} pixel image, too small to hold text", "scan the page at 300 dpi")
+
+
+def _too_large(name: str, size: str) -> InputError:
+    return InputError(name, f"is a {size}image larger than the {MAX_PIXELS // 1_000_000} million pixels yigai reads "
+                      "as a page (a decompression bomb?)", "scan the page at 300 dpi")
 
 
 def pdf_pages(data: bytes, name: str, texts: list[str]) -> Reading:
@@ -146,7 +153,11 @@ def pdf_pages(data: bytes, name: str, texts: list[str]) -> Reading:
     if len(blank) > MAX_PAGES:
         raise too_many(name, len(blank))
     scanned, confidence = _read_pages(_rendered(data, name, blank), name)
-    from .readers import reflow
+    from .clean import normalize_width
+    from .readers import reflow as reflow_ascii
+
+    def reflow(lines: list[str]) -> str:  # its patterns see ASCII brackets: （二） is printed full width
+        return reflow_ascii([normalize_width(line) for line in lines])
 
     parts: list[str] = []
     run: list[str] = []  # consecutive text-layer pages, reflowed together as the PDF reader does
