@@ -129,6 +129,7 @@ def test_a_page_number_line_is_dropped_and_lines_join_by_where_they_sit():
     ("一)大力推广", "（一）大力推广"),
     ("(八规范医疗联合体建设", "（八）规范医疗联合体建设"),
     ("(一是加强", "(一是加强"),  # a clause's 一是, not a label
+    ("（十一）完善", "（十一）完善"),
     ("四,统筹推进相关领域改革", "四、统筹推进相关领域改革"),
 ])
 def test_numbering_marks_misread_by_ocr_are_repaired(read, fixed):

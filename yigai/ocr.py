@@ -356,7 +356,7 @@ _DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})\s*[\[【（(〔{「]\s*((?:19|
 # An item's label in full-width or mixed brackets, or with the opening bracket lost: (一) （一) 一) -> （一）.
 _ITEM_LABEL = re.compile(r"^[\[【（(〔{]?\s*([一二三四五六七八九十]{1,3})\s*[\]】）)〕}]")
 # ... or its closing bracket lost: (八规范医疗联合体建设 -> （八）规范医疗联合体建设.
-_ITEM_LABEL_OPEN = re.compile(r"^[\[【（(〔{]\s*([一二三四五六七八九十]{1,3})(?=[\u4e00-\u9fff])(?![是要])")
+_ITEM_LABEL_OPEN = re.compile(r"^[\[【（(〔{]\s*([一二三四五六七八九十]{1,3}+)(?=[\u4e00-\u9fff])(?![是要])")
 _SECTION_LABEL = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、,，.．]\s*")
 
 
