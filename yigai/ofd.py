@@ -74,7 +74,9 @@ def _doc_roots(archive: zipfile.ZipFile) -> list[str]:
 def _resolve(base: str, location: str) -> str:
     """A location inside the package: absolute (/Doc_0/...) or relative to the folder of the file naming it."""
     location = location.strip()
-    return posixpath.normpath(location.lstrip("/") if location.startswith("/") else posixpath.join(posixpath.dirname(base), location))
+    if location.startswith("/"):
+        return posixpath.normpath(location.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base), location))
 
 
 def _pages(archive: zipfile.ZipFile, root: str, name: str) -> list[list[Paragraph]]:
@@ -118,5 +120,6 @@ def _lines(texts: list[ElementTree.Element]) -> list[Line]:
         line.sort(key=lambda run: run[1])
         text = "".join(run[4] for run in line)
         # millimetres as tenths, the integer units a Line is measured in
-        out.append(Line(text, int(line[0][1] * 10), int(max(run[2] for run in line) * 10), int(line[0][3] * 10), 100.0, len(text)))
+        right = max(run[2] for run in line)
+        out.append(Line(text, int(line[0][1] * 10), int(right * 10), int(line[0][3] * 10), 100.0, len(text)))
     return out
