@@ -136,6 +136,13 @@ def test_numbering_marks_misread_by_ocr_are_repaired(read, fixed):
     assert ocr.repair(read) == fixed
 
 
+def test_a_misread_item_label_is_put_back_in_sequence():
+    read = ["（五）推动公立医院高质量发展。", "(和六)强化三医协同监管。", "（七）推动优质医疗资源扩容。",
+            "(大)规范医疗联合体建设。", "（九）提升基层医疗服务能力。", "(注)本通知自印发之日起施行。"]
+    assert ocr.renumbered(read) == ["（五）推动公立医院高质量发展。", "（六）强化三医协同监管。", "（七）推动优质医疗资源扩容。",
+                                    "（八）规范医疗联合体建设。", "（九）提升基层医疗服务能力。", "(注)本通知自印发之日起施行。"]
+
+
 def test_tesseract_words_are_joined_without_spaces_between_chinese_characters():
     tsv = ("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
            "5\t1\t1\t1\t1\t1\t100\t10\t50\t40\t90\t推进\n5\t1\t1\t1\t1\t2\t160\t10\t50\t40\t80\tDRG\n"
@@ -184,12 +191,26 @@ def test_a_20000_pixel_square_image_is_refused_before_it_is_decoded(tmp_path):
 
 
 @needs_engine
-def test_an_image_of_noise_is_refused(tmp_path):
+@pytest.mark.parametrize("sigma, cut", [(120, 128), (60, 70)])  # grey noise; sparse black specks (17% of pixels)
+def test_an_image_of_noise_is_refused_before_ocr(tmp_path, sigma, cut):
     from PIL import Image
 
     noise = tmp_path / "noise.png"
-    Image.effect_noise((1240, 1754), 120).save(noise)
-    _refused(noise, "noise", seconds=10)
+    Image.effect_noise((1240, 1754), sigma).point(lambda v: 0 if v < cut else 255).save(noise)
+    _refused(noise, "looks like a photograph or noise", seconds=10)
+
+
+@needs_engine
+def test_a_scan_with_dark_edges_is_still_read(tmp_path):
+    from PIL import Image, ImageDraw
+
+    page = Image.open(SCANS / "stamped.png").convert("L")
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((0, 0, 60, page.height), fill=0)  # the scanner lid's shadow down both edges
+    draw.rectangle((page.width - 60, 0, page.width, page.height), fill=0)
+    shaded = tmp_path / "shaded.png"
+    page.save(shaded)
+    assert [item.label for item in read_document(str(shaded)).items] == ["(一)", "(二)", "(三)"]
 
 
 def test_a_2000_page_scan_is_refused_at_once_and_leaves_no_file(tmp_path, monkeypatch):

@@ -260,10 +260,9 @@ def _prepared(image: Any, name: str) -> bytes:
         grey = ImageChops.lighter(ImageChops.lighter(r, g), b)
     else:
         grey = image.convert("L")
-    if _ink(grey) > MAX_INK:
-        raise InputError(name, "looks like a photograph or noise, not a page of text",
-                         "give a scan of a printed page, at 300 dpi")
-    angle = skew(grey)
+    small = _sampled(grey)
+    angle = skew(small)
+    _check_text_like(small.rotate(angle, fillcolor=255), name)
     if abs(angle) >= 0.2:  # straightened: the lines' ends then line up, and Tesseract reads straight lines best
         grey = grey.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
     if grey.width < MIN_WIDTH:
@@ -275,15 +274,25 @@ def _prepared(image: Any, name: str) -> bytes:
 
 # Angles a page is tried at to find its skew (degrees): a page fed askew into a scanner or photographed by hand.
 SKEW_ANGLES = [step / 4 for step in range(-20, 21)]
+# A page of text has blank rows: its margins and the space between its lines. Noise, a photograph or a pattern has
+# (almost) none, and Tesseract can spend minutes on such a page finding nothing.
+MIN_BLANK_ROWS = 0.08
 
 
-def skew(grey: Any) -> float:
+def _sampled(grey: Any) -> Any:
+    """A copy at most 900 pixels high and wide, each pixel one of the page's (not an average: averaging turns
+    scattered noise into a blank grey, and strokes into faint ones)."""
+    from PIL import Image
+
+    scale = min(1.0, 900 / max(grey.size))
+    return grey.resize((max(1, int(grey.width * scale)), max(1, int(grey.height * scale))), Image.Resampling.NEAREST)
+
+
+def skew(small: Any) -> float:
     """The angle that straightens the page's lines: the one at which its rows of ink are sharpest (the sum of
     squared differences between neighbouring rows' ink is largest), tried on a small copy of the page."""
     import numpy as np
 
-    small = grey.copy()
-    small.thumbnail((900, 900))
     best, best_angle = -1.0, 0.0
     for angle in SKEW_ANGLES:
         ink = np.asarray(small.rotate(angle, fillcolor=255), dtype=np.uint8) < 128
@@ -294,12 +303,17 @@ def skew(grey: Any) -> float:
     return best_angle
 
 
-def _ink(grey: Any) -> float:
-    """The share of dark pixels, on a small copy of the page."""
-    small = grey.copy()
-    small.thumbnail((400, 400))
-    histogram = small.histogram()
-    return sum(histogram[:128]) / max(sum(histogram), 1)
+def _check_text_like(small: Any, name: str) -> None:
+    """Refuse, before OCR, a page that cannot be text: half of it dark, or no blank rows between lines (rows are
+    looked at between the page's outer tenths, where a scanner's dark edges or a photo's background lie)."""
+    import numpy as np
+
+    ink = np.asarray(small, dtype=np.uint8) < 128
+    height, width = ink.shape
+    rows = ink[:, width // 10 : width - width // 10].mean(axis=1)
+    if ink.mean() > MAX_INK or (rows <= 0.005).mean() < MIN_BLANK_ROWS:
+        raise InputError(name, "looks like a photograph or noise, not a page of text",
+                         "give a scan of a printed page, at 300 dpi")
 
 
 def _page_lines(png: bytes, name: str) -> list[Line]:
@@ -393,7 +407,8 @@ def paragraphs(lines: list[Line]) -> list[Paragraph]:
 
 
 def joined(pages: list[list[Paragraph]]) -> str:
-    """Pages' paragraphs in order, a paragraph that goes on over a page break joined to its start."""
+    """Pages' paragraphs in order, a paragraph that goes on over a page break joined to its start; item labels
+    OCR misread put back in sequence (renumbered)."""
     out: list[str] = []
     for page in pages:
         for text, starts in page:
@@ -401,7 +416,38 @@ def joined(pages: list[list[Paragraph]]) -> str:
                 out[-1] += text
             else:
                 out.append(text)
-    return "\n".join(out)
+    return "\n".join(renumbered(out))
+
+
+# A bracketed label at a paragraph's start, whatever OCR read inside it: （六） (和六) (大).
+_BRACKETED = re.compile(r"^[\[【（(〔{]([^()（）\[\]【】〔〕{}]{1,4})[\]】）)〕}]")
+_NUMERAL = re.compile(r"[一二三四五六七八九十]{1,3}")
+
+
+def renumbered(paragraphs: list[str]) -> list[str]:
+    """Item labels OCR misread, put back where the labels around them say what they are: between （五） and （七）,
+    a paragraph opening with (和六) or (大) is item （六）."""
+    from .numbering import chinese_number, chinese_numeral
+
+    values: list[int | None] = []
+    for text in paragraphs:
+        found = _BRACKETED.match(text)
+        values.append(chinese_number(found.group(1)) if found and _NUMERAL.fullmatch(found.group(1)) else None)
+    out = list(paragraphs)
+    for k, text in enumerate(paragraphs):
+        found = _BRACKETED.match(text)
+        if found is None or values[k] is not None:
+            continue
+        before = next((v for v in reversed(values[:k]) if v is not None), None)
+        after = next((v for v in values[k + 1 :] if v is not None), None)
+        if before is None:
+            continue
+        expected = chinese_numeral(before + 1)
+        # the labels around it leave exactly its number free, or what OCR read holds that number
+        if after == before + 2 or (after is None and expected in found.group(1)):
+            out[k] = f"（{expected}）{text[found.end():]}"
+            values[k] = before + 1
+    return out
 
 
 def repair(text: str) -> str:
