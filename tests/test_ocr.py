@@ -80,6 +80,15 @@ def test_the_red_seal_over_a_paragraph_is_not_read_into_it():
 
 
 @needs_engine
+def test_the_red_seal_is_washed_out_of_a_scanned_pdf_too(tmp_path):
+    from PIL import Image
+
+    sealed = tmp_path / "sealed.pdf"
+    Image.open(SCANS / "stamped.png").convert("RGB").save(sealed, "PDF", resolution=150)  # a colour scan: JPEG inside
+    _check(sealed, ["(一)", "(二)", "(三)"], 0.95)
+
+
+@needs_engine
 def test_a_phone_photo_reads_to_the_samples_items():
     _check(SCANS / "phone.jpg", ["(四)", "(五)", "(六)"], 0.93)
 

@@ -202,7 +202,8 @@ def _rendered(data: bytes, name: str, indexes: list[int]) -> Iterator[Any]:
             width, height = page.get_size()
             # 300 dpi, unless that would make a page larger than a page is read at (a poster, a banner)
             scale = min(DPI / 72, (MAX_PIXELS / max(width * height, 1)) ** 0.5)
-            yield page.render(scale=scale, grayscale=True, fill_color=(255, 255, 255, 255)).to_pil()
+            # in colour: the seal is told from the text by its colour (in grey, red ink is as dark as text)
+            yield page.render(scale=scale, fill_color=(255, 255, 255, 255)).to_pil()
     except InputError:
         raise
     except Exception as exc:
@@ -249,17 +250,10 @@ def _read_pages(images: Iterator[Any], name: str) -> tuple[list[list[Paragraph]]
 
 
 def _prepared(image: Any, name: str) -> bytes:
-    """A page as Tesseract reads it best: the seal's colour washed out, enlarged if scanned coarsely; as PNG bytes.
+    """A page as Tesseract reads it best: the seal washed out, straightened, enlarged if scanned coarsely; as PNG."""
+    from PIL import Image
 
-    Taking each pixel's lightest channel turns red and blue ink white and leaves black ink black (where black
-    text lies under a red seal, it stays black)."""
-    from PIL import Image, ImageChops
-
-    if image.mode in {"RGB", "RGBA", "P", "CMYK", "LA"}:
-        r, g, b = image.convert("RGB").split()
-        grey = ImageChops.lighter(ImageChops.lighter(r, g), b)
-    else:
-        grey = image.convert("L")
+    grey = _without_seal(image)
     small = _sampled(grey)
     angle = skew(small)
     _check_text_like(small.rotate(angle, fillcolor=255), name)
@@ -270,6 +264,29 @@ def _prepared(image: Any, name: str) -> bytes:
     out = io.BytesIO()
     grey.save(out, "PNG", compress_level=1)
     return out.getvalue()
+
+
+# How much redder (or bluer) than its other channels a pixel is to be seal ink, and how dark a pixel inside the
+# seal is to be text printed under it.
+SEAL_COLOUR = 40
+SEAL_TEXT = 60
+
+
+def _without_seal(image: Any) -> Any:
+    """The page in grey, its red or blue seal turned white and the black text under the seal kept.
+
+    Decided on luminance, which a JPEG keeps at full resolution, within the area the colour marks, which a JPEG keeps
+    at half: a seal pixel (a luminance near 90) becomes white; a text stroke inside the seal (near 0) stays black."""
+    import numpy as np
+    from PIL import Image
+
+    if image.mode in {"L", "1", "I", "I;16", "F"}:
+        return image.convert("L")
+    rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
+    luminance = np.asarray(image.convert("L"), dtype=np.uint8)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    coloured = (r - np.maximum(g, b) > SEAL_COLOUR) | (b - np.maximum(r, g) > SEAL_COLOUR)
+    return Image.fromarray(np.where(coloured & (luminance >= SEAL_TEXT), 255, luminance).astype(np.uint8))
 
 
 # Angles a page is tried at to find its skew (degrees): a page fed askew into a scanner or photographed by hand.
