@@ -249,3 +249,32 @@ def test_a_file_that_is_not_an_image_behind_an_image_header_is_refused(tmp_path)
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"\xff\xd8\xff\xe0" + os.urandom(2000))
     _refused(broken, "readable image", seconds=5)
+
+
+def test_pages_are_read_in_parallel_one_per_core_in_page_order(monkeypatch):
+    import threading
+
+    active, most, lock = [0], [0], threading.Lock()
+    order = iter(range(1000))
+
+    def page_lines(png: bytes, name: str) -> list[ocr.Line]:
+        number = next(order)
+        with lock:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+        time.sleep(0.3 if number == 0 else 0.1)  # the first page is the slowest: its text must still come first
+        with lock:
+            active[0] -= 1
+        return [ocr.Line(f"（{'一二三四'[number]}）第{number + 1}页的任务。" + "医" * 20, 100, 2000, 50, 90.0, 30)]
+
+    monkeypatch.setattr(ocr, "require", lambda name: None)
+    monkeypatch.setattr(ocr, "_page_lines", page_lines)
+    # what is measured is how pages are scheduled: rendering and preparing a page cost nothing here
+    monkeypatch.setattr(ocr, "_rendered", lambda data, name, indexes: iter(indexes))
+    monkeypatch.setattr(ocr, "_prepared", lambda image, name: b"")
+    monkeypatch.setattr(ocr, "workers", lambda: 2)
+    reading = ocr.pdf_pages(b"%PDF-", "x.pdf", [""] * 4)
+    assert most[0] == 2
+    assert [line[:3] for line in reading.text.split("\n")] == ["（一）", "（二）", "（三）", "（四）"]
+    assert reading.pages == 4 and reading.confidence == 90.0
+

@@ -231,7 +231,8 @@ def _read_pages(images: Iterator[Any], name: str) -> tuple[list[list[Paragraph]]
         pending: list[Future[list[Line]]] = []
         try:
             for image in images:
-                pending.append(pool.submit(_page_lines, _prepared(image, name), name))
+                # prepared on the worker too (Pillow and numpy let go of the GIL): only rendering is one page at a time
+                pending.append(pool.submit(_read_page, image, name))
                 # at most two pages waiting per core: a long scan is not all held in memory at once
                 while len(pending) - len(pages) > 2 * limit:
                     pages.append(pending[len(pages)].result())
@@ -247,6 +248,10 @@ def _read_pages(images: Iterator[Any], name: str) -> tuple[list[list[Paragraph]]
         raise InputError(name, f"OCR found no text in it ({characters} characters, mean confidence {confidence:.0f}%)",
                          "give a scan of a printed page, at 300 dpi")
     return [paragraphs(page) for page in pages], confidence
+
+
+def _read_page(image: Any, name: str) -> list[Line]:
+    return _page_lines(_prepared(image, name), name)
 
 
 def _prepared(image: Any, name: str) -> bytes:
