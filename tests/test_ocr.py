@@ -278,3 +278,13 @@ def test_pages_are_read_in_parallel_one_per_core_in_page_order(monkeypatch):
     assert [line[:3] for line in reading.text.split("\n")] == ["（一）", "（二）", "（三）", "（四）"]
     assert reading.pages == 4 and reading.confidence == 90.0
 
+
+
+def test_the_seal_turns_white_and_the_text_under_it_stays_black():
+    from PIL import Image
+
+    page = Image.new("RGBA", (4, 1))
+    for x, colour in enumerate([(220, 30, 40, 255), (0, 0, 0, 255), (40, 30, 200, 255), (0, 0, 0, 0)]):
+        page.putpixel((x, 0), colour)  # red seal, black text, blue seal, transparent (a screenshot's background)
+    grey = ocr._without_seal(page)
+    assert [grey.getpixel((x, 0)) for x in range(4)] == [255, 0, 255, 255]

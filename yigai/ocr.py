@@ -22,6 +22,7 @@ import subprocess
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from .errors import InputError
@@ -71,20 +72,27 @@ class Line:
 
 
 def require(name: str) -> None:
-    """Refuse in one line, saying what to install, when the OCR engine or its Chinese model is missing."""
-    try:
-        import PIL  # noqa: F401
-    except ImportError:
-        raise InputError(name, "is a scan: reading it needs OCR, and Pillow is not installed", INSTALL) from None
+    """Refuse in one line, saying what to install, when the OCR engine, its Chinese model or the extra is missing."""
+    for module in ("PIL", "pypdfium2"):
+        try:
+            __import__(module)
+        except ImportError:
+            raise InputError(name, f"is a scan: reading it needs OCR, and {module} is not installed", INSTALL) from None
     program = shutil.which("tesseract")
     if program is None:
         raise InputError(name, "is a scan: reading it needs OCR, and the tesseract program is not installed", INSTALL)
+    if LANGUAGE not in _languages(program):
+        raise InputError(name, "is a scan: reading it needs OCR, and tesseract has no Simplified Chinese model", INSTALL)
+
+
+@cache
+def _languages(program: str) -> tuple[str, ...]:
+    """The models Tesseract has (asked once a process: a matrix of many scans asks once)."""
     try:
         listed = subprocess.run([program, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):
-        raise InputError(name, "is a scan: reading it needs OCR, and the tesseract program does not run", INSTALL) from None
-    if LANGUAGE not in listed.stdout.split():
-        raise InputError(name, "is a scan: reading it needs OCR, and tesseract has no Simplified Chinese model", INSTALL)
+        return ()
+    return tuple(listed.stdout.split())
 
 
 # ---------------------------------------------------------------- documents
@@ -281,17 +289,22 @@ def _without_seal(image: Any) -> Any:
     """The page in grey, its red or blue seal turned white and the black text under the seal kept.
 
     Decided on luminance, which a JPEG keeps at full resolution, within the area the colour marks, which a JPEG keeps
-    at half: a seal pixel (a luminance near 90) becomes white; a text stroke inside the seal (near 0) stays black."""
+    at half: a red seal's pixel (a luminance near 90, a blue one's near 50) becomes white; a text stroke inside the
+    seal (near 0) stays black."""
     import numpy as np
     from PIL import Image
 
     if image.mode in {"L", "1", "I", "I;16", "F"}:
         return image.convert("L")
+    if "A" in image.getbands():  # a screenshot with transparency: on white, as it shows (not on black, as dropped)
+        background = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(background, image.convert("RGBA"))
     rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
     luminance = np.asarray(image.convert("L"), dtype=np.uint8)
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-    coloured = (r - np.maximum(g, b) > SEAL_COLOUR) | (b - np.maximum(r, g) > SEAL_COLOUR)
-    return Image.fromarray(np.where(coloured & (luminance >= SEAL_TEXT), 255, luminance).astype(np.uint8))
+    red = (r - np.maximum(g, b) > SEAL_COLOUR) & (luminance >= SEAL_TEXT)
+    blue = (b - np.maximum(r, g) > SEAL_COLOUR) & (luminance >= SEAL_TEXT // 2)  # blue ink is darker: near 50
+    return Image.fromarray(np.where(red | blue, 255, luminance).astype(np.uint8))
 
 
 # Angles a page is tried at to find its skew (degrees): a page fed askew into a scanner or photographed by hand.
