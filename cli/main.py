@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import sys
 from enum import Enum
@@ -773,19 +772,15 @@ def _on_signals() -> dict[int, object]:
     return {signum: signal.signal(signum, _stop) for signum in (signal.SIGINT, signal.SIGTERM)}
 
 
-class _Notes(logging.Handler):
+def _note(text: str) -> None:
     """What the library notes for the analyst (a document read by OCR), as `yigai: note: …` on stderr."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        sys.stderr.write(f"yigai: note: {record.getMessage()}\n")
+    sys.stderr.write(f"yigai: note: {text}\n")
 
 
 def _notes_on_stderr() -> None:
-    logger = logging.getLogger("yigai")
-    if not any(isinstance(handler, _Notes) for handler in logger.handlers):
-        logger.addHandler(_Notes())
-        logger.setLevel(logging.INFO)
-        logger.propagate = False
+    from yigai.notes import listen
+
+    listen(_note)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -23,10 +22,10 @@ def read_documents(path: str | Path) -> list[Document]:
         raise InputError(source.path, "no text left after cleaning", "is this a reform document?")
     documents = [segment(part, source.path, str(n)) for n, part in enumerate(parts, start=1)]
     if source.ocr is not None:
+        from .notes import tell
         from .ocr import note
 
-        # the CLI shows this on stderr (a logging handler of its own); the library only records it
-        logging.getLogger("yigai").info("%s: %s", shown(source.path), note(source.ocr))
+        tell(f"{shown(source.path)}: {note(source.ocr)}")  # the CLI shows it on stderr
         documents = [replace(document, ocr=True) for document in documents]
     return documents
 
