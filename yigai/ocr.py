@@ -149,8 +149,9 @@ def _check_size(image: Any, name: str) -> None:
 
 
 def _too_large(name: str, size: str) -> InputError:
-    return InputError(name, f"is {'a ' + size if size else 'an '}image larger than the {MAX_PIXELS // 1_000_000} million pixels yigai reads "
-                      "as a page (a decompression bomb?)", "scan the page at 300 dpi")
+    what = f"a {size}image" if size else "an image"
+    return InputError(name, f"is {what} larger than the {MAX_PIXELS // 1_000_000} million pixels yigai reads as a page "
+                      "(a decompression bomb?)", "scan the page at 300 dpi")
 
 
 def pdf_pages(data: bytes, name: str, texts: list[str]) -> Reading:
