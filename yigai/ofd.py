@@ -5,9 +5,9 @@ An OFD file is a zip: OFD.xml names each document's Document.xml (DocBody/DocRoo
 holding TextCode runs placed at X, Y within it. Text is put back into lines by where it sits on the page, and lines
 into paragraphs as OCR's lines are (yigai.ocr.paragraphs: indented lines and short lines end paragraphs).
 
-No OFD library on PyPI was found maintained and tested on real files, so this reads the standard's XML itself,
-with the same zip limits as Word and Excel files (readers.check_unpacked). It has been tested on files written
-from the standard's structure, not yet on files from an OFD writer.
+This reads the standard's XML itself (PyPI's OFD packages have not been tried on real files here), with the same
+zip limits as Word and Excel files (readers._check_unpacked). It has been tested on a file written from the
+standard's structure, not yet on files from an OFD writer.
 """
 
 from __future__ import annotations
