@@ -96,7 +96,7 @@ def test_a_phone_photo_reads_to_the_samples_items():
 @needs_engine
 def test_a_pdf_of_a_text_page_and_a_scanned_page_reads_both_in_order():
     document = read_document(str(SCANS / "mixed.pdf"))
-    assert [item.label for item in document.items] == ["(一)", "(二)", "(三)", "(四)", "(五)"]
+    assert [item.label for item in document.items] == ["(一)", "(二)", "(三)", "(四)", "(五)", "(六)"]  # page 2: (四) to (六)
     assert document.doc_number == "川办函〔2021〕56号"  # from the text page, exactly as printed
     assert document.ocr
 
