@@ -288,3 +288,18 @@ def test_the_seal_turns_white_and_the_text_under_it_stays_black():
         page.putpixel((x, 0), colour)  # red seal, black text, blue seal, transparent (a screenshot's background)
     grey = ocr._without_seal(page)
     assert [grey.getpixel((x, 0)) for x in range(4)] == [255, 0, 255, 255]
+
+
+@needs_engine
+def test_a_scan_prints_on_a_gbk_console_with_its_note(tmp_path):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "gbk", "COLUMNS": "200"}
+    done = subprocess.run([sys.executable, "-m", "yigai_cli", "parse", str(SCANS / "scan-150-rotated.pdf")],
+                          capture_output=True, env=env, timeout=300)
+    assert done.returncode == 0
+    out, err = done.stdout.decode("gbk"), done.stderr.decode("gbk")
+    assert "规范医疗联合体建设" in out
+    assert re.fullmatch(r"yigai: note: \S+scan-150-rotated\.pdf: text read by OCR \(tesseract, 1 page, mean confidence "
+                        r"\d+%\): check names and figures\n", err), err
