@@ -46,6 +46,7 @@ bench: install
 	$(BIN)/python bench/report_speed.py
 	$(BIN)/python bench/promises.py
 	$(BIN)/python bench/hostile_speed.py
+	$(BIN)/python bench/ocr.py
 
 # Seeded fuzzing of the reader: prints crashes (and keeps their inputs) and the slowest cases.
 fuzz: install

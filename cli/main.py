@@ -830,6 +830,17 @@ def _on_signals() -> dict[int, object]:
     return {signum: signal.signal(signum, _stop) for signum in (signal.SIGINT, signal.SIGTERM)}
 
 
+def _note(text: str) -> None:
+    """What the library notes for the analyst (a document read by OCR), as `yigai: note: …` on stderr."""
+    _say(f"yigai: note: {text}\n")  # a file name in it is shown as the terminal sanitiser shows it
+
+
+def _notes_on_stderr() -> None:
+    from yigai.notes import listen
+
+    listen(_note)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status; every failure is one line on stderr."""
     import signal
@@ -837,6 +848,7 @@ def main(argv: list[str] | None = None) -> int:
     from .output import tolerate_console_encoding
 
     previous = _on_signals()
+    _notes_on_stderr()
     try:
         tolerate_console_encoding()  # inside: a signal while the streams are set up still ends with one line
         return _main(argv)

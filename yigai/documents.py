@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from .clean import clean
@@ -19,7 +20,14 @@ def read_documents(path: str | Path) -> list[Document]:
     parts = split(clean(source.text))
     if not parts:
         raise InputError(source.path, "no text left after cleaning", "is this a reform document?")
-    return [segment(part, source.path, str(n)) for n, part in enumerate(parts, start=1)]
+    documents = [segment(part, source.path, str(n)) for n, part in enumerate(parts, start=1)]
+    if source.ocr is not None:
+        from .notes import tell
+        from .ocr import note
+
+        tell(f"{shown(source.path)}: {note(source.ocr)}")  # the CLI shows it on stderr
+        documents = [replace(document, ocr=True) for document in documents]
+    return documents
 
 
 def parse_ref(ref: str) -> tuple[str, str | None]:

@@ -8,8 +8,12 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from .ocr import Reading
 
 # Policy documents are tens of kilobytes; anything past this is not one document list.
 MAX_BYTES = 20 * 1024 * 1024
@@ -32,7 +36,8 @@ class Source:
     path: str
     text: str
     encoding: str
-    format: str = "text"  # text | html | docx | pdf
+    format: str = "text"  # text | html | docx | xlsx | pdf | image | doc | wps | ofd
+    ocr: Reading | None = None  # what OCR read, when the text came from a scan or a photo
 
 
 def _too_large(name: str, size: str) -> InputError:
@@ -137,7 +142,12 @@ def load(path: str | Path) -> Source:
         path = Path(path)
         data, suffix = read_bytes(path), path.suffix.lower()
     kind = readers.sniff(data, suffix)  # empty and blank files sniff as text: decode() refuses them
-    if kind == "pdf":
+    from .engines import read as engine_read  # scans, photos, .doc/.wps and OFD: read by an outside engine
+
+    engine = engine_read(data, kind, suffix, name)
+    if engine is not None:
+        text, encoding, kind = engine.text, engine.kind, engine.kind
+    elif kind == "pdf":
         text, encoding = readers.pdf_text(data, name), "pdf"
     elif kind == "docx":
         text, encoding = readers.docx_text(data, name), "docx"
@@ -161,7 +171,8 @@ def load(path: str | Path) -> Source:
         raise InputError(name, f"holds no text ({kind})", "give a document with text")
     # a damaged PDF or page can decode to half a surrogate pair, which no text encoding (nor OpenCC) accepts
     text = _LONE_SURROGATE.sub("\ufffd", text)
-    return Source(path=name, text=text.replace("\r\n", "\n").replace("\r", "\n"), encoding=encoding, format=kind)
+    return Source(path=name, text=text.replace("\r\n", "\n").replace("\r", "\n"), encoding=encoding, format=kind,
+                  ocr=engine.ocr if engine is not None else None)
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -117,6 +117,7 @@ class Document:
     date: str | None = None
     short_name: str = ""
     sections: tuple[str, ...] = field(default=())
+    ocr: bool = False  # its text was read by OCR from a scan or a photo: names and figures may be misread
 
     @property
     def name(self) -> str:
@@ -162,4 +163,5 @@ class Document:
             "issuer": list(self.issuer),
             "date": self.date,
             "items": [item.as_dict(self.year) for item in self.items],
+            **({"ocr": True} if self.ocr else {}),  # an added field, present only when true
         }
