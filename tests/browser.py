@@ -62,3 +62,17 @@ def chromium(width: int = 1400, height: int = 1000, downloads: Path | None = Non
 def errors(driver: Any) -> list[str]:
     """What the page logged at SEVERE level: uncaught exceptions, failed loads."""
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def column_id(driver: Any, label: str) -> str:
+    """The report's heatmap column (its data-c) whose header names `label`."""
+    return driver.execute_script(  # type: ignore[no-any-return]
+        "return [...document.querySelectorAll('#heatmap th.col')].find(th => th.dataset.name === arguments[0]).dataset.c",
+        label)
+
+
+def cell(driver: Any, column: str, national: int) -> Any:
+    """The heatmap cell of national item `national` in `column`."""
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.CSS_SELECTOR, f'#heatmap tbody tr[data-n="{national}"] td.g[data-c="{column}"]')

@@ -68,18 +68,6 @@ def _head_order(driver):  # type: ignore[no-untyped-def]
     return [th.get_attribute("data-c") for th in driver.find_elements(By.CSS_SELECTOR, "#heatmap tr.heads th.col")]
 
 
-def _column_id(driver, label):  # type: ignore[no-untyped-def]
-    return driver.execute_script(
-        "return [...document.querySelectorAll('#heatmap th.col')].find(th => th.dataset.name === arguments[0]).dataset.c",
-        label)
-
-
-def _cell(driver, column, national):  # type: ignore[no-untyped-def]
-    from selenium.webdriver.common.by import By
-
-    return driver.find_element(By.CSS_SELECTOR, f'#heatmap tbody tr[data-n="{national}"] td.g[data-c="{column}"]')
-
-
 def test_heatmap_has_every_item_and_column(driver, page):
     from selenium.webdriver.common.by import By
 
@@ -101,10 +89,10 @@ def test_clicking_a_cell_shows_that_pairs_sentences(driver, page):
     _, out, _ = page
     _open(driver, out)
     pair = max(_compare(NATIONAL, SICHUAN)["pairs"], key=lambda p: p["score"])
-    column = _column_id(driver, "四川 2021 (sichuan-2021.txt)")
+    column = browser.column_id(driver, "四川 2021 (sichuan-2021.txt)")
     panel = driver.find_element(By.ID, "panel")
     assert not panel.is_displayed()
-    _cell(driver, column, pair["national"]).click()
+    browser.cell(driver, column, pair["national"]).click()
     assert panel.is_displayed()
     text = panel.text
     assert pair["local_sentence"] in text.replace("\n", "")
@@ -112,8 +100,8 @@ def test_clicking_a_cell_shows_that_pairs_sentences(driver, page):
     marks = [m.text for m in panel.find_elements(By.CSS_SELECTOR, ".quote.local mark")]
     assert marks and all(m in pair["local_sentence"] for m in marks)
     # another column's cell replaces the panel's content
-    other = _column_id(driver, "某市 2023 (city-2023-draft.txt)")
-    _cell(driver, other, pair["national"]).click()
+    other = browser.column_id(driver, "某市 2023 (city-2023-draft.txt)")
+    browser.cell(driver, other, pair["national"]).click()
     assert "某市 2023 (city-2023-draft.txt)" in panel.text and pair["local_sentence"] not in panel.text.replace("\n", "")
     assert browser.errors(driver) == []
 
@@ -175,8 +163,8 @@ def test_planted_markup_renders_as_text(driver, page):
     assert driver.execute_script("return window.__pwned") is None
     assert len(driver.find_elements(By.TAG_NAME, "script")) == 2  # the page's data and its own script
     pair = next(p for p in _compare(NATIONAL, planted)["pairs"] if p["local"] == 1)
-    column = _column_id(driver, "某县 2024 (planted.txt)")
-    _cell(driver, column, pair["national"]).click()
+    column = browser.column_id(driver, "某县 2024 (planted.txt)")
+    browser.cell(driver, column, pair["national"]).click()
     panel = driver.find_element(By.ID, "panel")
     assert "<script>window.__pwned=1</script>" in panel.text
     assert panel.find_elements(By.TAG_NAME, "script") == [] and panel.find_elements(By.TAG_NAME, "img") == []

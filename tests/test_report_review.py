@@ -78,22 +78,10 @@ def _open(driver, path):  # type: ignore[no-untyped-def]
     WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.documentElement.dataset.ready"))
 
 
-def _column(driver, label):  # type: ignore[no-untyped-def]
-    return driver.execute_script(
-        "return [...document.querySelectorAll('#heatmap th.col')].find(th => th.dataset.name === arguments[0]).dataset.c",
-        label)
-
-
-def _cell(driver, column, national):  # type: ignore[no-untyped-def]
-    from selenium.webdriver.common.by import By
-
-    return driver.find_element(By.CSS_SELECTOR, f'#heatmap tbody tr[data-n="{national}"] td.g[data-c="{column}"]')
-
-
 def _act(driver, column, national, local, verb):  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
 
-    _cell(driver, column, national).click()
+    browser.cell(driver, column, national).click()
     driver.find_element(By.CSS_SELECTOR, f'#panel .pair[data-key="{national}:{local}"] button[data-verb="{verb}"]').click()
 
 
@@ -135,7 +123,7 @@ def test_review_round_trip(driver, docs, downloads):
     _open(driver, report)
     driver.execute_script("localStorage.clear()")
     _open(driver, report)
-    column = _column(driver, "某县 2024 (planted.txt)")
+    column = browser.column_id(driver, "某县 2024 (planted.txt)")
     assert _coverage_shown(driver, column) == f"{round(before * 100)}%"
     initial = driver.execute_script(FIGURES)
     total = sum(len(c["pairs"]) for c in json.loads(driver.execute_script(
@@ -145,17 +133,17 @@ def test_review_round_trip(driver, docs, downloads):
     # the first decision asks the reviewer's name, in the page, and is made once it is given
     _act(driver, column, confirm["national"], confirm["local"], "confirm")
     ask = driver.find_element(By.ID, "reviewer-ask")
-    assert ask.is_displayed() and "✎" not in _cell(driver, column, confirm["national"]).text
+    assert ask.is_displayed() and "✎" not in browser.cell(driver, column, confirm["national"]).text
     driver.find_element(By.ID, "reviewer").send_keys("王 <b>审</b>\n")
-    assert not ask.is_displayed() and "✎" in _cell(driver, column, confirm["national"]).text
+    assert not ask.is_displayed() and "✎" in browser.cell(driver, column, confirm["national"]).text
     _act(driver, column, reject["national"], reject["local"], "reject")
     _act(driver, column, regrade["national"], regrade["local"], "partial")
-    cell = _cell(driver, column, reject["national"])
+    cell = browser.cell(driver, column, reject["national"])
     assert cell.text == "✗✎" and "n" in cell.get_attribute("class").split()
-    assert _cell(driver, column, regrade["national"]).text == "◐✎"
+    assert browser.cell(driver, column, regrade["national"]).text == "◐✎"
 
     # a counterpart yigai missed, found by its text, with a note
-    _cell(driver, column, gap).click()
+    browser.cell(driver, column, gap).click()
     form = driver.find_element(By.CSS_SELECTOR, "#panel form.add-form")
     form.find_element(By.CSS_SELECTOR, ".add-search").send_keys("智慧医院")
     options = form.find_elements(By.CSS_SELECTOR, "select.add-item option")
@@ -164,7 +152,7 @@ def test_review_round_trip(driver, docs, downloads):
     Select(form.find_element(By.CSS_SELECTOR, "select.add-item")).select_by_value(str(added["index"]))
     form.find_element(By.CSS_SELECTOR, ".add-note").send_keys(NOTE)
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert _cell(driver, column, gap).text == "◐✎"
+    assert browser.cell(driver, column, gap).text == "◐✎"
     panel = driver.find_element(By.ID, "panel")
     assert "<img src=x onerror=window.__pwned=4>" in panel.text and panel.find_elements(By.TAG_NAME, "img") == []
     assert driver.find_element(By.CSS_SELECTOR, f'#panel .pair[data-key="{gap}:{added["index"]}"] .note-input'
@@ -188,7 +176,7 @@ def test_review_round_trip(driver, docs, downloads):
     driver.refresh()
     WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.documentElement.dataset.ready"))
     assert _coverage_shown(driver, column) == shown
-    assert [_cell(driver, column, n).text[-1] for n, _, _ in decided] == ["✎"] * 4
+    assert [browser.cell(driver, column, n).text[-1] for n, _, _ in decided] == ["✎"] * 4
     assert driver.find_element(By.ID, "progress").text == f"3 of {total} pairs reviewed"
     assert driver.find_element(By.ID, "reviewer").get_attribute("value") == "王 <b>审</b>"
 
@@ -236,8 +224,8 @@ def test_review_round_trip(driver, docs, downloads):
     assert driver.find_element(By.ID, "progress").text == f"3 of {total} pairs reviewed"
     assert _coverage_shown(driver, column) == shown
     assert driver.execute_script(FIGURES) == figures  # yigai's figures with the file: the page's own, to the percent
-    assert [_cell(driver, column, n).text for n, _, _ in decided] == ["✓✎", "✗✎", "◐✎", "◐✎"]
-    _cell(driver, column, gap).click()
+    assert [browser.cell(driver, column, n).text for n, _, _ in decided] == ["✓✎", "✗✎", "◐✎", "◐✎"]
+    browser.cell(driver, column, gap).click()
     assert NOTE.replace("\n", " ") in driver.find_element(By.ID, "panel").text.replace("\n", " ")
     assert driver.execute_script("return window.__pwned") is None
     assert browser.errors(driver) == []
@@ -264,10 +252,10 @@ def test_undo_and_the_keyboard(driver, docs):
     assert scores == sorted(scores) and len(scores) > 10  # the least sure (lowest confidence) first
     national = int(key.split(":")[0])
     body.send_keys("r")
-    assert _cell(driver, column, national).text.endswith("✎")
+    assert browser.cell(driver, column, national).text.endswith("✎")
     assert driver.find_element(By.ID, "progress").text.startswith("1 of ")
     body.send_keys("u")
-    assert "✎" not in _cell(driver, column, national).text
+    assert "✎" not in browser.cell(driver, column, national).text
     assert driver.find_element(By.ID, "progress").text.startswith("0 of ")
     body.send_keys("j")
     second = driver.find_element(By.CSS_SELECTOR, "#to-review li.current").get_attribute("data-key")
@@ -309,7 +297,7 @@ decisions:
     _open(driver, report)
     driver.execute_script("localStorage.clear(); localStorage.setItem('yigai-reviewer', '李')")
     _open(driver, report)
-    column = _column(driver, "某县 2024 (planted.txt)")
+    column = browser.column_id(driver, "某县 2024 (planted.txt)")
     total = int(driver.find_element(By.ID, "progress").text.split(" of ")[1].split()[0])
     note = driver.find_element(By.ID, "review-note")
 
@@ -324,7 +312,7 @@ decisions:
 
     assert opened(start) == f"start.yaml: {len(compared['pairs'])} decisions opened"
     assert driver.find_element(By.ID, "progress").text == f"{len(compared['pairs'])} of {total} pairs reviewed"
-    assert all(_cell(driver, column, p["national"]).text.endswith("✎") for p in compared["pairs"])
+    assert all(browser.cell(driver, column, p["national"]).text.endswith("✎") for p in compared["pairs"])
     # a block text is more YAML than the page reads: it says so, in one line, and changes nothing
     said = opened(hand)
     assert said.startswith("hand.yaml: line 8: a block text") and "yigai report" in said
@@ -332,7 +320,7 @@ decisions:
         "  note: |-\n    two lines\n    <img src=x onerror=window.__pwned=9>\n",
         '  note: "two lines\\n<img src=x onerror=window.__pwned=9>"\n'), encoding="utf-8")
     assert opened(hand) == "hand.yaml: 1 decision opened"
-    _cell(driver, column, pair["national"]).click()
+    browser.cell(driver, column, pair["national"]).click()
     block = driver.find_element(By.CSS_SELECTOR, f'#panel .pair[data-key="{pair["national"]}:{pair["local"]}"]')
     assert "reject" in block.find_element(By.CSS_SELECTOR, ".decision").text
     assert block.find_element(By.CSS_SELECTOR, ".note-input").get_attribute("value") == \
@@ -348,7 +336,7 @@ decisions:
     merged = tmp / "merged.yaml"
     assert _run("decisions", "merge", wang, li, "-o", merged)[0] == 1
     assert opened(merged) == "merged.yaml: 2 decisions opened"
-    _cell(driver, column, pair["national"]).click()
+    browser.cell(driver, column, pair["national"]).click()
     block = driver.find_element(By.CSS_SELECTOR, f'#panel .pair[data-key="{pair["national"]}:{pair["local"]}"]')
     assert "regrade as partial" in block.find_element(By.CSS_SELECTOR, ".decision").text
     assert block.find_element(By.CSS_SELECTOR, ".note-input").get_attribute("value") == hostile
@@ -400,7 +388,7 @@ def test_one_comparison_is_reviewed_in_its_list_of_pairs(driver, docs):
     pair = compared["pairs"][-1]
     key = f'{pair["national"]}:{pair["local"]}'
     driver.find_element(By.CSS_SELECTOR, f'#print-list .pair[data-key="{key}"] button[data-verb="reject"]').click()
-    assert _cell(driver, "0", pair["national"]).text.endswith("✎")
+    assert browser.cell(driver, "0", pair["national"]).text.endswith("✎")
     block = driver.find_element(By.CSS_SELECTOR, f'#print-list .pair[data-key="{key}"]')
     assert "reject" in block.find_element(By.CSS_SELECTOR, ".decision").text
     assert browser.errors(driver) == []
@@ -415,9 +403,9 @@ def test_several_documents_reviewed_give_a_file_each(driver, docs, downloads):
     driver.execute_script("localStorage.clear(); localStorage.setItem('yigai-reviewer', '王')")
     _open(driver, report)
     pair = compared["pairs"][0]
-    _act(driver, _column(driver, "某县 2024 (planted.txt)"), pair["national"], pair["local"], "reject")
-    city = _column(driver, "某市 2023 (city-2023-draft.txt)")
-    _cell(driver, city, 3).click()
+    _act(driver, browser.column_id(driver, "某县 2024 (planted.txt)"), pair["national"], pair["local"], "reject")
+    city = browser.column_id(driver, "某市 2023 (city-2023-draft.txt)")
+    browser.cell(driver, city, 3).click()
     first = driver.find_element(By.CSS_SELECTOR, "#panel .pair")
     first.find_element(By.CSS_SELECTOR, 'button[data-verb="confirm"]').click()
     for old in downloads.glob("*"):
