@@ -41,17 +41,38 @@ def _text_characters(points: np.ndarray) -> np.ndarray:
             | ((points >= 0x41) & (points <= 0x5A)) | ((points >= 0x61) & (points <= 0x7A)) | (points == 0x2B))
 
 
-def _unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sorted distinct values, each value's position among them, and how often each occurs (np.unique's
-    answer, without the masked-array module it imports on first use)."""
-    order = np.argsort(values)
-    ordered = values[order]
-    first = np.ones(len(ordered), dtype=bool)
-    first[1:] = ordered[1:] != ordered[:-1]
+# How many texts a key holds beside an n-gram's code, by the bits a character takes: 16 bits a character (the
+# codes of Bags) leave 15 for the text; 15 bits a character (see _narrow) leave 18; past that, n-grams are
+# numbered first (a second sort). Each path gives the same Bags: only the cost differs, and it stays linear.
+WIDE_TEXTS = 1 << 15
+NARROW_TEXTS = 1 << 18
+
+# Text characters in 15 bits, in the same order: ASCII ones (below 0x80) as they are, CJK from 0x80 on.
+_CJK_SHIFT = 0x4E00 - 0x80
+
+
+def _narrow(points: np.ndarray) -> np.ndarray:
+    return np.where(points >= 0x4E00, points - _CJK_SHIFT, points)
+
+
+def _widen(codes: np.ndarray) -> np.ndarray:
+    """Codes of 15-bit characters as codes of 16-bit ones (the characters of the code, back as printed)."""
+    wide = np.zeros(len(codes), dtype=np.int64)
+    for shift in (30, 15, 0):
+        character = (codes >> shift) & 0x7FFF
+        wide = (wide << 16) | np.where(character >= 0x80, character + _CJK_SHIFT, character)
+    return wide
+
+
+def _entries(high: np.ndarray, rows: np.ndarray, row_bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (high, row) pairs in order, and how often each occurs: both in one key, so that one sort
+    orders them by high, then by row, and tells the distinct ones."""
+    keys = np.sort((high << row_bits) | rows)
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
     starts = np.flatnonzero(first)
-    inverse = np.empty(len(values), dtype=np.int64)
-    inverse[order] = np.cumsum(first) - 1
-    return ordered[starts], inverse, np.diff(np.append(starts, len(ordered)))
+    entries = keys[starts]
+    return entries >> row_bits, entries & ((1 << row_bits) - 1), np.diff(np.append(starts, len(keys)))
 
 
 def bags(texts: Sequence[str]) -> Bags:
@@ -68,25 +89,31 @@ def bags(texts: Sequence[str]) -> Bags:
     two = np.flatnonzero(ok[:-1] & ok[1:])
     three = two[(two + 2 < len(points))]
     three = three[ok[three + 2]]
+    rows = np.concatenate((text_of[two], text_of[three]))
+    size = len(texts)
+    if size < NARROW_TEXTS:
+        # code and text in one key: a code of 16-bit characters takes 48 bits and leaves 15 for the text; with
+        # more texts, a code of 15-bit characters takes 45 and leaves 18
+        wide = size < WIDE_TEXTS
+        bits, row_bits = (16, 15) if wide else (15, 18)
+        if not wide:
+            points = _narrow(points)
+        codes = np.concatenate(((points[two] << 2 * bits) | (points[two + 1] << bits),
+                                (points[three] << 2 * bits) | (points[three + 1] << bits) | points[three + 2]))
+        entry_codes, entry_rows, counts = _entries(codes, rows, row_bits)
+        new_gram = np.ones(len(entry_codes), dtype=bool)
+        new_gram[1:] = entry_codes[1:] != entry_codes[:-1]
+        grams = entry_codes[new_gram]
+        return Bags(grams if wide else _widen(grams), np.cumsum(new_gram) - 1, counts, entry_rows, size)
+    # more texts still: n-grams numbered in the order their codes sort, and the number beside the text
     codes = np.concatenate(((points[two] << 32) | (points[two + 1] << 16),
                             (points[three] << 32) | (points[three + 1] << 16) | points[three + 2]))
-    rows = np.concatenate((text_of[two], text_of[three]))
-    if len(texts) >= 1 << 15:  # too many texts to put the text beside the code in one int64
-        grams, gram_of, _ = _unique(codes)
-        keys, _, counts = _unique(gram_of * len(texts) + rows)
-        return Bags(grams, keys // len(texts), counts, keys % len(texts), len(texts))
-    # code and text in one key (a code takes 48 bits, a text 15): one sort orders the entries by n-gram, then
-    # by text, and tells both the distinct entries and the distinct n-grams
-    keys = np.sort((codes << 15) | rows)
-    first = np.ones(len(keys), dtype=bool)
-    first[1:] = keys[1:] != keys[:-1]
-    starts = np.flatnonzero(first)
-    entries = keys[starts]
-    entry_codes = entries >> 15
-    new_gram = np.ones(len(entries), dtype=bool)
-    new_gram[1:] = entry_codes[1:] != entry_codes[:-1]
-    return Bags(entry_codes[new_gram], np.cumsum(new_gram) - 1, np.diff(np.append(starts, len(keys))),
-                entries & 0x7FFF, len(texts))
+    ordered = np.sort(codes)
+    new_gram = np.ones(len(ordered), dtype=bool)
+    new_gram[1:] = ordered[1:] != ordered[:-1]
+    grams = ordered[new_gram]
+    gram, entry_rows, counts = _entries(np.searchsorted(grams, codes), rows, (size - 1).bit_length())
+    return Bags(grams, gram, counts, entry_rows, size)
 
 
 @cache
