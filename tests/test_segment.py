@@ -205,3 +205,48 @@ def test_a_text_of_short_lines_only_is_still_read(tmp_path):
     path.write_text("推进紧密型县域医共体建设\n深化公立医院薪酬制度改革\n", encoding="utf-8")
     (document,) = read_documents(path)
     assert [i.text for i in document.items] == ["推进紧密型县域医共体建设", "深化公立医院薪酬制度改革"]
+
+
+def test_reading_asks_each_line_about_each_numbering_style_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Splitting a file and segmenting its documents match a line against a numbering style at most once (they
+    matched the same lines again at every step), and read what they read before."""
+    from collections import Counter
+
+    from yigai.clean import clean
+    from yigai.load import load
+    from yigai.numbering import Style
+    from yigai.segment import segment
+    from yigai.split import split
+
+    from .conftest import SAMPLES
+
+    original = Style.match
+    paths = sorted(SAMPLES.glob("*.txt"))
+    assert len(paths) >= 5
+    for path in paths:
+        text = clean(load(path).text)
+        calls: Counter[tuple[str, str]] = Counter()
+
+        def counted(self: Style, line: str, calls: Counter[tuple[str, str]] = calls):  # type: ignore[no-untyped-def]
+            calls[self.name, line] += 1
+            return original(self, line)
+
+        monkeypatch.setattr(Style, "match", counted)
+        documents = [segment(part, str(path), str(n)) for n, part in enumerate(split(text), start=1)]
+        monkeypatch.undo()
+        assert documents == read_documents(path)
+        printed = Counter(line.strip() for line in text.split("\n"))
+        assert calls and all(n <= printed[line] for (_, line), n in calls.items()), path.name
+
+
+def test_parts_made_by_hand_are_matched_when_asked() -> None:
+    """A Part built without the split's matches (tests, callers) segments as one the split made."""
+    from yigai.segment import segment
+    from yigai.split import Part, split
+
+    text = "某县2023年重点工作任务\n1.推进医共体建设。\n(1)完善总额付费。\n2.深化集采。(县医保局负责)\n各地要抓好落实。"
+    made = split(text)[0]
+    assert made.matched is not None and made.matched.lines == made.lines
+    by_hand = Part(made.lines, made.style)
+    assert by_hand == made and by_hand.matched is None
+    assert segment(by_hand, "x", "1") == segment(made, "x", "1")
