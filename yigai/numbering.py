@@ -84,14 +84,16 @@ CLAUSE = re.compile(rf"(?<![一二三四五六七八九十百零〇])({CN_NUMERA
 class Lines:
     """A document's lines, each matched against a numbering style at most once: splitting a file and segmenting
     its documents ask the same line about the same style again and again (a fifth of reading a document went
-    to matching the same lines anew). A slice is a view: what any view matches, every view of the file knows."""
+    to matching the same lines anew). A slice is a view: what any view matches, every view of the file knows,
+    and a view matches only its own lines."""
 
     __slots__ = ("lines", "_all", "_marks", "_start")
 
     def __init__(self, lines: Iterable[str]) -> None:
         self.lines = tuple(lines)
         self._all = self.lines  # every line of the file
-        self._marks: dict[Style, list[Numbered | None]] = {}  # per style, what it matches of each of them
+        # per style, what it matches of each line of the file, and which lines it was asked about (1) or not (0)
+        self._marks: dict[Style, tuple[list[Numbered | None], bytearray]] = {}
         self._start = 0  # where these lines start among them
 
     def __len__(self) -> int:
@@ -106,19 +108,28 @@ class Lines:
         view.lines = self._all[view._start : view._start + max(stop - start, 0)]
         return view
 
-    def _matched(self, style: Style) -> list[Numbered | None]:
-        found = self._marks.get(style)
-        if found is None:
-            found = self._marks[style] = [style.match(line) for line in self._all]
+    def _matched(self, style: Style, start: int, stop: int) -> list[Numbered | None]:
+        """What `style` matches of the file's lines, matched at least from line `start` to `stop`."""
+        marks = self._marks.get(style)
+        if marks is None:
+            marks = self._marks[style] = ([None] * len(self._all), bytearray(len(self._all)))
+        found, asked = marks
+        if asked.find(0, start, stop) >= 0:
+            for at in range(start, stop):
+                if not asked[at]:
+                    found[at] = style.match(self._all[at])
+            asked[start:stop] = b"\x01" * (stop - start)
         return found
 
     def matches(self, style: Style) -> list[Numbered | None]:
         """Per line, what `style.match` says of it."""
-        return self._matched(style)[self._start : self._start + len(self.lines)]
+        start, stop = self._start, self._start + len(self.lines)
+        return self._matched(style, start, stop)[start:stop]
 
     def match(self, style: Style, at: int) -> Numbered | None:
         """What `style.match` says of line `at`."""
-        return self._matched(style)[self._start + at]
+        at += self._start
+        return self._matched(style, at, at + 1)[at]
 
     def count(self, style: Style) -> int:
         """How many lines start an item in `style`."""

@@ -41,8 +41,11 @@ def departments_of(note: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+_FIRST_SENTENCE = re.compile(r"^(.*?)(?:。|$)")
+
+
 def _first_sentence(text: str) -> str:
-    m = re.match(r"^(.*?)(?:。|$)", text)
+    m = _FIRST_SENTENCE.match(text)
     return (m.group(1) if m else text).strip()
 
 
