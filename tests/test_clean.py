@@ -150,3 +150,17 @@ def test_chrome_lines_are_found_as_the_whole_alternation_finds_them():
     assert [_is_chrome(line) for line in lines] == [every.search(line) is not None for line in lines]
     assert _anchored("^(a|b)") and _anchored("^[|]x") and _anchored("^[]|]") and _anchored(r"^(\(|x)")
     assert not _anchored("^a|b") and not _anchored(r"^\|x|y") and not _anchored("a^")
+
+
+def test_pinyin_is_stripped_as_the_pattern_strips_it_everywhere():
+    """strip_pinyin skips texts that hold no "(" before a lower-case letter; on any text it answers as the
+    pattern alone does."""
+    import random
+
+    from yigai.clean import _PINYIN, strip_pinyin
+
+    rng = random.Random(7)
+    pieces = ["體", "(", ")", "ti", "(ti)", "(hui3) ", "(Ti)", "(DRG)", "2", " ", "改革", "(试行)", "(zh", "ang", "1"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    assert sum(_PINYIN.search(t) is not None for t in texts) > 100
+    assert [strip_pinyin(t) for t in texts] == [_PINYIN.sub("", t) for t in texts]

@@ -65,9 +65,14 @@ _SYLLABLE = (
 _PINYIN = re.compile(rf"(?<=[{_CJK}])\({_SYLLABLE}[1-5]?\) ?")
 
 
+# Every gloss opens with "(" and a lower-case letter: a text without one is returned as it is (the pattern,
+# which opens with a look-behind, is otherwise tried at every position of the text).
+_GLOSS_START = re.compile(r"\([a-z]")
+
+
 def strip_pinyin(text: str) -> str:
     """體(ti) 製改革 -> 體製改革."""
-    return _PINYIN.sub("", text)
+    return _PINYIN.sub("", text) if _GLOSS_START.search(text) else text
 
 
 @cache

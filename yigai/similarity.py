@@ -227,24 +227,28 @@ def cosines(reference: Side, items: Sequence[str], sentences: Sequence[str]) -> 
 
     # document frequency over the pair's items, for the reference's n-grams and for the local ones
     at_ref, in_ref = _lookup(ref.grams, local.grams)
+    in_ref_items = _at(reference.df, at_ref, in_ref)  # per local n-gram, how many reference items hold it
     held = in_ref & (local_df > 0)
+    both = held & (in_ref_items > 0)  # the n-grams both documents' items hold: the columns, in this order
     moved = at_ref[held]  # the reference's n-grams the local items hold too, in the order their strings sort
     df_ref = reference.df.copy()
     df_ref[moved] += local_df[held]
-    in_both = moved[reference.df[moved] > 0]
-    ref_columns = np.full(len(ref.grams), -1, dtype=np.int64)
-    ref_columns[in_both] = np.arange(len(in_both))
+    in_both = at_ref[both]
     width = len(in_both)
+    ref_columns = np.full(len(ref.grams), -1, dtype=np.int64)
+    ref_columns[in_both] = np.arange(width)
 
-    df_local = _at(reference.df, at_ref, in_ref) + local_df
-    local_columns = np.where(held, _at(ref_columns, at_ref, in_ref), -1)
+    df_local = in_ref_items + local_df
+    local_columns = np.where(both, np.cumsum(both) - 1, -1)
 
     weights = reference.weights(total, idf).copy()
     changed = reference.entries_of(moved)
+    changed_grams = ref.gram[changed]
     # (the local items hold these n-grams: their df is above 0, and their idf the table's)
-    weights[changed] = reference.tf[changed] * idf[df_ref[ref.gram[changed]]]
-    kept = changed[reference.df[ref.gram[changed]] > 0]
-    n_rows = _rows(ref.rows, weights, kept, ref_columns[ref.gram[kept]], ref.size, width)
+    weights[changed] = reference.tf[changed] * idf[df_ref[changed_grams]]
+    columns = ref_columns[changed_grams]
+    kept = columns >= 0
+    n_rows = _rows(ref.rows, weights, changed[kept], columns[kept], ref.size, width)
     l_weights = _weighed(local.counts, local.gram, df_local, idf)
     l_columns = local_columns[local.gram]
     l_kept = np.flatnonzero(l_columns >= 0)
