@@ -250,3 +250,25 @@ def test_parts_made_by_hand_are_matched_when_asked() -> None:
     by_hand = Part(made.lines, made.style)
     assert by_hand == made and by_hand.matched is None
     assert segment(by_hand, "x", "1") == segment(made, "x", "1")
+
+
+def test_views_of_lines_match_as_each_style_matches_each_line() -> None:
+    """numbering.Lines: whatever views are taken and asked in whatever order, each answers what the style says."""
+    import random
+
+    from yigai.numbering import ITEM_STYLES, SECTION_ITEMS, Lines
+
+    rng = random.Random(2)
+    pool = ["1.任务", "(一)任务", "(2)小项", "一、章节", "正文", "12.", "(十一)推进", "3、落实"]
+    styles = [*ITEM_STYLES, SECTION_ITEMS]
+    for _ in range(500):
+        views = [Lines(rng.choice(pool) for _ in range(rng.randint(0, 15)))]
+        for _ in range(6):
+            view = rng.choice(views)
+            start = rng.randint(0, len(view))
+            views.append(view[start : rng.randint(start, len(view))])
+            view, style = rng.choice(views), rng.choice(styles)
+            assert view.matches(style) == [style.match(line) for line in view.lines]
+            if len(view):
+                at = rng.randrange(len(view))
+                assert view.match(style, at) == style.match(view.lines[at])

@@ -114,11 +114,13 @@ class Lines:
         if marks is None:
             marks = self._marks[style] = ([None] * len(self._all), bytearray(len(self._all)))
         found, asked = marks
-        if asked.find(0, start, stop) >= 0:
-            for at in range(start, stop):
-                if not asked[at]:
-                    found[at] = style.match(self._all[at])
-            asked[start:stop] = b"\x01" * (stop - start)
+        gap = asked.find(0, start, stop)
+        while gap >= 0:  # each run of lines not asked about yet, matched in one go
+            end = asked.find(1, gap, stop)
+            end = stop if end < 0 else end
+            found[gap:end] = [style.match(line) for line in self._all[gap:end]]
+            asked[gap:end] = b"\x01" * (end - gap)
+            gap = asked.find(0, end, stop)
         return found
 
     def matches(self, style: Style) -> list[Numbered | None]:
