@@ -470,10 +470,40 @@ def report(
     if output is not None and not is_stream(output) and output.suffix.lower() not in (".html", ".htm"):
         raise InputError(str(output), "the report is an HTML page: it writes .html or .htm files only",
                          "name the output report.html")
-    national_doc, vocabulary, columns = _columns(national, refs, vocab, decisions, detail=True)
-    page = fmt.render(fmt.gather(national_doc, columns, topics_of(national_doc, vocabulary), vocabulary, sort,
-                                 _load_decisions(decisions)))
-    emit(page, output)
+    from yigai.documents import read_document
+    from yigai.matrix import Column, labelled
+    from yigai.matrix import matrix as build
+    from yigai.vocab import load_vocabulary
+
+    national_doc = read_document(national)
+    vocab_files = tuple(str(p) for p in vocab or [])
+    vocabulary = load_vocabulary([Path(p) for p in vocab_files])
+    files = tuple(_load_decisions(decisions))
+    page = fmt.Page(national_doc, topics_of(national_doc, vocabulary), vocabulary, files)
+    columns: list[Column] = []
+
+    def work(tick):  # type: ignore[no-untyped-def]
+        # A batch of documents at a time: each column's panels are written down as it comes and its document
+        # let go, so that the report of 10,000 documents never holds 10,000 documents (labels: made again below)
+        for start in range(0, len(refs), REPORT_BATCH):
+            columns.extend(page.add(c) for c in build(national_doc, refs[start:start + REPORT_BATCH], vocab_files,
+                                                       progress=tick, decisions=files, detail=True,
+                                                       vocabulary=vocabulary))
+
+    _with_progress(work, len(refs))
+    columns = labelled(columns)
+    _warn(w for c in columns for w in c.warnings)
+    older = [c for c in columns if c.year and national_doc.year and c.year < national_doc.year]
+    if older:  # as matrix says it
+        shown = ", ".join(c.label or f"{c.name} {c.year}" for c in older[:5]) + (" …" if len(older) > 5 else "")
+        _say(f"yigai: warning: {len(older)} of {len(columns)} local lists are older than the reference "
+             f"{national} ({national_doc.year}), so could not have followed it: {shown}\n")
+    emit(fmt.render(page.finish(columns, sort)), output)
+
+
+# Documents aligned at a time for the report (each batch's documents are let go once its columns are written
+# down): large enough that the workers' start-up is small beside it, small enough to hold in memory.
+REPORT_BATCH = 500
 
 
 def _with_progress(work, total: int):  # type: ignore[no-untyped-def]
