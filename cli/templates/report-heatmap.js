@@ -256,7 +256,7 @@ function barRow(c) {
   tr.dataset.name = cols.label[c];
   tr.dataset.level = cols.level[c];
   tr.dataset.nameRank = cols.rank[c];
-  tr.appendChild(el("td", "num rank", coverageRank[c] + 1));
+  tr.appendChild(el("td", "rank", coverageRank[c] + 1));
   var th = tr.appendChild(el("th", null, headOf(c) + " "));
   th.scope = "row";
   th.title = cols.source[c];

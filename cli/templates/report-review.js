@@ -67,7 +67,7 @@ function gradeOf(pair, decision) {
 }
 
 function cellGrade(c, index) {
-  if (!touched(c)) { return gradeAt(c, rowOf[index]); }
+  if (!touched(c)) { return cols.grades[c].charAt(rowOf[index]).toLowerCase(); } /* yigai's, as written */
   var best = "n";
   (detail(c).byNational[index] || []).forEach(function (pair) {
     var g = gradeOf(pair, decisionOf(c, pair));
@@ -77,7 +77,7 @@ function cellGrade(c, index) {
 }
 
 function cellDecided(c, index) {
-  if (!touched(c)) { return decidedAt(c, rowOf[index]); }
+  if (!touched(c)) { var g = cols.grades[c].charAt(rowOf[index]); return g !== g.toLowerCase(); }
   return (detail(c).byNational[index] || []).some(function (pair) { return decisionOf(c, pair) !== null; });
 }
 
