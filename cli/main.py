@@ -503,7 +503,7 @@ def report(
 
 # Documents aligned at a time for the report (each batch's documents are let go once its columns are written
 # down): large enough that the workers' start-up is small beside it, small enough to hold in memory.
-REPORT_BATCH = 500
+REPORT_BATCH = 1000
 
 
 def _with_progress(work, total: int):  # type: ignore[no-untyped-def]

@@ -83,11 +83,13 @@ function applyTopic() {
 }
 
 /* ---- the window on screen ---------------------------------------------------------------- */
+var PRINT_ALL = 1000; /* columns printed whole; a wider heatmap prints the part on screen (the list has the rest) */
 function span(total, step, start, extent, offset, margin) {
-  if (printing) { return [0, total]; }
-  var first = Math.max(0, Math.floor((start - offset) / step) - margin);
+  if (printing && order.length <= PRINT_ALL) { return [0, total]; }
+  /* (after the list shrank, the box may still be scrolled past its end: the last rows then) */
+  var first = Math.max(0, Math.min(total - 1, Math.floor((start - offset) / step)) - margin);
   var last = Math.min(total, Math.ceil((start + extent - offset) / step) + margin);
-  return [Math.min(first, total), Math.max(first, last)];
+  return [first, Math.max(first, last)];
 }
 
 function leading() {
