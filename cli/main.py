@@ -483,12 +483,35 @@ def report(
     columns: list[Column] = []
 
     def work(tick):  # type: ignore[no-untyped-def]
-        # A batch of documents at a time: each column's panels are written down as it comes and its document
-        # let go, so that the report of 10,000 documents never holds 10,000 documents (labels: made again below)
+        # A batch of documents at a time: each column's panels are written down and its document let go, so
+        # that the report of 10,000 documents never holds 10,000 documents (labels: made again below). A thread
+        # writes down one batch while the workers align the next; the alignment (and its handling of signals)
+        # stays on this thread.
+        import queue
+        import threading
+
+        batches: queue.Queue[list[Column] | None] = queue.Queue(maxsize=1)
+        failed: list[BaseException] = []
+
+        def write_down() -> None:
+            while (batch := batches.get()) is not None:
+                try:
+                    if not failed:
+                        columns.extend(page.add(c) for c in batch)
+                except BaseException as exc:  # raised again on this thread, below
+                    failed.append(exc)
+
+        writer = threading.Thread(target=write_down, name="yigai-report", daemon=True)
+        writer.start()
         for start in range(0, len(refs), REPORT_BATCH):
-            columns.extend(page.add(c) for c in build(national_doc, refs[start:start + REPORT_BATCH], vocab_files,
-                                                       progress=tick, decisions=files, detail=True,
-                                                       vocabulary=vocabulary))
+            batches.put(build(national_doc, refs[start:start + REPORT_BATCH], vocab_files, progress=tick,
+                              decisions=files, detail=True, vocabulary=vocabulary))
+            if failed:
+                break
+        batches.put(None)
+        writer.join()
+        if failed:
+            raise failed[0]
 
     _with_progress(work, len(refs))
     columns = labelled(columns)

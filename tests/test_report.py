@@ -257,3 +257,34 @@ def test_confidence_is_carried_for_every_pair_yigai_made():
     assert _confidence(Pair(1, 2, Grade.FULL, 3.0, (), confidence=0.4321, certainty="unsure")) == {
         "value": 0.432, "level": "unsure"}
     assert _confidence(Pair(1, 2, Grade.PARTIAL, 1.0, ())) == {"value": 1.0, "level": "sure"}
+
+
+def test_a_failure_writing_down_a_column_stops_the_report(cli, tmp_path, monkeypatch):
+    """The columns are written down on a thread of their own while the next batch is aligned: what goes wrong
+    there ends the run as anywhere else, with no page written."""
+    from yigai_cli.formats import report
+
+    def broken(self, column):  # type: ignore[no-untyped-def]
+        raise RuntimeError("a column that cannot be written down")
+
+    monkeypatch.setattr(report.Page, "add", broken)
+    out = tmp_path / "r.html"
+    result = cli("report", NATIONAL, SICHUAN, CITY, "-o", out)
+    assert result.status == 3 and "internal error" in result.err and "cannot be written down" in result.err
+    assert not out.exists()
+
+
+def test_columns_come_in_batches_and_keep_their_labels_and_order(cli, tmp_path, monkeypatch):
+    """Batches of documents give the page the same columns, in the same order, labelled across batches (the
+    round-up's 32 jurisdictions and two lists of one place)."""
+    import yigai_cli.main
+
+    whole = tmp_path / "whole.html"
+    refs = (SICHUAN, CITY, ROUNDUP, SICHUAN, BAOKANG)
+    assert cli("report", NATIONAL, *refs, "-o", whole).status == 0
+    monkeypatch.setattr(yigai_cli.main, "REPORT_BATCH", 2)
+    batched = tmp_path / "batched.html"
+    assert cli("report", NATIONAL, *refs, "-o", batched).status == 0
+    assert batched.read_text(encoding="utf-8") == whole.read_text(encoding="utf-8")
+    labels = _data(whole.read_text(encoding="utf-8"))["columns"]
+    assert [c["label"] for c in labels][-2:] == ["四川 2021 (sichuan-2021.txt) [2]", "保康县 2017 (baokang-county-2017.txt)"]

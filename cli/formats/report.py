@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from importlib import resources
@@ -42,9 +43,12 @@ LEVEL_NAMES = {"national": "国家", "provincial": "省级", "municipal": "市�
 GRADE_CODE = {Grade.FULL: "f", Grade.PARTIAL: "p", Grade.NONE: "n"}
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
 def _utf16(text: str, index: int) -> int:
     # the page's script counts UTF-16 code units; characters beyond the BMP (𠮷) take two
-    if text.isascii() or max(text) < "\U00010000":  # (the common case, without making a copy)
+    if _ASTRAL.search(text, 0, index) is None:  # (the common case, without making a copy)
         return index
     return len(text[:index].encode("utf-16-le")) // 2
 
