@@ -462,7 +462,7 @@ def report(
     from yigai.align import topics_of
 
     from .formats import report as fmt
-    from .output import emit, is_stream
+    from .output import emit_bytes, is_stream
 
     if output is None and sys.stdout.isatty():
         raise InputError("report", "the report is an HTML page, not terminal text", "give --output report.html")
@@ -521,7 +521,7 @@ def report(
         shown = ", ".join(c.label or f"{c.name} {c.year}" for c in older[:5]) + (" …" if len(older) > 5 else "")
         _say(f"yigai: warning: {len(older)} of {len(columns)} local lists are older than the reference "
              f"{national} ({national_doc.year}), so could not have followed it: {shown}\n")
-    emit(fmt.render(page.finish(columns, sort)), output)
+    emit_bytes(page.html(page.finish(columns, sort)), output, "an HTML page")
 
 
 # Documents aligned at a time for the report (each batch's documents are let go once its columns are written

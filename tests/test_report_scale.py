@@ -45,7 +45,7 @@ def large(tmp_path_factory):  # type: ignore[no-untyped-def]
     from yigai.documents import read_document
     from yigai.matrix import matrix
     from yigai.vocab import load_vocabulary
-    from yigai_cli.formats.report import Page, render
+    from yigai_cli.formats.report import Page
 
     tmp = tmp_path_factory.mktemp("scale")
     planted = tmp / "planted.txt"
@@ -60,7 +60,7 @@ def large(tmp_path_factory):  # type: ignore[no-untyped-def]
         column = mine if k == PLANTED_AT else real[k % len(real)]
         columns.append(page.add(replace(column, name=f"县{k:05d}", label="")))
     out = tmp / "large.html"
-    out.write_text(render(page.finish(columns)), encoding="utf-8")
+    out.write_bytes(page.html(page.finish(columns)))
     return out, planted, columns
 
 
@@ -207,4 +207,20 @@ def test_the_overview_counts_every_column(driver, large):
     driver.find_element(By.ID, "find").send_keys(f"县{PLANTED_AT:05d}")
     assert _drawn(driver) == [PLANTED_AT]
     assert [tr.get_attribute("data-c") for tr in driver.find_elements(By.CSS_SELECTOR, "#bars tr[data-c]")] == [str(PLANTED_AT)]
+    assert browser.errors(driver) == []
+
+
+def test_all_details_as_a_list_stops_at_500(driver, large):
+    from selenium.webdriver.common.by import By
+
+    out, _, _ = large
+    _open(driver, out)
+    driver.find_element(By.ID, "expand").click()
+    listing = driver.find_element(By.ID, "print-list")
+    assert len(listing.find_elements(By.CSS_SELECTOR, "section.print-column")) == 500
+    assert "The first 500 of 5,200 jurisdictions" in listing.text
+    driver.find_element(By.ID, "find").send_keys(f"县{PLANTED_AT:05d}")
+    driver.find_element(By.ID, "expand").click()
+    sections = listing.find_elements(By.CSS_SELECTOR, "section.print-column")
+    assert len(sections) == 1 and f"县{PLANTED_AT:05d}" in sections[0].text
     assert browser.errors(driver) == []

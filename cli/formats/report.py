@@ -226,7 +226,7 @@ class Page:
         self.promises = _Table()
         self._national_marks: dict[tuple[str, tuple[str, ...]], int] = {}
         self._read_promises: dict[str, int] = {}
-        self.details: list[str] = []
+        self.details: list[bytes] = []  # each column's panels, as the file holds them (UTF-8: half the memory)
         self.keys: list[str] = []
         self.made: list[int] = []  # pairs yigai made (what the review counts), per column
         self.decided: list[int] = []  # 1 where a pair carries a decision from --decisions
@@ -292,7 +292,7 @@ class Page:
         decisions = {str(cell.national): _decision(cell.decision) for cell in column.cells if cell.decision}
         if decisions:
             detail["d"] = decisions
-        self.details.append(_json(detail))
+        self.details.append(_json(detail).encode("utf-8"))
         self.keys.append(document_key(document))
         self.made.append(sum(1 for p in pairs if p[2] != "n"))
         self.decided.append(int(any(len(p) > 10 for p in pairs)))
@@ -341,8 +341,13 @@ class Page:
             "single": (columns[0].label or columns[0].name) if len(columns) == 1 else None,
             "mean": mean, "order": Order(order).value, "mark": {GRADE_CODE[g]: m for g, m in MARK.items()},
             "data": Markup(_json(data)), "texts": Markup(_json(self.texts.table())),
-            "details": Markup("\n".join(self.details)),
         }
+
+    def html(self, report: dict[str, Any]) -> bytes:
+        """The report as one HTML document, in UTF-8: the page around the columns' panels, which are written
+        in as they are held (10,000 columns' panels are not copied into one string first)."""
+        head, tail = render(report | {"details": Markup(_DETAILS)}).split(_DETAILS)
+        return b"".join([head.encode("utf-8"), b"\n".join(self.details), tail.encode("utf-8")])
 
 
 def _by_topic(items: list[dict[str, Any]], columns: list[Column]) -> list[dict[str, Any]]:
@@ -373,8 +378,13 @@ def _asset(name: str) -> Markup:
     return Markup(resources.files("yigai_cli").joinpath("templates", name).read_text(encoding="utf-8"))
 
 
+# Where the columns' panels go in the page: markup only the template can write (document text in the page is
+# escaped, in its JSON too), so it is found exactly once.
+_DETAILS = "<!--yigai: the columns' panels-->"
+
+
 def render(report: dict[str, Any]) -> str:
-    """The report as one HTML document."""
+    """The page around the columns' panels (`Page.html` writes them in)."""
     env = Environment(loader=PackageLoader("yigai_cli", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True)
     template = env.get_template("report.html.j2")

@@ -151,10 +151,15 @@ function select(columnId, index) {
 function openColumn(columnId) { open(columnView(columnId), { column: columnId }); }
 
 /* ---- everything as a list: on screen on request, and for printing -------------------------- */
+var LIST_MAX = 500; /* jurisdictions listed in full at once: 10,000 would be a million elements */
 function fillList() {
   var body = document.getElementById("print-body");
   body.textContent = ""; /* drawn anew each time: decisions change it */
-  order.forEach(function (id) {
+  if (order.length > LIST_MAX) {
+    body.appendChild(el("p", "muted", "The first " + LIST_MAX + " of " + order.length.toLocaleString("en") +
+      " jurisdictions, in the order chosen: narrow them with Find for others."));
+  }
+  order.slice(0, LIST_MAX).forEach(function (id) {
     var section = body.appendChild(el("section", "print-column"));
     section.appendChild(columnView(id));
     section.appendChild(el("h4", null, "Pairs"));
