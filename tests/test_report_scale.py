@@ -55,13 +55,12 @@ def large(tmp_path_factory):  # type: ignore[no-untyped-def]
     real = matrix(national, [str(SICHUAN), str(CITY), str(ROUNDUP)], detail=True, vocabulary=vocabulary)
     mine = matrix(national, [str(planted)], detail=True, vocabulary=vocabulary)[0]
     page = Page(national, topics_of(national, vocabulary), vocabulary)
-    columns = []
-    for k in range(COLUMNS):
-        column = mine if k == PLANTED_AT else real[k % len(real)]
-        columns.append(page.add(replace(column, name=f"县{k:05d}", label="")))
+    columns = [replace(mine if k == PLANTED_AT else real[k % len(real)], name=f"县{k:05d}", label="")
+               for k in range(COLUMNS)]
+    kept = [page.add(column) for column in columns]
     out = tmp / "large.html"
-    out.write_bytes(page.html(page.finish(columns)))
-    return out, planted, columns
+    out.write_bytes(page.html(page.finish(kept)))
+    return out, planted, columns, kept
 
 
 @pytest.fixture(scope="module")
@@ -107,11 +106,11 @@ def _documents(large):  # type: ignore[no-untyped-def]
 
 
 def test_the_file_holds_every_column_once(large):
-    out, _, columns = large
+    out, _, _, kept = large
     html = out.read_text(encoding="utf-8")
     details = re.search(r'<script type="application/json" id="report-details">(.*?)</script>', html, re.S)
     assert details and len([line for line in details.group(1).split("\n") if line]) == COLUMNS
-    assert all(c.document is None and c.pairs == () for c in columns)  # what the caller keeps: no documents
+    assert all(c.document is None and c.pairs == () and c.cells == () for c in kept)  # what the caller keeps
     # the planted markup stays inside its JSON: four script elements, nothing else opens or closes one
     assert html.count("<script") == 4 and html.count("</script>") == 4 and "<img" not in html
     # compact: the texts of the repeated documents are written once (the table does not grow with the columns),
@@ -123,7 +122,7 @@ def test_the_file_holds_every_column_once(large):
 
 
 def test_only_what_is_on_screen_is_drawn_and_scrolling_draws_the_rest(driver, large):
-    out, _, _ = large
+    out, _, _, _ = large
     _open(driver, out)
     drawn = _drawn(driver)
     assert drawn and drawn[0] == 0 and len(drawn) < 120  # a window of the 5,200 columns
@@ -143,7 +142,7 @@ def test_only_what_is_on_screen_is_drawn_and_scrolling_draws_the_rest(driver, la
 def test_a_cell_far_to_the_right_shows_its_sentences(driver, large):
     from selenium.webdriver.common.by import By
 
-    out, planted, _ = large
+    out, planted, _, _ = large
     _open(driver, out)
     assert PLANTED_AT not in _drawn(driver)
     _scroll_to(driver, PLANTED_AT)
@@ -161,7 +160,7 @@ def test_a_cell_far_to_the_right_shows_its_sentences(driver, large):
 def test_sorting_thousands_of_columns(driver, large):
     from selenium.webdriver.support.ui import Select
 
-    out, _, columns = large
+    out, _, columns, _ = large
     _open(driver, out)
     Select(driver.find_element("id", "sort")).select_by_value("coverage")
     drawn = _drawn(driver)
@@ -177,7 +176,7 @@ def test_sorting_thousands_of_columns(driver, large):
 def test_the_overview_counts_every_column(driver, large):
     from selenium.webdriver.common.by import By
 
-    out, _, columns = large
+    out, _, columns, _ = large
     _open(driver, out)
     levels = {"省级": sum(c.level == "provincial" for c in columns), "市级": sum(c.level == "municipal" for c in columns),
               "县级": sum(c.level == "county" for c in columns)}
@@ -213,7 +212,7 @@ def test_the_overview_counts_every_column(driver, large):
 def test_all_details_as_a_list_stops_at_500(driver, large):
     from selenium.webdriver.common.by import By
 
-    out, _, _ = large
+    out, _, _, _ = large
     _open(driver, out)
     driver.find_element(By.ID, "expand").click()
     listing = driver.find_element(By.ID, "print-list")

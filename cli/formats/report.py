@@ -231,6 +231,7 @@ class Page:
         self.made: list[int] = []  # pairs yigai made (what the review counts), per column
         self.decided: list[int] = []  # 1 where a pair carries a decision from --decisions
         self.named: list[Document] = []  # each document without its items: what names it in a decisions file
+        self.grades: list[str] = []  # one letter a national item (f, p, n), upper case where an analyst decided
 
     def _national_mark(self, sentence: str, instruments: tuple[str, ...]) -> int:
         key = (sentence, instruments)
@@ -271,8 +272,9 @@ class Page:
             _decision(decided) if decided else None])
 
     def add(self, column: Column) -> Column:
-        """Write down one column's panels; returns the column without its document and pairs (what the
-        heatmap and the summary need), so that the caller need not hold every document at once."""
+        """Write down one column's panels and grades; returns the column without its document, pairs and cells
+        (its name, coverage, level: what the summary and the orders need), so that the caller need not hold
+        every document, or every cell, at once."""
         document = column.document
         if document is None:
             raise ValueError("report columns need detail=True")
@@ -296,8 +298,11 @@ class Page:
         self.keys.append(document_key(document))
         self.made.append(sum(1 for p in pairs if p[2] != "n"))
         self.decided.append(int(any(len(p) > 10 for p in pairs)))
-        self.named.append(replace(document, items=()))
-        return replace(column, pairs=(), document=None)
+        self.named.append(replace(document, items=(), sections=()))
+        self.grades.append("".join(GRADE_CODE[cell.grade].upper() if cell.decision else GRADE_CODE[cell.grade]
+                                   for cell in column.cells))
+        # what the page's summary needs of the column is written down: its cells go with its document
+        return replace(column, pairs=(), document=None, cells=(), by_topic=())
 
     def finish(self, columns: list[Column], order: Order = Order.given) -> dict[str, Any]:
         """Everything the template shows: `columns` are what `add` returned, in the same order (its position is
@@ -317,8 +322,7 @@ class Page:
             "source": [c.source for c in columns], "file": [c.file for c in columns],
             "cov": [round(c.coverage, 4) for c in columns],
             # one letter a national item: f, p, n; upper case where an analyst's decision made the grade
-            "grades": ["".join(GRADE_CODE[cell.grade].upper() if cell.decision else GRADE_CODE[cell.grade]
-                               for cell in c.cells) for c in columns],
+            "grades": self.grades,
             "own": [len(c.local_only) for c in columns], "pairs": self.made, "decided": self.decided,
             "key": self.keys, "file_name": [names(d) for d in self.named],
             "rank": [by_name[id(c)] for c in columns],
@@ -337,7 +341,7 @@ class Page:
             "reference": national.as_reference,
             "national": {"title": national.title or national.jurisdiction, "ref": national.ref,
                          "doc_number": national.doc_number, "year": national.year, "date": national.date},
-            "rows": items, "topics": _by_topic(items, columns), "count": len(columns),
+            "rows": items, "topics": _by_topic(items, self.grades), "count": len(columns),
             "single": (columns[0].label or columns[0].name) if len(columns) == 1 else None,
             "mean": mean, "order": Order(order).value, "mark": {GRADE_CODE[g]: m for g, m in MARK.items()},
             "data": Markup(_json(data)), "texts": Markup(_json(self.texts.table())),
@@ -350,13 +354,13 @@ class Page:
         return b"".join([head.encode("utf-8"), b"\n".join(self.details), tail.encode("utf-8")])
 
 
-def _by_topic(items: list[dict[str, Any]], columns: list[Column]) -> list[dict[str, Any]]:
+def _by_topic(items: list[dict[str, Any]], grades: list[str]) -> list[dict[str, Any]]:
     """Each topic's coverage over all columns: (full + 0.5 x partial) / (its items x columns)."""
-    weight = {Grade.FULL: 1.0, Grade.PARTIAL: 0.5, Grade.NONE: 0.0}
+    weight = {"f": 1.0, "p": 0.5, "n": 0.0, "F": 1.0, "P": 0.5, "N": 0.0}
     result = []
     for topic in dict.fromkeys(item["topic"] for item in items):
         rows = [r for r, item in enumerate(items) if item["topic"] == topic]
-        scores = [weight[c.cells[r].grade] for c in columns for r in rows]
+        scores = [weight[g[r]] for g in grades for r in rows]
         result.append({"name": topic, "count": len(rows), "ratio": sum(scores) / len(scores) if scores else 0.0})
     return result
 
