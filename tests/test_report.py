@@ -288,3 +288,23 @@ def test_columns_come_in_batches_and_keep_their_labels_and_order(cli, tmp_path, 
     assert batched.read_text(encoding="utf-8") == whole.read_text(encoding="utf-8")
     labels = _data(whole.read_text(encoding="utf-8"))["columns"]
     assert [c["label"] for c in labels][-2:] == ["四川 2021 (sichuan-2021.txt) [2]", "保康县 2017 (baokang-county-2017.txt)"]
+
+
+def test_local_sentences_are_ranges_of_their_items_counted_as_the_page_counts(cli, tmp_path):
+    """A local sentence is written as [start, end] of its item's text in UTF-16 units: characters beyond the
+    BMP (𠮷) and line separators in the text still give back the sentence compare reports."""
+    text = ("某县人民政府办公室关于印发某县深化医药卫生体制改革2024年重点工作任务的通知\n"
+            "1.𠮷推进药品耗材集中带量采购,落实国家组织药品集中采购中选结果。𠮷𠮷做好医保资金结余留用\u2028工作。"
+            "推进医保支付方式改革,开展DRG/DIP支付方式改革。\n"
+            "2.深化𠮷医疗服务价格改革,建立医疗服务价格动态调整机制。\n")
+    local = tmp_path / "astral.txt"
+    local.write_text(text, encoding="utf-8")
+    out = tmp_path / "r.html"
+    assert cli("report", NATIONAL, local, "-o", out).status == 0
+    html = out.read_text(encoding="utf-8")
+    raw = re.search(r'id="report-details">(.*?)</script>', html, re.S).group(1)
+    ranges = [p[7] for line in raw.split("\n") if line for p in json.loads(line)["p"]]
+    compared = cli("compare", NATIONAL, local, "--format", "json").json()["pairs"]
+    assert compared and all(isinstance(r, list) for r in ranges)  # every sentence found in its item
+    assert [p["local_sentence"] for p in _pairs(_data(html), 0)] == [p["local_sentence"] for p in compared]
+    assert any("𠮷" in p["local_sentence"] for p in compared)
