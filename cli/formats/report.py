@@ -294,7 +294,7 @@ class Page:
         decisions = {str(cell.national): _decision(cell.decision) for cell in column.cells if cell.decision}
         if decisions:
             detail["d"] = decisions
-        self.details.append(_json(detail).encode("utf-8"))
+        self.details.append(_json(detail).encode("utf-8", "replace"))  # (a file name may hold undecodable bytes)
         self.keys.append(document_key(document))
         self.made.append(sum(1 for p in pairs if p[2] != "n"))
         self.decided.append(int(any(len(p) > 10 for p in pairs)))
@@ -351,7 +351,7 @@ class Page:
         """The report as one HTML document, in UTF-8: the page around the columns' panels, which are written
         in as they are held (10,000 columns' panels are not copied into one string first)."""
         head, tail = render(report | {"details": Markup(_DETAILS)}).split(_DETAILS)
-        return b"".join([head.encode("utf-8"), b"\n".join(self.details), tail.encode("utf-8")])
+        return b"".join([head.encode("utf-8", "replace"), b"\n".join(self.details), tail.encode("utf-8", "replace")])
 
 
 def _by_topic(items: list[dict[str, Any]], grades: list[str]) -> list[dict[str, Any]]:
