@@ -373,6 +373,10 @@ def test_the_least_sure_pairs_come_first(driver, docs, tmp_path):
     page.write_text(html[:found.start(2)] + "\n" + text + "\n" + html[found.end(2):], encoding="utf-8")
     _open(driver, page)
     driver.find_element(By.CSS_SELECTOR, "#queue summary").click()
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    # the list is drawn on the details' toggle event, which comes after the click
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#to-review li[data-key]"))
     shown = json.loads(driver.execute_script(CONFIDENCE_SHOWN))
     assert shown == sorted(shown) and shown[0] == 0 and len(shown) > 10
     assert "sure" in driver.find_element(By.CSS_SELECTOR, "#to-review li[data-key]").text
