@@ -1,5 +1,6 @@
-"""Make docs/report.png, the README's picture of `yigai report`: the bundled samples, one cell opened; and
-docs/review.png, the same page in review: a few verdicts decided, a cell's panel with its controls.
+"""Make docs/report.png, the README's picture of `yigai report`: the bundled samples, one cell opened;
+docs/review.png, the same page in review: a few verdicts decided, a cell's panel with its controls; and
+docs/overview.png, the overview of a report of 1,000 generated county lists (bench/corpus.py).
 
 Run from the repository root: `.venv/bin/python docs/screenshot.py` (needs Debian's chromium and
 chromium-driver, and a Chinese font such as fonts-wqy-microhei for the glyphs).
@@ -74,7 +75,25 @@ def shoot(target: Path) -> None:
     _save(png, target)
 
 
+def shoot_overview(target: Path) -> None:
+    """The top of a report of 1,000 documents: the jurisdictions ranked, the spread, topics by level."""
+    from bench.corpus import generate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "counties"
+        folder.mkdir()
+        generate(folder, 1000)
+        report = Path(tmp) / "overview.html"
+        assert main(["report", f"{PAGE}#1", str(folder), "--sort", "coverage", "-o", str(report)]) == 0
+        with browser.chromium(1500, 950) as driver:
+            driver.get(report.as_uri())
+            driver.execute_script("window.scrollTo(0, document.querySelector('.controls').offsetTop)")
+            png = driver.get_screenshot_as_png()
+    _save(png, target)
+
+
 if __name__ == "__main__":
     os.chdir(ROOT)
     shoot(ROOT / "docs" / "report.png")
     shoot_review(ROOT / "docs" / "review.png")
+    shoot_overview(ROOT / "docs" / "overview.png")

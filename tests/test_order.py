@@ -3,6 +3,8 @@ division codes), other places by pinyin; by level, national → provincial → m
 
 from __future__ import annotations
 
+import json
+
 from yigai.resources import load_data
 
 from .conftest import BAOKANG, CITY, GUANGXI, NATIONAL, ROUNDUP, SICHUAN
@@ -62,6 +64,6 @@ def test_the_reports_menu_offers_the_same_order():
 
     national = read_document(NATIONAL)
     columns = matrix(national, [str(CITY), str(BAOKANG), str(ROUNDUP)], detail=True)
-    data = gather(national, columns, {}, load_vocabulary())
-    by_rank = sorted(data["columns"], key=lambda c: c["name_rank"])
-    assert [c["label"] for c in by_rank] == [c.label for c in ordered(columns, Order.name)]
+    summary = json.loads(gather(national, columns, {}, load_vocabulary())["data"])["columns"]
+    by_rank = sorted(range(len(summary["label"])), key=lambda k: summary["rank"][k])
+    assert [summary["label"][k] for k in by_rank] == [c.label for c in ordered(columns, Order.name)]

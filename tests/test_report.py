@@ -17,10 +17,52 @@ PLANTED = """某县人民政府办公室关于印发某县深化医药卫生体�
 """
 
 
+def _script(html: str, name: str) -> str:
+    found = re.search(rf'<script type="application/json" id="{name}">(.*?)</script>', html, re.S)
+    assert found, f"the page embeds its {name}"
+    return found.group(1)
+
+
 def _data(html: str) -> dict:
-    found = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', html, re.S)
-    assert found, "the page embeds its data"
-    return json.loads(found.group(1))
+    """The page's data as its script reads it: the summary, each column's panels decoded (as detail() in
+    report-data.js decodes them), the national and local sentences looked up."""
+    data = json.loads(_script(html, "report-data"))
+    texts = json.loads(_script(html, "report-texts"))
+    lines = [line for line in _script(html, "report-details").split("\n") if line]
+    summary = data["columns"]
+    assert len(lines) == len(summary["label"])
+    columns = []
+    for k, line in enumerate(lines):
+        raw = json.loads(line)
+        items = {}
+        for row in raw["i"]:
+            row = row + [None] * (7 - len(row))
+            item = {"label": row[1], "f": row[2], "title": texts[row[3]]}
+            item |= {"x": texts[row[4]]} if row[4] is not None else {}
+            item |= {"text": texts[row[5]]} if row[5] is not None else {}
+            item |= data["promises"][row[6]] if row[6] is not None else {}
+            items[str(row[0])] = item
+        pairs = []
+        for row in raw["p"]:
+            row = row + [None] * (11 - len(row))
+            local = items[str(row[1])]
+            whole = local.get("text") or local["title"] + local.get("x", "")
+            sentence = row[7] if isinstance(row[7], str) else _slice16(whole, *row[7])
+            pairs.append({"n": row[0], "l": row[1], "g": row[2], "s": row[3], "t": row[4],
+                          "national_sentence": data["sentences"][row[5]], "nm": data["marks"][row[6]],
+                          "local_sentence": sentence, "lm": row[8]}
+                         | ({"k": {"value": row[9][0], "level": data["certainty"][row[9][1]]}} if row[9] else {})
+                         | ({"d": row[10]} if row[10] else {}))
+        grades = summary["grades"][k]
+        columns.append({field: values[k] for field, values in summary.items()} | {
+            "items": items, "pairs": pairs, "decisions": raw.get("d", {}), "title": raw["t"], "names": raw["m"],
+            "gaps": [n for n, g in zip(data["order"], grades) if g.lower() == "n"]})
+    return data | {"columns": columns}
+
+
+def _slice16(text: str, start: int, end: int) -> str:
+    """text[start:end] counted in UTF-16 units, as the page's script counts."""
+    return text.encode("utf-16-le")[2 * start:2 * end].decode("utf-16-le")
 
 
 def test_spans_merge_overlapping_terms_and_count_utf16():
@@ -45,14 +87,17 @@ def test_report_is_one_self_contained_file(cli, tmp_path):
     assert "Microsoft YaHei" in html and "PingFang SC" in html and "Noto Sans CJK SC" in html
     data = _data(html)
     assert len(data["columns"]) == 33 and len(data["national"]) == 21
-    assert html.count('<td class="g ') == 21 * 33
+    assert all(len(c["grades"]) == 21 and set(c["grades"]) <= set("fpnFPN") for c in data["columns"])
+    # the heatmap is drawn by the page (what is on screen): the file holds no cell of it
+    markup = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", html, flags=re.S)
+    assert '<td class="g' not in markup and "<th class=\"col\"" not in markup and "data-c=" not in markup
 
 
 def _pairs(data: dict, column: int) -> list[dict]:
     """A column's pairs with their strings looked up (the page lists each sentence and term once)."""
     c = data["columns"][column]
-    return [{"national": p["n"], "local": p["l"], "grade": p["g"], "national_sentence": data["sentences"][p["ns"]],
-             "local_sentence": c["sentences"][p["ls"]], "terms": [data["terms"][t] for t in p["t"]],
+    return [{"national": p["n"], "local": p["l"], "grade": p["g"], "national_sentence": p["national_sentence"],
+             "local_sentence": p["local_sentence"], "terms": [data["terms"][t] for t in p["t"]],
              "local_marks": p["lm"], "national_marks": p["nm"]} for p in c["pairs"]]
 
 
@@ -87,7 +132,8 @@ def test_planted_markup_is_escaped_everywhere(cli, tmp_path):
     out = tmp_path / "report.html"
     assert cli("report", NATIONAL, planted, "-o", out).status == 0
     html = out.read_text(encoding="utf-8")
-    assert html.count("<script") == 2 and html.count("</script>") == 2  # the data and the page's own script
+    # the data (summary, texts, panels) and the page's own script
+    assert html.count("<script") == 4 and html.count("</script>") == 4
     assert "<img" not in html and "<b>planted" not in html
     assert "&lt;b&gt;planted&lt;i&gt;.txt" in html  # a file name is document text too
     data = _data(html)
@@ -100,12 +146,14 @@ def test_report_sort_orders_columns_and_keeps_given_ids(cli, tmp_path, order):
     out = tmp_path / "report.html"
     assert cli("report", NATIONAL, CITY, BAOKANG, SICHUAN, GUANGXI, "--sort", order, "-o", out).status == 0
     html = out.read_text(encoding="utf-8")
-    heads = re.findall(r'<th class="col" scope="col" data-c="(\d+)" data-coverage="([\d.]+)" data-name="([^"]+)"'
-                       r'\s+data-level="(\d)"', html)
-    matrix = cli("matrix", NATIONAL, CITY, BAOKANG, SICHUAN, GUANGXI, "--format", "json", "--sort", order).json()
-    assert [name for _, _, name, _ in heads] == [c["label"] for c in matrix["columns"]]
+    columns = _data(html)["columns"]
     given = [c["label"] for c in cli("matrix", NATIONAL, CITY, BAOKANG, SICHUAN, GUANGXI, "--format", "json").json()["columns"]]
-    assert [given[int(k)] for k, _, _, _ in heads] == [c["label"] for c in matrix["columns"]]
+    assert [c["label"] for c in columns] == given  # the data is in the order given; the page sorts
+    # what the page sorts by (report-heatmap.js currentOrder) gives matrix's order
+    key = {"coverage": lambda k: (-columns[k]["cov"], k), "name": lambda k: columns[k]["rank"],
+           "level": lambda k: (columns[k]["level"], columns[k]["rank"])}[order]
+    matrix = cli("matrix", NATIONAL, CITY, BAOKANG, SICHUAN, GUANGXI, "--format", "json", "--sort", order).json()
+    assert [columns[k]["label"] for k in sorted(range(len(columns)), key=key)] == [c["label"] for c in matrix["columns"]]
     assert f'<option value="{order}" selected>' in html
 
 
@@ -114,7 +162,7 @@ def test_report_of_one_comparison(cli, tmp_path):
     assert cli("report", NATIONAL, GUANGXI, "-o", out).status == 0
     html = out.read_text(encoding="utf-8")
     assert re.search(r'广西 2023 \(national-2022_guangxi-2023.txt\): coverage <strong id="mean">\d+%</strong>', html)
-    assert "mean coverage <strong>" not in html and len(_data(html)["columns"]) == 1
+    assert "mean coverage <strong" not in html and len(_data(html)["columns"]) == 1
 
 
 def test_report_output_guard(cli, tmp_path, monkeypatch):
@@ -161,7 +209,8 @@ def test_report_shows_the_analysts_decisions(cli, tmp_path):
     assert rejected["national"] in column["gaps"]  # the rejected pair no longer covers its item
     confirmed = [p for p in column["pairs"] if (p["n"], p["l"]) == (kept["national"], kept["local"])]
     assert confirmed and confirmed[0]["d"]["action"] == "confirm"
-    assert html.count("<sup>✎</sup>") == 2 and "<i>only" not in html
+    # two cells carry a decision: upper case in the column's grades (the page marks them ✎)
+    assert sum(g.isupper() for g in column["grades"]) == 2 and "<i>only" not in html
 
 
 def test_report_data_for_the_review(cli, tmp_path):
@@ -208,3 +257,54 @@ def test_confidence_is_carried_for_every_pair_yigai_made():
     assert _confidence(Pair(1, 2, Grade.FULL, 3.0, (), confidence=0.4321, certainty="unsure")) == {
         "value": 0.432, "level": "unsure"}
     assert _confidence(Pair(1, 2, Grade.PARTIAL, 1.0, ())) == {"value": 1.0, "level": "sure"}
+
+
+def test_a_failure_writing_down_a_column_stops_the_report(cli, tmp_path, monkeypatch):
+    """The columns are written down on a thread of their own while the next batch is aligned: what goes wrong
+    there ends the run as anywhere else, with no page written."""
+    from yigai_cli.formats import report
+
+    def broken(self, column):  # type: ignore[no-untyped-def]
+        raise RuntimeError("a column that cannot be written down")
+
+    monkeypatch.setattr(report.Page, "add", broken)
+    out = tmp_path / "r.html"
+    result = cli("report", NATIONAL, SICHUAN, CITY, "-o", out)
+    assert result.status == 3 and "internal error" in result.err and "cannot be written down" in result.err
+    assert not out.exists()
+
+
+def test_columns_come_in_batches_and_keep_their_labels_and_order(cli, tmp_path, monkeypatch):
+    """Batches of documents give the page the same columns, in the same order, labelled across batches (the
+    round-up's 32 jurisdictions and two lists of one place)."""
+    import yigai_cli.main
+
+    whole = tmp_path / "whole.html"
+    refs = (SICHUAN, CITY, ROUNDUP, SICHUAN, BAOKANG)
+    assert cli("report", NATIONAL, *refs, "-o", whole).status == 0
+    monkeypatch.setattr(yigai_cli.main, "REPORT_BATCH", 2)
+    batched = tmp_path / "batched.html"
+    assert cli("report", NATIONAL, *refs, "-o", batched).status == 0
+    assert batched.read_text(encoding="utf-8") == whole.read_text(encoding="utf-8")
+    labels = _data(whole.read_text(encoding="utf-8"))["columns"]
+    assert [c["label"] for c in labels][-2:] == ["四川 2021 (sichuan-2021.txt) [2]", "保康县 2017 (baokang-county-2017.txt)"]
+
+
+def test_local_sentences_are_ranges_of_their_items_counted_as_the_page_counts(cli, tmp_path):
+    """A local sentence is written as [start, end] of its item's text in UTF-16 units: characters beyond the
+    BMP (𠮷) and line separators in the text still give back the sentence compare reports."""
+    text = ("某县人民政府办公室关于印发某县深化医药卫生体制改革2024年重点工作任务的通知\n"
+            "1.𠮷推进药品耗材集中带量采购,落实国家组织药品集中采购中选结果。𠮷𠮷做好医保资金结余留用\u2028工作。"
+            "推进医保支付方式改革,开展DRG/DIP支付方式改革。\n"
+            "2.深化𠮷医疗服务价格改革,建立医疗服务价格动态调整机制。\n")
+    local = tmp_path / "astral.txt"
+    local.write_text(text, encoding="utf-8")
+    out = tmp_path / "r.html"
+    assert cli("report", NATIONAL, local, "-o", out).status == 0
+    html = out.read_text(encoding="utf-8")
+    raw = re.search(r'id="report-details">(.*?)</script>', html, re.S).group(1)
+    ranges = [p[7] for line in raw.split("\n") if line for p in json.loads(line)["p"]]
+    compared = cli("compare", NATIONAL, local, "--format", "json").json()["pairs"]
+    assert compared and all(isinstance(r, list) for r in ranges)  # every sentence found in its item
+    assert [p["local_sentence"] for p in _pairs(_data(html), 0)] == [p["local_sentence"] for p in compared]
+    assert any("𠮷" in p["local_sentence"] for p in compared)

@@ -29,9 +29,17 @@ PLANTED = """某县人民政府办公室关于印发某县深化医药卫生体�
 """
 NOTE = "key: value\n- x"
 # every figure the summary shows: each topic's coverage and bar, each jurisdiction's, the mean
-FIGURES = """return [...document.querySelectorAll('#topics tbody tr, #bars tbody tr')].map(tr =>
-  [...tr.querySelectorAll('td.num')].pop().textContent + ' ' + tr.querySelector('.bar span').style.width)
+FIGURES = """return [...document.querySelectorAll('#topics tbody tr, #bars tbody tr[data-c]')].map(tr =>
+  [...tr.querySelectorAll('td.num')].map(td => td.textContent).join(' ') + ' ' + tr.querySelector('.bar span').style.width)
   .concat([document.getElementById('mean').textContent]);"""
+
+
+# The confidence of each pair the queue lists, read from the page's panels (one line of JSON a column)
+CONFIDENCE_SHOWN = """
+const lines = document.getElementById('report-details').textContent.split('\\n').filter(line => line);
+return JSON.stringify([...document.querySelectorAll('#to-review li[data-key]')].map(li => {
+  const [n, l] = li.dataset.key.split(':').map(Number);
+  return JSON.parse(lines[li.dataset.c]).p.find(p => p[0] === n && p[1] === l)[9][0]; }));"""
 
 
 @pytest.fixture(scope="module")
@@ -126,8 +134,8 @@ def test_review_round_trip(driver, docs, downloads):
     column = browser.column_id(driver, "某县 2024 (planted.txt)")
     assert _coverage_shown(driver, column) == f"{round(before * 100)}%"
     initial = driver.execute_script(FIGURES)
-    total = sum(len(c["pairs"]) for c in json.loads(driver.execute_script(
-        "return document.getElementById('report-data').textContent"))["columns"])
+    total = sum(len(json.loads(_run("compare", NATIONAL, local, "--format", "json")[1])["pairs"])
+                for local in (SICHUAN, CITY, planted))
     assert driver.find_element(By.ID, "progress").text == f"0 of {total} pairs reviewed"
 
     # the first decision asks the reviewer's name, in the page, and is made once it is given
@@ -244,11 +252,7 @@ def test_undo_and_the_keyboard(driver, docs):
     assert driver.find_element(By.ID, "queue").get_attribute("open") is not None
     first = driver.find_element(By.CSS_SELECTOR, "#to-review li.current")
     column, key = first.get_attribute("data-c"), first.get_attribute("data-key")
-    scores = json.loads(driver.execute_script("""
-        const data = JSON.parse(document.getElementById('report-data').textContent);
-        return JSON.stringify([...document.querySelectorAll('#to-review li[data-key]')].map(li => {
-          const [n, l] = li.dataset.key.split(':').map(Number);
-          return data.columns[li.dataset.c].pairs.find(p => p.n === n && p.l === l).k.value; }));"""))
+    scores = json.loads(driver.execute_script(CONFIDENCE_SHOWN))
     assert scores == sorted(scores) and len(scores) > 10  # the least sure (lowest confidence) first
     national = int(key.split(":")[0])
     body.send_keys("r")
@@ -355,21 +359,25 @@ def test_the_least_sure_pairs_come_first(driver, docs, tmp_path):
 
     _, _, report, _ = docs
     html = report.read_text(encoding="utf-8")
-    found = re.search(r'(<script type="application/json" id="report-data">)(.*?)(</script>)', html, re.S)
-    data = json.loads(found.group(2))
-    pairs = [p for c in data["columns"] for p in c["pairs"]]
-    for k, pair in enumerate(sorted(pairs, key=lambda p: -p["s"])):  # the surest by score made the least sure
-        pair["k"] = {"value": round(k / len(pairs), 3), "level": "unsure" if k > len(pairs) / 2 else "sure"}
+    found = re.search(r'(<script type="application/json" id="report-details">)(.*?)(</script>)', html, re.S)
+    columns = [json.loads(line) for line in found.group(2).split("\n") if line]
+    certainty = json.loads(re.search(r'id="report-data">(.*?)</script>', html, re.S).group(1))["certainty"]
+    pairs = [p for c in columns for p in c["p"]]
+    # a pair: [n, l, g, s, t, ns, nm, ls, lm, k, d] (yigai_cli.formats.report.Page); k = [value, level]
+    for k, pair in enumerate(sorted(pairs, key=lambda p: -p[3])):  # the surest by score made the least sure
+        pair.extend([None] * (10 - len(pair)))
+        pair[9] = [round(k / len(pairs), 3), certainty.index("unsure" if k > len(pairs) / 2 else "sure")]
     page = tmp_path / "confidence.html"
-    text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    page.write_text(html[:found.start(2)] + text + html[found.end(2):], encoding="utf-8")
+    text = "\n".join(json.dumps(c, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+                     .replace("&", "\\u0026") for c in columns)
+    page.write_text(html[:found.start(2)] + "\n" + text + "\n" + html[found.end(2):], encoding="utf-8")
     _open(driver, page)
     driver.find_element(By.CSS_SELECTOR, "#queue summary").click()
-    shown = driver.execute_script("""
-        const data = JSON.parse(document.getElementById('report-data').textContent);
-        return [...document.querySelectorAll('#to-review li[data-key]')].map(li => {
-          const [n, l] = li.dataset.key.split(':').map(Number);
-          return data.columns[li.dataset.c].pairs.find(p => p.n === n && p.l === l).k.value; });""")
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    # the list is drawn on the details' toggle event, which comes after the click
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#to-review li[data-key]"))
+    shown = json.loads(driver.execute_script(CONFIDENCE_SHOWN))
     assert shown == sorted(shown) and shown[0] == 0 and len(shown) > 10
     assert "sure" in driver.find_element(By.CSS_SELECTOR, "#to-review li[data-key]").text
     assert browser.errors(driver) == []

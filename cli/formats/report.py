@@ -1,10 +1,17 @@
 """`yigai report`: one self-contained HTML file, a heatmap of the matrix with every pair's sentences.
 
-The Python here gathers plain data from the library's results (columns with their pairs); the Jinja
-template in `templates/report.html.j2` lays it out, with autoescape on, since every string in it comes
-from documents. What the page's script reads (the pairs behind each cell) is embedded as JSON by Jinja's
-`tojson`, which escapes `<`, `>`, `&` and `'`, so a document's text cannot close the script element. The
-script puts text into the page with `textContent` only; highlights are character ranges computed here.
+The Python here turns the library's results (columns with their pairs) into the page's data; the Jinja
+template in `templates/report.html.j2` lays out the page around it, with autoescape on, since every string in
+it comes from documents. The page draws the heatmap and the lists itself, only what is on screen, so that a
+report of 10,000 documents opens in a few seconds (templates/report-heatmap.js).
+
+The data is compact, for the same reason (see `Page`): each column's grades are one short string; every text
+(an item's title and body, a sentence's national side, a shared term) is listed once in a table and named by
+its position; a local sentence is a range of its item's text. What the panels show of a column (its items and
+pairs) is one line of JSON per column in a script element of its own, which the page parses only when the
+column is opened. Every piece of JSON is escaped as Jinja's `tojson` escapes (`<`, `>`, `&`, `'` as \\u
+escapes), so a document's text cannot close the script element; the page puts text in with `textContent` only,
+and highlights are character ranges computed here.
 The page is also where an analyst reviews the verdicts: it carries what the decisions file needs (every item's
 fingerprint, each document's key and name) and writes that file itself (templates/report-decisions.js).
 """
@@ -13,7 +20,10 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import json
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -23,8 +33,8 @@ from markupsafe import Markup
 
 from yigai.align import Grade, Pair, align
 from yigai.decisions import Applied, Decisions, apply_decisions, decision_of, fingerprint, normalise, rejected_of
-from yigai.matrix import Column, Order, level_rank, ordered
-from yigai.model import Document, Item
+from yigai.matrix import Column, Order, labelled, level_rank, ordered
+from yigai.model import LEVELS, Document, Item
 from yigai.vocab import Vocabulary
 
 from .compare import MARK
@@ -33,8 +43,13 @@ LEVEL_NAMES = {"national": "国家", "provincial": "省级", "municipal": "市�
 GRADE_CODE = {Grade.FULL: "f", Grade.PARTIAL: "p", Grade.NONE: "n"}
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
 def _utf16(text: str, index: int) -> int:
     # the page's script counts UTF-16 code units; characters beyond the BMP (𠮷) take two
+    if _ASTRAL.search(text, 0, index) is None:  # (the common case, without making a copy)
+        return index
     return len(text[:index].encode("utf-16-le")) // 2
 
 
@@ -77,45 +92,6 @@ class _Strings:
 
     def table(self) -> list[str]:
         return list(self.index)
-
-
-class _Pairs:
-    """Pairs as the page's script reads them. Keys are short, since a page may hold 30,000 pairs:
-    n, l: national and local item; g: yigai's grade (f, p; n for a pair only an analyst made); s: score;
-    k: the alignment's confidence {"value", "level"}, when it gives one; t: the shared instruments (positions in
-    `terms`); ns, nm: the national sentence (a position in `sentences`) and its highlights; ls, lm: the
-    local sentence (a position in the column's `sentences`) and its highlights; d: the analyst's decision
-    on the pair (from --decisions), when there is one: the page's review starts from it. Comparisons of what the
-    two items promise (targets, deadlines), national against local, go in `c` as
-    [{"aspect", "national", "local", "verdict"}]; the page shows them under the pair when present."""
-
-    def __init__(self, vocabulary: Vocabulary) -> None:
-        self.vocabulary = vocabulary
-        self.sentences = _Strings()
-        self.terms = _Strings()
-        self._national_marks: dict[tuple[str, tuple[str, ...]], list[list[int]]] = {}
-
-    def national_marks(self, sentence: str, instruments: tuple[str, ...]) -> list[list[int]]:
-        key = (sentence, instruments)
-        if key not in self._national_marks:  # one national sentence meets the same instruments in many columns
-            named = set(instruments)
-            surfaces = [m.surface for m in self.vocabulary.mentions(sentence) if m.instrument in named]
-            self._national_marks[key] = spans(sentence, surfaces)
-        return self._national_marks[key]
-
-    def __call__(self, pair: Pair, local_sentences: _Strings) -> dict[str, Any]:
-        decided = decision_of(pair)
-        # `g` is yigai's own grade (n: a pair only the analyst made); `d` the decision the page starts from
-        machine = decided.machine if decided else pair.grade
-        shown = {"d": _decision(decided)} if decided else {}
-        sure = _confidence(pair)
-        if sure:
-            shown["k"] = sure
-        return shown | {"n": pair.national, "l": pair.local, "g": GRADE_CODE[machine], "s": round(pair.score, 2),
-                "t": [self.terms(t) for t in pair.instruments or pair.evidence],
-                "ns": self.sentences(pair.national_sentence),
-                "nm": self.national_marks(pair.national_sentence, pair.instruments),
-                "ls": local_sentences(pair.local_sentence), "lm": spans(pair.local_sentence, pair.local_terms)}
 
 
 def _confidence(pair: Pair) -> dict[str, Any] | None:
@@ -188,99 +164,212 @@ def _rest(item: Item) -> dict[str, str]:
     return {"text": item.text} if text != item.title.strip() else {}
 
 
-def _detail(column: Column, pairs: _Pairs, national: Document, vocabulary: Vocabulary,
-            decisions: Sequence[Decisions], names: _Names) -> dict[str, Any]:
-    """What a column's panels show: its pairs with their sentences (rejected ones too: the page can undo a
-    rejection), the local document's items (any can be added as a counterpart), local-only items."""
-    document = column.document
-    if document is None:
-        raise ValueError("report columns need detail=True")
-    sentences = _Strings()
-    kept, rejected = _reviewed(column, national, vocabulary, decisions)
-    shown = [pairs(p, sentences) for p in sorted(kept + rejected, key=lambda p: (p.national, -p.score))]
-    paired = {p.local for p in kept}
-    items: dict[str, Any] = {}
-    for item in document.items:
-        entry: dict[str, Any] = {"label": item.label, "title": item.title, "f": fingerprint(item)}
-        entry.update(_rest(item))
-        if item.index in paired:
-            entry.update(_promises(item))
-        items[str(item.index)] = entry
-    return {
-        "pairs": shown, "sentences": sentences.table(),
+def _json(value: Any) -> str:
+    """Compact JSON for a script element, in UTF-8, with < > & ' escaped as Jinja's `tojson` escapes them: no
+    document text can end the element (`</script>`) or open a comment in it."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
+
+
+def _trimmed(values: list[Any]) -> list[Any]:
+    # a row's absent fields at its end are left out (a pair with no confidence, decision: 9 fields, not 11)
+    while values and values[-1] is None:
+        values.pop()
+    return values
+
+
+class _Table:
+    """Values listed once and named by position (a list of departments, a mark list): what repeats over
+    thousands of columns is written once."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.values: list[Any] = []
+
+    def __call__(self, value: Any) -> int:
+        key = json.dumps(value, ensure_ascii=False)
+        if key not in self.index:
+            self.index[key] = len(self.values)
+            self.values.append(value)
+        return self.index[key]
+
+
+CERTAINTY = ("sure", "likely", "unsure")
+
+
+class Page:
+    """The page's data, built a column at a time: `add` each column as the alignment gives it (with detail),
+    keep what it returns (the column without its document and pairs), then `finish` with those.
+
+    Column k's panels are line k of `details`, JSON: {"i": items, "p": pairs, "t": title, "m": names,
+    "d": decisions}. An item is [index, label, fingerprint, title, x, text, promises] (title, x, text:
+    positions in `texts`; x the text after the title, text the whole text when it does not begin with the title;
+    promises a position in `promises`: {departments, deadline, targets}, for items in a pair). A pair is
+    [n, l, g, s, t, ns, nm, ls, lm, k, d]: national and local item; yigai's grade (f, p; n for a pair only an
+    analyst made); score; the shared instruments (positions in `terms`); the national sentence (a position in
+    `sentences`) and its highlights (a position in `marks`); the local sentence, [start, end] of its item's text
+    (title + x, or text) in UTF-16 units, or the sentence itself when it is not part of that text; its highlights
+    [[start, end], …]; the confidence [value, level] (level a position in CERTAINTY), when yigai weighed the
+    pair; the analyst's decision (from --decisions). Absent fields at the end are left out, others are null.
+    """
+
+    def __init__(self, national: Document, topics: dict[int, str], vocabulary: Vocabulary,
+                 decisions: Sequence[Decisions] = ()) -> None:
+        self.national = national
+        self.topics = topics
+        self.vocabulary = vocabulary
+        self.decisions = tuple(decisions)
+        self.texts = _Strings()
+        self.sentences = _Strings()
+        self.terms = _Strings()
+        self.marks = _Table()
+        self.promises = _Table()
+        self._national_marks: dict[tuple[str, tuple[str, ...]], int] = {}
+        self._read_promises: dict[str, int] = {}
+        self.details: list[bytes] = []  # each column's panels, as the file holds them (UTF-8: half the memory)
+        self.keys: list[str] = []
+        self.made: list[int] = []  # pairs yigai made (what the review counts), per column
+        self.decided: list[int] = []  # 1 where a pair carries a decision from --decisions
+        self.named: list[Document] = []  # each document without its items: what names it in a decisions file
+        self.grades: list[str] = []  # one letter a national item (f, p, n), upper case where an analyst decided
+
+    def _national_mark(self, sentence: str, instruments: tuple[str, ...]) -> int:
+        key = (sentence, instruments)
+        if key not in self._national_marks:  # one national sentence meets the same instruments in many columns
+            named = set(instruments)
+            surfaces = [m.surface for m in self.vocabulary.mentions(sentence) if m.instrument in named]
+            self._national_marks[key] = self.marks(spans(sentence, surfaces))
+        return self._national_marks[key]
+
+    def _promises_of(self, item: Item) -> int:
+        # read from the item's text alone: a text that recurs (a county list copying its city's) is read once
+        if item.text not in self._read_promises:
+            self._read_promises[item.text] = self.promises(_promises(item))
+        return self._read_promises[item.text]
+
+    def _item(self, item: Item, paired: bool) -> tuple[list[Any], str]:
+        """An item as the page reads it, and its text as the page shows it (title + x, or text)."""
+        rest = _rest(item)
+        row = [item.index, item.label, fingerprint(item), self.texts(item.title),
+               self.texts(rest["x"]) if "x" in rest else None, self.texts(rest["text"]) if "text" in rest else None,
+               self._promises_of(item) if paired else None]
+        return _trimmed(row), rest.get("text") or item.title + rest.get("x", "")
+
+    def _pair(self, pair: Pair, shown: dict[int, str]) -> list[Any]:
+        decided = decision_of(pair)
+        machine = decided.machine if decided else pair.grade  # yigai's own grade; the decision is `d`
+        text = shown.get(pair.local, "")
+        at = text.find(pair.local_sentence) if pair.local_sentence else -1
+        local: Any = ([_utf16(text, at), _utf16(text, at + len(pair.local_sentence))] if at >= 0
+                      else pair.local_sentence)
+        sure = _confidence(pair)
+        return _trimmed([
+            pair.national, pair.local, GRADE_CODE[machine], round(pair.score, 2),
+            [self.terms(t) for t in pair.instruments or pair.evidence],
+            self.sentences(pair.national_sentence), self._national_mark(pair.national_sentence, pair.instruments),
+            local, spans(pair.local_sentence, pair.local_terms),
+            [sure["value"], CERTAINTY.index(sure["level"]) if sure["level"] in CERTAINTY else 0] if sure else None,
+            _decision(decided) if decided else None])
+
+    def add(self, column: Column) -> Column:
+        """Write down one column's panels and grades; returns the column without its document, pairs and cells
+        (its name, coverage, level: what the summary and the orders need), so that the caller need not hold
+        every document, or every cell, at once."""
+        document = column.document
+        if document is None:
+            raise ValueError("report columns need detail=True")
+        kept, rejected = _reviewed(column, self.national, self.vocabulary, self.decisions)
+        paired = {p.local for p in kept}
+        items, shown = [], {}
+        for item in document.items:
+            row, shown[item.index] = self._item(item, item.index in paired)
+            items.append(row)
+        pairs = [self._pair(p, shown) for p in sorted(kept + rejected, key=lambda p: (p.national, -p.score))]
+        detail: dict[str, Any] = {
+            "i": items, "p": pairs, "t": document.title,
+            # what a decisions file's `local:` may say to name this document (the page opens such files)
+            "m": sorted({n for n in (document.jurisdiction, document.short_name, Path(document.source).name,
+                                     Path(document.source).stem, document.ref) if n})}
         # a cell whose pair the analyst rejected has no pair left to carry the decision: the column does
-        "decisions": {str(cell.national): _decision(cell.decision) for cell in column.cells if cell.decision},
-        "items": items,
-        "key": document_key(document), "file_name": names(document), "title": document.title,
-        # what a decisions file's `local:` may say to name this document (the page opens such files)
-        "names": sorted({n for n in (document.jurisdiction, document.short_name, Path(document.source).name,
-                                     Path(document.source).stem, document.ref) if n}),
-    }
+        decisions = {str(cell.national): _decision(cell.decision) for cell in column.cells if cell.decision}
+        if decisions:
+            detail["d"] = decisions
+        self.details.append(_json(detail).encode("utf-8", "replace"))  # (a file name may hold undecodable bytes)
+        self.keys.append(document_key(document))
+        self.made.append(sum(1 for p in pairs if p[2] != "n"))
+        self.decided.append(int(any(len(p) > 10 for p in pairs)))
+        self.named.append(replace(document, items=(), sections=()))
+        self.grades.append("".join(GRADE_CODE[cell.grade].upper() if cell.decision else GRADE_CODE[cell.grade]
+                                   for cell in column.cells))
+        # what the page's summary needs of the column is written down: its cells go with its document
+        return replace(column, pairs=(), document=None, cells=(), by_topic=())
+
+    def finish(self, columns: list[Column], order: Order = Order.given) -> dict[str, Any]:
+        """Everything the template shows: `columns` are what `add` returned, in the same order (its position is
+        a column's id, the page's "as given" order); they are labelled again here, across every batch."""
+        if len(columns) != len(self.details):
+            raise ValueError("finish() takes the columns add() returned, every one")
+        columns = labelled(columns)
+        national = self.national
+        items = [{"index": i.index, "label": i.label, "title": i.title, "section": i.section, "text": i.text,
+                  "topic": self.topics.get(i.index, "") or "其他", **_promises(i)} for i in national.items]
+        names = _Names(self.named)
+        # the page's "by name" and "by level" menu items sort by this rank: the Chinese order of --sort name
+        by_name = {id(c): k for k, c in enumerate(ordered(columns, Order.name))}
+        summary = {
+            "label": [c.label or c.name for c in columns], "name": [c.name for c in columns],
+            "year": [c.year for c in columns], "level": [level_rank(c.level) for c in columns],
+            "source": [c.source for c in columns], "file": [c.file for c in columns],
+            "cov": [round(c.coverage, 4) for c in columns],
+            # one letter a national item: f, p, n; upper case where an analyst's decision made the grade
+            "grades": self.grades,
+            "own": [len(c.local_only) for c in columns], "pairs": self.made, "decided": self.decided,
+            "key": self.keys, "file_name": [names(d) for d in self.named],
+            "rank": [by_name[id(c)] for c in columns],
+        }
+        data: dict[str, Any] = {
+            "reference": national.as_reference, "key": document_key(national), "file_name": _Names([national])(national),
+            "national": {str(n["index"]): {k: n[k] for k in ("label", "title", "topic", "departments", "deadline", "targets")}
+                         | {"f": fingerprint(i)} for n, i in zip(items, national.items)},
+            "order": [i.index for i in national.items],
+            "levels": {str(level_rank(level)): LEVEL_NAMES.get(level, level) for level in LEVELS},
+            "columns": summary, "sentences": self.sentences.table(), "terms": self.terms.table(),
+            "marks": self.marks.values, "promises": self.promises.values, "certainty": list(CERTAINTY),
+        }
+        mean = sum(c.coverage for c in columns) / len(columns) if columns else 0.0
+        return {
+            "reference": national.as_reference,
+            "national": {"title": national.title or national.jurisdiction, "ref": national.ref,
+                         "doc_number": national.doc_number, "year": national.year, "date": national.date},
+            "rows": items, "topics": _by_topic(items, self.grades), "count": len(columns),
+            "single": (columns[0].label or columns[0].name) if len(columns) == 1 else None,
+            "mean": mean, "order": Order(order).value, "mark": {GRADE_CODE[g]: m for g, m in MARK.items()},
+            "data": Markup(_json(data)), "texts": Markup(_json(self.texts.table())),
+        }
+
+    def html(self, report: dict[str, Any]) -> bytes:
+        """The report as one HTML document, in UTF-8: the page around the columns' panels, which are written
+        in as they are held (10,000 columns' panels are not copied into one string first)."""
+        head, tail = render(report | {"details": Markup(_DETAILS)}).split(_DETAILS)
+        return b"".join([head.encode("utf-8", "replace"), b"\n".join(self.details), tail.encode("utf-8", "replace")])
 
 
-def _shown(k: int, c: Column) -> dict[str, Any]:
-    """A column as the summary and the heatmap show it; `k` is its position as given."""
-    grades = [cell.grade for cell in c.cells]
-    return {
-        "id": k, "label": c.label or c.name, "name": c.name, "head": f"{c.name} {c.year or ''}".strip(),
-        "jurisdiction": c.jurisdiction, "level": c.level, "level_name": LEVEL_NAMES.get(c.level, c.level),
-        "level_rank": level_rank(c.level), "year": c.year, "source": c.source, "file": c.file, "coverage": c.coverage,
-        "full": grades.count(Grade.FULL), "partial": grades.count(Grade.PARTIAL), "none": grades.count(Grade.NONE),
-        "cells": [GRADE_CODE[g] for g in grades],
-        "decided": [cell.decision is not None for cell in c.cells],
-        "gaps": [cell.national for cell in c.cells if cell.grade is Grade.NONE],
-        "local_only": len(c.local_only),
-    }
-
-
-def _by_topic(items: list[dict[str, Any]], columns: list[Column]) -> list[dict[str, Any]]:
+def _by_topic(items: list[dict[str, Any]], grades: list[str]) -> list[dict[str, Any]]:
     """Each topic's coverage over all columns: (full + 0.5 x partial) / (its items x columns)."""
-    weight = {Grade.FULL: 1.0, Grade.PARTIAL: 0.5, Grade.NONE: 0.0}
+    weight = {"f": 1.0, "p": 0.5, "n": 0.0, "F": 1.0, "P": 0.5, "N": 0.0}
     result = []
     for topic in dict.fromkeys(item["topic"] for item in items):
         rows = [r for r, item in enumerate(items) if item["topic"] == topic]
-        scores = [weight[c.cells[r].grade] for c in columns for r in rows]
+        scores = [weight[g[r]] for g in grades for r in rows]
         result.append({"name": topic, "count": len(rows), "ratio": sum(scores) / len(scores) if scores else 0.0})
     return result
 
 
 def gather(national: Document, columns: list[Column], topics: dict[int, str], vocabulary: Vocabulary,
            order: Order = Order.given, decisions: Sequence[Decisions] = ()) -> dict[str, Any]:
-    """Everything the template shows, as plain data: the national items, the columns, per-topic coverage.
-
-    Columns are laid out in `order`; each keeps its position as given as its id, which is the page's
-    "as given" order and its index into the script's data."""
-    position = {id(c): k for k, c in enumerate(columns)}
-    items = [{"index": i.index, "label": i.label, "title": i.title, "section": i.section, "text": i.text,
-              "topic": topics.get(i.index, "") or "其他", **_promises(i)} for i in national.items]
-    pairs = _Pairs(vocabulary)
-    names = _Names([c.document for c in columns if c.document is not None])
-    prints = {i.index: fingerprint(i) for i in national.items}
-    script_data: dict[str, Any] = {
-        "reference": national.as_reference,
-        "key": document_key(national), "file_name": _Names([national])(national),
-        "national": {str(n["index"]): {k: n[k] for k in ("label", "title", "topic", "departments", "deadline", "targets")}
-                     | {"f": prints[n["index"]]} for n in items},
-        "columns": [{"label": c.label or c.name, "level_name": LEVEL_NAMES.get(c.level, c.level), "year": c.year,
-                     "source": c.source, "coverage": round(c.coverage, 4),
-                     "gaps": [cell.national for cell in c.cells if cell.grade is Grade.NONE],
-                     **_detail(c, pairs, national, vocabulary, decisions, names)}
-                    for c in columns],
-    }
-    script_data["sentences"] = pairs.sentences.table()
-    script_data["terms"] = pairs.terms.table()
-    mean = sum(c.coverage for c in columns) / len(columns) if columns else 0.0
-    # the page's "by name" and "by level" menu items sort by this rank: the Chinese order of --sort name
-    by_name = {id(c): k for k, c in enumerate(ordered(columns, Order.name))}
-    return {
-        "reference": national.as_reference,
-        "national": {"title": national.title or national.jurisdiction, "ref": national.ref,
-                     "doc_number": national.doc_number, "year": national.year, "date": national.date},
-        "rows": items, "topics": _by_topic(items, columns),
-        "columns": [{**_shown(position[id(c)], c), "name_rank": by_name[id(c)]} for c in ordered(columns, order)],
-        "mean": mean, "order": Order(order).value, "script_data": script_data,
-        "mark": {GRADE_CODE[g]: m for g, m in MARK.items()},
-    }
+    """Everything the template shows, from columns made with detail (all in hand: `Page` takes them one by one)."""
+    page = Page(national, topics, vocabulary, decisions)
+    return page.finish([page.add(c) for c in columns], order)
 
 
 # The page's script, by concern, inlined in this order into one function (they share its scope).
@@ -293,12 +382,15 @@ def _asset(name: str) -> Markup:
     return Markup(resources.files("yigai_cli").joinpath("templates", name).read_text(encoding="utf-8"))
 
 
+# Where the columns' panels go in the page: markup only the template can write (document text in the page is
+# escaped, in its JSON too), so it is found exactly once.
+_DETAILS = "<!--yigai: the columns' panels-->"
+
+
 def render(report: dict[str, Any]) -> str:
-    """The report as one HTML document."""
+    """The page around the columns' panels (`Page.html` writes them in)."""
     env = Environment(loader=PackageLoader("yigai_cli", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True)
-    # JSON for the page's script: compact and in UTF-8 (tojson still escapes < > & ')
-    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "separators": (",", ":"), "sort_keys": False}
     template = env.get_template("report.html.j2")
     script = Markup("\n").join(_asset(name) for name in SCRIPTS)
     return template.render(report=report, css=_asset("report.css"), script=script)

@@ -35,15 +35,15 @@ function yamlRef(index, item) {
 }
 
 function decisionsOf(c) {
-  var column = data.columns[c];
+  var column = detail(c);
   return column.pairs.map(function (pair) { return [pair, decisionOf(c, pair)]; })
     .filter(function (entry) { return entry[1]; })
     .sort(function (a, b) { return a[0].n - b[0].n || a[0].l - b[0].l; });
 }
 
 function decisionsYaml(c) {
-  var column = data.columns[c];
-  var lines = [HEADER + "national: " + yamlString(data.file_name), "local: " + yamlString(column.file_name), "decisions:"];
+  var column = detail(c);
+  var lines = [HEADER + "national: " + yamlString(data.file_name), "local: " + yamlString(cols.file_name[c]), "decisions:"];
   decisionsOf(c).forEach(function (entry) {
     var pair = entry[0];
     var d = entry[1];
@@ -58,7 +58,7 @@ function decisionsYaml(c) {
 }
 
 function fileName(c, several) {
-  return several ? "decisions-" + data.columns[c].file_name.replace(/[\\/:*?"<>|\s#]+/g, "-") + ".yaml" : "decisions.yaml";
+  return several ? "decisions-" + cols.file_name[c].replace(/[\\/:*?"<>|\s#]+/g, "-") + ".yaml" : "decisions.yaml";
 }
 
 function fileLink(c, name) {
@@ -71,7 +71,7 @@ function fileLink(c, name) {
 /* One document reviewed: its file downloads. Several: a link for each, since a browser lets a page start
    one download per click (the others would be blocked). */
 function download() {
-  var reviewed = data.columns.map(function (column, c) { return c; }).filter(function (c) { return decisionsOf(c).length; });
+  var reviewed = reviewedColumns().filter(function (c) { return decisionsOf(c).length; });
   if (!reviewed.length) { note("No decision yet: confirm, reject, regrade or add a pair first."); return; }
   var box = document.getElementById("review-note");
   if (reviewed.length === 1) {
@@ -302,8 +302,9 @@ function openDecisions(parsed) {
   var entries = Array.isArray(parsed) ? parsed : parsed && typeof parsed === "object" ? parsed.decisions || [] : null;
   if (!Array.isArray(entries)) { throw new YamlError(0, "not a yigai decisions file: expected a 'decisions' list"); }
   var local = parsed && !Array.isArray(parsed) && typeof parsed.local === "string" ? parsed.local : "";
-  var columns = data.columns.map(function (column, c) { return c; })
-    .filter(function (c) { return !local || namesColumn(data.columns[c], local); });
+  var columns = [];
+  for (var c = 0; c < columnCount; c++) { if (!local || namesColumn(detail(c), local)) { columns.push(c); } }
+  var touchedHere = new Set();
   var applied = 0;
   var missed = 0;
   entries.forEach(function (entry, k) {
@@ -317,23 +318,24 @@ function openDecisions(parsed) {
     var n = findItem(nRef, data.national);
     var found = false;
     columns.forEach(function (c) {
-      var l = n === null ? null : findItem(lRef, data.columns[c].items);
+      var l = n === null ? null : findItem(lRef, detail(c).items);
       if (l === null) { return; }
       var key = pairKey(n, l);
-      var machine = data.columns[c].byKey[key];
+      var machine = detail(c).byKey[key];
       if (action === "confirm" && !grade && (!machine || machine.g === "n")) { return; }
       ensurePair(c, key);
       var d = { action: action };
       if (grade) { d.grade = grade; }
       ["note", "who", "when"].forEach(function (f) { if (entry[f] !== undefined && entry[f] !== null && entry[f] !== "") { d[f] = String(entry[f]); } });
-      var delta = review.delta[c];
+      var delta = deltaOf(c);
+      touchedHere.add(c);
       review.history.push({ c: c, key: key, before: Object.prototype.hasOwnProperty.call(delta, key) ? delta[key] : undefined });
       setDelta(c, key, d);
       found = true;
     });
     if (found) { applied += 1; } else { missed += 1; }
   });
-  return [applied, missed];
+  return [applied, missed, Array.from(touchedHere)];
 }
 
 function openFiles(files) {
@@ -342,8 +344,9 @@ function openFiles(files) {
     reader.onload = function () {
       try {
         var counts = openDecisions(readYaml(String(reader.result)));
-        data.columns.forEach(function (column, c) { save(c); redraw(c, nationalIndexes); });
-        drawTopics(data.columns.map(function (column, k) { return columnGrades(k); }));
+        counts[2].forEach(function (c) { save(c); redraw(c); });
+        drawOverview();
+        redrawAll();
         refreshPanel();
         drawQueue();
         note(file.name + ": " + counts[0] + (counts[0] === 1 ? " decision" : " decisions") + " opened" +

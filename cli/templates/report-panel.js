@@ -31,8 +31,8 @@ function decisionText(decision, machine) {
 }
 
 function pairBlock(columnId, pair, interactive) {
-  /* pair keys: see _Pairs in yigai_cli/formats/report.py */
-  var column = data.columns[columnId];
+  /* pair keys: see detail() in report-data.js */
+  var column = detail(columnId);
   var decision = decisionOf(columnId, pair);
   var grade = gradeOf(pair, decision);
   var block = el("div", "pair" + (decision ? " decided" : "") + (grade === "n" ? " dropped" : ""));
@@ -45,8 +45,8 @@ function pairBlock(columnId, pair, interactive) {
   head.appendChild(el("span", "muted", pair.g === "n" ? "  added by an analyst" : "  score " + pair.s +
     (pair.k && pair.k.level ? " · " + pair.k.level : "")));
   if (decision) { block.appendChild(el("p", "decision", decisionText(decision, pair.g))); }
-  var nationalText = pair.ns !== undefined ? data.sentences[pair.ns] : "";
-  var localText = pair.ls !== undefined ? column.sentences[pair.ls] : "";
+  var nationalText = pair.nt || "";
+  var localText = pair.lt || "";
   var n = block.appendChild(el("p", "quote national"));
   n.appendChild(el("span", "who", data.reference + (nationalText ? " sentence" : " item")));
   n.appendChild(nationalText ? marked(nationalText, pair.nm) : document.createTextNode(data.national[String(pair.n)].title));
@@ -70,7 +70,7 @@ function pairBlock(columnId, pair, interactive) {
 }
 
 function cellView(columnId, index) {
-  var column = data.columns[columnId];
+  var column = detail(columnId);
   var item = data.national[String(index)];
   var view = el("div", "cell-view");
   view.appendChild(el("h3", null, index + " " + item.title));
@@ -78,7 +78,7 @@ function cellView(columnId, index) {
   var grade = cellGrade(columnId, index);
   var line = view.appendChild(el("p"));
   line.appendChild(el("span", "grade g " + grade, GRADE[grade][0] + " " + GRADE[grade][1]));
-  line.appendChild(el("span", null, column.label));
+  line.appendChild(el("span", null, cols.label[columnId]));
   line.appendChild(el("span", "muted", "  " + (item.topic || "")));
   if (grade === "n") {
     view.appendChild(el("p", "muted", "No item of this document carries the national task: a gap."));
@@ -90,14 +90,13 @@ function cellView(columnId, index) {
 }
 
 function columnView(columnId) {
-  var column = data.columns[columnId];
+  var column = detail(columnId);
   var view = el("div", "column-view");
-  view.appendChild(el("h3", null, column.label));
-  view.appendChild(el("p", "muted", [column.level_name, column.year || "", column.source].join(" · ")));
-  var grades = columnGrades(columnId);
-  var gapList = nationalIndexes.filter(function (index) { return grades[index] === "n"; });
+  view.appendChild(el("h3", null, cols.label[columnId]));
+  view.appendChild(el("p", "muted", [levelName(columnId), cols.year[columnId] || "", cols.source[columnId]].join(" · ")));
+  var gapList = nationalIndexes.filter(function (index, r) { return gradeAt(columnId, r) === "n"; });
   var ownList = ownItems(columnId);
-  view.appendChild(el("p", null, "coverage " + percent(byId[columnId] ? byId[columnId].coverage : column.coverage)));
+  view.appendChild(el("p", null, "coverage " + percent(now.cov[columnId])));
   view.appendChild(el("h4", null, "Gaps: " + data.reference + " items with no counterpart (" + gapList.length + ")"));
   var gaps = view.appendChild(el("ul", "plain gaps"));
   gapList.forEach(function (index) {
@@ -125,6 +124,10 @@ function open(view, what) {
 
 function close() {
   shown = null;
+  if (selected) {
+    selected = null;
+    each(heatmap.querySelectorAll("td.g.selected"), function (c) { c.classList.remove("selected"); });
+  }
   panel.hidden = true;
   document.body.classList.remove("panel-open");
 }
@@ -138,21 +141,25 @@ function refreshPanel() {
   panel.scrollTop = scroll;
 }
 
-function select(cell) {
-  each(heatmap.querySelectorAll("td.g.selected"), function (c) { c.classList.remove("selected"); });
-  cell.classList.add("selected");
-  var columnId = Number(cell.dataset.c);
-  var index = Number(cell.parentNode.dataset.n);
+/* Column c's cell of national item `index`: scrolled into view, marked, its pairs in the panel. */
+function select(columnId, index) {
+  selected = [columnId, index];
+  reveal(columnId, index);
   open(cellView(columnId, index), { cell: [columnId, index] });
 }
 
 function openColumn(columnId) { open(columnView(columnId), { column: columnId }); }
 
 /* ---- everything as a list: on screen on request, and for printing -------------------------- */
+var LIST_MAX = 500; /* jurisdictions listed in full at once: 10,000 would be a million elements */
 function fillList() {
   var body = document.getElementById("print-body");
   body.textContent = ""; /* drawn anew each time: decisions change it */
-  currentOrder().forEach(function (id) {
+  if (order.length > LIST_MAX) {
+    body.appendChild(el("p", "muted", "The first " + LIST_MAX + " of " + order.length.toLocaleString("en") +
+      " jurisdictions, in the order chosen: narrow them with Find for others."));
+  }
+  order.slice(0, LIST_MAX).forEach(function (id) {
     var section = body.appendChild(el("section", "print-column"));
     section.appendChild(columnView(id));
     section.appendChild(el("h4", null, "Pairs"));
@@ -160,7 +167,7 @@ function fillList() {
       var item = data.national[String(pair.n)];
       section.appendChild(el("p", "muted", data.reference + " " + pair.n + " " + item.title));
       /* a one-comparison report's list of pairs is reviewed in place */
-      section.appendChild(pairBlock(id, pair, data.columns.length === 1));
+      section.appendChild(pairBlock(id, pair, columnCount === 1));
     });
   });
 }

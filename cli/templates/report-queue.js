@@ -6,9 +6,9 @@ var currentPair = null; /* the pair the keys act on: {c, key} */
 function buildQueue() {
   if (queue) { return queue; }
   queue = [];
-  data.columns.forEach(function (column, c) {
-    column.pairs.forEach(function (pair) { if (pair.g !== "n") { queue.push({ c: c, key: pairKey(pair.n, pair.l), pair: pair }); } });
-  });
+  for (var c = 0; c < columnCount; c++) {
+    detail(c).pairs.forEach(function (pair) { if (pair.g !== "n") { queue.push({ c: c, key: pairKey(pair.n, pair.l), pair: pair }); } });
+  }
   function sureness(entry) {
     var k = entry.pair.k;
     return k && typeof k.value === "number" ? k.value : entry.pair.s;
@@ -17,17 +17,14 @@ function buildQueue() {
   return queue;
 }
 
+var pairsMade = cols.pairs.reduce(function (sum, n) { return sum + n; }, 0);
+/* [pairs decided, pairs yigai made]: only the columns with a decision are read for the first. */
 function reviewedCount() {
   var done = 0;
-  var total = 0;
-  data.columns.forEach(function (column, c) {
-    column.pairs.forEach(function (pair) {
-      if (pair.g === "n") { return; }
-      total += 1;
-      if (decisionOf(c, pair)) { done += 1; }
-    });
+  reviewedColumns().forEach(function (c) {
+    detail(c).pairs.forEach(function (pair) { if (pair.g !== "n" && decisionOf(c, pair)) { done += 1; } });
   });
-  return [done, total];
+  return [done, pairsMade];
 }
 
 var QUEUE_SHOWN = 60; /* rows drawn around the current one: a report may hold 30,000 pairs */
@@ -44,7 +41,7 @@ function drawQueue() {
   list.start = start + 1;
   entries.slice(start, start + QUEUE_SHOWN).forEach(function (entry, k) {
     var pair = entry.pair;
-    var column = data.columns[entry.c];
+    var column = detail(entry.c);
     var decision = decisionOf(entry.c, pair);
     var local = column.items[String(pair.l)] || { title: "" };
     var li = el("li", (start + k === at ? "current " : "") + (decision ? "done" : ""));
@@ -52,7 +49,7 @@ function drawQueue() {
     li.dataset.key = entry.key;
     var grade = gradeOf(pair, decision);
     li.appendChild(el("span", "grade g " + grade, GRADE[grade][0]));
-    li.appendChild(el("span", "muted", (pair.k && pair.k.level ? pair.k.level : "score " + pair.s) + " · " + column.label + " · "));
+    li.appendChild(el("span", "muted", (pair.k && pair.k.level ? pair.k.level : "score " + pair.s) + " · " + cols.label[entry.c] + " · "));
     li.appendChild(document.createTextNode(pair.n + " " + data.national[String(pair.n)].title + " ↔ " + (local.label || pair.l) + " " + local.title));
     if (decision) { li.appendChild(el("span", "mark", " " + DECIDED + " " + decision.action)); }
     list.appendChild(li);
@@ -62,9 +59,8 @@ function drawQueue() {
 
 function goTo(entry) {
   currentPair = { c: entry.c, key: entry.key };
-  var pair = data.columns[entry.c].byKey[entry.key];
-  var cell = cellOf(entry.c, pair.n);
-  select(cell);
+  var pair = detail(entry.c).byKey[entry.key];
+  select(entry.c, pair.n);
   var block = panel.querySelector('.pair[data-key="' + entry.key + '"]');
   if (block) { block.classList.add("current"); block.scrollIntoView({ block: "nearest" }); }
   drawQueue();

@@ -2,26 +2,53 @@
    storage under the documents' fingerprints, undone in order, and written out as the decisions file
    `--decisions` reads. A decision is {action, grade, note, who, when}, as in that file. */
 var review = {
-  base: data.columns.map(function () { return {}; }),  /* decisions the page was made with (--decisions) */
-  delta: data.columns.map(function () { return {}; }), /* made here: a decision, or null for "none" */
-  history: [],                                         /* [{c, key, before}] for undo */
+  base: new Map(),   /* column: the decisions the page was made with (--decisions), read when first needed */
+  delta: new Map(),  /* column: the decisions made here: a decision, or null for "none" */
+  history: [],       /* [{c, key, before}] for undo */
   reviewer: "",
   pending: null
 };
 var STORE = "yigai-review/";
 var NAME_STORE = "yigai-reviewer";
+var decidedColumns = [];  /* the columns with decisions from --decisions */
+cols.decided.forEach(function (flag, c) { if (flag) { decidedColumns.push(c); } });
 
-data.columns.forEach(function (column, c) {
-  column.pairs.forEach(function (pair) {
-    if (pair.d) {
+function baseOf(c) {
+  var base = review.base.get(c);
+  if (base) { return base; }
+  base = {};
+  if (cols.decided[c]) {
+    detail(c).pairs.forEach(function (pair) {
+      if (!pair.d) { return; }
       var d = { action: pair.d.action };
       ["grade", "note", "who", "when"].forEach(function (k) { if (pair.d[k]) { d[k] = pair.d[k]; } });
-      review.base[c][pairKey(pair.n, pair.l)] = d;
-    }
-  });
-});
+      base[pairKey(pair.n, pair.l)] = d;
+    });
+  }
+  review.base.set(c, base);
+  return base;
+}
 
-function storeKey(c) { return STORE + data.key + "/" + data.columns[c].key; }
+function deltaOf(c) {
+  var delta = review.delta.get(c);
+  if (!delta) { delta = {}; review.delta.set(c, delta); }
+  return delta;
+}
+
+/* Whether column c has any decision: else its grades are yigai's, as the summary gives them. */
+function touched(c) {
+  var delta = review.delta.get(c);
+  return Boolean(cols.decided[c]) || Boolean(delta && Object.keys(delta).length);
+}
+
+/* The columns that may hold a decision: from --decisions, or made here. */
+function reviewedColumns() {
+  var found = new Set(decidedColumns);
+  review.delta.forEach(function (delta, c) { if (Object.keys(delta).length) { found.add(c); } });
+  return Array.from(found).sort(function (a, b) { return a - b; });
+}
+
+function storeKey(c) { return STORE + data.key + "/" + cols.key[c]; }
 
 function storage() {
   try { return window.localStorage; } catch (e) { return null; } /* a page opened where storage is off */
@@ -29,8 +56,8 @@ function storage() {
 
 function decisionOf(c, pair) {
   var key = pairKey(pair.n, pair.l);
-  var delta = review.delta[c];
-  return Object.prototype.hasOwnProperty.call(delta, key) ? delta[key] : (review.base[c][key] || null);
+  var delta = review.delta.get(c);
+  return delta && Object.prototype.hasOwnProperty.call(delta, key) ? delta[key] : (baseOf(c)[key] || null);
 }
 
 function gradeOf(pair, decision) {
@@ -40,8 +67,9 @@ function gradeOf(pair, decision) {
 }
 
 function cellGrade(c, index) {
+  if (!touched(c)) { return cols.grades[c].charAt(rowOf[index]).toLowerCase(); } /* yigai's, as written */
   var best = "n";
-  (data.columns[c].byNational[index] || []).forEach(function (pair) {
+  (detail(c).byNational[index] || []).forEach(function (pair) {
     var g = gradeOf(pair, decisionOf(c, pair));
     if (g === "f" || (g === "p" && best === "n")) { best = g; }
   });
@@ -49,46 +77,59 @@ function cellGrade(c, index) {
 }
 
 function cellDecided(c, index) {
-  return (data.columns[c].byNational[index] || []).some(function (pair) { return decisionOf(c, pair) !== null; });
+  if (!touched(c)) { var g = cols.grades[c].charAt(rowOf[index]); return g !== g.toLowerCase(); }
+  return (detail(c).byNational[index] || []).some(function (pair) { return decisionOf(c, pair) !== null; });
 }
 
+/* Column c's grades as the summary writes them: a letter a national item, upper case where decided. */
 function columnGrades(c) {
-  var grades = {};
-  nationalIndexes.forEach(function (index) { grades[index] = cellGrade(c, index); });
-  return grades;
+  return nationalIndexes.map(function (index) {
+    var grade = cellGrade(c, index);
+    return cellDecided(c, index) ? grade.toUpperCase() : grade;
+  }).join("");
 }
 
 function ownItems(c) {
-  var column = data.columns[c];
+  var column = detail(c);
   var paired = {};
   column.pairs.forEach(function (pair) { if (gradeOf(pair, decisionOf(c, pair)) !== "n") { paired[pair.l] = true; } });
   return Object.keys(column.items).map(Number).filter(function (i) { return !paired[i]; }).sort(function (a, b) { return a - b; });
 }
 
 function visiblePairs(c) {
-  return data.columns[c].pairs.filter(function (pair) { return pair.g !== "n" || decisionOf(c, pair); });
+  return detail(c).pairs.filter(function (pair) { return pair.g !== "n" || decisionOf(c, pair); });
 }
 
 /* ---- storage ----------------------------------------------------------------------------- */
 function save(c) {
   var store = storage();
   if (!store) { return; }
+  var delta = review.delta.get(c) || {};
   try {
-    if (Object.keys(review.delta[c]).length) { store.setItem(storeKey(c), JSON.stringify(review.delta[c])); }
+    if (Object.keys(delta).length) { store.setItem(storeKey(c), JSON.stringify(delta)); }
     else { store.removeItem(storeKey(c)); }
   } catch (e) { note("The browser would not keep this review (" + e.name + "): download the decisions file."); }
 }
 
+/* The review kept from an earlier visit: what the storage holds under this report's documents. */
 function restore() {
   var store = storage();
   if (!store) { return []; }
   review.reviewer = store.getItem(NAME_STORE) || "";
+  var prefix = STORE + data.key + "/";
+  var kept = {};
+  for (var k = 0; k < store.length; k++) {
+    var name = store.key(k);
+    if (name && name.indexOf(prefix) === 0) { kept[name.slice(prefix.length)] = store.getItem(name); }
+  }
   var changed = [];
-  data.columns.forEach(function (column, c) {
-    var kept = store.getItem(storeKey(c));
-    if (!kept) { return; }
-    try { review.delta[c] = JSON.parse(kept) || {}; } catch (e) { return; }
-    Object.keys(review.delta[c]).forEach(function (key) { ensurePair(c, key); });
+  if (!Object.keys(kept).length) { return changed; }
+  cols.key.forEach(function (key, c) {
+    if (!Object.prototype.hasOwnProperty.call(kept, key)) { return; }
+    var delta;
+    try { delta = JSON.parse(kept[key]) || {}; } catch (e) { return; }
+    review.delta.set(c, delta);
+    Object.keys(delta).forEach(function (pair) { ensurePair(c, pair); });
     changed.push(c);
   });
   return changed;
@@ -96,7 +137,7 @@ function restore() {
 
 /* A pair the analyst added here is made on the spot (yigai graded none; no sentences). */
 function ensurePair(c, key) {
-  var column = data.columns[c];
+  var column = detail(c);
   if (column.byKey[key]) { return column.byKey[key]; }
   var parts = key.split(":").map(Number);
   if (!data.national[String(parts[0])] || !column.items[String(parts[1])]) { return null; }
@@ -151,7 +192,7 @@ function decide(c, key, verb, text) {
   var current = decisionOf(c, pair);
   var next = decided(pair, current, verb, text);
   if (next === undefined) { return; }
-  var delta = review.delta[c];
+  var delta = deltaOf(c);
   review.history.push({ c: c, key: key, before: Object.prototype.hasOwnProperty.call(delta, key) ? delta[key] : undefined });
   setDelta(c, key, next);
   currentPair = { c: c, key: key };
@@ -159,35 +200,34 @@ function decide(c, key, verb, text) {
 }
 
 function setDelta(c, key, decision) {
-  var base = review.base[c][key] || null;
-  if (JSON.stringify(decision) === JSON.stringify(base)) { delete review.delta[c][key]; }
-  else { review.delta[c][key] = decision; }
+  var base = baseOf(c)[key] || null;
+  if (JSON.stringify(decision) === JSON.stringify(base)) { delete deltaOf(c)[key]; }
+  else { deltaOf(c)[key] = decision; }
 }
 
 function undo() {
   var last = review.history.pop();
   if (!last) { note("Nothing to undo."); return; }
-  if (last.before === undefined) { delete review.delta[last.c][last.key]; } else { review.delta[last.c][last.key] = last.before; }
+  if (last.before === undefined) { delete deltaOf(last.c)[last.key]; } else { deltaOf(last.c)[last.key] = last.before; }
   currentPair = { c: last.c, key: last.key };
   changed(last.c, Number(last.key.split(":")[0]));
 }
 
 /* Everything a decision touches, drawn again at once: the cell, its column, the topics, the panel. */
-function changed(c, index) {
+function changed(c) {
   save(c);
-  redraw(c, index === undefined ? nationalIndexes : [index]);
-  drawTopics(data.columns.map(function (column, k) { return columnGrades(k); }));
+  redraw(c);
+  drawOverview();
+  redrawAll();
   refreshPanel();
   var list = document.getElementById("print-list");
   if (!list.hidden) { fillList(); }
   drawQueue();
 }
 
-function redraw(c, indexes) {
-  indexes.forEach(function (index) { drawCell(c, index, cellGrade(c, index), cellDecided(c, index)); });
-  var grades = columnGrades(c);
-  drawColumn(c, grades);
-  drawOwnCount(c, nationalIndexes.filter(function (i) { return grades[i] === "n"; }).length, ownItems(c).length);
+/* Column c's figures again, from its decisions (the caller draws what shows them). */
+function redraw(c) {
+  setColumn(c, columnGrades(c), ownItems(c).length);
 }
 
 /* ---- the reviewer's name: asked once, in the page --------------------------------------- */
@@ -243,7 +283,7 @@ function reviewControls(c, pair, decision) {
 
 /* A counterpart yigai missed: any item of the local document, found by its text. */
 function addForm(c, index) {
-  var column = data.columns[c];
+  var column = detail(c);
   var form = el("form", "add-form");
   form.dataset.c = c;
   form.dataset.n = index;

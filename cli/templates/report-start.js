@@ -1,11 +1,15 @@
 /* Wiring: what the controls do, the review kept from an earlier visit, and the mark that the page is ready. */
+function cellAt(target) {
+  var cell = target.closest("td.g");
+  return cell ? [Number(cell.dataset.c), Number(cell.parentNode.dataset.n)] : null;
+}
 heatmap.addEventListener("click", function (event) {
-  var cell = event.target.closest("td.g");
-  if (cell) { select(cell); }
+  var at = cellAt(event.target);
+  if (at) { select(at[0], at[1]); }
 });
 heatmap.addEventListener("keydown", function (event) {
-  var cell = event.target.closest("td.g");
-  if (cell && (event.key === "Enter" || event.key === " ")) { event.preventDefault(); select(cell); }
+  var at = cellAt(event.target);
+  if (at && (event.key === "Enter" || event.key === " ")) { event.preventDefault(); select(at[0], at[1]); }
 });
 document.addEventListener("click", function (event) {
   var columnButton = event.target.closest(".open-column");
@@ -25,6 +29,7 @@ window.addEventListener("beforeprint", fillList);
 sortSelect.addEventListener("change", applyOrder);
 groupBox.addEventListener("change", applyOrder);
 topicSelect.addEventListener("change", applyTopic);
+findBox.addEventListener("input", applyOrder);
 
 document.getElementById("download").addEventListener("click", download);
 document.getElementById("undo").addEventListener("click", undo);
@@ -37,8 +42,10 @@ nameInput.addEventListener("keydown", function (event) { if (event.key === "Ente
 
 var restored = restore();
 nameInput.value = review.reviewer;
-restored.forEach(function (c) { redraw(c, nationalIndexes); });
-if (restored.length) { drawTopics(data.columns.map(function (column, k) { return columnGrades(k); })); }
+restored.forEach(redraw);
+rows = topicRows();
+drawOverview();
+applyOrder();
 drawQueue();
 document.documentElement.dataset.ready = "1";
 if (window.performance && performance.mark) { performance.mark("yigai-ready"); }
