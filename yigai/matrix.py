@@ -9,9 +9,10 @@ import re
 import signal
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 from .align import Grade, Pair, align, one_blas_thread, prepare
 from .coverage import coverage
@@ -63,6 +64,16 @@ class Column:
         """The file name the column was read from (without folders or selector)."""
         return Path(parse_ref(self.source)[0]).name
 
+    @property
+    def grades(self) -> str:
+        """One letter per national item, in order: f(ull), p(artial), n(one)."""
+        return "".join(LETTER[c.grade] for c in self.cells)
+
+    @property
+    def decided(self) -> tuple[int, ...]:
+        """The rows (positions among the national items) whose grade carries an analyst's decision."""
+        return tuple(row for row, c in enumerate(self.cells) if c.decision)
+
     def as_dict(self) -> dict[str, object]:
         return {"name": self.name, "source": self.source, "year": self.year, "coverage": round(self.coverage, 4),
                 "cells": [{"national": c.national, "grade": c.grade.value, "local": list(c.local),
@@ -70,6 +81,69 @@ class Column:
                           for c in self.cells],
                 "label": self.label or self.name, "jurisdiction": self.jurisdiction, "level": self.level,
                 "local_only": list(self.local_only)}
+
+
+LETTER = {Grade.FULL: "f", Grade.PARTIAL: "p", Grade.NONE: "n"}
+GRADE_OF = {letter: grade for grade, letter in LETTER.items()}
+
+
+@dataclass(slots=True)
+class Summary:
+    """What the matrix's outputs keep of a column once it is written: small enough to hold 30,000 of.
+
+    Its grades are one letter per national item (`LETTER`), `decided` the rows whose grade carries an analyst's
+    decision; the rest is what labels, sorting and the warnings read. `label` is set by `label_all` once every
+    column is in (a label tells apart columns that read alike, so it depends on all of them).
+    """
+
+    name: str
+    source: str
+    year: int | None
+    coverage: float
+    grades: str
+    decided: tuple[int, ...] = ()
+    warnings: tuple[DecisionWarning, ...] = ()
+    jurisdiction: str = ""
+    level: str = "unknown"
+    label: str = ""
+
+    @property
+    def file(self) -> str:
+        """The file name the column was read from (without folders or selector)."""
+        return Path(parse_ref(self.source)[0]).name
+
+
+def summary(column: Column) -> Summary:
+    return Summary(column.name, column.source, column.year, column.coverage, column.grades, column.decided,
+                   column.warnings, column.jurisdiction, column.level, column.label)
+
+
+class Labelled(Protocol):
+    """A column or its summary, as labels and the orders read it."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def year(self) -> int | None: ...
+    @property
+    def coverage(self) -> float: ...
+    @property
+    def jurisdiction(self) -> str: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def file(self) -> str: ...
+    @property
+    def grades(self) -> str: ...
+    @property
+    def decided(self) -> tuple[int, ...]: ...
+
+
+C = TypeVar("C", bound=Labelled)
 
 
 # What yigai's own outputs start with (a table's frame, its CSV headers, JSON, the report's generator, a
@@ -215,32 +289,46 @@ def _columns_of(ref: str, national: Document, vocabulary: Vocabulary, decisions:
     return [column(national, d, vocabulary, decisions, detail) for d in read_ref(ref) if not _same_document(d, national)]
 
 
-def labelled(columns: list[Column]) -> list[Column]:
-    """Columns with labels that tell them apart: `四川 2021 (sichuan-2021.txt)`, `四川 2024 (roundup.txt)`;
+def labels_of(columns: Sequence[Labelled]) -> list[str]:
+    """Labels that tell the columns apart: `四川 2021 (sichuan-2021.txt)`, `四川 2024 (roundup.txt)`;
     the selector is added where one file gives two columns of one name, a counter where a ref is given twice."""
 
-    def base(c: Column) -> str:
+    def base(c: Labelled) -> str:
         return f"{c.name} {c.year}" if c.year else c.name
 
     labels = [f"{base(c)} ({c.file})" for c in columns]
-    sources: dict[str, set[str]] = {}
+    sources: dict[str, set[str] | str] = {}  # one source held as itself: a set for each of 30,000 labels weighs
     for c, label in zip(columns, labels):
-        sources.setdefault(label, set()).add(c.source)
-    labels = [f"{base(c)} ({c.file}#{parse_ref(c.source)[1]})" if len(sources[label]) > 1 else label
+        held = sources.setdefault(label, c.source)
+        if held != c.source:
+            sources[label] = (held if isinstance(held, set) else {held}) | {c.source}
+    labels = [f"{base(c)} ({c.file}#{parse_ref(c.source)[1]})" if isinstance(sources[label], set) else label
               for c, label in zip(columns, labels)]
+    del sources
     seen: Counter[str] = Counter()
-    unique = []
-    for label in labels:
+    for at, label in enumerate(labels):
         seen[label] += 1
-        unique.append(label if seen[label] == 1 else f"{label} [{seen[label]}]")
-    return [replace(c, label=label) for c, label in zip(columns, unique)]
+        if seen[label] > 1:
+            labels[at] = f"{label} [{seen[label]}]"
+    return labels
+
+
+def labelled(columns: list[Column]) -> list[Column]:
+    """Columns with labels that tell them apart (see labels_of)."""
+    return [replace(c, label=label) for c, label in zip(columns, labels_of(columns))]
+
+
+def label_all(summaries: list[Summary]) -> None:
+    """Label the summaries in place, as `labelled` labels columns."""
+    for s, label in zip(summaries, labels_of(summaries)):
+        s.label = label
 
 
 def level_rank(level: str) -> int:
     return LEVELS.index(level) if level in LEVELS else len(LEVELS)
 
 
-def ordered(columns: list[Column], order: Order | str = Order.given) -> list[Column]:
+def ordered(columns: list[C], order: Order | str = Order.given) -> list[C]:
     """The columns in the order asked for; ties keep the order given (the sort is stable)."""
     order = Order(order)
     if order is Order.coverage:
@@ -252,7 +340,7 @@ def ordered(columns: list[Column], order: Order | str = Order.given) -> list[Col
     return list(columns)
 
 
-def _by_name(column: Column) -> tuple[object, ...]:
+def _by_name(column: Labelled) -> tuple[object, ...]:
     """Provinces in division order, other places by pinyin; one place's lists by year, then by label."""
     return (*chinese_order(column.jurisdiction, column.name), column.year or 0, column.label or column.name)
 
@@ -275,7 +363,8 @@ def _die_with_parent() -> None:
 
 
 def _init_worker(national: Document, vocab_files: tuple[str, ...], parent: int,
-                 decisions: tuple[Decisions, ...] = (), detail: bool = False) -> None:
+                 decisions: tuple[Decisions, ...] = (), detail: bool = False,
+                 render: Callable[[Column], Any] | None = None) -> None:
     from threadpoolctl import threadpool_limits
 
     # Ctrl-C reaches the whole process group: the parent alone answers it and stops the workers.
@@ -298,6 +387,7 @@ def _init_worker(national: Document, vocab_files: tuple[str, ...], parent: int,
     _WORKER["vocabulary"] = vocabulary or load_vocabulary([Path(p) for p in vocab_files])
     _WORKER["decisions"] = decisions
     _WORKER["detail"] = detail
+    _WORKER["render"] = render
     prepare(national, _WORKER["vocabulary"])  # type: ignore[arg-type]  # the national side, once per worker
 
 
@@ -306,8 +396,82 @@ def _work(ref: str) -> list[Column]:
                        _WORKER["detail"])  # type: ignore[arg-type]
 
 
+def _summarised(ref: str) -> list[tuple[Summary, Any]]:
+    """In a worker: each column of `ref` as its summary and what the parent's `render` makes of it (the column
+    itself stays here: 2-5 KB of cells a document the parent would otherwise receive and hold)."""
+    render: Callable[[Column], Any] | None = _WORKER.get("render")  # type: ignore[assignment]
+    return [(summary(c), render(c) if render else None) for c in _work(ref)]
+
+
 # Below this many files a process pool costs more than it saves (start-up ~0.3 s per worker).
 PARALLEL_FROM = 40
+# Documents a worker sends back at once, at the most: a batch is held whole by the worker and the parent.
+BATCH_MOST = 16
+
+
+def _batches(national: Document, refs: list[str], vocab_files: tuple[str, ...], workers: int | None,
+             progress: Callable[[int], None] | None, decisions: tuple[Decisions, ...], detail: bool,
+             vocabulary: Vocabulary, render: Callable[[Column], Any] | None, compact: bool) -> Iterator[list[Any]]:
+    """What each ref gives, in order, as soon as it is made: its columns, or (`compact`) (summary, render(column))."""
+    workers = workers or os.cpu_count() or 1
+    if workers > 1 and len(refs) >= PARALLEL_FROM:
+        # multiprocessing.Pool, for its terminate(): on an error, SIGINT or SIGTERM the workers are stopped
+        # at once, instead of finishing their queue first (which took 5-13 s).
+        prepare(national, vocabulary)  # before the fork: forked workers start with it done
+        _INHERITED.update(files=vocab_files, vocabulary=vocabulary)
+        pool = multiprocessing.Pool(workers, initializer=_init_worker,
+                                    initargs=(national, vocab_files, os.getpid(), decisions, detail, render))
+        try:
+            chunk = min(BATCH_MOST, max(1, len(refs) // (workers * 8)))
+            work: Callable[[str], list[Any]] = _summarised if compact else _work
+            for batch in pool.imap(work, refs, chunksize=chunk):
+                if progress:
+                    progress(1)
+                yield batch
+        except BaseException:  # an error, a signal, or the reader stopping early (GeneratorExit)
+            pool.terminate()
+            raise
+        finally:
+            _INHERITED.clear()
+            pool.close()
+            pool.join()
+    else:
+        prepare(national, vocabulary)  # the national side, once for every column
+        with one_blas_thread():
+            for ref in refs:
+                columns = _columns_of(ref, national, vocabulary, decisions, detail)
+                if progress:
+                    progress(1)
+                yield [(summary(c), render(c) if render else None) for c in columns] if compact else columns
+
+
+def summaries(
+    national: Document,
+    refs: list[str],
+    vocab_files: tuple[str, ...] = (),
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    decisions: tuple[Decisions, ...] = (),
+    vocabulary: Vocabulary | None = None,
+    render: Callable[[Column], Any] | None = None,
+) -> Iterator[tuple[Summary, Any]]:
+    """Each local document's column as it is made, in the order given: its summary (not labelled yet: see
+    `label_all`), with what `render` makes of the whole column (None without `render`), made where the column was
+    made (a worker), so that the whole column never reaches the caller. `render` must be picklable (a module's
+    function) where workers are spawned. Decisions apply as in `matrix`."""
+    vocabulary = vocabulary or load_vocabulary([Path(p) for p in vocab_files])
+    shared: dict[object, Any] = {}  # names, levels and years many columns share: one object each, not one a column
+
+    def one(value: Any) -> Any:
+        return shared.setdefault(value, value)
+
+    for ref, batch in zip(refs, _batches(national, refs, vocab_files, workers, progress, decisions, False,
+                                         vocabulary, render, compact=True)):
+        for s, rendered in batch:
+            s.name, s.level, s.year = one(s.name), one(s.level), one(s.year)
+            s.jurisdiction = s.name if s.jurisdiction == s.name else one(s.jurisdiction)
+            s.source = ref if s.source == ref else s.source  # the ref given, held already
+            yield s, rendered
 
 
 def matrix(
@@ -322,35 +486,8 @@ def matrix(
 ) -> list[Column]:
     """Labelled columns for every local document the refs name, in the order given (decisions files apply
     to the columns whose document they name, or to every column when they name none); `detail` keeps each
-    column's pairs and local document (what the report shows)."""
+    column's pairs and local document (what the report shows). Every column is held: `summaries` streams."""
     # `vocabulary`: loaded from vocab_files already (the command needs it too); each worker loads its own once
     vocabulary = vocabulary or load_vocabulary([Path(p) for p in vocab_files])
-    workers = workers or os.cpu_count() or 1
-    results: list[list[Column]] = []
-    if workers > 1 and len(refs) >= PARALLEL_FROM:
-        # multiprocessing.Pool, for its terminate(): on an error, SIGINT or SIGTERM the workers are stopped
-        # at once, instead of finishing their queue first (which took 5-13 s).
-        prepare(national, vocabulary)  # before the fork: forked workers start with it done
-        _INHERITED.update(files=vocab_files, vocabulary=vocabulary)
-        pool = multiprocessing.Pool(workers, initializer=_init_worker,
-                                    initargs=(national, vocab_files, os.getpid(), decisions, detail))
-        try:
-            for columns in pool.imap(_work, refs, chunksize=max(1, len(refs) // (workers * 8))):
-                results.append(columns)
-                if progress:
-                    progress(1)
-        except BaseException:
-            pool.terminate()
-            raise
-        finally:
-            _INHERITED.clear()
-            pool.close()
-            pool.join()
-    else:
-        prepare(national, vocabulary)  # the national side, once for every column
-        with one_blas_thread():
-            for ref in refs:
-                results.append(_columns_of(ref, national, vocabulary, decisions, detail))
-                if progress:
-                    progress(1)
-    return labelled([c for columns in results for c in columns])
+    batches = _batches(national, refs, vocab_files, workers, progress, decisions, detail, vocabulary, None, compact=False)
+    return labelled([c for columns in batches for c in columns])
