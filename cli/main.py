@@ -389,21 +389,27 @@ def _columns(national: str, refs: list[str], vocab: list[Path] | None, decisions
 
 
 def _warn_columns(national: str, national_doc, columns) -> None:  # type: ignore[no-untyped-def]
-    """Decisions that could not be applied, and local lists older than the reference (labelled columns)."""
-    _warn(w for c in columns for w in c.warnings)
-    older = [c for c in columns if c.year and national_doc.year and c.year < national_doc.year]
+    """Decisions that could not be applied, and local lists older than the reference (labelled columns, read once:
+    they may be made as they are read)."""
+    older, shown = 0, []
+    for c in columns:
+        _warn(c.warnings)
+        if c.year and national_doc.year and c.year < national_doc.year:
+            older += 1
+            if older <= 5:
+                shown.append(c.label or f"{c.name} {c.year}")
     if older:
-        shown = ", ".join(c.label or f"{c.name} {c.year}" for c in older[:5]) + (" …" if len(older) > 5 else "")
-        _say(f"yigai: warning: {len(older)} of {len(columns)} local lists are older than the reference "
-                         f"{national} ({national_doc.year}), so could not have followed it: {shown}\n")
+        _say(f"yigai: warning: {older} of {len(columns)} local lists are older than the reference "
+             f"{national} ({national_doc.year}), so could not have followed it: {', '.join(shown)}"
+             f"{' …' if older > 5 else ''}\n")
 
 
 def _summaries(national: str, refs: list[str], vocab: list[Path] | None, decisions: list[Path] | None,  # type: ignore[no-untyped-def]
                spool=None):
-    """As _columns, but what the matrix keeps of each column (yigai.matrix.Summary), labelled; with a `spool`, each
-    column's JSON goes there as it arrives (made by the worker that made the column)."""
+    """As _columns, but what the matrix keeps of the columns (yigai.matrix.Summaries), labelled; with a `spool`,
+    each column's JSON goes there as it arrives (made by the worker that made the column)."""
     from yigai.documents import read_document
-    from yigai.matrix import label_all, summaries
+    from yigai.matrix import Summaries, summaries
     from yigai.vocab import load_vocabulary
 
     from .formats.matrix import json_parts
@@ -412,17 +418,17 @@ def _summaries(national: str, refs: list[str], vocab: list[Path] | None, decisio
     vocab_files = tuple(str(p) for p in vocab or [])
     vocabulary = load_vocabulary([Path(p) for p in vocab_files])
     files = tuple(_load_decisions(decisions))
-    held = []
+    held = Summaries(len(national_doc.items), refs)
 
     def gather(tick) -> None:  # type: ignore[no-untyped-def]
-        for summary, parts in summaries(national_doc, refs, vocab_files, progress=tick, decisions=files,
-                                        vocabulary=vocabulary, render=json_parts if spool is not None else None):
-            held.append(summary)
+        for ref, summary, parts in summaries(national_doc, refs, vocab_files, progress=tick, decisions=files,
+                                             vocabulary=vocabulary, render=json_parts if spool is not None else None):
+            held.add(summary, ref)
             if spool is not None:
                 spool.add(parts)
 
     _with_progress(gather, len(refs))
-    label_all(held)
+    held.label()
     _warn_columns(national, national_doc, held)
     return national_doc, vocabulary, held
 
@@ -446,10 +452,8 @@ def matrix(
     """One row per national item, one column per local document (a multi-document file gives several)."""
     import contextlib
     import tempfile
-    from collections.abc import Sequence
 
     from yigai.align import topics_of
-    from yigai.matrix import ordered
 
     from .formats import matrix as fmt
     from .output import STDOUT, emit_file, emitting
@@ -466,15 +470,10 @@ def matrix(
             from .formats.xlsx import MATRIX_COLUMNS_MOST, write_matrix_workbook
 
             if len(columns) > MATRIX_COLUMNS_MOST:
-                raise InputError(str(output or "-"), f"{len(columns)} columns do not fit in an xlsx sheet "
-                                 f"(it holds {MATRIX_COLUMNS_MOST} besides the item's)",
+                raise InputError(str(output or "-"), f"the matrix has {len(columns)} columns, an xlsx sheet "
+                                 f"holds {MATRIX_COLUMNS_MOST} at the most",
                                  "write --format csv --transpose, or fewer documents at a time")
-        numbers: Sequence[int] = range(len(columns))
-        if sort is not Order.given:
-            number_of = {id(c): k for k, c in enumerate(columns)}
-            columns = ordered(columns, sort)
-            numbers = [number_of[id(c)] for c in columns]
-            del number_of
+        columns = columns.ordered(sort)
         topics = topics_of(national_doc, vocabulary)
         if chosen == "xlsx":
             book = stack.enter_context(tempfile.TemporaryFile())
@@ -483,7 +482,7 @@ def matrix(
             return
         if chosen == "json":
             with emitting(output) as write:
-                fmt.write_json(write, national_doc, columns, numbers, spool)  # type: ignore[arg-type]
+                fmt.write_json(write, national_doc, columns, spool)  # type: ignore[arg-type]
             return
     if chosen != "table":
         with emitting(output) as write:
@@ -492,6 +491,7 @@ def matrix(
     from rich.console import Console
 
     width = Console().width if output is None or str(output) == STDOUT else 160
+    columns = list(columns)  # the table is drawn whole, from each column's Summary
     wide = fmt.needs_transpose(national_doc, columns, topics, width)
     _render(fmt.as_table(national_doc, columns, topics, transpose or wide, width), output)
 

@@ -8,11 +8,14 @@ import os
 import re
 import signal
 import sys
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
+
+import numpy as np
 
 from .align import Grade, Pair, align, one_blas_thread, prepare
 from .coverage import coverage
@@ -116,6 +119,152 @@ class Summary:
 def summary(column: Column) -> Summary:
     return Summary(column.name, column.source, column.year, column.coverage, column.grades, column.decided,
                    column.warnings, column.jurisdiction, column.level, column.label)
+
+
+class Summaries(Sequence[Summary]):
+    """Many columns' summaries, packed: each column's grades one byte an item in one bytearray, its coverage and year in
+    arrays, its name, jurisdiction and level one number into a table of those seen, its source the number of its ref.
+
+    Summary objects, one a column, took ~1.5 KiB of a process's memory a column (their own ~0.5 KiB and the holes
+    they kept open among everything a run allocates and frees): 40 MiB at 30,000 documents; packed, ~50 bytes.
+    Indexing (and iterating) makes Summary objects as they are read. `ordered` gives a view in another order;
+    `label` labels every column as `labels_of` would (kept only where a label is not the plain `name year (file)`).
+    """
+
+    def __init__(self, items: int, refs: Sequence[str]) -> None:
+        self.items = items
+        self._refs = refs
+        self._grades = bytearray()
+        self._coverage = array("d")
+        self._year = array("i")  # 0: none
+        self._kind = array("i")  # (name, jurisdiction, level): a number into _kinds
+        self._kinds: list[tuple[str, str, str]] = []
+        self._kind_of: dict[tuple[str, str, str], int] = {}
+        self._source = array("i")  # the number of the column's ref, or -1 - its number in _other_sources
+        self._other_sources: list[str] = []  # (a multi-document file's columns: `file.txt#2`, never its ref)
+        self._decided: dict[int, tuple[int, ...]] = {}
+        self._warnings: dict[int, tuple[DecisionWarning, ...]] = {}
+        self._labels: dict[int, str] | None = None  # labels other than the plain one; None: not labelled yet
+        self._order: Sequence[int] | None = None  # a view's order: the numbers of its columns
+
+    def add(self, summary: Summary, ref: int) -> None:
+        """Add a column's summary, made from refs[ref]."""
+        if len(summary.grades) != self.items:
+            raise ValueError(f"a column of {len(summary.grades)} grades among columns of {self.items}")
+        number = len(self._coverage)
+        self._grades += summary.grades.encode("ascii")
+        self._coverage.append(summary.coverage)
+        self._year.append(summary.year or 0)
+        kind = (summary.name, summary.jurisdiction, summary.level)
+        self._kind.append(self._kind_of.setdefault(kind, len(self._kinds)))
+        if self._kind[-1] == len(self._kinds):
+            self._kinds.append(kind)
+        if summary.source == self._refs[ref]:
+            self._source.append(ref)
+        else:
+            self._source.append(-1 - len(self._other_sources))
+            self._other_sources.append(summary.source)
+        if summary.decided:
+            self._decided[number] = summary.decided
+        if summary.warnings:
+            self._warnings[number] = summary.warnings
+
+    def __len__(self) -> int:
+        return len(self._order) if self._order is not None else len(self._coverage)
+
+    def number(self, at: int) -> int:
+        """The number (order added, from 0) of the column at `at`."""
+        return self._order[at] if self._order is not None else at
+
+    def __getitem__(self, at: int) -> Summary:  # type: ignore[override]
+        if not -len(self) <= at < len(self):
+            raise IndexError(at)
+        return self._summary(self.number(at % len(self)))
+
+    def __iter__(self) -> Iterator[Summary]:
+        return (self._summary(self.number(at)) for at in range(len(self)))
+
+    def _summary(self, number: int) -> Summary:
+        name, jurisdiction, level = self._kinds[self._kind[number]]
+        summary_ = Summary(name, self._source_of(number), self._year[number] or None, self._coverage[number],
+                           self._grades[number * self.items : (number + 1) * self.items].decode("ascii"),
+                           self._decided.get(number, ()), self._warnings.get(number, ()), jurisdiction, level)
+        if self._labels is not None:
+            summary_.label = self._labels.get(number) or _plain_label(summary_)
+        return summary_
+
+    def _source_of(self, number: int) -> str:
+        at = self._source[number]
+        return self._refs[at] if at >= 0 else self._other_sources[-1 - at]
+
+    def row(self, row: int) -> str:
+        """Every column's grade of the national item at `row`, in this order: one letter each."""
+        letters = bytes(self._grades[row :: self.items]) if self.items else b""
+        if self._order is not None:
+            letters = np.frombuffer(letters, dtype=np.uint8)[np.asarray(self._order, dtype=np.intp)].tobytes()
+        return letters.decode("ascii")
+
+    def ordered(self, order: Order | str) -> Summaries:
+        """A view of the columns in the order asked for (as `ordered` orders columns)."""
+        order = Order(order)
+        if order is Order.given:
+            return self
+        if order is Order.coverage:  # a stable sort, as sorted()'s
+            numbers: Sequence[int] = array("i", np.argsort(-np.frombuffer(self._coverage, dtype=np.float64),
+                                                         kind="stable").tolist())
+        else:
+            numbers = array("i", (s_number for _, s_number in sorted(
+                ((s, k) for k, s in enumerate(self)), key=lambda pair: _order_key(order, pair[0]))))
+        if self._order is not None:
+            numbers = array("i", (self._order[k] for k in numbers))
+        view = object.__new__(Summaries)
+        view.__dict__.update(self.__dict__)
+        view._order = numbers
+        return view
+
+    def label(self) -> None:
+        """Label every column as labels_of labels columns. Labels are compared by their hashes first (an array of
+        numbers): only the columns whose labels may read alike are compared by their text."""
+        count = len(self._coverage)
+        plain = np.fromiter((hash(_plain_label(s)) for s in self._unordered()), dtype=np.int64, count=count)
+        alike = _repeated(plain)  # every column of a plain label that two columns have is among them
+        qualified = dict(zip(alike, _qualified([self._summary(k) for k in alike])))
+        final = plain.copy()
+        for number, label in qualified.items():
+            final[number] = hash(label)
+        again = _repeated(final)  # every column of a label, qualified or plain, that two columns have
+        texts = [qualified.get(k) or _plain_label(self._summary(k)) for k in again]
+        labels = {**qualified, **dict(zip(again, _counted(texts)))}
+        self._labels = {number: label for number, label in labels.items() if label != _plain_label(self._summary(number))}
+
+    def _unordered(self) -> Iterator[Summary]:
+        return (self._summary(number) for number in range(len(self._coverage)))
+
+
+def grades_of_row(columns: Sequence[Labelled], row: int) -> str:
+    """Every column's grade of the national item at `row`, one letter each (LETTER)."""
+    return columns.row(row) if isinstance(columns, Summaries) else "".join(c.grades[row] for c in columns)
+
+
+def _repeated(hashes: Any) -> list[int]:
+    """The positions, in order, of the values that occur more than once (by sorting a copy: ~10 bytes a value)."""
+    ranked = np.sort(hashes)
+    twice = ranked[1:][ranked[1:] == ranked[:-1]]
+    del ranked
+    return np.nonzero(np.isin(hashes, twice))[0].tolist() if len(twice) else []
+
+
+def _plain_label(c: Labelled, selector: str = "") -> str:
+    """`四川 2021 (sichuan-2021.txt)`; with a selector, `四川 2024 (roundup.txt#2)`."""
+    return f"{c.name} {c.year} ({c.file}{selector})" if c.year else f"{c.name} ({c.file}{selector})"
+
+
+def _order_key(order: Order, c: Labelled) -> Any:
+    if order is Order.name:
+        return _by_name(c)
+    if order is Order.level:
+        return (level_rank(c.level), _by_name(c))
+    return -c.coverage
 
 
 class Labelled(Protocol):
@@ -292,19 +441,23 @@ def _columns_of(ref: str, national: Document, vocabulary: Vocabulary, decisions:
 def labels_of(columns: Sequence[Labelled]) -> list[str]:
     """Labels that tell the columns apart: `四川 2021 (sichuan-2021.txt)`, `四川 2024 (roundup.txt)`;
     the selector is added where one file gives two columns of one name, a counter where a ref is given twice."""
+    return _counted(_qualified(columns))
 
-    def base(c: Labelled) -> str:
-        return f"{c.name} {c.year}" if c.year else c.name
 
-    labels = [f"{base(c)} ({c.file})" for c in columns]
+def _qualified(columns: Sequence[Labelled]) -> list[str]:
+    """Plain labels, the selector added where columns of one plain label come from more than one source."""
+    labels = [_plain_label(c) for c in columns]
     sources: dict[str, set[str] | str] = {}  # one source held as itself: a set for each of 30,000 labels weighs
     for c, label in zip(columns, labels):
         held = sources.setdefault(label, c.source)
         if held != c.source:
             sources[label] = (held if isinstance(held, set) else {held}) | {c.source}
-    labels = [f"{base(c)} ({c.file}#{parse_ref(c.source)[1]})" if isinstance(sources[label], set) else label
-              for c, label in zip(columns, labels)]
-    del sources
+    return [_plain_label(c, f"#{parse_ref(c.source)[1]}") if isinstance(sources[label], set) else label
+            for c, label in zip(columns, labels)]
+
+
+def _counted(labels: list[str]) -> list[str]:
+    """A counter after each label that came before: `… [2]`."""
     seen: Counter[str] = Counter()
     for at, label in enumerate(labels):
         seen[label] += 1
@@ -318,18 +471,13 @@ def labelled(columns: list[Column]) -> list[Column]:
     return [replace(c, label=label) for c, label in zip(columns, labels_of(columns))]
 
 
-def label_all(summaries: list[Summary]) -> None:
-    """Label the summaries in place, as `labelled` labels columns."""
-    for s, label in zip(summaries, labels_of(summaries)):
-        s.label = label
-
-
 def level_rank(level: str) -> int:
     return LEVELS.index(level) if level in LEVELS else len(LEVELS)
 
 
 def ordered(columns: list[C], order: Order | str = Order.given) -> list[C]:
-    """The columns in the order asked for; ties keep the order given (the sort is stable)."""
+    """The columns in the order asked for; ties keep the order given (the sort is stable). (Summaries.ordered
+    orders summaries.)"""
     order = Order(order)
     if order is Order.coverage:
         return sorted(columns, key=lambda c: -c.coverage)
@@ -454,24 +602,16 @@ def summaries(
     decisions: tuple[Decisions, ...] = (),
     vocabulary: Vocabulary | None = None,
     render: Callable[[Column], Any] | None = None,
-) -> Iterator[tuple[Summary, Any]]:
-    """Each local document's column as it is made, in the order given: its summary (not labelled yet: see
-    `label_all`), with what `render` makes of the whole column (None without `render`), made where the column was
-    made (a worker), so that the whole column never reaches the caller. `render` must be picklable (a module's
-    function) where workers are spawned. Decisions apply as in `matrix`."""
+) -> Iterator[tuple[int, Summary, Any]]:
+    """Each local document's column as it is made, in the order given: the number of its ref (from 0), its summary
+    (not labelled yet: Summaries.label labels them all), with what `render` makes of the whole column (None without
+    `render`), made where the column was made (a worker), so that the whole column never reaches the caller.
+    `render` must be picklable (a module's function) where workers are spawned. Decisions apply as in `matrix`."""
     vocabulary = vocabulary or load_vocabulary([Path(p) for p in vocab_files])
-    shared: dict[object, Any] = {}  # names, levels and years many columns share: one object each, not one a column
-
-    def one(value: Any) -> Any:
-        return shared.setdefault(value, value)
-
-    for ref, batch in zip(refs, _batches(national, refs, vocab_files, workers, progress, decisions, False,
-                                         vocabulary, render, compact=True)):
-        for s, rendered in batch:
-            s.name, s.level, s.year = one(s.name), one(s.level), one(s.year)
-            s.jurisdiction = s.name if s.jurisdiction == s.name else one(s.jurisdiction)
-            s.source = ref if s.source == ref else s.source  # the ref given, held already
-            yield s, rendered
+    batches = _batches(national, refs, vocab_files, workers, progress, decisions, False, vocabulary, render, compact=True)
+    for number, batch in enumerate(batches):
+        for summary_, rendered in batch:
+            yield number, summary_, rendered
 
 
 def matrix(

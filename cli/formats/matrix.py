@@ -19,7 +19,7 @@ from rich.text import Text
 
 from yigai.align import Grade
 from yigai.coverage import percent
-from yigai.matrix import GRADE_OF, LETTER, Column, Summary
+from yigai.matrix import GRADE_OF, LETTER, Column, Summaries, grades_of_row
 from yigai.matrix import Labelled as Graded
 from yigai.model import Document
 
@@ -87,23 +87,24 @@ class Spool:
         self.close()
 
 
-def write_json(write: Callable[[str], object], national: Document, columns: Sequence[Summary], numbers: Sequence[int],
-               spool: Spool) -> None:
-    """What as_json writes, piece by piece: `columns` in the order to write, `numbers` where each is in the spool."""
+def write_json(write: Callable[[str], object], national: Document, columns: Summaries, spool: Spool) -> None:
+    """What as_json writes, piece by piece: `columns` in the order to write, each one's JSON in the spool (added in
+    the order the columns were)."""
     whole = jsonout.dumps({"national": national.as_dict(), "reference": national.reference_metadata(), "columns": []})
     write(whole.removesuffix("[]\n}"))
     if not columns:
         write("[]\n}")
         return
     write(_LIST_HEAD)
-    for k, (c, number) in enumerate(zip(columns, numbers)):
-        head, tail = spool.parts(number)
+    for k, c in enumerate(columns):
+        head, tail = spool.parts(columns.number(k))
         write((_BETWEEN if k else "") + head + jsonout.dumps(_label(c)) + tail)
     write(_LIST_TAIL)
 
 
 def _picked_up(columns: Sequence[Graded], row: int) -> int:
-    return sum(c.grades[row] != "n" for c in columns)
+    letters = grades_of_row(columns, row)
+    return len(letters) - letters.count("n")
 
 
 def _label(c: Graded) -> str:
@@ -134,7 +135,8 @@ def write_csv(write: Callable[[str], object], national: Document, columns: Seque
         return
     writer.writerow(["national_index", "national_title", *[_label(c) for c in columns], "picked_up_by"])
     for row, item in enumerate(national.items):
-        writer.writerow([item.index, item.title, *[_WORD[c.grades[row]] for c in columns], _picked_up(columns, row)])
+        letters = grades_of_row(columns, row)
+        writer.writerow([item.index, item.title, *[_WORD[g] for g in letters], len(letters) - letters.count("n")])
     writer.writerow(["", "coverage", *[f"{c.coverage:.4f}" for c in columns], ""])
 
 
@@ -170,8 +172,9 @@ def write_markdown(write: Callable[[str], object], national: Document, columns: 
     line(f"| # | {_md(national.as_reference)} item | " + " | ".join(_md(_label(c)) for c in columns) + " | picked up |")
     line("|---:|---|" + ":---:|" * len(columns) + "---:|")
     for row, item in enumerate(national.items):
-        marks = " | ".join(_MARK[c.grades[row]] for c in columns)
-        line(f"| {item.index} | {_md(item.short_title(24))} | {marks} | {_picked_up(columns, row)}/{len(columns)} |")
+        letters = grades_of_row(columns, row)
+        marks = " | ".join(_MARK[g] for g in letters)
+        line(f"| {item.index} | {_md(item.short_title(24))} | {marks} | {len(letters) - letters.count('n')}/{len(columns)} |")
     line("| | **coverage** | " + " | ".join(f"{percent(c.coverage)}" for c in columns) + " | |")
 
 

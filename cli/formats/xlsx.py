@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from yigai.align import Alignment, Grade
 from yigai.coverage import Coverage
-from yigai.matrix import LETTER, Labelled
+from yigai.matrix import LETTER, Labelled, grades_of_row
 from yigai.model import Document
 from yigai.promises import Departments, load_departments
 from yigai.readers import OUTPUT_CREATOR
@@ -212,9 +212,9 @@ def write_matrix_workbook(handle: BinaryIO, national: Document, columns: Sequenc
 
     def body() -> Iterator[list[Any]]:
         for row, item in enumerate(national.items):
-            grades = [c.grades[row] for c in columns]
+            grades = grades_of_row(columns, row)
             yield [item.index, item.title, topics.get(item.index, ""), *[_MARKS[g] for g in grades],
-                   sum(g != "n" for g in grades)]
+                   len(grades) - grades.count("n")]
         yield ["", "coverage", "", *[round(c.coverage, 4) for c in columns], ""]
 
     _printable(sheet)  # before any row: the sheet's properties are written first
