@@ -24,7 +24,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,18 +106,34 @@ def _stat(path: str) -> os.stat_result | None:
 
 @dataclass(frozen=True)
 class Protected:
-    """Files yigai reads in this run, which it must never write: resolved paths and (device, inode)."""
+    """Files yigai reads in this run, which it must never write: named as given, looked at when asked (resolved path,
+    then device and inode), not held resolved: a run may read 30,000 files, and it asks about one or two outputs."""
 
-    paths: dict[str, str]  # resolved path -> what it is ("an input file", "the --vocab file")
-    inodes: dict[tuple[int, int], str]
+    named: tuple[tuple[Sequence[str], str], ...]  # (files, what they are: "an input file", "the --vocab file")
+
+    def _files(self) -> Iterator[tuple[str, str, os.stat_result]]:
+        for names, what in self.named:
+            for ref in names:
+                for name in _spellings(str(ref)) if what == _INPUT else [str(ref)]:
+                    info = _stat(name)
+                    if info is not None and stat.S_ISREG(info.st_mode):
+                        yield name, what, info
 
     def why(self, path: str) -> str | None:
         """What `path` is, when it names a protected file."""
-        found = self.paths.get(os.path.realpath(path))
+        target = os.path.realpath(path)
+        for name, what, _ in self._files():
+            if os.path.realpath(name) == target:
+                return what
         info = _stat(path)
-        if found is None and info is not None:
-            found = self.inodes.get((info.st_dev, info.st_ino))
-        return found
+        if info is not None:
+            for _, what, found in self._files():
+                if (found.st_dev, found.st_ino) == (info.st_dev, info.st_ino):
+                    return what
+        return None
+
+
+_INPUT = "an input file"
 
 
 def _spellings(ref: str) -> list[str]:
@@ -132,18 +148,8 @@ def _spellings(ref: str) -> list[str]:
 
 def protected_files(inputs: Iterable[str], vocab: Iterable[Path | str] = (), decisions: Iterable[Path | str] = ()) -> Protected:
     """The files of this run that no output may replace."""
-    paths: dict[str, str] = {}
-    inodes: dict[tuple[int, int], str] = {}
-    named = [(s, "an input file") for ref in inputs for s in _spellings(str(ref))]
-    named += [(str(p), "the --vocab file") for p in vocab]
-    named += [(str(p), "the --decisions file") for p in decisions]
-    for name, what in named:
-        info = _stat(name)
-        if info is None or not stat.S_ISREG(info.st_mode):
-            continue
-        paths.setdefault(os.path.realpath(name), what)
-        inodes.setdefault((info.st_dev, info.st_ino), what)
-    return Protected(paths, inodes)
+    return Protected(((tuple(inputs), _INPUT), (tuple(str(p) for p in vocab), "the --vocab file"),
+                      (tuple(str(p) for p in decisions), "the --decisions file")))
 
 
 STDOUT = "-"  # --output - : standard output

@@ -129,6 +129,34 @@ def test_packed_summaries_are_labelled_and_ordered_as_columns():
         packed.add(Summary("x", "y.txt", None, 0.0, "ff"), 0)
 
 
+def test_a_folder_is_listed_as_rglob_lists_it(tmp_path):
+    """expand() lists a folder's documents without pathlib's rglob (which holds every path it gave): the same files
+    in the same order, whatever the names (a-b sorts after a/b for Path, before it for text), links and hidden ones."""
+    import os
+
+    root = tmp_path / "d"
+    for name in ["a/b.txt", "a-b.txt", "a.txt", "A.txt", "a b/c.docx", ".hidden/x.txt", "z/.y.txt", "z/四川.TXT",
+                 "z/q.md", "z/.txt", "z/e.", "deep/er/and/deeper/f.pdf", "a0/x.htm"]:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("1.任务\n", encoding="utf-8")
+    (root / "dir.txt").mkdir()
+    os.symlink(root / "a", root / "link-to-a")  # a folder behind a link: not entered (as rglob)
+    os.symlink(root / "a.txt", root / "link.txt")  # a file behind a link: listed
+    os.symlink(root / "gone.txt", root / "broken.txt")
+    (root / "out.csv").write_text("national_index,national_title\n", encoding="utf-8")  # yigai's own output: skipped
+    for folder in (str(root), str(root) + "/", str(root / "a" / ".." / "z")):
+        before = [str(p) for p in sorted(p for p in Path(folder).rglob("*") if p.is_file()
+                                         and p.suffix.lower() in matrix_module.SUPPORTED_SUFFIXES
+                                         and not matrix_module.written_by_yigai(p))]
+        assert matrix_module.expand([folder]) == before and len(before) >= 2
+    os.chdir(root)
+    try:
+        assert matrix_module.expand(["."]) == [str(p) for p in sorted(Path(".").rglob("*"))
+                                              if p.suffix.lower() in matrix_module.SUPPORTED_SUFFIXES and p.is_file()]
+    finally:
+        os.chdir(ROOT)
+
+
 def _cells(sheet):  # type: ignore[no-untyped-def]
     return [[(c.value, c.data_type, c.number_format, c.fill.fill_type, c.fill.fgColor.rgb, c.font.b,
               c.font.color and c.font.color.rgb, c.alignment.horizontal, c.alignment.vertical, c.alignment.wrap_text)
