@@ -231,22 +231,22 @@ def corpora(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
     return found
 
 
-SMALL, LARGE = 50, 400
-# What the parent may gain a document: it kept 26 KiB a document (every column, then the JSON as a tree) before it
-# streamed, and keeps ~0.3 KiB now (a column's summary); between the two, room for the noise of a run (~1 MiB here).
-GROWTH_MOST_KIB = 5
+SMALL, LARGE = 50, 300
+# What the parent may gain a document: before it streamed it kept 26 KiB a document with JSON (every column, then the
+# JSON as a tree), 9 KiB with CSV; now ~0.1 KiB (a column's packed summary). The rest is room for a run's noise.
+GROWTH_MOST_KIB = 4
 
 
 @pytest.mark.parametrize("args", [["-f", "json"], ["-f", "csv"], ["-f", "csv", "--transpose"], ["-f", "markdown"],
-                                  ["-f", "markdown", "--transpose"], ["-f", "xlsx"], ["-f", "json", "--sort", "coverage"]],
+                                  ["-f", "xlsx"], ["-f", "json", "--sort", "name"]],
                          ids=lambda a: "-".join(a).replace("-f-", "").replace("--", ""))
 def test_the_parents_memory_does_not_grow_with_the_documents(corpora, tmp_path, args):
     suffix = {"json": ".json", "csv": ".csv", "markdown": ".md", "xlsx": ".xlsx"}[args[1]]
     peaks = {}
     for count, folder in corpora.items():
         out = tmp_path / f"out-{count}{suffix}"
-        peaks[count] = min(_parent_peak_kib(["matrix", NATIONAL, str(folder), *args, "-o", str(out)], tmp_path)
-                           for _ in range(2))
+        peaks[count] = _parent_peak_kib(["matrix", NATIONAL, str(folder), *args, "-o", str(out)], tmp_path)
         assert out.stat().st_size > 1000
+    print(args, peaks)
     growth = (peaks[LARGE] - peaks[SMALL]) / (LARGE - SMALL)
-    assert growth < GROWTH_MOST_KIB, f"the parent grew {growth:.1f} KiB a document ({peaks})"
+    assert growth < GROWTH_MOST_KIB, f"the parent grew {growth:.1f} KiB a document ({peaks} KiB)"
