@@ -87,6 +87,22 @@ def test_streamed_stdout_from_workers_is_the_whole_rendering(cli, monkeypatch, d
     assert result.status == 0 and result.out == expected + ("" if expected.endswith("\n") else "\n")
 
 
+def test_a_reader_that_stops_early_stops_the_workers(monkeypatch):
+    """The workers are handed refs a few batches ahead of the reader; a reader that stops (an error writing the
+    output) ends the pool at once, its thread waiting for room included."""
+    import time
+
+    monkeypatch.setattr(matrix_module, "PARALLEL_FROM", 2)
+    national = read_document(NATIONAL)
+    refs = [str(CITY), str(BAOKANG), str(SICHUAN), GUANGXI] * 30
+    start = time.monotonic()
+    made = matrix_module.summaries(national, refs, workers=2)
+    taken = [next(made) for _ in range(3)]
+    made.close()
+    assert [number for number, _, _ in taken] == [0, 1, 2] and time.monotonic() - start < 60
+    assert [s.source for _, s, _ in matrix_module.summaries(national, refs[:8], workers=2)] == refs[:8]
+
+
 def test_json_of_one_column_and_of_none(tmp_path):
     """The list's edges: one column, and none (a folder whose only document is the national list itself)."""
     national = read_document(NATIONAL)
