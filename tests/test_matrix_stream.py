@@ -100,7 +100,8 @@ def test_a_reader_that_stops_early_stops_the_workers(monkeypatch):
     taken = [next(made) for _ in range(3)]
     made.close()
     assert [number for number, _, _ in taken] == [0, 1, 2] and time.monotonic() - start < 60
-    assert [s.source for _, s, _ in matrix_module.summaries(national, refs[:8], workers=2)] == refs[:8]
+    assert [s.source for _, s, _ in matrix_module.summaries(national, refs[:8], workers=2)] == [
+        ref if "#" in ref else f"{ref}#1" for ref in refs[:8]]
 
 
 def test_json_of_one_column_and_of_none(tmp_path):
@@ -118,7 +119,7 @@ def test_json_of_one_column_and_of_none(tmp_path):
 def test_packed_summaries_are_labelled_and_ordered_as_columns():
     """Labels found by hashes first, then by text: the same as labels_of on every case, a file named like a
     selector (`b.txt#2`, whose plain label reads like a qualified one) too; the orders those of `ordered`."""
-    refs = ["a.txt", "b.txt", "b.txt", "c/a.txt", "b.txt#2", "d.txt", "a.txt", "e.txt"]
+    refs = ["a.txt", "b.txt", "b.txt", "c/a.txt", "b.txt#2", "d.txt", "a.txt", "elsewhere.txt"]
     made = [Summary("四川", "a.txt", 2021, 0.5, "fpn"), Summary("广西", "b.txt#1", 2023, 0.75, "ffn", decided=(1,)),
             Summary("广西", "b.txt#2", 2023, 0.25, "nnn", level="provincial"), Summary("四川", "c/a.txt", 2021, 0.5, "ppp"),
             Summary("广西", "b.txt#2", 2023, 1.0, "fff", jurisdiction="广西"), Summary("某县", "d.txt", None, 0.0, "nnn"),

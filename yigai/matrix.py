@@ -124,7 +124,8 @@ def summary(column: Column) -> Summary:
 
 class Summaries(Sequence[Summary]):
     """Many columns' summaries, packed: each column's grades one byte an item in one bytearray, its coverage and year in
-    arrays, its name, jurisdiction and level one number into a table of those seen, its source the number of its ref.
+    arrays, its name, jurisdiction and level one number into a table of those seen, its source the number of its ref
+    and of its selector.
 
     Summary objects, one a column, took ~1.5 KiB of a process's memory a column (their own ~0.5 KiB and the holes
     they kept open among everything a run allocates and frees): 40 MiB at 30,000 documents; packed, ~50 bytes.
@@ -142,7 +143,10 @@ class Summaries(Sequence[Summary]):
         self._kinds: list[tuple[str | None, str, str]] = []  # name None: the stem of the column's file
         self._kind_of: dict[tuple[str | None, str, str], int] = {}
         self._source = array("i")  # the number of the column's ref, or -1 - its number in _other_sources
-        self._other_sources: list[str] = []  # (a multi-document file's columns: `file.txt#2`, never its ref)
+        self._selector = array("i")  # what follows the ref in the source (`#1`): a number into _selectors
+        self._selectors: list[str] = []
+        self._selector_of: dict[str, int] = {}
+        self._other_sources: list[str] = []  # sources that do not start with their ref
         self._decided: dict[int, tuple[int, ...]] = {}
         self._warnings: dict[int, tuple[DecisionWarning, ...]] = {}
         self._labels: dict[int, str] | None = None  # labels other than the plain one; None: not labelled yet
@@ -163,10 +167,16 @@ class Summaries(Sequence[Summary]):
         self._kind.append(self._kind_of.setdefault(kind, len(self._kinds)))
         if self._kind[-1] == len(self._kinds):
             self._kinds.append(kind)
-        if summary.source == self._refs[ref]:
+        given = self._refs[ref]
+        if summary.source.startswith(given):  # `file.txt#1` from `file.txt`: the ref and a selector many share
+            rest = summary.source[len(given) :]
             self._source.append(ref)
+            self._selector.append(self._selector_of.setdefault(rest, len(self._selectors)))
+            if self._selector[-1] == len(self._selectors):
+                self._selectors.append(rest)
         else:
             self._source.append(-1 - len(self._other_sources))
+            self._selector.append(0)
             self._other_sources.append(summary.source)
         if summary.decided:
             self._decided[number] = summary.decided
@@ -200,7 +210,7 @@ class Summaries(Sequence[Summary]):
 
     def _source_of(self, number: int) -> str:
         at = self._source[number]
-        return self._refs[at] if at >= 0 else self._other_sources[-1 - at]
+        return self._refs[at] + self._selectors[self._selector[number]] if at >= 0 else self._other_sources[-1 - at]
 
     def row(self, row: int) -> str:
         """Every column's grade of the national item at `row`, in this order: one letter each."""
