@@ -144,12 +144,15 @@ def matrix_vs_parse(counts: list[int], times: int = 3) -> None:
 
 
 # The command as installed, telling at exit the peak resident size of its own process (not its workers'): exact,
-# where sampling /proc every 50 ms may miss a peak reached in the last moments (writing the output).
+# where sampling /proc every 50 ms may miss a peak reached in the last moments (writing the output). VmHWM, not
+# getrusage's ru_maxrss: that one keeps the size of the process that started it, forked before it ran yigai.
 PARENT_PEAK = """\
-import atexit, os, resource, sys
+import atexit, os, sys
 def _peak():
+    with open("/proc/self/status", encoding="ascii") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
     with open(os.environ["YIGAI_BENCH_PEAK"], "w") as handle:
-        handle.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+        handle.write(peak)
 atexit.register(_peak)
 sys.argv[0] = "yigai"
 from yigai_cli.main import run
