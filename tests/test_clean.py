@@ -129,3 +129,38 @@ def test_spam_is_stripped_as_the_pattern_strips_it_over_the_whole_text() -> None
     for _ in range(500):
         text = "".join(rng.choice(wide + "abc\n") for _ in range(rng.randint(0, 20)))
         assert normalize_width(text) == text.translate(_WIDTH)
+
+
+def test_chrome_lines_are_found_as_the_whole_alternation_finds_them():
+    """The chrome patterns anchored at a line's start are tried there only; a line is chrome exactly where
+    searching it for any of the patterns finds one."""
+    import re
+
+    from yigai.clean import _anchored, _is_chrome
+    from yigai.resources import load_data
+
+    from .conftest import SAMPLES
+
+    patterns = load_data("cleaning.yaml")["chrome_lines"]
+    every = re.compile("|".join(f"(?:{p})" for p in patterns))
+    lines = [line.strip() for path in SAMPLES.glob("*.txt") for line in path.read_text(encoding="utf-8").split("\n")]
+    lines += ["当前位置:首页", "扫一扫在手机打开当前页", "人气: 123", "2023-01-05 10:20", "微信 分享", "来源:新华社",
+              "责任编辑:张三", "政策解读", "上一篇:关于…", "医保支付方式改革当前位置", "打印本页", "人气:x"]
+    assert sum(map(_is_chrome, lines)) >= 10
+    assert [_is_chrome(line) for line in lines] == [every.search(line) is not None for line in lines]
+    assert _anchored("^(a|b)") and _anchored("^[|]x") and _anchored("^[]|]") and _anchored(r"^(\(|x)")
+    assert not _anchored("^a|b") and not _anchored(r"^\|x|y") and not _anchored("a^")
+
+
+def test_pinyin_is_stripped_as_the_pattern_strips_it_everywhere():
+    """strip_pinyin skips texts that hold no "(" before a lower-case letter; on any text it answers as the
+    pattern alone does."""
+    import random
+
+    from yigai.clean import _PINYIN, strip_pinyin
+
+    rng = random.Random(7)
+    pieces = ["體", "(", ")", "ti", "(ti)", "(hui3) ", "(Ti)", "(DRG)", "2", " ", "改革", "(试行)", "(zh", "ang", "1"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    assert sum(_PINYIN.search(t) is not None for t in texts) > 100
+    assert [strip_pinyin(t) for t in texts] == [_PINYIN.sub("", t) for t in texts]

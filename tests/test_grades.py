@@ -52,17 +52,68 @@ def test_the_main_task_is_the_titles_first_clauses(tmp_path: Path) -> None:
     assert single == {"县域医共体"}
 
 
-def test_a_task_named_third_in_a_chain_is_partial(tmp_path: Path) -> None:
+def _grades(tmp_path: Path, body: str) -> dict[tuple[int, int], str]:
     national = read_document(NATIONAL)
-    local = _local(tmp_path, "(一)常态化开展药品耗材集中带量采购,深化医疗服务价格改革,推进DRG付费改革,落实“两个允许”要求。\n"
-                             "(二)深入推进医保支付方式改革。推行DRG付费,推进门诊按人头付费。\n"
-                             "(三)加强疾病预防控制体系建设。完善传染病监测预警机制。\n"
-                             "(四)推进紧密型县域医共体建设。推动医共体内统一管理。\n"
-                             "(五)推动中医药传承创新发展。建设中医馆。\n")
-    grades = {(p.national, p.local): p.grade.value for p in align(national, local, VOCABULARY).pairs}
-    assert grades.get((7, 1)) == "full"  # 集采 leads the chain
-    assert grades.get((8, 1)) in (None, "partial") and grades.get((9, 1)) in (None, "partial")  # measures among four
+    return {(p.national, p.local): p.grade.value for p in align(national, _local(tmp_path, body), VOCABULARY).pairs}
+
+
+OTHER_ITEMS = ("(三)加强疾病预防控制体系建设。完善传染病监测预警机制。\n"
+               "(四)推进紧密型县域医共体建设。推动医共体内统一管理。\n"
+               "(五)推动中医药传承创新发展。建设中医馆。\n")
+
+
+def test_a_title_listing_tasks_of_many_topics_is_a_bundle_partial_for_each(tmp_path: Path) -> None:
+    grades = _grades(tmp_path, "(一)常态化开展药品耗材集中带量采购,深化医疗服务价格改革,推进DRG付费改革,落实“两个允许”要求。\n"
+                               "(二)深入推进医保支付方式改革。推行DRG付费,推进门诊按人头付费。\n" + OTHER_ITEMS)
+    assert grades.get((7, 1)) == "partial"  # 集采 is one of four tasks listed: no one of them is the item's task
+    assert grades.get((8, 1)) in (None, "partial") and grades.get((9, 1)) in (None, "partial")
     assert grades.get((9, 2)) == "full"  # an item whose main task is 医保支付方式改革
+
+
+def test_clauses_on_one_task_are_one_task(tmp_path: Path) -> None:
+    grades = _grades(tmp_path, "(一)常态化开展药品耗材集中带量采购,扩大集采品种范围,落实集采医保资金结余留用政策。\n"
+                               "(二)深入推进医保支付方式改革。推行DRG付费,推进门诊按人头付费。\n" + OTHER_ITEMS)
+    assert grades.get((7, 1)) == "full"
+
+
+def test_a_slogan_listed_beside_two_tasks_makes_a_bundle_but_not_as_the_aim(tmp_path: Path) -> None:
+    listed = _grades(tmp_path, "(一)强化“三医”协同,推进药品耗材集中带量采购,深化医疗服务价格改革。\n"
+                               "(二)深入推进医保支付方式改革。推行DRG付费,推进门诊按人头付费。\n" + OTHER_ITEMS)
+    assert listed.get((7, 1)) in (None, "partial") and listed.get((8, 1)) in (None, "partial")
+    framed = _grades(tmp_path, "(一)为促进“三医”协同发展和治理,推进药品耗材集中带量采购,深化医疗服务价格改革。\n"
+                               "(二)深入推进医保支付方式改革。推行DRG付费,推进门诊按人头付费。\n" + OTHER_ITEMS)
+    assert "full" in (framed.get((7, 1)), framed.get((8, 1)))  # two co-equal tasks under a purpose clause
+
+
+def test_a_measure_of_another_topic_in_the_national_body_is_partial(tmp_path: Path) -> None:
+    # national 6 is 推广三明医改经验 and names 医改领导小组 in its body; national 17 is 政府投入 and names the funded
+    # 公立医院改革与高质量发展示范项目, a programme of public-hospital reform (national 16)
+    grades = _grades(tmp_path, "(一)健全医改领导体制。由党委和政府主要负责同志担任医改领导小组组长,"
+                               "一位政府负责同志统一分管医疗、医保、医药工作。\n"
+                               "(二)推进公立医院改革与高质量发展示范项目。完善示范项目评估,推动公立医院综合改革。\n"
+                               + OTHER_ITEMS)
+    assert grades.get((6, 1)) == "partial"
+    assert grades.get((17, 2)) in (None, "partial")
+    assert grades.get((16, 2)) == "full"
+
+
+def test_a_topic_within_the_national_titles_topic_is_its_task(tmp_path: Path) -> None:
+    # 医联体 are within 分级诊疗; national 3 (市县级医院, topic 分级诊疗) names 医共体 and 城市医疗集团 in its body
+    grades = _grades(tmp_path, "(一)深入推进紧密型县域医共体建设。推动医共体内行政、人事、财务统一管理。\n"
+                               "(二)深入推进医保支付方式改革。推行DRG付费,推进门诊按人头付费。\n"
+                               "(三)加强疾病预防控制体系建设。完善传染病监测预警机制。\n"
+                               "(四)推动中医药传承创新发展。建设中医馆。\n")
+    assert grades.get((3, 1)) == "full"
+
+
+def test_within_must_name_a_topic(tmp_path: Path) -> None:
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("topics:\n  - topic: 新题\n    within: 没有这个\n    instruments:\n      - name: 新工具\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_vocabulary([extra])
+    assert "没有这个" in str(caught.value) and "no topic" in str(caught.value)
+    extra.write_text("topics:\n  - topic: 新题\n    within: 分级诊疗\n    instruments:\n      - name: 新工具\n", encoding="utf-8")
+    assert "新题" in load_vocabulary([extra]).family("分级诊疗")
 
 
 def test_a_bad_slogan_pattern_is_refused(tmp_path: Path) -> None:

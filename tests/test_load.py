@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import opencc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from yigai.errors import InputError
 from yigai.load import load
@@ -136,3 +140,40 @@ def test_a_pdf_pypdf_complains_about_is_still_one_line():
                             text=True, encoding="utf-8", timeout=60)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"yigai: error: {damaged}: "), result.stderr
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*map(chr, range(0x30)), "医", "改", "é", "😀", "\ud800", "\x7f"]), max_size=5000))
+def test_control_characters_are_counted_as_the_plain_definition_says(text: str) -> None:
+    """_looks_binary counts control characters as bytes; the answer is the count of the characters."""
+    from yigai.load import _looks_binary
+
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ord(ch) <= 0x08 or 0x0E <= ord(ch) <= 0x1F)
+    assert _looks_binary(text) == (controls > max(4, len(sample) // 50))
+
+
+def test_a_file_is_read_whole_and_no_further_than_the_limit(tmp_path: Path) -> None:
+    from yigai import load as loading
+
+    for size in (1, 4095, 4096, 70_000, 2_000_000):
+        path = tmp_path / f"f{size}.txt"
+        data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+        path.write_bytes(data)
+        assert loading.read_bytes(path) == data
+    with open(tmp_path / "f70000.txt", "rb") as handle:
+        fd = handle.fileno()
+        assert len(loading._read_at_most(fd, 10, 5000)) == 5000  # a file longer than it said: read on, up to the limit
+
+
+def test_charset_detection_runs_only_for_files_that_are_not_utf8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import charset_normalizer
+
+    asked: list[int] = []
+    detect = charset_normalizer.from_bytes
+    monkeypatch.setattr(charset_normalizer, "from_bytes", lambda data, **kw: asked.append(len(data)) or detect(data, **kw))
+    utf8, gbk = tmp_path / "utf8.txt", tmp_path / "gbk.txt"
+    utf8.write_text(TEXT, encoding="utf-8")
+    gbk.write_bytes(TEXT.encode("gb18030"))
+    assert load(utf8).text == TEXT.replace("\r\n", "\n") and not asked
+    assert load(gbk).text == load(utf8).text and asked

@@ -205,3 +205,70 @@ def test_a_text_of_short_lines_only_is_still_read(tmp_path):
     path.write_text("推进紧密型县域医共体建设\n深化公立医院薪酬制度改革\n", encoding="utf-8")
     (document,) = read_documents(path)
     assert [i.text for i in document.items] == ["推进紧密型县域医共体建设", "深化公立医院薪酬制度改革"]
+
+
+def test_reading_asks_each_line_about_each_numbering_style_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Splitting a file and segmenting its documents match a line against a numbering style at most once (they
+    matched the same lines again at every step), and read what they read before."""
+    from collections import Counter
+
+    from yigai.clean import clean
+    from yigai.load import load
+    from yigai.numbering import Style
+    from yigai.segment import segment
+    from yigai.split import split
+
+    from .conftest import SAMPLES
+
+    original = Style.match
+    paths = sorted(SAMPLES.glob("*.txt"))
+    assert len(paths) >= 5
+    for path in paths:
+        text = clean(load(path).text)
+        calls: Counter[tuple[str, str]] = Counter()
+
+        def counted(self: Style, line: str, calls: Counter[tuple[str, str]] = calls):  # type: ignore[no-untyped-def]
+            calls[self.name, line] += 1
+            return original(self, line)
+
+        monkeypatch.setattr(Style, "match", counted)
+        documents = [segment(part, str(path), str(n)) for n, part in enumerate(split(text), start=1)]
+        monkeypatch.undo()
+        assert documents == read_documents(path)
+        printed = Counter(line.strip() for line in text.split("\n"))
+        assert calls and all(n <= printed[line] for (_, line), n in calls.items()), path.name
+
+
+def test_parts_made_by_hand_are_matched_when_asked() -> None:
+    """A Part built without the split's matches (tests, callers) segments as one the split made."""
+    from yigai.segment import segment
+    from yigai.split import Part, split
+
+    text = "某县2023年重点工作任务\n1.推进医共体建设。\n(1)完善总额付费。\n2.深化集采。(县医保局负责)\n各地要抓好落实。"
+    made = split(text)[0]
+    assert made.matched is not None and made.matched.lines == made.lines
+    by_hand = Part(made.lines, made.style)
+    assert by_hand == made and by_hand.matched is None
+    assert segment(by_hand, "x", "1") == segment(made, "x", "1")
+
+
+def test_views_of_lines_match_as_each_style_matches_each_line() -> None:
+    """numbering.Lines: whatever views are taken and asked in whatever order, each answers what the style says."""
+    import random
+
+    from yigai.numbering import ITEM_STYLES, SECTION_ITEMS, Lines
+
+    rng = random.Random(2)
+    pool = ["1.任务", "(一)任务", "(2)小项", "一、章节", "正文", "12.", "(十一)推进", "3、落实"]
+    styles = [*ITEM_STYLES, SECTION_ITEMS]
+    for _ in range(500):
+        views = [Lines(rng.choice(pool) for _ in range(rng.randint(0, 15)))]
+        for _ in range(6):
+            view = rng.choice(views)
+            start = rng.randint(0, len(view))
+            views.append(view[start : rng.randint(start, len(view))])
+            view, style = rng.choice(views), rng.choice(styles)
+            assert view.matches(style) == [style.match(line) for line in view.lines]
+            if len(view):
+                at = rng.randrange(len(view))
+                assert view.match(style, at) == style.match(view.lines[at])

@@ -121,3 +121,20 @@ def test_z_scores_are_numpys_bit_for_bit(rows, columns, kind, seed, scale) -> No
     plain = np.zeros_like(matrix, dtype=np.float64) if std < 1e-9 else (matrix - float(matrix.mean())) / std
     found = _z(matrix)
     assert found.dtype == plain.dtype and np.array_equal(found, plain)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_TEXT, min_size=1, max_size=30))
+def test_every_key_layout_counts_alike(texts: list[str]) -> None:
+    """Past 2**15 texts the n-gram codes are packed in 15 bits a character, past 2**18 n-grams are numbered
+    first: forced here on a few texts, each way must give the same bags, code for code."""
+    from unittest import mock
+
+    found = []
+    for wide, narrow in ((1 << 15, 1 << 18), (0, 1 << 18), (0, 0)):
+        with mock.patch.object(similarity, "WIDE_TEXTS", wide), mock.patch.object(similarity, "NARROW_TEXTS", narrow):
+            found.append(similarity.bags(texts))
+    for other in found[1:]:
+        for name in ("grams", "gram", "counts", "rows"):
+            assert np.array_equal(getattr(other, name), getattr(found[0], name)), name
+            assert getattr(other, name).dtype == getattr(found[0], name).dtype

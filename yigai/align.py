@@ -115,7 +115,9 @@ class Alignment:
 class Thresholds:
     """Decision levels, in standard deviations of the document pair's own score distribution."""
 
-    full: float = 2.0  # combined score of a best-match pair to be `full`
+    # combined score of a best-match pair to be `full`; the main-task rules (same subject, no bundle) do most of the
+    # work, so a pair need stand out less (2.0 before them; 1.5-1.75 measured alike on every file at once)
+    full: float = 1.75
     full_mutual: float = 3.0  # a pair each side's best match, this strong, is `full` whatever the titles say
     pair: float = 1.0  # combined score for any pair (`partial` when not `full`)
     # A partial pair carries a named measure of the national item: a shared instrument of the
@@ -155,6 +157,7 @@ class _Unit:
     text: str
     sentences: tuple[str, ...]  # what matching reads: each printed sentence without lead-department notes
     printed: tuple[str, ...]  # the same sentences as printed in the item's text, for evidence
+    title_slogans: int = 0  # slogans the printed title holds (三医协同 listed beside two tasks makes a bundle of three)
 
 
 def _prepare(item: Item, slogans: re.Pattern[str] | None = None) -> _Unit:
@@ -175,7 +178,20 @@ def _prepare(item: Item, slogans: re.Pattern[str] | None = None) -> _Unit:
     title = read(item.title)
     if not sentences:
         sentences, printed = [title], [item.text.strip() or item.title]
-    return _Unit(title, text, tuple(sentences), tuple(printed))
+    return _Unit(title, text, tuple(sentences), tuple(printed), _listed_slogans(item.title, slogans))
+
+
+_PURPOSE = ("为", "围绕", "按照", "坚持", "以", "在")  # a clause that frames the sentence: 为促进…, 围绕…, 在…方面
+
+
+def _listed_slogans(title: str, slogans: re.Pattern[str] | None) -> int:
+    """How many slogans a title lists as tasks beside its others (强化“三医”协同,夯实基层…,推动公立医院改革): not those
+    in a clause that frames it (为促进…协同发展和治理,…) nor in its last clause, which states the aim (…,促进优质医疗
+    资源扩容和均衡布局)."""
+    if slogans is None:
+        return 0
+    clauses = [c.group(0).strip() for c in _CLAUSE.finditer(title)][:-1]
+    return sum(len(slogans.findall(c)) for c in clauses if not c.startswith(_PURPOSE))
 
 
 @lru_cache(maxsize=4096)  # reference items recur (owned_instruments, several alignments of one list)
@@ -206,6 +222,7 @@ class Reference:
     titles: similarity.Titles
     title_topic_rows: np.ndarray  # title_topics as rows of a topic incidence matrix (see _topic_rows)
     subject_rows: np.ndarray  # per item, the instruments a local item's main task may name to be this task (signals)
+    chained: np.ndarray  # per item, whether its title lists many tasks (a bundle is the full counterpart of a bundle)
 
 
 _PREPARED: list[Reference] = []  # the last one: compare, check and matrix read one national list at a time
@@ -224,7 +241,8 @@ def prepare(national: Document, vocabulary: Vocabulary) -> Reference:
         _starts(units), owned,
         title_topics, topics_of(national, vocabulary),
         [[vocabulary.find(x, u.text) for x in u.sentences] for u in units], similarity.titles([u.title for u in units]),
-        _topic_rows(title_topics, vocabulary), _subject_rows(owned, title_topics, vocabulary))
+        _topic_rows(title_topics, vocabulary), _subject_rows(owned, title_topics, vocabulary),
+        np.array([_chained(u, vocabulary) for u in units], dtype=bool))
     _PREPARED[:] = [reference]
     return reference
 
@@ -350,9 +368,16 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     # national title's topics that no national item owns (a sibling instrument: 按床日付费 beside DRG); or, for
     # what the vocabulary does not name, the titles are worded much alike.
     # (incidence rows: something in common is a nonzero product)
-    same_subject = ((reference.subject_rows @ _instrument_rows(l_title_found, vocabulary).T) > 0) | (title >= TITLE_ALIKE)
+    named = np.array([bool(found) for found in l_title_found])[None, :]
+    # (wording alike speaks only where the vocabulary does not name the two tasks: 深入实施健康扶贫工程 is worded like
+    # 深入实施健康中国行动 and is another task; an item that gathers tasks has only its wording)
+    # the national title printed whole in the local one is the same task whatever the vocabulary names
+    gathers = ~np.asarray(reference.subject_rows.any(axis=1), dtype=bool)
+    unnamed = ~named | gathers[:, None]
+    same_subject = (((reference.subject_rows @ _instrument_rows(l_title_found, vocabulary).T) > 0)
+                    | ((title >= TITLE_ALIKE) & unnamed) | (np.asarray(fuzzy) >= 100.0))
     # a main task the vocabulary names, and names as some other item's: no strength of wording makes it this one's
-    other_subject = ~same_subject & np.array([bool(found) for found in l_title_found])[None, :]
+    other_subject = ~same_subject & named
 
     combined = (
         WEIGHTS["text"] * _z(text) + WEIGHTS["sentence"] * _z(sentence) + WEIGHTS["vocabulary"] * _z(vocab)
@@ -375,9 +400,15 @@ def _head(unit: _Unit, vocabulary: Vocabulary) -> tuple[str, frozenset[str]]:
     found = _main_clauses(title, unit.text, vocabulary)
     if found is not None:
         return found
-    following = unit.sentences[1] if len(unit.sentences) > 1 else ""
-    found = _main_clauses(following, unit.text, vocabulary)
+    found = _main_clauses(_following(unit), unit.text, vocabulary)
     return (title, found[1]) if found is not None else (title, frozenset())
+
+
+def _following(unit: _Unit) -> str:
+    """The sentence after an item's title (a title left too short to read, 推动优质医疗资源扩容… without its slogan,
+    is not among the sentences)."""
+    rest = unit.sentences[1:] if _FOUR_CJK.match(unit.title) else unit.sentences
+    return rest[0] if rest else ""
 
 
 def _main_clauses(sentence: str, item: str, vocabulary: Vocabulary) -> tuple[str, frozenset[str]] | None:
@@ -394,8 +425,16 @@ def _main_clauses(sentence: str, item: str, vocabulary: Vocabulary) -> tuple[str
 
 
 def _chained(unit: _Unit, vocabulary: Vocabulary) -> bool:
-    """Whether an item's title chains more tasks than `_head` takes as its main ones (a summary sentence)."""
-    return sum(bool(vocabulary.find(c.group(0), unit.text)) for c in _CLAUSE.finditer(unit.title)) > HEAD_CLAUSES
+    """Whether an item's head lists more tasks than `_head` takes as its main ones (a summary sentence: 推进A,深化B,
+    落实C; a heading that names no task over 推进A、B、C和D): its title, or where the title names nothing the next
+    sentence, names instruments of more topics than that (a topic within another counts as that one). Clauses on one
+    task (推进集采,扩大集采范围,落实中选结果) are one task however many."""
+    for sentence in (unit.title, _following(unit)):
+        topics = {vocabulary.broader(vocabulary.topic_of[name]) for c in _CLAUSE.finditer(sentence)
+                  for name in vocabulary.find(c.group(0), unit.text)}
+        if topics:
+            return len(topics) + (unit.title_slogans if sentence is unit.title else 0) > HEAD_CLAUSES
+    return False
 
 
 def _head_instruments(unit: _Unit, vocabulary: Vocabulary) -> frozenset[str]:
@@ -403,14 +442,28 @@ def _head_instruments(unit: _Unit, vocabulary: Vocabulary) -> frozenset[str]:
 
 
 def _subject_rows(owned: list[frozenset[str]], title_topics: list[set[str]], vocabulary: Vocabulary) -> np.ndarray:
-    """Per national item, the instruments it owns, and those of its title's topics that no item owns. An item whose
-    title names nothing and whose instruments span many topics (协同推进相关领域改革: 医养结合, 临床研究, 全科医生 …)
-    gathers tasks: no local item's main task is all of it, so none is its `full` counterpart by instruments."""
-    owned_anywhere = frozenset().union(*owned)
-    return _instrument_rows([frozenset() if not topics and len({vocabulary.topic_of[x] for x in mine}) > GATHERED_TOPICS
-                             else mine | frozenset(i.name for i in vocabulary.instruments
-                                                   if i.topic in topics and i.name not in owned_anywhere)
-                             for mine, topics in zip(owned, title_topics)], vocabulary)
+    """Per national item, the instruments a local item's main task may name to be this item's task: the instruments of
+    its title's topics (and of the topics within them: 医联体 within 分级诊疗), each one's holder being the item
+    that owns it among the items whose titles share its topic. An instrument the item names in its body, of
+    another topic, is one measure of it (医改领导小组 in an item on 推广三明医改经验; a funded 示范项目 in an item on
+    政府投入): an item wholly about that is a partial counterpart. An item whose title names nothing falls back on
+    what it owns, unless those span many topics (协同推进相关领域改革: 医养结合, 临床研究, 全科医生 …): it gathers
+    tasks, no local item's main task is all of it, so none is its `full` counterpart by instruments."""
+    families = [frozenset().union(*(vocabulary.family(t) for t in topics)) for topics in title_topics]
+    holders: dict[str, list[int]] = {}  # instrument -> the items owning it whose title's topics hold it
+    for k, (mine, family) in enumerate(zip(owned, families)):
+        for name in mine:
+            if vocabulary.topic_of[name] in family:
+                holders.setdefault(name, []).append(k)
+    rows = []
+    for mine, family in zip(owned, families):
+        if not family:
+            gathers = len({vocabulary.topic_of[x] for x in mine}) > GATHERED_TOPICS
+            rows.append(frozenset() if gathers else mine)
+            continue
+        rows.append(frozenset(i.name for i in vocabulary.instruments
+                              if i.topic in family and (i.name in mine or not holders.get(i.name))))
+    return _instrument_rows(rows, vocabulary)
 
 
 def _instrument_rows(found: list[frozenset[str]], vocabulary: Vocabulary) -> np.ndarray:
@@ -492,7 +545,8 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
         score = float(combined[a, b])
         best = best_local_of[a] == b or best_national_of[b] == a
         mutual = best_local_of[a] == b and best_national_of[b] == a
-        if on_subject and ((best and score >= thresholds.full and s.same_subject[a, b]) or (
+        bundle = s.chained[b] and not reference.chained[a]  # a list of tasks is partial for each (a bundle's full for a bundle)
+        if on_subject and not bundle and ((best and score >= thresholds.full and s.same_subject[a, b]) or (
             mutual and score >= thresholds.full_mutual and not s.other_subject[a, b]
         )):
             grade = Grade.FULL

@@ -65,9 +65,14 @@ _SYLLABLE = (
 _PINYIN = re.compile(rf"(?<=[{_CJK}])\({_SYLLABLE}[1-5]?\) ?")
 
 
+# Every gloss opens with "(" and a lower-case letter: a text without one is returned as it is (the pattern,
+# which opens with a look-behind, is otherwise tried at every position of the text).
+_GLOSS_START = re.compile(r"\([a-z]")
+
+
 def strip_pinyin(text: str) -> str:
     """體(ti) 製改革 -> 體製改革."""
-    return _PINYIN.sub("", text)
+    return _PINYIN.sub("", text) if _GLOSS_START.search(text) else text
 
 
 @cache
@@ -124,9 +129,47 @@ def strip_spam(text: str) -> str:
     return "\n".join(pattern.sub("", line) if _may_hold_spam(line) else line for line in text.split("\n"))
 
 
+def _anchored(pattern: str) -> bool:
+    """Whether every match of `pattern` starts where the text does: it opens with `^` and has no `|` outside
+    brackets and parentheses (`^a|b` matches b anywhere)."""
+    if not pattern.startswith("^"):
+        return False
+    depth, at, in_class = 0, 1, False
+    while at < len(pattern):
+        ch = pattern[at]
+        if ch == "\\":
+            at += 1
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            at += pattern.startswith("^", at + 1) + pattern.startswith("]", at + 1 + pattern.startswith("^", at + 1))
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return False
+        at += 1
+    return True
+
+
 @cache
-def _chrome_pattern() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in load_data("cleaning.yaml")["chrome_lines"]))
+def _chrome_patterns() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """The chrome lines' patterns, as one to match at a line's start and one to search it for (None: none left).
+
+    Searched as one alternation, every pattern was tried at every position of every line (a fifth of reading a
+    document); those anchored at the start are tried there only."""
+    patterns = load_data("cleaning.yaml")["chrome_lines"]
+    at_start = [p for p in patterns if _anchored(p)]
+    anywhere = [p for p in patterns if not _anchored(p)]
+    either = lambda ps: re.compile("|".join(f"(?:{p})" for p in ps)) if ps else None  # noqa: E731
+    return either(at_start) or re.compile("(?!)"), either(anywhere)
+
+
+def _is_chrome(line: str) -> bool:
+    at_start, anywhere = _chrome_patterns()
+    return at_start.match(line) is not None or (anywhere is not None and anywhere.search(line) is not None)
 
 
 @cache
@@ -152,13 +195,12 @@ _BULLETS = re.compile(r"^[\s•·●▪◆■□◇○>»|-]+(?=\S)")
 
 def strip_web_chrome(text: str) -> str:
     """Drops navigation, share buttons, page metadata and footers; strips bullets and indentation."""
-    chrome = _chrome_pattern()
     kept = []
     for line in text.split("\n"):
         line = _BULLETS.sub("", line).strip()
         if line in {"•", "·", "|", "-"}:
             line = ""
-        if line and (chrome.search(line) or _is_footer(line)):
+        if line and (_is_chrome(line) or _is_footer(line)):
             continue
         kept.append(line)
     return "\n".join(kept)

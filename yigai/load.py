@@ -52,7 +52,7 @@ def read_bytes(path: Path) -> bytes:
     report size 0, so the kind is checked before opening and at most MAX_BYTES + 1 bytes are read."""
     name = str(path)
     try:
-        info = path.stat()
+        info = os.stat(path)
     except FileNotFoundError:
         raise InputError(name, "no such file", "check the path") from None
     except PermissionError:
@@ -69,10 +69,12 @@ def read_bytes(path: Path) -> bytes:
     try:
         # O_NONBLOCK: should the path be swapped for a FIFO after the check, opening it does not wait.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-        with open(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
                 raise InputError(name, "is not a regular file", "save the document to a file first")
-            data = handle.read(MAX_BYTES + 1)
+            data = _read_at_most(fd, info.st_size, MAX_BYTES + 1)
+        finally:
+            os.close(fd)
     except PermissionError:
         raise InputError(name, "cannot be read: permission denied", "check the file's permissions") from None
     except OSError as exc:
@@ -80,6 +82,21 @@ def read_bytes(path: Path) -> bytes:
     if len(data) > MAX_BYTES:
         raise _too_large(name, f"over {MAX_BYTES // 1024 // 1024} MB")
     return data
+
+
+def _read_at_most(fd: int, expected: int, limit: int) -> bytes:
+    """Up to `limit` bytes of an open file, `expected` (its size when it was looked at) first: a file object's
+    read(limit) set aside the whole limit (20 MB) for every file, which cost five times reading a short list."""
+    chunks, size = [], 0
+    want = min(expected + 1, limit)  # one byte more: a file that grew since is read on
+    while size < limit:
+        chunk = os.read(fd, want)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        want = min(max(want, 1 << 20), limit - size)
+    return b"".join(chunks)
 
 
 def decode(data: bytes, name: str, declared: str | None = None) -> tuple[str, str]:
@@ -115,14 +132,16 @@ def decode(data: bytes, name: str, declared: str | None = None) -> tuple[str, st
     return str(best), best.encoding
 
 
-# control characters besides \t \n \v \f \r (counted by the regex engine: a Python loop over every character of
-# the sample cost a tenth of reading a short document)
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
+# control characters besides \t \n \v \f \r: each is one byte in UTF-8, and no other character's UTF-8 holds
+# such a byte, so they are counted as the bytes that bytes.translate deletes (the regex engine took five
+# times as long, and a Python loop over the characters a tenth of reading a short document)
+_CONTROL = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
 
 
 def _looks_binary(text: str) -> bool:
     sample = text[:4096]
-    return len(_CONTROL.findall(sample)) > max(4, len(sample) // 50)
+    encoded = sample.encode("utf-8", "surrogatepass")
+    return len(encoded) - len(encoded.translate(None, _CONTROL)) > max(4, len(sample) // 50)
 
 
 def load(path: str | Path) -> Source:

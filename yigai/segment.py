@@ -7,7 +7,7 @@ import re
 from .errors import InputError
 from .jurisdiction import UNKNOWN, Jurisdiction, canonical, identify, short_name
 from .model import Deadline, Document, Item, Target
-from .numbering import CLAUSE, ITEM_STYLES, SECTION, Style
+from .numbering import CLAUSE, ITEM_STYLES, SECTION, Lines, Style
 from .promises import deadline_of, plain_years, targets_of
 from .split import DOC_NUMBER, ISSUER, Part
 
@@ -41,8 +41,11 @@ def departments_of(note: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+_FIRST_SENTENCE = re.compile(r"^(.*?)(?:。|$)")
+
+
 def _first_sentence(text: str) -> str:
-    m = re.match(r"^(.*?)(?:。|$)", text)
+    m = _FIRST_SENTENCE.match(text)
     return (m.group(1) if m else text).strip()
 
 
@@ -71,13 +74,17 @@ def _is_heading(line: str) -> bool:
     return len(line) <= 60 and bool(SECTION.match(line))
 
 
-def _other_style(line: str, style: Style) -> bool:
-    return any(s.match(line) for s in ITEM_STYLES if s is not style)
+def _other_style(lines: Lines, at: int, style: Style) -> bool:
+    """Whether line `at` is numbered in another style than `style` (a sub-point)."""
+    return any(lines.match(s, at) for s in ITEM_STYLES if s is not style)
 
 
-def numbered_items(lines: tuple[str, ...], style: Style) -> tuple[list[Item], int, int]:
-    """Items, and where they start and end in `lines` (the rest is header and trailer)."""
-    starts = [i for i, line in enumerate(lines) if style.match(line)]
+def numbered_items(marked: Lines | tuple[str, ...], style: Style) -> tuple[list[Item], int, int]:
+    """Items, and where they start and end in the lines (the rest is header and trailer); given as Lines, what
+    the split matched of them already is not matched again."""
+    marked = marked if isinstance(marked, Lines) else Lines(marked)
+    lines, marks = marked.lines, marked.matches(style)
+    starts = [i for i, m in enumerate(marks) if m is not None]
     last_start = starts[-1]
     items: list[Item] = []
     headings = [line for line in lines[: starts[0]] if _is_heading(line)]
@@ -85,7 +92,7 @@ def numbered_items(lines: tuple[str, ...], style: Style) -> tuple[list[Item], in
     i, end = starts[0], starts[0]
     while i < len(lines):
         line = lines[i]
-        match = style.match(line)
+        match = marks[i]
         if match is None:
             if _is_heading(line) and i < last_start:
                 section = line
@@ -98,14 +105,14 @@ def numbered_items(lines: tuple[str, ...], style: Style) -> tuple[list[Item], in
         title_only = "。" not in rest and len(rest) <= 40
         while j < len(lines):
             nxt = lines[j]
-            if style.match(nxt) or _is_heading(nxt) or _is_signature(nxt):
+            if marks[j] is not None or _is_heading(nxt) or _is_signature(nxt):
                 break
             # A department note closes the item, except for sub-points that follow it (1. (1) …).
-            if closed and not _other_style(nxt, style):
+            if closed and not _other_style(marked, j, style):
                 break
             # After the last item, only its own sub-points (or the body of a title-only item)
             # belong to it; the closing paragraph of the document does not.
-            if is_last and (_CLOSING.match(nxt) or not (_other_style(nxt, style) or title_only)):
+            if is_last and (_CLOSING.match(nxt) or not (_other_style(marked, j, style) or title_only)):
                 break
             body.append(nxt)
             closed = bool(DEPARTMENT_NOTE.search(nxt))
@@ -224,7 +231,7 @@ MAX_ITEMS = 20_000
 def segment(part: Part, source: str, selector: str) -> Document:
     """A Document from one part of a file."""
     if part.style is not None:
-        items, first, end = numbered_items(part.lines, part.style)
+        items, first, end = numbered_items(part.marked(), part.style)
         header, trailer = list(part.lines[:first]), list(part.lines[end:])
     elif part.jurisdiction is None:
         header, body, trailer = _prose_frame(part.lines)

@@ -35,23 +35,61 @@ class Bags:
     size: int  # how many texts
 
 
+def _character_table() -> np.ndarray:
+    """What an n-gram may hold: CJK unified ideographs, ASCII letters and digits, '+' (互联网+); a table by code
+    point up to U+A000, which stands for every character from there on (one look-up where ten comparisons were)."""
+    table = np.zeros(0xA001, dtype=bool)
+    for first, last in ((0x4E00, 0x9FFF), (0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A), (0x2B, 0x2B)):
+        table[first : last + 1] = True
+    return table
+
+
+_TEXT_CHARACTER = _character_table()
+
+
 def _text_characters(points: np.ndarray) -> np.ndarray:
-    """What an n-gram may hold: CJK unified ideographs, ASCII letters and digits, '+' (互联网+)."""
-    return (((points >= 0x4E00) & (points <= 0x9FFF)) | ((points >= 0x30) & (points <= 0x39))
-            | ((points >= 0x41) & (points <= 0x5A)) | ((points >= 0x61) & (points <= 0x7A)) | (points == 0x2B))
+    return _TEXT_CHARACTER[np.minimum(points, 0xA000)]
 
 
-def _unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sorted distinct values, each value's position among them, and how often each occurs (np.unique's
-    answer, without the masked-array module it imports on first use)."""
-    order = np.argsort(values)
-    ordered = values[order]
-    first = np.ones(len(ordered), dtype=bool)
-    first[1:] = ordered[1:] != ordered[:-1]
+# How many texts a key holds beside an n-gram's code, by the bits a character takes: 16 bits a character (the
+# codes of Bags) leave 15 for the text; 15 bits a character (see _narrow) leave 18; past that, n-grams are
+# numbered first (a second sort). Each path gives the same Bags: only the cost differs, and it stays linear.
+WIDE_TEXTS = 1 << 15
+NARROW_TEXTS = 1 << 18
+
+# Text characters in 15 bits, in the same order: ASCII ones (below 0x80) as they are, CJK from 0x80 on.
+_CJK_SHIFT = 0x4E00 - 0x80
+
+
+def _narrow(points: np.ndarray) -> np.ndarray:
+    return np.where(points >= 0x4E00, points - _CJK_SHIFT, points)
+
+
+def _widen(codes: np.ndarray) -> np.ndarray:
+    """Codes of 15-bit characters as codes of 16-bit ones (the characters of the code, back as printed)."""
+    wide = np.zeros(len(codes), dtype=np.int64)
+    for shift in (30, 15, 0):
+        character = (codes >> shift) & 0x7FFF
+        wide = (wide << 16) | np.where(character >= 0x80, character + _CJK_SHIFT, character)
+    return wide
+
+
+def _entries(high: np.ndarray, rows: np.ndarray, row_bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (high, row) pairs in order, and how often each occurs: both in one key, so that one sort
+    orders them by high, then by row, and tells the distinct ones."""
+    keys = np.sort((high << row_bits) | rows)
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
     starts = np.flatnonzero(first)
-    inverse = np.empty(len(values), dtype=np.int64)
-    inverse[order] = np.cumsum(first) - 1
-    return ordered[starts], inverse, np.diff(np.append(starts, len(ordered)))
+    entries = keys[starts]
+    return entries >> row_bits, entries & ((1 << row_bits) - 1), np.diff(np.append(starts, len(keys)))
+
+
+def _codes(points: np.ndarray, bits: int, two: np.ndarray, three: np.ndarray) -> np.ndarray:
+    """The codes of the 2-grams starting at `two`, then of the 3-grams starting at `three` (every position's
+    codes computed at once: fewer, larger array operations)."""
+    pairs = (points[:-1] << 2 * bits) | (points[1:] << bits)
+    return np.concatenate((pairs[two], (pairs[:-1] | points[2:])[three]))
 
 
 def bags(texts: Sequence[str]) -> Bags:
@@ -65,28 +103,30 @@ def bags(texts: Sequence[str]) -> Bags:
     points = np.frombuffer(joined, dtype=np.uint32).astype(np.int64)
     text_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths + 1)[: len(points)]
     ok = _text_characters(points)
-    two = np.flatnonzero(ok[:-1] & ok[1:])
-    three = two[(two + 2 < len(points))]
-    three = three[ok[three + 2]]
-    codes = np.concatenate(((points[two] << 32) | (points[two + 1] << 16),
-                            (points[three] << 32) | (points[three + 1] << 16) | points[three + 2]))
-    rows = np.concatenate((text_of[two], text_of[three]))
-    if len(texts) >= 1 << 15:  # too many texts to put the text beside the code in one int64
-        grams, gram_of, _ = _unique(codes)
-        keys, _, counts = _unique(gram_of * len(texts) + rows)
-        return Bags(grams, keys // len(texts), counts, keys % len(texts), len(texts))
-    # code and text in one key (a code takes 48 bits, a text 15): one sort orders the entries by n-gram, then
-    # by text, and tells both the distinct entries and the distinct n-grams
-    keys = np.sort((codes << 15) | rows)
-    first = np.ones(len(keys), dtype=bool)
-    first[1:] = keys[1:] != keys[:-1]
-    starts = np.flatnonzero(first)
-    entries = keys[starts]
-    entry_codes = entries >> 15
-    new_gram = np.ones(len(entries), dtype=bool)
-    new_gram[1:] = entry_codes[1:] != entry_codes[:-1]
-    return Bags(entry_codes[new_gram], np.cumsum(new_gram) - 1, np.diff(np.append(starts, len(keys))),
-                entries & 0x7FFF, len(texts))
+    pair = ok[:-1] & ok[1:]
+    two = np.flatnonzero(pair)  # where a 2-gram starts
+    three = np.flatnonzero(pair[:-1] & ok[2:])  # and a 3-gram
+    rows = text_of[np.concatenate((two, three))]
+    size = len(texts)
+    if size < NARROW_TEXTS:
+        # code and text in one key: a code of 16-bit characters takes 48 bits and leaves 15 for the text; with
+        # more texts, a code of 15-bit characters takes 45 and leaves 18
+        wide = size < WIDE_TEXTS
+        bits, row_bits = (16, 15) if wide else (15, 18)
+        codes = _codes(points if wide else _narrow(points), bits, two, three)
+        entry_codes, entry_rows, counts = _entries(codes, rows, row_bits)
+        new_gram = np.ones(len(entry_codes), dtype=bool)
+        new_gram[1:] = entry_codes[1:] != entry_codes[:-1]
+        grams = entry_codes[new_gram]
+        return Bags(grams if wide else _widen(grams), np.cumsum(new_gram) - 1, counts, entry_rows, size)
+    # more texts still: n-grams numbered in the order their codes sort, and the number beside the text
+    codes = _codes(points, 16, two, three)
+    ordered = np.sort(codes)
+    new_gram = np.ones(len(ordered), dtype=bool)
+    new_gram[1:] = ordered[1:] != ordered[:-1]
+    grams = ordered[new_gram]
+    gram, entry_rows, counts = _entries(np.searchsorted(grams, codes), rows, (size - 1).bit_length())
+    return Bags(grams, gram, counts, entry_rows, size)
 
 
 @cache
@@ -121,10 +161,12 @@ def _rows(rows: np.ndarray, weights: np.ndarray, kept: np.ndarray, columns: np.n
           width: int) -> np.ndarray:
     """Unit-length rows (norm over all of a text's n-grams), holding the entries `kept` in their `columns`."""
     norm = np.bincount(rows, weights * weights, minlength=size)
-    out = np.zeros((size, max(width, 1)), dtype=np.float32)
+    width = max(width, 1)
+    out = np.zeros((size, width), dtype=np.float32)
     scale = np.sqrt(norm).astype(np.float32)
     rows = rows[kept]
-    out[rows, columns] = weights[kept].astype(np.float32) / scale[rows]
+    # through the flat array: numpy scatters by one index three times as fast as by a pair of them
+    out.reshape(-1)[rows * width + columns] = weights[kept].astype(np.float32) / scale[rows]
     return out
 
 
@@ -148,6 +190,7 @@ class Side:
     by_gram: np.ndarray  # the entries, ordered by n-gram
     gram_start: np.ndarray  # where each n-gram's entries start in by_gram (one more: the end)
     _weights: dict[int, np.ndarray]  # items of a pair -> every entry's weight with this side's df only
+    tf: np.ndarray  # per entry, 1 + log count
 
     def weights(self, total: int, idf: np.ndarray) -> np.ndarray:
         found = self._weights.get(total)
@@ -171,7 +214,7 @@ def side(items: Sequence[str], sentences: Sequence[str]) -> Side:
     by_gram = np.argsort(joint.gram, kind="stable")
     gram_start = np.searchsorted(joint.gram[by_gram], np.arange(len(joint.grams) + 1))
     return Side(joint, len(items), np.bincount(joint.gram[in_items], minlength=len(joint.grams)), by_gram,
-                gram_start, {})
+                gram_start, {}, _tf(joint.counts))
 
 
 def cosines(reference: Side, items: Sequence[str], sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -184,23 +227,28 @@ def cosines(reference: Side, items: Sequence[str], sentences: Sequence[str]) -> 
 
     # document frequency over the pair's items, for the reference's n-grams and for the local ones
     at_ref, in_ref = _lookup(ref.grams, local.grams)
+    in_ref_items = _at(reference.df, at_ref, in_ref)  # per local n-gram, how many reference items hold it
     held = in_ref & (local_df > 0)
+    both = held & (in_ref_items > 0)  # the n-grams both documents' items hold: the columns, in this order
     moved = at_ref[held]  # the reference's n-grams the local items hold too, in the order their strings sort
     df_ref = reference.df.copy()
     df_ref[moved] += local_df[held]
-    in_both = moved[reference.df[moved] > 0]
-    ref_columns = np.full(len(ref.grams), -1, dtype=np.int64)
-    ref_columns[in_both] = np.arange(len(in_both))
+    in_both = at_ref[both]
     width = len(in_both)
+    ref_columns = np.full(len(ref.grams), -1, dtype=np.int64)
+    ref_columns[in_both] = np.arange(width)
 
-    df_local = _at(reference.df, at_ref, in_ref) + local_df
-    local_columns = np.where(held, _at(ref_columns, at_ref, in_ref), -1)
+    df_local = in_ref_items + local_df
+    local_columns = np.where(both, np.cumsum(both) - 1, -1)
 
     weights = reference.weights(total, idf).copy()
     changed = reference.entries_of(moved)
-    weights[changed] = _weighed(ref.counts[changed], ref.gram[changed], df_ref, idf)
-    kept = changed[reference.df[ref.gram[changed]] > 0]
-    n_rows = _rows(ref.rows, weights, kept, ref_columns[ref.gram[kept]], ref.size, width)
+    changed_grams = ref.gram[changed]
+    # (the local items hold these n-grams: their df is above 0, and their idf the table's)
+    weights[changed] = reference.tf[changed] * idf[df_ref[changed_grams]]
+    columns = ref_columns[changed_grams]
+    kept = columns >= 0
+    n_rows = _rows(ref.rows, weights, changed[kept], columns[kept], ref.size, width)
     l_weights = _weighed(local.counts, local.gram, df_local, idf)
     l_columns = local_columns[local.gram]
     l_kept = np.flatnonzero(l_columns >= 0)

@@ -9,10 +9,11 @@ opens with another jurisdiction's name.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from .jurisdiction import leading_province
-from .numbering import ITEM_STYLES, SECTION_ITEMS, Style
+from .numbering import ITEM_STYLES, SECTION_ITEMS, Lines, Style
 
 # A line that opens a document: a notice title, a document number, a task-list title.
 _TITLE = re.compile(r"^.{0,30}关于.{2,80}$|^.{0,40}(重点工作任务|工作要点|实施方案|行动计划)$")
@@ -28,18 +29,25 @@ class Part:
     style: Style | None
     jurisdiction: str | None = None  # known when a round-up was split by jurisdiction
     lead: tuple[str, ...] = ()  # a round-up's opening paragraphs, before the first jurisdiction (they date it)
+    # the lines with what the split matched of them already (None: a part made otherwise, matched when asked)
+    matched: Lines | None = field(default=None, compare=False, repr=False)
+
+    def marked(self) -> Lines:
+        """The lines, to ask what numbering styles match of them."""
+        return self.matched if self.matched is not None else Lines(self.lines)
 
 
-def item_style(lines: list[str]) -> Style | None:
+def item_style(lines: Lines | Sequence[str]) -> Style | None:
     """The outermost numbering style that starts at least two lines; a list numbered only 一、二、…
     (nothing numbered beneath) has those entries as its items."""
+    marked = lines if isinstance(lines, Lines) else Lines(lines)
     for style in (*ITEM_STYLES, SECTION_ITEMS):
-        if sum(1 for line in lines if style.match(line)) >= 2:
+        if marked.count(style) >= 2:
             return style
     return None
 
 
-def _header_start(between: list[str]) -> int | None:
+def _header_start(between: Sequence[str]) -> int | None:
     """Where a new document's header begins among the lines between two numbered runs."""
     for k, line in enumerate(between):
         if len(line) <= 90 and (_TITLE.match(line) or DOC_NUMBER.match(line)):
@@ -49,16 +57,17 @@ def _header_start(between: list[str]) -> int | None:
     return None
 
 
-def _numbered_parts(lines: list[str], style: Style) -> list[Part]:
-    starts = [(i, m[0]) for i, line in enumerate(lines) if (m := style.match(line))]
+def _numbered_parts(lines: Lines, style: Style) -> list[Part]:
+    marks = lines.matches(style)
+    starts = [(i, m[0]) for i, m in enumerate(marks) if m is not None]
     cuts = [0]
     for (prev_i, prev_n), (i, n) in zip(starts, starts[1:]):
         if n <= prev_n:  # numbering restarts: a new document, or a new section of the same one
-            k = _header_start(lines[prev_i + 1 : i])
+            k = _header_start(lines.lines[prev_i + 1 : i])
             if k is not None:
                 cuts.append(prev_i + 1 + k)
     cuts.append(len(lines))
-    return [Part(tuple(lines[a:b]), style) for a, b in zip(cuts, cuts[1:])]
+    return [Part(lines.lines[a:b], style, matched=lines[a:b]) for a, b in zip(cuts, cuts[1:])]
 
 
 def _drop_repeats(parts: list[Part]) -> list[Part]:
@@ -71,7 +80,7 @@ def _drop_repeats(parts: list[Part]) -> list[Part]:
         if style is None:
             kept.append(part)
             continue
-        items = {line for line in part.lines if style.match(line)}
+        items = {line for line, m in zip(part.lines, part.marked().matches(style)) if m is not None}
         # how many of these items each earlier document prints, from the lines' index: linear in the text,
         # where comparing with every earlier document was quadratic in their number
         shared: dict[int, int] = {}
@@ -109,7 +118,7 @@ def _prose_parts(lines: list[str]) -> list[Part]:
     return [Part(tuple(group), None, name, tuple(lead)) for name, group in groups.items()]
 
 
-def _other_style_cut(lines: list[str], starts: list[int]) -> int | None:
+def _other_style_cut(lines: Lines, starts: list[int]) -> int | None:
     """Where a document numbered in another style begins, before the first item or after the last.
 
     A page may pair a national list numbered (一) with a county list numbered 1.; the outer style's
@@ -117,23 +126,23 @@ def _other_style_cut(lines: list[str], starts: list[int]) -> int | None:
     head = lines[: starts[0]]
     other = item_style(head)
     if other is not None:
-        last_other = max(i for i, line in enumerate(head) if other.match(line))
-        k = _header_start(head[last_other + 1 :])
+        last_other = max(i for i, m in enumerate(head.matches(other)) if m is not None)
+        k = _header_start(head.lines[last_other + 1 :])
         if k is not None:
             return last_other + 1 + k
     tail = lines[starts[-1] + 1 :]
     if item_style(tail) is not None:
-        k = _header_start(tail)
+        k = _header_start(tail.lines)
         if k is not None and item_style(tail[k:]) is not None:
             return starts[-1] + 1 + k
     return None
 
 
-def _split_lines(lines: list[str]) -> list[Part]:
+def _split_lines(lines: Lines) -> list[Part]:
     style = item_style(lines)
     if style is None:
-        return _prose_parts(lines)
-    starts = [i for i, line in enumerate(lines) if style.match(line)]
+        return _prose_parts(list(lines.lines))
+    starts = [i for i, m in enumerate(lines.matches(style)) if m is not None]
     cut = _other_style_cut(lines, starts)
     if cut is not None:
         return _split_lines(lines[:cut]) + _split_lines(lines[cut:])
@@ -142,5 +151,5 @@ def _split_lines(lines: list[str]) -> list[Part]:
 
 def split(text: str) -> list[Part]:
     """The documents of one cleaned file, in reading order."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    lines = Lines(line for line in map(str.strip, text.split("\n")) if line)
     return _drop_repeats(_split_lines(lines))

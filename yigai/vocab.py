@@ -84,6 +84,17 @@ class Vocabulary:
     # phrases that name the reform as a whole (三医协同发展和治理, 深化医改, 健康中国建设 as a goal): every plan
     # prints them, so they are no evidence that two items carry the same task, and matching does not read them
     slogans: tuple[str, ...] = ()  # regular expressions (a literal is its own pattern)
+    # (topic, broader topic): a topic that is the means of a broader task (医联体 of 分级诊疗, 家庭医生签约 of the
+    # 基层 services), so that an item whose task is the broader one has the narrower one's instruments as its own
+    within: tuple[tuple[str, str], ...] = ()
+
+    def broader(self, topic: str) -> str:
+        """The topic a topic is within, or the topic itself."""
+        return next((b for narrower, b in self.within if narrower == topic), topic)
+
+    def family(self, topic: str) -> frozenset[str]:
+        """A topic and the topics within it."""
+        return frozenset({topic} | {narrower for narrower, broader in self.within if broader == topic})
 
     @cached_property
     def slogan_pattern(self) -> re.Pattern[str] | None:
@@ -426,6 +437,7 @@ def load_vocabulary(extra: list[Path] | tuple[Path, ...] = ()) -> Vocabulary:
             _check_pattern(pattern, f"slogan {k + 1}", source)
         slogans += found
     instruments = _instruments_from(files[0][1], files[0][0], health_words)
+    within = {t: b for source, data in files for t, b in _within(data, source).items()}
     by_name = {i.name: i for i in instruments}
     for source, data in files[1:]:
         for added in _instruments_from(data, source, health_words):
@@ -434,4 +446,24 @@ def load_vocabulary(extra: list[Path] | tuple[Path, ...] = ()) -> Vocabulary:
                 added = Instrument(old.name, old.topic, old.aliases + added.aliases, old.patterns + added.patterns,
                                    old.senses + added.senses)
             by_name[added.name] = added
-    return Vocabulary(tuple(by_name.values()), tuple(dict.fromkeys(slogans)))
+    known = {i.topic for i in by_name.values()}
+    for source, data in files:
+        for topic, broader in _within(data, source).items():
+            if broader not in known:
+                raise InputError(source, f"topic '{shown(topic, 40)}' is within '{shown(broader, 40)}', which is no topic",
+                                 "name a topic of the vocabulary")
+    return Vocabulary(tuple(by_name.values()), tuple(dict.fromkeys(slogans)), tuple(within.items()))
+
+
+def _within(data: Any, source: str) -> dict[str, str]:
+    """The `within:` of each topic that has one (one level: a broader topic is within none)."""
+    found = {}
+    for topic in data["topics"]:
+        broader = topic.get("within") if isinstance(topic, dict) else None
+        if broader is None:
+            continue
+        if not isinstance(broader, str) or not broader or broader == topic["topic"]:
+            raise InputError(source, f"topic '{shown(str(topic['topic']), 40)}': 'within' must name another topic",
+                             "e.g. within: 分级诊疗")
+        found[topic["topic"]] = broader
+    return found
