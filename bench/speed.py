@@ -145,6 +145,52 @@ def matrix_vs_parse(counts: list[int], times: int = 3) -> None:
               f"{', '.join(f'{m.cpu / p.cpu:.2f}' for m, p in zip(matrices, parses))})")
 
 
+# The command as installed, telling at exit the peak resident size of its own process (not its workers'): exact,
+# where sampling /proc every 50 ms may miss a peak reached in the last moments (writing the output). VmHWM, not
+# getrusage's ru_maxrss: that one keeps the size of the process that started it, forked before it ran yigai.
+PARENT_PEAK = """\
+import atexit, os, sys
+def _peak():
+    with open("/proc/self/status", encoding="ascii") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(os.environ["YIGAI_BENCH_PEAK"], "w") as handle:
+        handle.write(peak)
+atexit.register(_peak)
+sys.argv[0] = "yigai"
+from yigai_cli.main import run
+run()
+"""
+
+
+def matrix_memory(counts: list[int], formats: tuple[str, ...] = ("json", "csv")) -> None:
+    """The matrix's memory as N grows: the parent's peak (what it holds of the results) and all processes'; the
+    targets: the parent at the largest N within 20% of it at the one before (and at most 150 MiB), all processes at
+    most 400 MiB."""
+    print("matrix memory (national 2022 x N generated local documents, --output FILE; one run each):")
+    peaks: dict[tuple[int, str], tuple[float, float]] = {}
+    for count in counts:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "locals"
+            folder.mkdir()
+            generate(folder, count)
+            for fmt in formats:
+                out, peak_file = Path(tmp) / f"matrix.{fmt}", Path(tmp) / "peak"
+                env = {**ENV, "YIGAI_BENCH_PEAK": str(peak_file)}
+                r = run([sys.executable, "-c", PARENT_PEAK, "matrix", NATIONAL, str(folder), "-o", str(out)],
+                        watch_memory=True, env=env)
+                parent = int(peak_file.read_text()) / 1024
+                peaks[count, fmt] = parent, r.peak_mib
+                print(f"  N={count:6d} {fmt:<5} parent peak {parent:6.0f} MiB, all processes {r.peak_mib:6.0f} MiB, "
+                      f"CPU {r.cpu:6.1f} s ({r.cpu / count * 1000:.2f} ms a document), wall {r.wall:6.1f} s, "
+                      f"output {out.stat().st_size / 1024 / 1024:.1f} MB")
+    if len(counts) >= 2:
+        small, large = counts[-2:]
+        for fmt in formats:
+            (before, _), (after, everything) = peaks[small, fmt], peaks[large, fmt]
+            print(f"  {fmt:<5} parent at N={large} = {after / before:.2f}x at N={small} (target: within 1.20x, at most "
+                  f"150 MiB: {after:.0f}); all processes {everything:.0f} MiB (target: at most 400 MiB)")
+
+
 def per_document(count: int) -> None:
     """In this process, one thread: what reading and aligning cost a document, apart (the matrix's two parts)."""
     from yigai.align import one_blas_thread, prepare
@@ -198,5 +244,7 @@ if __name__ == "__main__":
     quick = "--quick" in sys.argv
     startup(3 if quick else 7)
     matrix_vs_parse([200] if quick else [1000, 3000], 1 if quick else 3)
+    counts = [int(n) for n in os.environ.get("YIGAI_BENCH_MATRIX_MEMORY", "").split(",") if n]
+    matrix_memory(counts or ([60, 300] if quick else [300, 3000, 30000]))
     per_document(200 if quick else 1000)
     parse_megabytes([1, 4] if quick else [5, 19.9], 1 if quick else 3)

@@ -384,13 +384,53 @@ def _columns(national: str, refs: list[str], vocab: list[Path] | None, decisions
     files = tuple(_load_decisions(decisions))
     columns = _with_progress(lambda tick: build(national_doc, refs, vocab_files, progress=tick, decisions=files,
                                                 detail=detail, vocabulary=vocabulary), len(refs))
-    _warn(w for c in columns for w in c.warnings)
-    older = [c for c in columns if c.year and national_doc.year and c.year < national_doc.year]
-    if older:
-        shown = ", ".join(c.label or f"{c.name} {c.year}" for c in older[:5]) + (" …" if len(older) > 5 else "")
-        _say(f"yigai: warning: {len(older)} of {len(columns)} local lists are older than the reference "
-                         f"{national} ({national_doc.year}), so could not have followed it: {shown}\n")
+    _warn_columns(national, national_doc, columns)
     return national_doc, vocabulary, columns
+
+
+def _warn_columns(national: str, national_doc, columns) -> None:  # type: ignore[no-untyped-def]
+    """Decisions that could not be applied, and local lists older than the reference (labelled columns, read once:
+    they may be made as they are read)."""
+    older, shown = 0, []
+    for c in columns:
+        _warn(c.warnings)
+        if c.year and national_doc.year and c.year < national_doc.year:
+            older += 1
+            if older <= 5:
+                shown.append(c.label or f"{c.name} {c.year}")
+    if older:
+        _say(f"yigai: warning: {older} of {len(columns)} local lists are older than the reference "
+             f"{national} ({national_doc.year}), so could not have followed it: {', '.join(shown)}"
+             f"{' …' if older > 5 else ''}\n")
+
+
+def _summaries(national: str, refs: list[str], vocab: list[Path] | None, decisions: list[Path] | None,  # type: ignore[no-untyped-def]
+               spool=None):
+    """As _columns, but what the matrix keeps of the columns (yigai.matrix.Summaries), labelled; with a `spool`,
+    each column's JSON goes there as it arrives (made by the worker that made the column)."""
+    from yigai.documents import read_document
+    from yigai.matrix import Summaries, summaries
+    from yigai.vocab import load_vocabulary
+
+    from .formats.matrix import json_parts
+
+    national_doc = read_document(national)
+    vocab_files = tuple(str(p) for p in vocab or [])
+    vocabulary = load_vocabulary([Path(p) for p in vocab_files])
+    files = tuple(_load_decisions(decisions))
+    held = Summaries(len(national_doc.items), refs)
+
+    def gather(tick) -> None:  # type: ignore[no-untyped-def]
+        for ref, summary, parts in summaries(national_doc, refs, vocab_files, progress=tick, decisions=files,
+                                             vocabulary=vocabulary, render=json_parts if spool is not None else None):
+            held.add(summary, ref)
+            if spool is not None:
+                spool.add(parts)
+
+    _with_progress(gather, len(refs))
+    held.label()
+    _warn_columns(national, national_doc, held)
+    return national_doc, vocabulary, held
 
 
 @app.command(epilog=MATRIX_EXAMPLES)
@@ -410,32 +450,48 @@ def matrix(
     output: OutputOption = None,
 ) -> None:
     """One row per national item, one column per local document (a multi-document file gives several)."""
+    import contextlib
+    import tempfile
+
     from yigai.align import topics_of
-    from yigai.matrix import ordered
 
     from .formats import matrix as fmt
-    from .output import STDOUT, emit, emit_bytes
+    from .output import STDOUT, emit_file, emitting
 
     refs = _guarded_refs(national, local, vocab, decisions, output)  # before the format: onto --vocab is the graver mistake
     chosen = _format(format, output, MatrixFormat, "table")
     if transpose and chosen in ("json", "xlsx"):
         raise InputError("--transpose", f"{chosen} has no rows and columns to swap",
                          "drop --transpose, or use csv, markdown or table")
-    national_doc, vocabulary, columns = _columns(national, refs, vocab, decisions)
-    columns = ordered(columns, sort)
-    topics = topics_of(national_doc, vocabulary)
-    if chosen == "xlsx":
-        from .formats.xlsx import matrix_workbook
+    with contextlib.ExitStack() as stack:
+        spool = stack.enter_context(fmt.Spool()) if chosen == "json" else None
+        national_doc, vocabulary, columns = _summaries(national, refs, vocab, decisions, spool)
+        if chosen == "xlsx":
+            from .formats.xlsx import MATRIX_COLUMNS_MOST, write_matrix_workbook
 
-        emit_bytes(matrix_workbook(national_doc, columns, topics), output, "an xlsx workbook")
-        return
+            if len(columns) > MATRIX_COLUMNS_MOST:
+                raise InputError(str(output or "-"), f"the matrix has {len(columns)} columns, an xlsx sheet "
+                                 f"holds {MATRIX_COLUMNS_MOST} at the most",
+                                 "write --format csv --transpose, or fewer documents at a time")
+        columns = columns.ordered(sort)
+        topics = topics_of(national_doc, vocabulary)
+        if chosen == "xlsx":
+            book = stack.enter_context(tempfile.TemporaryFile())
+            write_matrix_workbook(book, national_doc, columns, topics)
+            emit_file(book, output, "an xlsx workbook")
+            return
+        if chosen == "json":
+            with emitting(output) as write:
+                fmt.write_json(write, national_doc, columns, spool)  # type: ignore[arg-type]
+            return
     if chosen != "table":
-        text = fmt.FORMATTERS[chosen](national_doc, columns, transpose)
-        emit("\ufeff" + text if chosen == "csv" and not text.startswith("\ufeff") else text, output)  # Excel reads BOM as UTF-8
+        with emitting(output) as write:
+            fmt.WRITERS[chosen](write, national_doc, columns, transpose)
         return
     from rich.console import Console
 
     width = Console().width if output is None or str(output) == STDOUT else 160
+    columns = list(columns)  # the table is drawn whole, from each column's Summary
     wide = fmt.needs_transpose(national_doc, columns, topics, width)
     _render(fmt.as_table(national_doc, columns, topics, transpose or wide, width), output)
 

@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from yigai.errors import InputError
 
@@ -103,18 +106,34 @@ def _stat(path: str) -> os.stat_result | None:
 
 @dataclass(frozen=True)
 class Protected:
-    """Files yigai reads in this run, which it must never write: resolved paths and (device, inode)."""
+    """Files yigai reads in this run, which it must never write: named as given, looked at when asked (resolved path,
+    then device and inode), not held resolved: a run may read 30,000 files, and it asks about one or two outputs."""
 
-    paths: dict[str, str]  # resolved path -> what it is ("an input file", "the --vocab file")
-    inodes: dict[tuple[int, int], str]
+    named: tuple[tuple[Sequence[str], str], ...]  # (files, what they are: "an input file", "the --vocab file")
+
+    def _files(self) -> Iterator[tuple[str, str, os.stat_result]]:
+        for names, what in self.named:
+            for ref in names:
+                for name in _spellings(str(ref)) if what == _INPUT else [str(ref)]:
+                    info = _stat(name)
+                    if info is not None and stat.S_ISREG(info.st_mode):
+                        yield name, what, info
 
     def why(self, path: str) -> str | None:
         """What `path` is, when it names a protected file."""
-        found = self.paths.get(os.path.realpath(path))
+        target = os.path.realpath(path)
+        for name, what, _ in self._files():
+            if os.path.realpath(name) == target:
+                return what
         info = _stat(path)
-        if found is None and info is not None:
-            found = self.inodes.get((info.st_dev, info.st_ino))
-        return found
+        if info is not None:
+            for _, what, found in self._files():
+                if (found.st_dev, found.st_ino) == (info.st_dev, info.st_ino):
+                    return what
+        return None
+
+
+_INPUT = "an input file"
 
 
 def _spellings(ref: str) -> list[str]:
@@ -129,18 +148,8 @@ def _spellings(ref: str) -> list[str]:
 
 def protected_files(inputs: Iterable[str], vocab: Iterable[Path | str] = (), decisions: Iterable[Path | str] = ()) -> Protected:
     """The files of this run that no output may replace."""
-    paths: dict[str, str] = {}
-    inodes: dict[tuple[int, int], str] = {}
-    named = [(s, "an input file") for ref in inputs for s in _spellings(str(ref))]
-    named += [(str(p), "the --vocab file") for p in vocab]
-    named += [(str(p), "the --decisions file") for p in decisions]
-    for name, what in named:
-        info = _stat(name)
-        if info is None or not stat.S_ISREG(info.st_mode):
-            continue
-        paths.setdefault(os.path.realpath(name), what)
-        inodes.setdefault((info.st_dev, info.st_ino), what)
-    return Protected(paths, inodes)
+    return Protected(((tuple(inputs), _INPUT), (tuple(str(p) for p in vocab), "the --vocab file"),
+                      (tuple(str(p) for p in decisions), "the --decisions file")))
 
 
 STDOUT = "-"  # --output - : standard output
@@ -293,7 +302,8 @@ def _keep_owner(tmp: str, target: str) -> None:
         pass
 
 
-def _write_in_place(data: bytes, name: str) -> None:
+@contextmanager
+def _in_place(name: str) -> Iterator[Callable[[bytes], object]]:
     """Write to a stream as it is open: stdout/stderr through their descriptor (what the shell opened with `>>`
     stays appended to), anything else opened without truncating or creating."""
     fd = _std_stream(name)
@@ -302,17 +312,17 @@ def _write_in_place(data: bytes, name: str) -> None:
         stream.flush()
         buffer = getattr(stream, "buffer", None)
         if buffer is not None:
-            buffer.write(data)
+            yield buffer.write
             buffer.flush()
         else:  # a text stream without bytes (a test's capture)
-            stream.write(data.decode("utf-8", "replace"))
+            yield lambda data: stream.write(data.decode("utf-8", "replace"))
             stream.flush()
         return
     flags = os.O_WRONLY | getattr(os, "O_CLOEXEC", 0)
     if not stat.S_ISCHR((_stat(name) or os.stat_result((0,) * 10)).st_mode):
         flags |= os.O_APPEND  # a descriptor the shell opened with `>` is at its end anyway; `>>` must stay so
     with open(os.open(name, flags), "wb") as handle:
-        handle.write(data)
+        yield handle.write
 
 
 def stdout_is_unicode() -> bool:
@@ -336,43 +346,92 @@ def tolerate_console_encoding() -> None:
 
 def write_file(data: bytes, path: Path, role: str = "output") -> None:
     """Write `data` to `path`: devices and pipes directly, regular files whole (temp file renamed into place)."""
+    with writing_file(path, role) as write:
+        write(data)
+
+
+@contextmanager
+def writing_file(path: Path, role: str = "output") -> Iterator[Callable[[bytes], object]]:
+    """Write `path` piece by piece, as write_file writes it whole: devices and pipes as the pieces come, a regular
+    file to a temporary file renamed into place once the last piece is in (removed if anything fails before)."""
     name = str(path)
     target = os.path.realpath(name)
+
+    def failed(exc: OSError) -> InputError:
+        return InputError(name, f"cannot write {role}: {exc.strerror or type(exc).__name__}", "check the path")
+
     try:
-        if is_stream(name):
-            _write_in_place(data, name)
-            return
-        _check_owner(name, role, lambda problem, fix: InputError(name, problem, fix))  # again: a link planted since
-        # A short temporary name: one derived from a long output name would pass the file system's limit.
-        fd, tmp = tempfile.mkstemp(prefix=".yigai-", suffix=".tmp", dir=os.path.dirname(target) or ".")
+        stream = is_stream(name)
+        if not stream:
+            _check_owner(name, role, lambda problem, fix: InputError(name, problem, fix))  # again: a link planted since
+            # A short temporary name: one derived from a long output name would pass the file system's limit.
+            fd, tmp = tempfile.mkstemp(prefix=".yigai-", suffix=".tmp", dir=os.path.dirname(target) or ".")
     except OSError as exc:
-        raise InputError(name, f"cannot write {role}: {exc.strerror or type(exc).__name__}", "check the path") from None
+        raise failed(exc) from None
+    if stream:
+        try:
+            with _in_place(name) as write:
+                yield write
+        except OSError as exc:
+            raise failed(exc) from None
+        return
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle.write
         _keep_owner(tmp, target)  # before the mode: a change of owner clears set-id bits
         os.chmod(tmp, _mode_for(target))  # mkstemp makes the file private; an output is an ordinary file
         os.replace(tmp, target)
     except BaseException as exc:  # an error, or SIGINT/SIGTERM: no temporary file is left behind
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise InputError(name, f"cannot write {role}: {exc.strerror or type(exc).__name__}", "check the path") from None
+            raise failed(exc) from None
         raise
 
 
 def emit(text: str, output: Path | None) -> None:
-    """Print `text`, or write it to `output` as UTF-8 (see write_file)."""
-    if output is None or str(output) == STDOUT:
-        text = for_console(text)
-        if sys.stdout.isatty():  # a terminal acts on escape sequences: show them (a pipe gets the data as it is)
-            from .formats.cells import visible
+    """Print `text`, or write it to `output` as UTF-8 (see write_file); `emitting` says how."""
+    with emitting(output) as write:
+        write(text)
 
-            text = visible(text.replace("\r\n", "\n"), "\t\n")
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+@contextmanager
+def emitting(output: Path | None) -> Iterator[Callable[[str], None]]:
+    """`emit`, piece by piece: what the pieces make together is written as `emit` writes their whole text (the same
+    bytes), without that text ever being held; a file is written whole or not at all."""
+    last = [""]  # the last character written: a stream's text ends with a line break
+    if output is None or str(output) == STDOUT:
+        from .formats.cells import visible
+
+        tty, held = sys.stdout.isatty(), [""]
+
+        def shown(piece: str) -> None:
+            if piece:
+                sys.stdout.write(piece)
+                last[0] = piece[-1]
+
+        def console(piece: str) -> None:
+            piece = for_console(piece)
+            if tty:  # as emit: escape sequences shown, \r\n as \n (a \r at a piece's end waits for the next piece)
+                piece = held[0] + piece
+                held[0] = "\r" if piece.endswith("\r") else ""
+                piece = visible(piece[: len(piece) - len(held[0])].replace("\r\n", "\n"), "\t\n")
+            shown(piece)
+
+        yield console
+        shown(visible(held[0], "\t\n"))
+        if last[0] != "\n":
+            sys.stdout.write("\n")
         return
-    if is_stream(output) and not text.endswith("\n"):
-        text += "\n"  # a stream reads on (`>> log`): the next writer starts on a line of its own
-    write_file(text.encode("utf-8", "replace"), output)
+    with writing_file(output) as write:
+
+        def encoded(piece: str) -> None:
+            if piece:
+                write(piece.encode("utf-8", "replace"))
+                last[0] = piece[-1]
+
+        yield encoded
+        if is_stream(output) and last[0] != "\n":
+            write(b"\n")  # a stream reads on (`>> log`): the next writer starts on a line of its own
 
 
 def emit_bytes(data: bytes, output: Path | None, what: str) -> None:
@@ -385,6 +444,22 @@ def emit_bytes(data: bytes, output: Path | None, what: str) -> None:
         sys.stdout.buffer.flush()
         return
     write_file(data, output)
+
+
+def emit_file(handle: BinaryIO, output: Path | None, what: str) -> None:
+    """emit_bytes for a file made in a temporary file (an xlsx workbook): copied from its start, a piece at a time."""
+    if output is None or str(output) == STDOUT:
+        if sys.stdout.isatty():
+            raise InputError("-", f"{what} is a binary file", "write it with --output FILE.xlsx")
+        sys.stdout.flush()
+        handle.seek(0)
+        shutil.copyfileobj(handle, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return
+    with writing_file(output) as write:
+        handle.seek(0)
+        while piece := handle.read(1 << 20):
+            write(piece)
 
 
 SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"

@@ -8,10 +8,15 @@ import os
 import re
 import signal
 import sys
+import threading
+from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+import numpy as np
 
 from .align import Grade, Pair, align, one_blas_thread, prepare
 from .coverage import coverage
@@ -63,6 +68,16 @@ class Column:
         """The file name the column was read from (without folders or selector)."""
         return Path(parse_ref(self.source)[0]).name
 
+    @property
+    def grades(self) -> str:
+        """One letter per national item, in order: f(ull), p(artial), n(one)."""
+        return "".join(LETTER[c.grade] for c in self.cells)
+
+    @property
+    def decided(self) -> tuple[int, ...]:
+        """The rows (positions among the national items) whose grade carries an analyst's decision."""
+        return tuple(row for row, c in enumerate(self.cells) if c.decision)
+
     def as_dict(self) -> dict[str, object]:
         return {"name": self.name, "source": self.source, "year": self.year, "coverage": round(self.coverage, 4),
                 "cells": [{"national": c.national, "grade": c.grade.value, "local": list(c.local),
@@ -70,6 +85,233 @@ class Column:
                           for c in self.cells],
                 "label": self.label or self.name, "jurisdiction": self.jurisdiction, "level": self.level,
                 "local_only": list(self.local_only)}
+
+
+LETTER = {Grade.FULL: "f", Grade.PARTIAL: "p", Grade.NONE: "n"}
+GRADE_OF = {letter: grade for grade, letter in LETTER.items()}
+
+
+@dataclass(slots=True)
+class Summary:
+    """What the matrix's outputs keep of a column once it is written: small enough to hold 30,000 of.
+
+    Its grades are one letter per national item (`LETTER`), `decided` the rows whose grade carries an analyst's
+    decision; the rest is what labels, sorting and the warnings read. `label` is set by `label_all` once every
+    column is in (a label tells apart columns that read alike, so it depends on all of them).
+    """
+
+    name: str
+    source: str
+    year: int | None
+    coverage: float
+    grades: str
+    decided: tuple[int, ...] = ()
+    warnings: tuple[DecisionWarning, ...] = ()
+    jurisdiction: str = ""
+    level: str = "unknown"
+    label: str = ""
+
+    @property
+    def file(self) -> str:
+        """The file name the column was read from (without folders or selector)."""
+        return Path(parse_ref(self.source)[0]).name
+
+
+def summary(column: Column) -> Summary:
+    return Summary(column.name, column.source, column.year, column.coverage, column.grades, column.decided,
+                   column.warnings, column.jurisdiction, column.level, column.label)
+
+
+class Summaries(Sequence[Summary]):
+    """Many columns' summaries, packed: each column's grades one byte an item in one bytearray, its coverage and year in
+    arrays, its name, jurisdiction and level one number into a table of those seen, its source the number of its ref
+    and of its selector.
+
+    Summary objects, one a column, took ~1.5 KiB of a process's memory a column (their own ~0.5 KiB and the holes
+    they kept open among everything a run allocates and frees): 40 MiB at 30,000 documents; packed, ~50 bytes.
+    Indexing (and iterating) makes Summary objects as they are read. `ordered` gives a view in another order;
+    `label` labels every column as `labels_of` would (kept only where a label is not the plain `name year (file)`).
+    """
+
+    def __init__(self, items: int, refs: Sequence[str]) -> None:
+        self.items = items
+        self._refs = refs
+        self._grades = bytearray()
+        self._coverage = array("d")
+        self._year = array("i")  # 0: none
+        self._kind = array("i")  # (name, jurisdiction, level): a number into _kinds
+        self._kinds: list[tuple[str | None, str, str]] = []  # name None: the stem of the column's file
+        self._kind_of: dict[tuple[str | None, str, str], int] = {}
+        self._source = array("i")  # the number of the column's ref, or -1 - its number in _other_sources
+        self._selector = array("i")  # what follows the ref in the source (`#1`): a number into _selectors
+        self._selectors: list[str] = []
+        self._selector_of: dict[str, int] = {}
+        self._other_sources: list[str] = []  # sources that do not start with their ref
+        self._decided: dict[int, tuple[int, ...]] = {}
+        self._warnings: dict[int, tuple[DecisionWarning, ...]] = {}
+        self._labels: dict[int, str] | None = None  # labels other than the plain one; None: not labelled yet
+        self._order: Sequence[int] | None = None  # a view's order: the numbers of its columns
+
+    def add(self, summary: Summary, ref: int) -> None:
+        """Add a column's summary, made from refs[ref]."""
+        if len(summary.grades) != self.items:
+            raise ValueError(f"a column of {len(summary.grades)} grades among columns of {self.items}")
+        number = len(self._coverage)
+        self._grades += summary.grades.encode("ascii")
+        self._coverage.append(summary.coverage)
+        self._year.append(summary.year or 0)
+        name: str | None = summary.name
+        if name == _stem(summary.source):  # a list that names no place goes by its file's name: one kind for all
+            name = None
+        kind = (name, summary.jurisdiction, summary.level)
+        self._kind.append(self._kind_of.setdefault(kind, len(self._kinds)))
+        if self._kind[-1] == len(self._kinds):
+            self._kinds.append(kind)
+        given = self._refs[ref]
+        if summary.source.startswith(given):  # `file.txt#1` from `file.txt`: the ref and a selector many share
+            rest = summary.source[len(given) :]
+            self._source.append(ref)
+            self._selector.append(self._selector_of.setdefault(rest, len(self._selectors)))
+            if self._selector[-1] == len(self._selectors):
+                self._selectors.append(rest)
+        else:
+            self._source.append(-1 - len(self._other_sources))
+            self._selector.append(0)
+            self._other_sources.append(summary.source)
+        if summary.decided:
+            self._decided[number] = summary.decided
+        if summary.warnings:
+            self._warnings[number] = summary.warnings
+
+    def __len__(self) -> int:
+        return len(self._order) if self._order is not None else len(self._coverage)
+
+    def number(self, at: int) -> int:
+        """The number (order added, from 0) of the column at `at`."""
+        return self._order[at] if self._order is not None else at
+
+    def __getitem__(self, at: int) -> Summary:  # type: ignore[override]
+        if not -len(self) <= at < len(self):
+            raise IndexError(at)
+        return self._summary(self.number(at % len(self)))
+
+    def __iter__(self) -> Iterator[Summary]:
+        return (self._summary(self.number(at)) for at in range(len(self)))
+
+    def _summary(self, number: int) -> Summary:
+        name, jurisdiction, level = self._kinds[self._kind[number]]
+        source = self._source_of(number)
+        summary_ = Summary(_stem(source) if name is None else name, source, self._year[number] or None, self._coverage[number],
+                           self._grades[number * self.items : (number + 1) * self.items].decode("ascii"),
+                           self._decided.get(number, ()), self._warnings.get(number, ()), jurisdiction, level)
+        if self._labels is not None:
+            summary_.label = self._labels.get(number) or _plain_label(summary_)
+        return summary_
+
+    def _source_of(self, number: int) -> str:
+        at = self._source[number]
+        return self._refs[at] + self._selectors[self._selector[number]] if at >= 0 else self._other_sources[-1 - at]
+
+    def row(self, row: int) -> str:
+        """Every column's grade of the national item at `row`, in this order: one letter each."""
+        letters = bytes(self._grades[row :: self.items]) if self.items else b""
+        if self._order is not None:
+            letters = np.frombuffer(letters, dtype=np.uint8)[np.asarray(self._order, dtype=np.intp)].tobytes()
+        return letters.decode("ascii")
+
+    def ordered(self, order: Order | str) -> Summaries:
+        """A view of the columns in the order asked for (as `ordered` orders columns)."""
+        order = Order(order)
+        if order is Order.given:
+            return self
+        if order is Order.coverage:  # a stable sort, as sorted()'s
+            numbers: Sequence[int] = array("i", np.argsort(-np.frombuffer(self._coverage, dtype=np.float64),
+                                                         kind="stable").tolist())
+        else:
+            # (each column's key held while sorting, ~0.3 KiB, where the order given and coverage hold none)
+            numbers = array("i", sorted(range(len(self)), key=lambda at: _order_key(order, self[at])))
+        if self._order is not None:
+            numbers = array("i", (self._order[k] for k in numbers))
+        view = object.__new__(Summaries)
+        view.__dict__.update(self.__dict__)
+        view._order = numbers
+        return view
+
+    def label(self) -> None:
+        """Label every column as labels_of labels columns. Labels are compared by their hashes first (an array of
+        numbers): only the columns whose labels may read alike are compared by their text."""
+        count = len(self._coverage)
+        plain = np.fromiter((hash(_plain_label(s)) for s in self._unordered()), dtype=np.int64, count=count)
+        alike = _repeated(plain)  # every column of a plain label that two columns have is among them
+        qualified = dict(zip(alike, _qualified([self._summary(k) for k in alike])))
+        final = plain.copy()
+        for number, label in qualified.items():
+            final[number] = hash(label)
+        again = _repeated(final)  # every column of a label, qualified or plain, that two columns have
+        texts = [qualified.get(k) or _plain_label(self._summary(k)) for k in again]
+        labels = {**qualified, **dict(zip(again, _counted(texts)))}
+        self._labels = {number: label for number, label in labels.items() if label != _plain_label(self._summary(number))}
+
+    def _unordered(self) -> Iterator[Summary]:
+        return (self._summary(number) for number in range(len(self._coverage)))
+
+
+def _stem(source: str) -> str:
+    return Path(parse_ref(source)[0]).stem
+
+
+def grades_of_row(columns: Sequence[Labelled], row: int) -> str:
+    """Every column's grade of the national item at `row`, one letter each (LETTER)."""
+    return columns.row(row) if isinstance(columns, Summaries) else "".join(c.grades[row] for c in columns)
+
+
+def _repeated(hashes: Any) -> list[int]:
+    """The positions, in order, of the values that occur more than once (by sorting a copy: ~10 bytes a value)."""
+    ranked = np.sort(hashes)
+    twice = ranked[1:][ranked[1:] == ranked[:-1]]
+    del ranked
+    return np.nonzero(np.isin(hashes, twice))[0].tolist() if len(twice) else []
+
+
+def _plain_label(c: Labelled, selector: str = "") -> str:
+    """`四川 2021 (sichuan-2021.txt)`; with a selector, `四川 2024 (roundup.txt#2)`."""
+    return f"{c.name} {c.year} ({c.file}{selector})" if c.year else f"{c.name} ({c.file}{selector})"
+
+
+def _order_key(order: Order, c: Labelled) -> Any:
+    if order is Order.name:
+        return _by_name(c)
+    if order is Order.level:
+        return (level_rank(c.level), _by_name(c))
+    return -c.coverage
+
+
+class Labelled(Protocol):
+    """A column or its summary, as labels and the orders read it."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def year(self) -> int | None: ...
+    @property
+    def coverage(self) -> float: ...
+    @property
+    def jurisdiction(self) -> str: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def file(self) -> str: ...
+    @property
+    def grades(self) -> str: ...
+    @property
+    def decided(self) -> tuple[int, ...]: ...
+
+
+C = TypeVar("C", bound=Labelled)
 
 
 # What yigai's own outputs start with (a table's frame, its CSV headers, JSON, the report's generator, a
@@ -152,6 +394,26 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out))
 
 
+def _documents_under(folder: str) -> list[str]:
+    """The supported documents under `folder`, as `sorted(Path(folder).rglob("*"))` names and orders them (folders
+    behind links not entered, unreadable ones skipped), but as text: rglob holds every Path it gave in a set,
+    ~0.7 KiB a file (13 MiB of 20,000)."""
+    base = str(Path(folder))
+    found = []
+    for directory, _, names in os.walk(base):
+        for name in names:
+            path = os.path.join(directory, name)
+            path = path[2:] if base == "." else path  # Path(".") / "a.txt" is `a.txt`
+            dot = name.rfind(".")
+            suffix = name[dot:] if 0 < dot < len(name) - 1 else ""  # PurePath.suffix
+            if suffix.lower() in SUPPORTED_SUFFIXES and os.path.isfile(path) and not written_by_yigai(path):
+                found.append(path.replace("/", "\0"))  # Paths sort part by part: as if "/" came before any character
+    found.sort()
+    for at, path in enumerate(found):
+        found[at] = path.replace("\0", "/")
+    return found
+
+
 def expand(refs: Iterable[str]) -> list[str]:
     """Files, globs, directories (recursively, supported formats only) and PATH#SEL refs, in order."""
     found: list[str] = []
@@ -160,11 +422,10 @@ def expand(refs: Iterable[str]) -> list[str]:
         if path == STDIN or is_url(path):  # (an address's ? is no glob)
             found.append(ref)
         elif selector is None and os.path.isdir(path):  # (os.path: a name too long is no directory, not an error)
-            files = sorted(p for p in Path(path).rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                           and not written_by_yigai(p))
+            files = _documents_under(path)
             if not files:
                 raise InputError(path, "directory holds no supported documents", f"yigai reads {', '.join(SUPPORTED_SUFFIXES)}")
-            found += [str(p) for p in files]
+            found += files
         elif selector is None and any(ch in path for ch in "*?[") and not os.path.exists(path):
             matches = sorted(m for m in _glob(path) if not written_by_yigai(m))
             if not matches:
@@ -215,33 +476,46 @@ def _columns_of(ref: str, national: Document, vocabulary: Vocabulary, decisions:
     return [column(national, d, vocabulary, decisions, detail) for d in read_ref(ref) if not _same_document(d, national)]
 
 
-def labelled(columns: list[Column]) -> list[Column]:
-    """Columns with labels that tell them apart: `四川 2021 (sichuan-2021.txt)`, `四川 2024 (roundup.txt)`;
+def labels_of(columns: Sequence[Labelled]) -> list[str]:
+    """Labels that tell the columns apart: `四川 2021 (sichuan-2021.txt)`, `四川 2024 (roundup.txt)`;
     the selector is added where one file gives two columns of one name, a counter where a ref is given twice."""
+    return _counted(_qualified(columns))
 
-    def base(c: Column) -> str:
-        return f"{c.name} {c.year}" if c.year else c.name
 
-    labels = [f"{base(c)} ({c.file})" for c in columns]
-    sources: dict[str, set[str]] = {}
+def _qualified(columns: Sequence[Labelled]) -> list[str]:
+    """Plain labels, the selector added where columns of one plain label come from more than one source."""
+    labels = [_plain_label(c) for c in columns]
+    sources: dict[str, set[str] | str] = {}  # one source held as itself: a set for each of 30,000 labels weighs
     for c, label in zip(columns, labels):
-        sources.setdefault(label, set()).add(c.source)
-    labels = [f"{base(c)} ({c.file}#{parse_ref(c.source)[1]})" if len(sources[label]) > 1 else label
-              for c, label in zip(columns, labels)]
+        held = sources.setdefault(label, c.source)
+        if held != c.source:
+            sources[label] = (held if isinstance(held, set) else {held}) | {c.source}
+    return [_plain_label(c, f"#{parse_ref(c.source)[1]}") if isinstance(sources[label], set) else label
+            for c, label in zip(columns, labels)]
+
+
+def _counted(labels: list[str]) -> list[str]:
+    """A counter after each label that came before: `… [2]`."""
     seen: Counter[str] = Counter()
-    unique = []
-    for label in labels:
+    for at, label in enumerate(labels):
         seen[label] += 1
-        unique.append(label if seen[label] == 1 else f"{label} [{seen[label]}]")
-    return [replace(c, label=label) for c, label in zip(columns, unique)]
+        if seen[label] > 1:
+            labels[at] = f"{label} [{seen[label]}]"
+    return labels
+
+
+def labelled(columns: list[Column]) -> list[Column]:
+    """Columns with labels that tell them apart (see labels_of)."""
+    return [replace(c, label=label) for c, label in zip(columns, labels_of(columns))]
 
 
 def level_rank(level: str) -> int:
     return LEVELS.index(level) if level in LEVELS else len(LEVELS)
 
 
-def ordered(columns: list[Column], order: Order | str = Order.given) -> list[Column]:
-    """The columns in the order asked for; ties keep the order given (the sort is stable)."""
+def ordered(columns: list[C], order: Order | str = Order.given) -> list[C]:
+    """The columns in the order asked for; ties keep the order given (the sort is stable). (Summaries.ordered
+    orders summaries.)"""
     order = Order(order)
     if order is Order.coverage:
         return sorted(columns, key=lambda c: -c.coverage)
@@ -252,7 +526,7 @@ def ordered(columns: list[Column], order: Order | str = Order.given) -> list[Col
     return list(columns)
 
 
-def _by_name(column: Column) -> tuple[object, ...]:
+def _by_name(column: Labelled) -> tuple[object, ...]:
     """Provinces in division order, other places by pinyin; one place's lists by year, then by label."""
     return (*chinese_order(column.jurisdiction, column.name), column.year or 0, column.label or column.name)
 
@@ -275,7 +549,8 @@ def _die_with_parent() -> None:
 
 
 def _init_worker(national: Document, vocab_files: tuple[str, ...], parent: int,
-                 decisions: tuple[Decisions, ...] = (), detail: bool = False) -> None:
+                 decisions: tuple[Decisions, ...] = (), detail: bool = False,
+                 render: Callable[[Column], Any] | None = None) -> None:
     from threadpoolctl import threadpool_limits
 
     # Ctrl-C reaches the whole process group: the parent alone answers it and stops the workers.
@@ -298,6 +573,7 @@ def _init_worker(national: Document, vocab_files: tuple[str, ...], parent: int,
     _WORKER["vocabulary"] = vocabulary or load_vocabulary([Path(p) for p in vocab_files])
     _WORKER["decisions"] = decisions
     _WORKER["detail"] = detail
+    _WORKER["render"] = render
     prepare(national, _WORKER["vocabulary"])  # type: ignore[arg-type]  # the national side, once per worker
 
 
@@ -306,8 +582,89 @@ def _work(ref: str) -> list[Column]:
                        _WORKER["detail"])  # type: ignore[arg-type]
 
 
+def _summarised(ref: str) -> list[tuple[Summary, Any]]:
+    """In a worker: each column of `ref` as its summary and what the parent's `render` makes of it (the column
+    itself stays here: 2-5 KB of cells a document the parent would otherwise receive and hold)."""
+    render: Callable[[Column], Any] | None = _WORKER.get("render")  # type: ignore[assignment]
+    return [(summary(c), render(c) if render else None) for c in _work(ref)]
+
+
 # Below this many files a process pool costs more than it saves (start-up ~0.3 s per worker).
 PARALLEL_FROM = 40
+# Documents a worker sends back at once, at the most: a batch is held whole by the worker and the parent.
+BATCH_MOST = 16
+
+
+def _batches(national: Document, refs: list[str], vocab_files: tuple[str, ...], workers: int | None,
+             progress: Callable[[int], None] | None, decisions: tuple[Decisions, ...], detail: bool,
+             vocabulary: Vocabulary, render: Callable[[Column], Any] | None, compact: bool) -> Iterator[list[Any]]:
+    """What each ref gives, in order, as soon as it is made: its columns, or (`compact`) (summary, render(column))."""
+    workers = workers or os.cpu_count() or 1
+    if workers > 1 and len(refs) >= PARALLEL_FROM:
+        # multiprocessing.Pool, for its terminate(): on an error, SIGINT or SIGTERM the workers are stopped
+        # at once, instead of finishing their queue first (which took 5-13 s).
+        prepare(national, vocabulary)  # before the fork: forked workers start with it done
+        _INHERITED.update(files=vocab_files, vocabulary=vocabulary)
+        pool = multiprocessing.Pool(workers, initializer=_init_worker,
+                                    initargs=(national, vocab_files, os.getpid(), decisions, detail, render))
+        chunk = min(BATCH_MOST, max(1, len(refs) // (workers * 8)))
+        # The pool reads what the workers send back as fast as they send it, and holds it until it is taken: when the
+        # reader stalls (its disk busy writing back, the machine loaded), 16 MiB piled up at 10,000 documents. So
+        # no more refs are handed out than a few batches a worker ahead of what the reader has taken.
+        window, stopping = threading.Semaphore(chunk * workers * 4), threading.Event()
+
+        def paced() -> Iterator[str]:  # (read by the pool's own thread: waiting here holds up no one else)
+            for ref in refs:
+                window.acquire()
+                if stopping.is_set():
+                    return
+                yield ref
+
+        try:
+            work: Callable[[str], list[Any]] = _summarised if compact else _work
+            for batch in pool.imap(work, paced(), chunksize=chunk):
+                window.release()
+                if progress:
+                    progress(1)
+                yield batch
+        except BaseException:  # an error, a signal, or the reader stopping early (GeneratorExit)
+            stopping.set()
+            window.release(len(refs))  # the pool's thread, waiting for room, sees it must stop
+            pool.terminate()
+            raise
+        finally:
+            _INHERITED.clear()
+            pool.close()
+            pool.join()
+    else:
+        prepare(national, vocabulary)  # the national side, once for every column
+        with one_blas_thread():
+            for ref in refs:
+                columns = _columns_of(ref, national, vocabulary, decisions, detail)
+                if progress:
+                    progress(1)
+                yield [(summary(c), render(c) if render else None) for c in columns] if compact else columns
+
+
+def summaries(
+    national: Document,
+    refs: list[str],
+    vocab_files: tuple[str, ...] = (),
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    decisions: tuple[Decisions, ...] = (),
+    vocabulary: Vocabulary | None = None,
+    render: Callable[[Column], Any] | None = None,
+) -> Iterator[tuple[int, Summary, Any]]:
+    """Each local document's column as it is made, in the order given: the number of its ref (from 0), its summary
+    (not labelled yet: Summaries.label labels them all), with what `render` makes of the whole column (None without
+    `render`), made where the column was made (a worker), so that the whole column never reaches the caller.
+    `render` must be picklable (a module's function) where workers are spawned. Decisions apply as in `matrix`."""
+    vocabulary = vocabulary or load_vocabulary([Path(p) for p in vocab_files])
+    batches = _batches(national, refs, vocab_files, workers, progress, decisions, False, vocabulary, render, compact=True)
+    for number, batch in enumerate(batches):
+        for summary_, rendered in batch:
+            yield number, summary_, rendered
 
 
 def matrix(
@@ -322,35 +679,8 @@ def matrix(
 ) -> list[Column]:
     """Labelled columns for every local document the refs name, in the order given (decisions files apply
     to the columns whose document they name, or to every column when they name none); `detail` keeps each
-    column's pairs and local document (what the report shows)."""
+    column's pairs and local document (what the report shows). Every column is held: `summaries` streams."""
     # `vocabulary`: loaded from vocab_files already (the command needs it too); each worker loads its own once
     vocabulary = vocabulary or load_vocabulary([Path(p) for p in vocab_files])
-    workers = workers or os.cpu_count() or 1
-    results: list[list[Column]] = []
-    if workers > 1 and len(refs) >= PARALLEL_FROM:
-        # multiprocessing.Pool, for its terminate(): on an error, SIGINT or SIGTERM the workers are stopped
-        # at once, instead of finishing their queue first (which took 5-13 s).
-        prepare(national, vocabulary)  # before the fork: forked workers start with it done
-        _INHERITED.update(files=vocab_files, vocabulary=vocabulary)
-        pool = multiprocessing.Pool(workers, initializer=_init_worker,
-                                    initargs=(national, vocab_files, os.getpid(), decisions, detail))
-        try:
-            for columns in pool.imap(_work, refs, chunksize=max(1, len(refs) // (workers * 8))):
-                results.append(columns)
-                if progress:
-                    progress(1)
-        except BaseException:
-            pool.terminate()
-            raise
-        finally:
-            _INHERITED.clear()
-            pool.close()
-            pool.join()
-    else:
-        prepare(national, vocabulary)  # the national side, once for every column
-        with one_blas_thread():
-            for ref in refs:
-                results.append(_columns_of(ref, national, vocabulary, decisions, detail))
-                if progress:
-                    progress(1)
-    return labelled([c for columns in results for c in columns])
+    batches = _batches(national, refs, vocab_files, workers, progress, decisions, detail, vocabulary, None, compact=False)
+    return labelled([c for columns in batches for c in columns])

@@ -7,7 +7,10 @@ jurisdiction are told apart; views with jurisdictions as rows keep the item titl
 from __future__ import annotations
 
 import io
+import tempfile
+from array import array
 from collections import Counter
+from collections.abc import Callable, Sequence
 
 from rich.console import Console, Group
 from rich.measure import Measurement
@@ -16,7 +19,8 @@ from rich.text import Text
 
 from yigai.align import Grade
 from yigai.coverage import percent
-from yigai.matrix import Column
+from yigai.matrix import GRADE_OF, LETTER, Column, Summaries, grades_of_row
+from yigai.matrix import Labelled as Graded
 from yigai.model import Document
 
 from .. import jsonout
@@ -28,58 +32,159 @@ HEAT = {Grade.FULL: "bold white on green", Grade.PARTIAL: "black on yellow", Gra
 
 
 def as_json(national: Document, columns: list[Column], transpose: bool = False) -> str:
+    """The whole JSON at once, from whole columns (`write_json` writes the same text from summaries)."""
     return jsonout.dumps({"national": national.as_dict(), "reference": national.reference_metadata(),
                           "columns": [c.as_dict() for c in columns]})
 
 
-def _picked_up(columns: list[Column], row: int) -> int:
-    return sum(c.cells[row].grade is not Grade.NONE for c in columns)
+# A column's JSON inside the output's "columns" list: 4 spaces deeper than dumps writes it alone (JSON text holds
+# line breaks only between values: a string's are escaped).
+_DEEPER = "\n    "
+_LIST_HEAD, _LIST_TAIL, _BETWEEN = "[" + _DEEPER, "\n  ]\n}", "," + _DEEPER
 
 
-def _label(c: Column) -> str:
+def json_parts(column: Column) -> tuple[bytes, bytes]:
+    """A column's JSON as the output holds it, but for its label (known once every column is in): the text before
+    the label's value and the text after, in UTF-8 (lone surrogates kept). Made where the column is made."""
+    data = column.as_dict()
+    label_at = list(data).index("label")
+    before = jsonout.dumps(dict(list(data.items())[:label_at]))
+    after = jsonout.dumps(dict(list(data.items())[label_at + 1 :]))
+    head = before.removesuffix("\n}").replace("\n", _DEEPER) + ("," + _DEEPER + '  "label": ')
+    tail = ("," + "\n" + after.removeprefix("{\n")).replace("\n", _DEEPER)
+    return head.encode("utf-8", "surrogatepass"), tail.encode("utf-8", "surrogatepass")
+
+
+class Spool:
+    """The columns' JSON (json_parts) in a temporary file as they arrive, read back in the order written out:
+    none of it is held in memory."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()
+        self._at = array("q")  # for each column: where its head starts, its head's length, its tail's length
+
+    def add(self, parts: tuple[bytes, bytes]) -> None:
+        head, tail = parts
+        self._at.extend((self._file.tell(), len(head), len(tail)))
+        self._file.write(head)
+        self._file.write(tail)
+
+    def parts(self, number: int) -> tuple[str, str]:
+        """The head and tail of the column added `number`th (from 0)."""
+        at, head, tail = self._at[3 * number : 3 * number + 3]
+        if self._file.tell() != at:  # read in the order written, no seek is needed
+            self._file.seek(at)
+        data = self._file.read(head + tail)
+        return data[:head].decode("utf-8", "surrogatepass"), data[head:].decode("utf-8", "surrogatepass")
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def write_json(write: Callable[[str], object], national: Document, columns: Summaries, spool: Spool) -> None:
+    """What as_json writes, piece by piece: `columns` in the order to write, each one's JSON in the spool (added in
+    the order the columns were)."""
+    whole = jsonout.dumps({"national": national.as_dict(), "reference": national.reference_metadata(), "columns": []})
+    write(whole.removesuffix("[]\n}"))
+    if not columns:
+        write("[]\n}")
+        return
+    write(_LIST_HEAD)
+    for k, c in enumerate(columns):
+        head, tail = spool.parts(columns.number(k))
+        write((_BETWEEN if k else "") + head + jsonout.dumps(_label(c)) + tail)
+    write(_LIST_TAIL)
+
+
+def _picked_up(columns: Sequence[Graded], row: int) -> int:
+    letters = grades_of_row(columns, row)
+    return len(letters) - letters.count("n")
+
+
+def _label(c: Graded) -> str:
     return c.label or c.name
 
 
-def as_csv(national: Document, columns: list[Column], transpose: bool = False) -> str:
-    buffer = io.StringIO()
-    writer = CsvWriter(buffer, lineterminator="\n")
+class _Pieces:
+    """A file-like `write` for csv.writer."""
+
+    def __init__(self, write: Callable[[str], object]) -> None:
+        self.write = write
+
+
+_WORD = {LETTER[g]: g.value for g in Grade}
+_MARK = {LETTER[g]: MARK[g] for g in Grade}
+
+
+def write_csv(write: Callable[[str], object], national: Document, columns: Sequence[Graded], transpose: bool = False) -> None:
+    """The CSV, row by row, with the byte-order mark Excel reads as UTF-8."""
+    write("\ufeff")
+    writer = CsvWriter(_Pieces(write), lineterminator="\n")
     if transpose:  # one row per column; the header keeps each item's title
         writer.writerow(["jurisdiction", "source", "level", "year", "coverage",
                          *[f"{item.index} {item.title}" for item in national.items]])
         for c in columns:
             writer.writerow([_label(c), c.source, c.level, c.year or "", f"{c.coverage:.4f}",
-                             *[cell.grade.value for cell in c.cells]])
-        return buffer.getvalue()
+                             *[_WORD[g] for g in c.grades]])
+        return
     writer.writerow(["national_index", "national_title", *[_label(c) for c in columns], "picked_up_by"])
     for row, item in enumerate(national.items):
-        writer.writerow([item.index, item.title, *[c.cells[row].grade.value for c in columns], _picked_up(columns, row)])
+        letters = grades_of_row(columns, row)
+        writer.writerow([item.index, item.title, *[_WORD[g] for g in letters], len(letters) - letters.count("n")])
     writer.writerow(["", "coverage", *[f"{c.coverage:.4f}" for c in columns], ""])
+
+
+def as_csv(national: Document, columns: Sequence[Graded], transpose: bool = False) -> str:
+    buffer = io.StringIO()
+    write_csv(buffer.write, national, columns, transpose)
     return buffer.getvalue()
 
 
-def as_markdown(national: Document, columns: list[Column], transpose: bool = False) -> str:
-    lines = [f"## Coverage of {_md(national.title or national.jurisdiction)}", ""]
+def write_markdown(write: Callable[[str], object], national: Document, columns: Sequence[Graded],
+                   transpose: bool = False) -> None:
+    """The Markdown table, line by line."""
+
+    def line(text: str) -> None:
+        write(text + "\n")
+
+    line(f"## Coverage of {_md(national.title or national.jurisdiction)}")
+    line("")
     if transpose:
-        lines.append("| jurisdiction | coverage | " + " | ".join(str(item.index) for item in national.items) + " |")
-        lines.append("|---|---:|" + ":---:|" * len(national.items))
+        line("| jurisdiction | coverage | " + " | ".join(str(item.index) for item in national.items) + " |")
+        line("|---|---:|" + ":---:|" * len(national.items))
         for c in columns:
-            marks = " | ".join(MARK[cell.grade] for cell in c.cells)
-            lines.append(f"| {_md(_label(c))} | {percent(c.coverage)} | {marks} |")
+            marks = " | ".join(_MARK[g] for g in c.grades)
+            line(f"| {_md(_label(c))} | {percent(c.coverage)} | {marks} |")
         picked = " | ".join(str(_picked_up(columns, row)) for row in range(len(national.items)))
-        lines.append(f"| **picked up by** | | {picked} |")
-        lines += ["", f"{national.as_reference.capitalize()} items:", ""]
-        lines += [f"{item.index}. {_md(item.title)}" for item in national.items]
-        return "\n".join(lines) + "\n"
-    lines.append(f"| # | {_md(national.as_reference)} item | " + " | ".join(_md(_label(c)) for c in columns) + " | picked up |")
-    lines.append("|---:|---|" + ":---:|" * len(columns) + "---:|")
+        line(f"| **picked up by** | | {picked} |")
+        line("")
+        line(f"{national.as_reference.capitalize()} items:")
+        line("")
+        for item in national.items:
+            line(f"{item.index}. {_md(item.title)}")
+        return
+    line(f"| # | {_md(national.as_reference)} item | " + " | ".join(_md(_label(c)) for c in columns) + " | picked up |")
+    line("|---:|---|" + ":---:|" * len(columns) + "---:|")
     for row, item in enumerate(national.items):
-        marks = " | ".join(MARK[c.cells[row].grade] for c in columns)
-        lines.append(f"| {item.index} | {_md(item.short_title(24))} | {marks} | {_picked_up(columns, row)}/{len(columns)} |")
-    lines.append("| | **coverage** | " + " | ".join(f"{percent(c.coverage)}" for c in columns) + " | |")
-    return "\n".join(lines) + "\n"
+        letters = grades_of_row(columns, row)
+        marks = " | ".join(_MARK[g] for g in letters)
+        line(f"| {item.index} | {_md(item.short_title(24))} | {marks} | {len(letters) - letters.count('n')}/{len(columns)} |")
+    line("| | **coverage** | " + " | ".join(f"{percent(c.coverage)}" for c in columns) + " | |")
 
 
-def headings(columns: list[Column]) -> list[str]:
+def as_markdown(national: Document, columns: Sequence[Graded], transpose: bool = False) -> str:
+    buffer = io.StringIO()
+    write_markdown(buffer.write, national, columns, transpose)
+    return buffer.getvalue()
+
+
+def headings(columns: Sequence[Graded]) -> list[str]:
     """Short column headings for the terminal (name over two-digit year); a letter where two would read alike."""
     short = [f"{c.name[:4]}\n{c.year % 100:02d}" if c.year else c.name[:4] for c in columns]
     counts = Counter(short)
@@ -97,7 +202,7 @@ def headings(columns: list[Column]) -> list[str]:
 TITLE_LEAST = 6  # characters of an item's title the untransposed table keeps at the least
 
 
-def _items_as_rows(national: Document, columns: list[Column], topics: dict[int, str], title: int = 24) -> Table:
+def _items_as_rows(national: Document, columns: Sequence[Graded], topics: dict[int, str], title: int = 24) -> Table:
     table = Table(title=f"coverage of {national.ref}", title_justify="left")
     table.add_column("#", justify="right")
     table.add_column(f"{national.as_reference} item", no_wrap=True)
@@ -106,7 +211,7 @@ def _items_as_rows(national: Document, columns: list[Column], topics: dict[int, 
         table.add_column(Text(heading), justify="center", no_wrap=True)
     table.add_column("picked up", justify="right")
     for row, item in enumerate(national.items):
-        cells = [Text(f" {MARK[c.cells[row].grade]}{DECIDED if c.cells[row].decision else ' '}", style=HEAT[c.cells[row].grade])
+        cells = [Text(f" {_MARK[c.grades[row]]}{DECIDED if row in c.decided else ' '}", style=HEAT[GRADE_OF[c.grades[row]]])
                  for c in columns]
         table.add_row(str(item.index), Text(item.short_title(title)), Text(topics.get(item.index, "")), *cells,
                       f"{_picked_up(columns, row)}/{len(columns)}")
@@ -114,7 +219,7 @@ def _items_as_rows(national: Document, columns: list[Column], topics: dict[int, 
     return table
 
 
-def _column_legend(columns: list[Column]) -> Table:
+def _column_legend(columns: Sequence[Graded]) -> Table:
     """What each short heading stands for: the column's label (name, year and the file it was read from)."""
     legend = Table.grid(padding=(0, 1))
     legend.add_column(style="bold", no_wrap=True)
@@ -140,13 +245,13 @@ def _width(table: Table) -> int:
     return Measurement.get(console, console.options, table).maximum
 
 
-def needs_transpose(national: Document, columns: list[Column], topics: dict[int, str], width: int) -> bool:
+def needs_transpose(national: Document, columns: Sequence[Graded], topics: dict[int, str], width: int) -> bool:
     """Items as rows, jurisdictions as columns, unless that table is wider than the terminal even with the
     item titles cut to TITLE_LEAST characters."""
     return _width(_items_as_rows(national, columns, topics, TITLE_LEAST)) > width
 
 
-def as_table(national: Document, columns: list[Column], topics: dict[int, str], transpose: bool, width: int = 120) -> Group:
+def as_table(national: Document, columns: Sequence[Graded], topics: dict[int, str], transpose: bool, width: int = 120) -> Group:
     if transpose:
         return _transposed(national, columns, topics, width)
     spare = width - _width(_items_as_rows(national, columns, topics, TITLE_LEAST))
@@ -154,7 +259,7 @@ def as_table(national: Document, columns: list[Column], topics: dict[int, str], 
     return Group(_items_as_rows(national, columns, topics, title), _column_legend(columns))
 
 
-def _transposed(national: Document, columns: list[Column], topics: dict[int, str], width: int) -> Group:
+def _transposed(national: Document, columns: Sequence[Graded], topics: dict[int, str], width: int) -> Group:
     """Columns as rows; national items as columns, paged so that each page fits the width, each page
     followed by the titles of its items."""
     name_width = min(28, max((Text(_label(c)).cell_len for c in columns), default=8))
@@ -169,7 +274,7 @@ def _transposed(national: Document, columns: list[Column], topics: dict[int, str
         for item in page:
             table.add_column(str(item.index), justify="center", no_wrap=True, min_width=3)
         for c in columns:
-            cells = [Text(MARK[cell.grade], style=HEAT[cell.grade]) for cell in c.cells[start : start + per_page]]
+            cells = [Text(_MARK[g], style=HEAT[GRADE_OF[g]]) for g in c.grades[start : start + per_page]]
             table.add_row(Text(_label(c)), f"{percent(c.coverage)}", *cells)
         table.add_row(Text("picked up", style="bold"), "",
                       *[str(_picked_up(columns, row)) for row in range(start, start + len(page))])
@@ -178,3 +283,4 @@ def _transposed(national: Document, columns: list[Column], topics: dict[int, str
 
 
 FORMATTERS = {"json": as_json, "csv": as_csv, "markdown": as_markdown}
+WRITERS = {"csv": write_csv, "markdown": write_markdown}

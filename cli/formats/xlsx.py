@@ -4,10 +4,11 @@ of `parse`. Full text in wrapped cells, grades coloured, header frozen, filters 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment as CellAlignment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -15,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from yigai.align import Alignment, Grade
 from yigai.coverage import Coverage
-from yigai.matrix import Column
+from yigai.matrix import LETTER, Labelled, grades_of_row
 from yigai.model import Document
 from yigai.promises import Departments, load_departments
 from yigai.readers import OUTPUT_CREATOR
@@ -112,7 +113,7 @@ def _legend(sheet: Worksheet, row: int) -> None:
 
 
 
-def _label(column: Column) -> str:
+def _label(column: Labelled) -> str:
     return column.label or column.name
 
 
@@ -143,38 +144,100 @@ def compare_workbook(alignment: Alignment, cover: Coverage, found: Strength | No
     return _bytes(workbook)
 
 
-def matrix_workbook(national: Document, columns: list[Column], topics: dict[int, str]) -> bytes:
-    """A heatmap: one row per national item with its title, one column per local document."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "matrix"
+# Excel's columns in a sheet, less the item's three and `picked up`: the matrix's local documents at the most.
+MATRIX_COLUMNS_MOST = 16_384 - 4
+
+
+def _write_only_cell(sheet: Any, value: Any, style: Sequence[Any] = ()) -> WriteOnlyCell:
+    """A cell of a write-only sheet as _sheet makes one: neutralised, never a formula; `style`: (attribute, value)."""
+    cell = WriteOnlyCell(sheet, _cell(value))
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    for attribute, setting in style:
+        setattr(cell, attribute, setting)
+    return cell
+
+
+_HEADER_STYLE = (("font", Font(bold=True)), ("fill", HEADER_FILL), ("alignment", WRAP))
+_BODY_STYLE = (("alignment", WRAP),)
+
+
+def _streamed_sheet(sheet: Any, headers: Sequence[tuple[str, int]], body: Iterable[Sequence[Any]],
+                    styled: Callable[[int, int, Any], Sequence[Any]] | None = None, frozen: str = "A2") -> int:
+    """_sheet for a write-only sheet: the header, then the body a row at a time (each cell wrapped, or as
+    `styled(row, column, value)` says); filters over them, the header (and columns left of `frozen`) frozen.
+    The last row's number."""
+    for column, (_, width) in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width  # before any row: written first
+    sheet.freeze_panes = frozen
+    sheet.append([_write_only_cell(sheet, header, _HEADER_STYLE) for header, _ in headers])
+    number = 1
+    for values in body:
+        number += 1
+        sheet.append([_write_only_cell(sheet, v, styled(number, k, v) if styled else _BODY_STYLE)
+                      for k, v in enumerate(values, start=1)])
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{number}"
+    return number
+
+
+_CENTRED = CellAlignment(horizontal="center", vertical="top")
+
+
+def matrix_workbook(national: Document, columns: Sequence[Labelled], topics: dict[int, str]) -> bytes:
+    """write_matrix_workbook's workbook, as bytes."""
+    buffer = io.BytesIO()
+    write_matrix_workbook(buffer, national, columns, topics)
+    return buffer.getvalue()
+
+
+def write_matrix_workbook(handle: BinaryIO, national: Document, columns: Sequence[Labelled], topics: dict[int, str]) -> None:
+    """A heatmap: one row per national item with its title, one column per local document; written a row at a
+    time (openpyxl's write-only mode), so that only one row is held."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("matrix")
     headers = [("#", 5), (f"{national.as_reference} item", 30), ("topic", 12)]
     # labels as the report's: name, year and file, so that 四川 2021 and 四川 2024 are told apart
     headers += [(_label(c), 11) for c in columns] + [("picked up", 10)]
-    body = []
-    for row, item in enumerate(national.items):
-        grades = [c.cells[row].grade for c in columns]
-        body.append([item.index, item.title, topics.get(item.index, ""), *[MARK[g] for g in grades],
-                     sum(g is not Grade.NONE for g in grades)])
-    body.append(["", "coverage", "", *[round(c.coverage, 4) for c in columns], ""])
-    _sheet(sheet, headers, body)
-    by_mark = {MARK[g]: g.value for g in Grade}
-    last = sheet.max_row
-    for values in sheet.iter_rows(min_row=2, max_row=last - 1, min_col=4, max_col=3 + len(columns)):
-        for cell in values:
-            grade = by_mark[str(cell.value)]
-            cell.fill, cell.font = FILL[grade], INK[grade]
-            cell.alignment = CellAlignment(horizontal="center", vertical="top")
-    for values in sheet.iter_rows(min_row=last, max_row=last, min_col=4, max_col=3 + len(columns)):
-        for cell in values:
-            cell.number_format = "0%"
-    sheet.freeze_panes = "D2"
-    _legend(sheet, last + 2)
-    _printable(sheet)
+    last = len(national.items) + 2
+    styles = {letter: (("fill", FILL[grade.value]), ("font", INK[grade.value]), ("alignment", _CENTRED))
+              for grade, letter in LETTER.items()}
+    share = (("number_format", "0%"), ("alignment", WRAP))
+
+    def styled(row: int, column: int, value: Any) -> Sequence[Any]:
+        if 4 <= column <= 3 + len(columns):
+            return share if row == last else styles[by_mark[value]]
+        return _BODY_STYLE
+
+    by_mark = {MARK[g]: LETTER[g] for g in Grade}
+
+    def body() -> Iterator[list[Any]]:
+        for row, item in enumerate(national.items):
+            grades = grades_of_row(columns, row)
+            yield [item.index, item.title, topics.get(item.index, ""), *[_MARKS[g] for g in grades],
+                   len(grades) - grades.count("n")]
+        yield ["", "coverage", "", *[round(c.coverage, 4) for c in columns], ""]
+
+    _printable(sheet)  # before any row: the sheet's properties are written first
+    _streamed_sheet(sheet, headers, body(), styled, frozen="D2")
+    sheet.append([])
+    _streamed_legend(sheet)
     sources = workbook.create_sheet("columns")
-    _sheet(sources, [("label", 30), ("name", 16), ("source", 50), ("year", 8), ("coverage", 10)],
-           [(_label(c), c.name, c.source, c.year, round(c.coverage, 4)) for c in columns])
-    return _bytes(workbook)
+    _streamed_sheet(sources, [("label", 30), ("name", 16), ("source", 50), ("year", 8), ("coverage", 10)],
+                    ((_label(c), c.name, c.source, c.year, round(c.coverage, 4)) for c in columns))
+    workbook.properties.creator = OUTPUT_CREATOR  # read back, it is refused as a task list
+    workbook.save(handle)
+
+
+_MARKS = {LETTER[g]: MARK[g] for g in Grade}
+
+
+def _streamed_legend(sheet: Any) -> None:
+    """_legend, appended to a write-only sheet."""
+    sheet.append([None, _write_only_cell(sheet, "legend", (("font", Font(bold=True)),))])
+    for grade, meaning in LEGEND:
+        sheet.append([_write_only_cell(sheet, MARK[Grade(grade)], (("fill", FILL[grade]), ("font", INK[grade]),
+                                                                    ("alignment", CellAlignment(horizontal="center")))),
+                      meaning])
 
 
 def parse_workbook(groups: list[tuple[str, list[Document]]], departments: Departments | None = None) -> bytes:
