@@ -14,6 +14,7 @@ from yigai.errors import InputError
 from yigai.order import Order
 
 from . import plain_values
+from .cache_cmd import cache_app as _cache_app
 from .decisions_cmd import decisions_app as _decisions_app
 from .status import ExitStatus
 
@@ -101,6 +102,10 @@ DecisionsOption = Annotated[
     Optional[list[Path]],
     typer.Option("--decisions", metavar="FILE", help="An analyst's decisions YAML: confirm, reject, regrade or add "
                  "pairs (start one with compare --format decisions). Repeatable."),
+]
+NoCacheOption = Annotated[
+    bool, typer.Option("--no-cache", help="Read and align every document afresh, and keep nothing for the next run "
+                       "(see `yigai cache info`).")
 ]
 NationalArg = Annotated[str, typer.Argument(metavar="NATIONAL", help="The national document: PATH[#SEL].", show_default=False)]
 
@@ -371,9 +376,10 @@ def _guarded_refs(national: str, local: list[str], vocab: list[Path] | None, dec
 
 
 def _columns(national: str, refs: list[str], vocab: list[Path] | None, decisions: list[Path] | None,  # type: ignore[no-untyped-def]
-             detail: bool = False):
+             detail: bool = False, cache: bool = False):
     """The national document, the vocabulary and one column per local document (after the analyst's
-    decisions): what matrix and report share. `refs` come from _guarded_refs."""
+    decisions): what matrix and report share. `refs` come from _guarded_refs. With `cache`, columns kept by an
+    earlier run are reused (yigai.cache); a cache that cannot be used is said once and left alone."""
     from yigai.documents import read_document
     from yigai.matrix import matrix as build
     from yigai.vocab import load_vocabulary
@@ -382,8 +388,18 @@ def _columns(national: str, refs: list[str], vocab: list[Path] | None, decisions
     vocab_files = tuple(str(p) for p in vocab or [])
     vocabulary = load_vocabulary([Path(p) for p in vocab_files])
     files = tuple(_load_decisions(decisions))
-    columns = _with_progress(lambda tick: build(national_doc, refs, vocab_files, progress=tick, decisions=files,
-                                                detail=detail, vocabulary=vocabulary), len(refs))
+    kept = None
+    if cache and not detail:
+        from yigai.cache import ColumnCache, Store
+
+        kept = ColumnCache(Store(on_trouble=lambda text: _say(f"yigai: warning: {text}")), national_doc, vocab_files,
+                           files)
+    try:
+        columns = _with_progress(lambda tick: build(national_doc, refs, vocab_files, progress=tick, decisions=files,
+                                                    detail=detail, vocabulary=vocabulary, cache=kept), len(refs))
+    finally:
+        if kept is not None:
+            kept.store.close()
     _warn(w for c in columns for w in c.warnings)
     older = [c for c in columns if c.year and national_doc.year and c.year < national_doc.year]
     if older:
@@ -407,6 +423,7 @@ def matrix(
     sort: SortOption = Order.given,
     vocab: VocabOption = None,
     decisions: DecisionsOption = None,
+    no_cache: NoCacheOption = False,
     output: OutputOption = None,
 ) -> None:
     """One row per national item, one column per local document (a multi-document file gives several)."""
@@ -421,7 +438,7 @@ def matrix(
     if transpose and chosen in ("json", "xlsx"):
         raise InputError("--transpose", f"{chosen} has no rows and columns to swap",
                          "drop --transpose, or use csv, markdown or table")
-    national_doc, vocabulary, columns = _columns(national, refs, vocab, decisions)
+    national_doc, vocabulary, columns = _columns(national, refs, vocab, decisions, cache=not no_cache)
     columns = ordered(columns, sort)
     topics = topics_of(national_doc, vocabulary)
     if chosen == "xlsx":
@@ -701,6 +718,7 @@ Examples:
 )
 app.add_typer(vocab_app, name="vocab")
 app.add_typer(_decisions_app, name="decisions")
+app.add_typer(_cache_app, name="cache")
 
 
 class VocabFormat(str, Enum):
@@ -769,7 +787,7 @@ def vocab_suggest(
     emit(to_yaml(suggest(documents, vocabulary, least=least, limit=limit), least, len(jurisdictions)), output)
 
 
-COMMANDS = ("parse", "compare", "matrix", "check", "vocab", "decisions")
+COMMANDS = ("parse", "compare", "matrix", "check", "vocab", "decisions", "cache")
 
 
 def _fail(message: str, status: ExitStatus) -> int:

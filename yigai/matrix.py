@@ -9,9 +9,10 @@ import re
 import signal
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 from .align import Grade, Pair, align, one_blas_thread, prepare
 from .coverage import coverage
@@ -57,6 +58,7 @@ class Column:
     by_topic: tuple[tuple[str, int, float], ...] = ()  # (topic, national items, ratio)
     pairs: tuple[Pair, ...] = ()  # with detail only
     document: Document | None = None  # with detail only
+    ocr: bool = False  # its document was read by OCR (a result that depends on the OCR engine: not cached)
 
     @property
     def file(self) -> str:
@@ -194,7 +196,7 @@ def column(national: Document, local: Document, vocabulary: Vocabulary, decision
     by_topic = tuple((t, n, r) for t, (n, r) in cover.by_topic.items())
     return Column(name, local.ref, local.year, cover.ratio, tuple(cells), warnings, jurisdiction=local.jurisdiction,
                   level=local.level, label=name, local_only=cover.local_only, by_topic=by_topic,
-                  pairs=alignment.pairs if detail else (), document=local if detail else None)
+                  pairs=alignment.pairs if detail else (), document=local if detail else None, ocr=local.ocr)
 
 
 def _same_document(a: Document, b: Document) -> bool:
@@ -306,6 +308,16 @@ def _work(ref: str) -> list[Column]:
                        _WORKER["detail"])  # type: ignore[arg-type]
 
 
+class Remembered(Protocol):
+    """Columns kept from earlier runs, by ref (yigai.cache.ColumnCache): looked up before aligning, kept after."""
+
+    def lookup(self, refs: Sequence[str]) -> dict[str, list[Column]]: ...
+
+    def keep(self, ref: str, columns: list[Column]) -> None: ...
+
+    def flush(self) -> None: ...
+
+
 # Below this many files a process pool costs more than it saves (start-up ~0.3 s per worker).
 PARALLEL_FROM = 40
 
@@ -319,15 +331,21 @@ def matrix(
     decisions: tuple[Decisions, ...] = (),
     detail: bool = False,
     vocabulary: Vocabulary | None = None,
+    cache: Remembered | None = None,
 ) -> list[Column]:
     """Labelled columns for every local document the refs name, in the order given (decisions files apply
     to the columns whose document they name, or to every column when they name none); `detail` keeps each
-    column's pairs and local document (what the report shows)."""
+    column's pairs and local document (what the report shows). With `cache`, only the refs it does not hold
+    are read and aligned (it is given their columns as they arrive)."""
     # `vocabulary`: loaded from vocab_files already (the command needs it too); each worker loads its own once
     vocabulary = vocabulary or load_vocabulary([Path(p) for p in vocab_files])
     workers = workers or os.cpu_count() or 1
     results: list[list[Column]] = []
-    if workers > 1 and len(refs) >= PARALLEL_FROM:
+    known = cache.lookup(refs) if cache is not None else {}
+    if known and progress:
+        progress(sum(1 for ref in refs if ref in known))
+    todo = [ref for ref in refs if ref not in known]
+    if workers > 1 and len(todo) >= PARALLEL_FROM:
         # multiprocessing.Pool, for its terminate(): on an error, SIGINT or SIGTERM the workers are stopped
         # at once, instead of finishing their queue first (which took 5-13 s).
         prepare(national, vocabulary)  # before the fork: forked workers start with it done
@@ -335,8 +353,10 @@ def matrix(
         pool = multiprocessing.Pool(workers, initializer=_init_worker,
                                     initargs=(national, vocab_files, os.getpid(), decisions, detail))
         try:
-            for columns in pool.imap(_work, refs, chunksize=max(1, len(refs) // (workers * 8))):
+            for ref, columns in zip(todo, pool.imap(_work, todo, chunksize=max(1, len(todo) // (workers * 8)))):
                 results.append(columns)
+                if cache is not None:
+                    cache.keep(ref, columns)
                 if progress:
                     progress(1)
         except BaseException:
@@ -349,8 +369,13 @@ def matrix(
     else:
         prepare(national, vocabulary)  # the national side, once for every column
         with one_blas_thread():
-            for ref in refs:
+            for ref in todo:
                 results.append(_columns_of(ref, national, vocabulary, decisions, detail))
+                if cache is not None:
+                    cache.keep(ref, results[-1])
                 if progress:
                     progress(1)
-    return labelled([c for columns in results for c in columns])
+    if cache is not None:
+        cache.flush()
+    computed = iter(results)
+    return labelled([c for ref in refs for c in (known[ref] if ref in known else next(computed))])

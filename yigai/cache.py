@@ -1,0 +1,439 @@
+"""Results kept between runs, so that a re-run redoes only what changed.
+
+A matrix over a folder of 3,000 lists spends nearly all its time reading and aligning each list; when ten of them
+changed since the last run, the other 2,990 columns are the same as before. They are kept in one SQLite file under
+the user's cache folder (`YIGAI_CACHE_DIR` overrides it), each under a key made of everything that decides it:
+the file's bytes and name, the national document, the vocabulary, the decisions, the options, and yigai itself
+(its version and the bytes of its code and data, so an upgrade or a local change never reuses an old result).
+
+The cache is an aid, never a dependency: a corrupt, locked, read-only or full cache is reported once (to
+`on_trouble`) and left alone for the rest of the run, which computes what it could not read. It holds what a
+column needs (grades, local item numbers, scores, coverage, labels, decisions applied), not the documents' text,
+and its size is bounded: past the limit the entries used least recently go first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+import orjson
+
+from .align import Grade
+from .decisions import Action, Applied, Decision, Decisions, DecisionWarning, ItemRef
+from .documents import parse_ref
+from .fetch import STDIN, is_url
+from .matrix import Cell, Column
+from .model import Document
+
+ENV_FOLDER = "YIGAI_CACHE_DIR"
+FILE_NAME = "results.sqlite3"
+DEFAULT_LIMIT = 256 * 1024 * 1024  # bytes of stored results; a column is ~1 KB, so ~200,000 columns
+SCHEMA = 1  # the layout of the table and of a stored column; a new layout starts an empty table
+# A second run writing at the same moment holds the lock for a few milliseconds; one that holds it for longer
+# than this is treated as a locked cache (bypassed), so a run never waits on another.
+BUSY_SECONDS = 2.0
+_TOUCH_AFTER = 3600  # seconds: a hit marks its entry used again at most once an hour (a warm run writes little)
+_BATCH = 200  # results written per transaction
+
+# Libraries whose behaviour goes into a result (reading, conversion, similarity): their versions are in every key.
+_LIBRARIES = ("opencc", "charset-normalizer", "numpy", "rapidfuzz", "selectolax", "python-docx", "pypdf", "openpyxl",
+              "pyahocorasick", "jieba")
+# What yigai reads in its own process; other files go through an outside engine (OCR, LibreOffice) whose version
+# is not in the key, so their results are never kept.
+_KEPT_KINDS = frozenset({"text", "html", "docx", "xlsx", "pdf"})
+
+
+def folder() -> Path:
+    """Where the cache lives: $YIGAI_CACHE_DIR, else the platform's cache folder for yigai."""
+    given = os.environ.get(ENV_FOLDER)
+    if given:
+        return Path(given)
+    import platformdirs
+
+    return platformdirs.user_cache_path("yigai", appauthor=False)
+
+
+@dataclass(frozen=True)
+class Info:
+    """What `yigai cache info` shows."""
+
+    path: Path
+    exists: bool
+    bytes_on_disk: int  # the database and its write-ahead log
+    entries: int
+    stored: int  # bytes of results in it
+    limit: int
+
+
+class Store:
+    """Bytes by key in one SQLite file (WAL: readers never wait; one writer at a time), at most `limit` bytes of
+    values, least recently used evicted first. Every failure disables it for the rest of its life, told once."""
+
+    def __init__(self, path: Path | None = None, limit: int = DEFAULT_LIMIT,
+                 on_trouble: Callable[[str], None] | None = None, timeout: float = BUSY_SECONDS) -> None:
+        self.path = path or folder() / FILE_NAME
+        self.limit = limit
+        self.timeout = timeout
+        self.on_trouble = on_trouble
+        self.broken = False
+        self._connection: sqlite3.Connection | None = None
+
+    # -- connection and failures
+
+    def _trouble(self, exc: BaseException) -> None:
+        if not self.broken and self.on_trouble is not None:
+            detail = " ".join(str(exc).split()) or type(exc).__name__
+            self.on_trouble(f"cache {self.path}: {detail}; it is left alone this run "
+                            "(results are computed afresh; `yigai cache clear` empties it)")
+        self.broken = True
+        self.close()
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self.broken:
+            return None
+        if self._connection is not None:
+            return self._connection
+        try:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+            self._connection = connection
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")  # a lost last write costs a recomputation, not a wrong result
+            self._prepare(connection)
+        except (sqlite3.Error, OSError) as exc:
+            self._trouble(exc)
+            return None
+        return self._connection
+
+    @staticmethod
+    def _prepare(connection: sqlite3.Connection) -> None:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA:
+            return
+        with _transaction(connection):
+            if connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA:  # another run made it meanwhile
+                return
+            connection.execute("DROP TABLE IF EXISTS results")
+            connection.execute("CREATE TABLE results (key TEXT PRIMARY KEY, value BLOB NOT NULL, sum BLOB NOT NULL, "
+                               "size INTEGER NOT NULL, used INTEGER NOT NULL) WITHOUT ROWID")
+            connection.execute("CREATE INDEX results_used ON results (used)")
+            connection.execute(f"PRAGMA user_version = {SCHEMA}")
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            except sqlite3.Error:
+                pass
+            self._connection = None
+
+    # -- reading and writing
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """The values stored under those of `keys` the store holds (checked against their checksums)."""
+        connection = self._connect()
+        if connection is None or not keys:
+            return {}
+        found: dict[str, bytes] = {}
+        stale: list[str] = []
+        now, bad = int(time.time()), 0
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = list(keys[start:start + 500])
+                rows = connection.execute(f"SELECT key, value, sum, used FROM results WHERE key IN "
+                                          f"({','.join('?' * len(chunk))})", chunk).fetchall()
+                for key, value, checksum, used in rows:
+                    if _checksum(value) != checksum:
+                        bad += 1
+                        continue
+                    found[key] = value
+                    if used < now - _TOUCH_AFTER:
+                        stale.append(key)
+            if bad:
+                raise sqlite3.DatabaseError(f"{bad} stored {'result does' if bad == 1 else 'results do'} "
+                                            "not match their checksum (the file is damaged)")
+            if stale:
+                with _transaction(connection):
+                    connection.executemany("UPDATE results SET used = ? WHERE key = ?", ((now, k) for k in stale))
+        except (sqlite3.Error, OSError) as exc:
+            self._trouble(exc)
+        return found
+
+    def put_many(self, rows: Iterable[tuple[str, bytes]]) -> None:
+        """Store values (replacing any under the same key), then evict down to the limit."""
+        rows = list(rows)
+        connection = self._connect()
+        if connection is None or not rows:
+            return
+        now = int(time.time())
+        try:
+            with _transaction(connection):
+                connection.executemany("INSERT OR REPLACE INTO results (key, value, sum, size, used) VALUES (?, ?, ?, ?, ?)",
+                                       ((k, v, _checksum(v), len(v), now) for k, v in rows))
+                self._evict(connection)
+        except (sqlite3.Error, OSError) as exc:
+            self._trouble(exc)
+
+    def _evict(self, connection: sqlite3.Connection) -> None:
+        """Remove the least recently used entries until the values fit in 90% of the limit (a margin, so that
+        eviction runs once in a while, not on every write)."""
+        stored = connection.execute("SELECT total(size) FROM results").fetchone()[0]
+        if stored <= self.limit:
+            return
+        goal, freed = stored - self.limit * 0.9, 0
+        doomed = []
+        for key, size in connection.execute("SELECT key, size FROM results ORDER BY used, key"):
+            doomed.append((key,))
+            freed += size
+            if freed >= goal:
+                break
+        connection.executemany("DELETE FROM results WHERE key = ?", doomed)
+
+    # -- what the commands show and do
+
+    def info(self) -> Info:
+        """Where the cache is, its size on disk and the entries it holds (read only: a damaged file is reported)."""
+        files = [self.path, self.path.with_name(self.path.name + "-wal")]
+        on_disk = sum(f.stat().st_size for f in files if f.is_file())
+        if not self.path.is_file():
+            return Info(self.path, False, on_disk, 0, 0, self.limit)
+        connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=self.timeout)
+        try:
+            if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
+                return Info(self.path, True, on_disk, 0, 0, self.limit)
+            entries, stored = connection.execute("SELECT count(*), total(size) FROM results").fetchone()
+        finally:
+            connection.close()
+        return Info(self.path, True, on_disk, int(entries), int(stored), self.limit)
+
+    def clear(self) -> int:
+        """Remove the cache's files (whatever state they are in); how many bytes they held."""
+        self.close()
+        freed = 0
+        for name in (self.path.name, self.path.name + "-wal", self.path.name + "-shm"):
+            target = self.path.with_name(name)
+            if target.is_file():
+                freed += target.stat().st_size
+                target.unlink()
+        return freed
+
+
+class _transaction:
+    """BEGIN IMMEDIATE … COMMIT (or ROLLBACK): the write lock is taken at the start, so two runs writing at once
+    wait for each other (up to the busy timeout) instead of failing halfway."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    def __enter__(self) -> None:
+        self.connection.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        if kind is None:
+            self.connection.execute("COMMIT")
+        elif self.connection.in_transaction:
+            try:
+                self.connection.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+
+def _checksum(value: bytes) -> bytes:
+    return hashlib.blake2b(value, digest_size=16).digest()
+
+
+# ------------------------------------------------------------------------------------------------ matrix columns
+
+
+class ColumnCache:
+    """The columns of one matrix's inputs (national document, vocabulary files, decisions, detail), by ref: what
+    `yigai.matrix.matrix` looks up before it aligns and keeps after.
+
+    A ref's key adds the ref as given and its file's bytes. Not kept: standard input and addresses (no file to
+    hash), the national document's own file found among the locals, files read by an outside engine, and
+    columns with detail (they carry the document's text, for the report)."""
+
+    def __init__(self, store: Store, national: Document, vocab_files: Sequence[str] = (),
+                 decisions: Sequence[Decisions] = (), detail: bool = False) -> None:
+        self.store = store
+        self.enabled = not detail
+        self.national = national
+        self._context = _context(national, vocab_files, decisions, detail) if self.enabled else b""
+        self._keys: dict[str, str] = {}
+        self._pending: list[tuple[str, bytes]] = []
+        self.hits = 0
+
+    def lookup(self, refs: Sequence[str]) -> dict[str, list[Column]]:
+        """The columns kept for those refs whose inputs have not changed."""
+        if not self.enabled or self.store.broken:
+            return {}
+        for ref in dict.fromkeys(refs):
+            key = self._key(ref)
+            if key is not None:
+                self._keys[ref] = key
+        values = self.store.get_many(list(set(self._keys.values())))
+        found = {}
+        for ref, key in self._keys.items():
+            if key in values:
+                try:
+                    found[ref] = decode_columns(values[key])
+                except (ValueError, TypeError, KeyError, IndexError) as exc:
+                    self.store._trouble(ValueError(f"a stored result cannot be read ({exc})"))
+                    return {}
+        self.hits = len(found)
+        return found
+
+    def keep(self, ref: str, columns: list[Column]) -> None:
+        """Remember a ref's columns (written in batches; `flush` writes the rest)."""
+        key = self._keys.get(ref)
+        if key is None or self.store.broken or any(c.ocr for c in columns):
+            return
+        if self._key(ref) != key:  # the file changed while it was read: its columns belong to neither version
+            return
+        try:
+            value = encode_columns(columns)
+        except ValueError:  # a figure JSON cannot carry exactly (not finite): computed again next time
+            return
+        self._pending.append((key, value))
+        if len(self._pending) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        self.store.put_many(pending)
+
+    def _key(self, ref: str) -> str | None:
+        path, _ = parse_ref(ref)
+        if path == STDIN or is_url(path):
+            return None
+        try:
+            with open(path, "rb") as handle:
+                info = os.fstat(handle.fileno())
+                if not _regular(info.st_mode) or info.st_size > 20 * 1024 * 1024 or self._is_national(info):
+                    return None
+                data = handle.read()
+        except (OSError, ValueError):
+            return None  # reading it again says why
+        if not _read_in_process(data, Path(path).suffix.lower()):
+            return None
+        digest = hashlib.sha256(self._context)
+        digest.update(ref.encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(hashlib.sha256(data).digest())
+        return digest.hexdigest()
+
+    def _is_national(self, info: os.stat_result) -> bool:
+        """The national document's own file, found among the locals (matrix gives it no column): not kept,
+        since that depends on where the file is, not on what it holds."""
+        try:
+            national = os.stat(self.national.source)
+        except (OSError, ValueError):
+            return False
+        return (national.st_dev, national.st_ino) == (info.st_dev, info.st_ino)
+
+
+def _regular(mode: int) -> bool:
+    import stat
+
+    return stat.S_ISREG(mode)
+
+
+def _read_in_process(data: bytes, suffix: str) -> bool:
+    from .engines import is_image
+    from .readers import sniff
+
+    return not is_image(data) and sniff(data, suffix) in _KEPT_KINDS
+
+
+def _context(national: Document, vocab_files: Sequence[str], decisions: Sequence[Decisions], detail: bool) -> bytes:
+    """Everything besides the local file that decides a column, as one digest."""
+    digest = hashlib.sha256(f"yigai-columns/{SCHEMA}\0{_yigai()}\0{detail}\0".encode())
+    digest.update(repr(national).encode("utf-8", "surrogatepass"))  # every field, every item: what alignment reads
+    for path in vocab_files:
+        digest.update(b"\0vocab\0" + Path(path).read_bytes())
+    digest.update(b"\0decisions\0" + repr(tuple(decisions)).encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
+
+@cache
+def _yigai() -> str:
+    """yigai's version, the bytes of its code and data files, and the versions of the libraries it reads with."""
+    from . import __version__
+    from .resources import data_path
+
+    digest = hashlib.sha256(__version__.encode())
+    here = Path(__file__).resolve().parent
+    for path in sorted([*here.glob("*.py"), *data_path("vocabulary.yaml").parent.glob("*.yaml")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=-".encode())
+    return digest.hexdigest()
+
+
+# A column as stored: JSON arrays, the cells as parallel lists (grades as one letter each).
+_LETTER = {g: g.value[0] for g in Grade}
+_GRADE = {letter: g for g, letter in _LETTER.items()}
+
+
+def encode_columns(columns: Sequence[Column]) -> bytes:
+    """Columns (without detail) as compact JSON; ValueError for a figure JSON would not carry exactly."""
+    return orjson.dumps([_encode(c) for c in columns])
+
+
+def decode_columns(value: bytes) -> list[Column]:
+    return [_decode(c) for c in orjson.loads(value)]
+
+
+def _encode(c: Column) -> list[object]:
+    if c.pairs or c.document is not None or c.ocr:
+        raise ValueError("columns with detail, or read by OCR, are not kept")
+    figures = [c.coverage, *(cell.score for cell in c.cells), *(r for _, _, r in c.by_topic)]
+    if not all(isinstance(f, float) and f - f == 0 for f in figures):  # NaN and infinities become null in JSON
+        raise ValueError("a figure is not a finite float")
+    cells = c.cells
+    return [c.name, c.source, c.year, c.coverage, [x.national for x in cells], "".join(_LETTER[x.grade] for x in cells),
+            [list(x.local) for x in cells], [x.score for x in cells],
+            [[n, _applied(x.decision)] for n, x in enumerate(cells) if x.decision is not None],
+            [[w.source, w.entry, w.problem, w.hint] for w in c.warnings],
+            c.jurisdiction, c.level, c.label, list(c.local_only), [list(t) for t in c.by_topic]]
+
+
+def _decode(row: list[object]) -> Column:
+    (name, source, year, ratio, nationals, grades, locals_, scores, decided, warnings, jurisdiction, level, label,
+     local_only, by_topic) = row
+    decisions = {n: _unapplied(a) for n, a in decided}  # type: ignore[attr-defined]
+    cells = tuple(Cell(n, _GRADE[g], tuple(loc), s, decisions.get(k))
+                  for k, (n, g, loc, s) in enumerate(zip(nationals, grades, locals_, scores)))  # type: ignore[call-overload]
+    if not (len(cells) == len(nationals) == len(grades) == len(locals_) == len(scores)):  # type: ignore[arg-type]
+        raise ValueError("cells of unequal length")
+    return Column(name, source, year, ratio, cells,  # type: ignore[arg-type]
+                  tuple(DecisionWarning(*w) for w in warnings), jurisdiction=jurisdiction,  # type: ignore[attr-defined]
+                  level=level, label=label, local_only=tuple(local_only),  # type: ignore[arg-type,call-overload]
+                  by_topic=tuple((t, n, r) for t, n, r in by_topic))  # type: ignore[attr-defined]
+
+
+def _applied(a: Applied) -> list[object]:
+    d = a.decision
+    return [d.action.value, _ref(d.national), _ref(d.local), d.grade.value if d.grade else None, d.note, d.who, d.when,
+            d.source, d.entry, a.machine.value]
+
+
+def _ref(r: ItemRef) -> list[object]:
+    return [r.index, r.title, r.fingerprint]
+
+
+def _unapplied(row: list[object]) -> Applied:
+    action, national, local, grade, note, who, when, source, entry, machine = row
+    decision = Decision(Action(action), ItemRef(*national), ItemRef(*local),  # type: ignore[misc]
+                        Grade(grade) if grade is not None else None, note, who, when, source, entry)  # type: ignore[arg-type]
+    return Applied(decision, Grade(machine))
