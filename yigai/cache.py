@@ -17,21 +17,26 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import orjson
 
 from .align import Grade
 from .decisions import Action, Applied, Decision, Decisions, DecisionWarning, ItemRef
 from .documents import parse_ref
+from .engines import is_image
 from .fetch import STDIN, is_url
+from .load import MAX_BYTES
 from .matrix import Cell, Column
 from .model import Document
+from .readers import sniff
 
 ENV_FOLDER = "YIGAI_CACHE_DIR"
 FILE_NAME = "results.sqlite3"
@@ -108,7 +113,7 @@ class Store:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")  # a lost last write costs a recomputation, not a wrong result
             self._prepare(connection)
-        except (sqlite3.Error, OSError) as exc:
+        except Exception as exc:  # whatever goes wrong with the cache, the run goes on without it
             self._trouble(exc)
             return None
         return self._connection
@@ -151,7 +156,7 @@ class Store:
                 rows = connection.execute(f"SELECT key, value, sum, used FROM results WHERE key IN "
                                           f"({','.join('?' * len(chunk))})", chunk).fetchall()
                 for key, value, checksum, used in rows:
-                    if _checksum(value) != checksum:
+                    if not isinstance(value, bytes) or _checksum(value) != checksum:
                         bad += 1
                         continue
                     found[key] = value
@@ -163,7 +168,7 @@ class Store:
             if stale:
                 with _transaction(connection):
                     connection.executemany("UPDATE results SET used = ? WHERE key = ?", ((now, k) for k in stale))
-        except (sqlite3.Error, OSError) as exc:
+        except Exception as exc:  # (as in _connect)
             self._trouble(exc)
         return found
 
@@ -179,7 +184,7 @@ class Store:
                 connection.executemany("INSERT OR REPLACE INTO results (key, value, sum, size, used) VALUES (?, ?, ?, ?, ?)",
                                        ((k, v, _checksum(v), len(v), now) for k, v in rows))
                 self._evict(connection)
-        except (sqlite3.Error, OSError) as exc:
+        except Exception as exc:  # (as in _connect)
             self._trouble(exc)
 
     def _evict(self, connection: sqlite3.Connection) -> None:
@@ -267,6 +272,11 @@ class ColumnCache:
         self.enabled = not detail
         self.national = national
         self._context = _context(national, vocab_files, decisions, detail) if self.enabled else b""
+        try:
+            national_file = os.stat(national.source)
+            self._national_file: tuple[int, int] | None = (national_file.st_dev, national_file.st_ino)
+        except (OSError, ValueError):  # standard input or an address
+            self._national_file = None
         self._keys: dict[str, str] = {}
         self._pending: list[tuple[str, bytes]] = []
         self.hits = 0
@@ -285,8 +295,8 @@ class ColumnCache:
             if key in values:
                 try:
                     found[ref] = decode_columns(values[key])
-                except (ValueError, TypeError, KeyError, IndexError) as exc:
-                    self.store._trouble(ValueError(f"a stored result cannot be read ({exc})"))
+                except Exception as exc:  # a stored result of another shape: the cache is not to be trusted
+                    self.store._trouble(ValueError(f"a stored result cannot be read ({type(exc).__name__})"))
                     return {}
         self.hits = len(found)
         return found
@@ -315,14 +325,14 @@ class ColumnCache:
         if path == STDIN or is_url(path):
             return None
         try:
-            with open(path, "rb") as handle:
-                info = os.fstat(handle.fileno())
-                if not _regular(info.st_mode) or info.st_size > 20 * 1024 * 1024 or self._is_national(info):
-                    return None
-                data = handle.read()
+            info = os.stat(path)  # before opening: a FIFO would block the open
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES or self._is_national(info):
+                return None
+            with open(path, "rb", buffering=0) as handle:  # unbuffered: one read of the whole file
+                data = handle.readall()
         except (OSError, ValueError):
             return None  # reading it again says why
-        if not _read_in_process(data, Path(path).suffix.lower()):
+        if not _read_in_process(data, os.path.splitext(path)[1].lower()):
             return None
         digest = hashlib.sha256(self._context)
         digest.update(ref.encode("utf-8", "surrogatepass") + b"\0")
@@ -332,23 +342,10 @@ class ColumnCache:
     def _is_national(self, info: os.stat_result) -> bool:
         """The national document's own file, found among the locals (matrix gives it no column): not kept,
         since that depends on where the file is, not on what it holds."""
-        try:
-            national = os.stat(self.national.source)
-        except (OSError, ValueError):
-            return False
-        return (national.st_dev, national.st_ino) == (info.st_dev, info.st_ino)
-
-
-def _regular(mode: int) -> bool:
-    import stat
-
-    return stat.S_ISREG(mode)
+        return self._national_file is not None and self._national_file == (info.st_dev, info.st_ino)
 
 
 def _read_in_process(data: bytes, suffix: str) -> bool:
-    from .engines import is_image
-    from .readers import sniff
-
     return not is_image(data) and sniff(data, suffix) in _KEPT_KINDS
 
 
@@ -408,18 +405,19 @@ def _encode(c: Column) -> list[object]:
             c.jurisdiction, c.level, c.label, list(c.local_only), [list(t) for t in c.by_topic]]
 
 
-def _decode(row: list[object]) -> Column:
+def _decode(row: list[Any]) -> Column:
     (name, source, year, ratio, nationals, grades, locals_, scores, decided, warnings, jurisdiction, level, label,
      local_only, by_topic) = row
-    decisions = {n: _unapplied(a) for n, a in decided}  # type: ignore[attr-defined]
-    cells = tuple(Cell(n, _GRADE[g], tuple(loc), s, decisions.get(k))
-                  for k, (n, g, loc, s) in enumerate(zip(nationals, grades, locals_, scores)))  # type: ignore[call-overload]
-    if not (len(cells) == len(nationals) == len(grades) == len(locals_) == len(scores)):  # type: ignore[arg-type]
+    applied: list[Applied | None] = [None] * len(nationals)
+    for n, a in decided:
+        applied[n] = _unapplied(a)
+    # map(Cell, …): a third cheaper than a loop; a warm matrix builds some 20 cells for every document
+    cells = tuple(map(Cell, nationals, map(_GRADE.__getitem__, grades), map(tuple, locals_), scores, applied))
+    if not (len(cells) == len(nationals) == len(grades) == len(locals_) == len(scores)):
         raise ValueError("cells of unequal length")
-    return Column(name, source, year, ratio, cells,  # type: ignore[arg-type]
-                  tuple(DecisionWarning(*w) for w in warnings), jurisdiction=jurisdiction,  # type: ignore[attr-defined]
-                  level=level, label=label, local_only=tuple(local_only),  # type: ignore[arg-type,call-overload]
-                  by_topic=tuple((t, n, r) for t, n, r in by_topic))  # type: ignore[attr-defined]
+    return Column(name, source, year, ratio, cells, tuple(DecisionWarning(*w) for w in warnings),
+                  jurisdiction=jurisdiction, level=level, label=label, local_only=tuple(local_only),
+                  by_topic=tuple((t, n, r) for t, n, r in by_topic))
 
 
 def _applied(a: Applied) -> list[object]:
@@ -432,8 +430,8 @@ def _ref(r: ItemRef) -> list[object]:
     return [r.index, r.title, r.fingerprint]
 
 
-def _unapplied(row: list[object]) -> Applied:
+def _unapplied(row: list[Any]) -> Applied:
     action, national, local, grade, note, who, when, source, entry, machine = row
-    decision = Decision(Action(action), ItemRef(*national), ItemRef(*local),  # type: ignore[misc]
-                        Grade(grade) if grade is not None else None, note, who, when, source, entry)  # type: ignore[arg-type]
+    decision = Decision(Action(action), ItemRef(*national), ItemRef(*local), Grade(grade) if grade is not None else None,
+                        note, who, when, source, entry)
     return Applied(decision, Grade(machine))
