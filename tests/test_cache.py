@@ -411,3 +411,36 @@ def test_the_size_is_bounded_and_the_least_recently_used_go_first(tmp_path):
     kept = store.get_many([f"old-{n}" for n in range(15)] + [f"new-{n}" for n in range(10)])
     assert all(f"new-{n}" in kept for n in range(10)) and "old-0" in kept
     assert "old-1" not in kept and "old-14" in kept  # the oldest unread went first
+
+
+def test_yigai_itself_is_in_the_key(monkeypatch):
+    import yigai
+    from yigai.cache import _yigai
+
+    before = _yigai.__wrapped__()
+    monkeypatch.setattr(yigai, "__version__", "99.0")
+    assert _yigai.__wrapped__() != before
+
+
+def test_columns_read_by_ocr_are_not_kept(national, vocabulary):
+    from dataclasses import replace
+
+    cache = ColumnCache(Store(), national)
+    assert cache.lookup([str(CITY)]) == {}
+    column = matrix_module._columns_of(str(CITY), national, vocabulary)[0]
+    cache.keep(str(CITY), [replace(column, ocr=True)])
+    cache.flush()
+    assert cache.store.info().entries == 0
+    cache.keep(str(CITY), [column])
+    cache.flush()
+    assert cache.store.info().entries == 1
+
+
+def test_a_warm_run_with_decisions_says_the_same_warnings(cli, folder, tmp_path, vocabulary):
+    decisions = _decisions_file(tmp_path, vocabulary)
+    args = ("matrix", NATIONAL, folder, "--decisions", decisions, "--format", "json")
+    cold, warm = cli(*args), cli(*args)
+    assert cli("cache", "info", "-f", "json").json()["entries"] == len(_refs(folder))
+    fresh = cli(*args, "--no-cache")
+    assert "entry " in cold.err and '"decision"' in cold.out  # a stale entry warned of, the others applied
+    assert cold.out == warm.out == fresh.out and cold.err == warm.err == fresh.err
