@@ -35,7 +35,12 @@ def cache() -> None:
     """The results kept between runs, so that a re-run aligns only the documents that changed."""
 
 
-@cache_app.command("info")
+@cache_app.command("info", epilog="""\b
+Examples:
+  yigai cache info                    the folder, size on disk, results held and the limit
+  yigai cache info --format json      the same, for a script
+  YIGAI_CACHE_DIR=/tmp/c yigai cache info
+""")
 def info(
     format: Annotated[InfoFormat, typer.Option("--format", "-f", help="Output format.")] = InfoFormat.text,
 ) -> None:
@@ -68,7 +73,12 @@ def info(
     sys.stdout.write("".join(one_line(line) + "\n" for line in lines))
 
 
-@cache_app.command("clear")
+@cache_app.command("clear", epilog="""\b
+Examples:
+  yigai cache clear                   every kept result removed
+  yigai cache clear && yigai matrix national.txt drafts/    a run that reads and aligns everything again
+  YIGAI_CACHE_DIR=/tmp/c yigai cache clear
+""")
 def clear() -> None:
     """Remove every kept result (the next run reads and aligns everything again)."""
     from yigai.cache import Store

@@ -286,7 +286,10 @@ class ColumnCache:
         if not self.enabled or self.store.broken:
             return {}
         for ref in dict.fromkeys(refs):
-            key = self._key(ref)
+            try:
+                key = self._key(ref)
+            except Exception:  # (a bad ref: reading it says what is wrong, in its turn)
+                key = None
             if key is not None:
                 self._keys[ref] = key
         values = self.store.get_many(list(set(self._keys.values())))
@@ -306,11 +309,11 @@ class ColumnCache:
         key = self._keys.get(ref)
         if key is None or self.store.broken or any(c.ocr for c in columns):
             return
-        if self._key(ref) != key:  # the file changed while it was read: its columns belong to neither version
-            return
         try:
+            if self._key(ref) != key:  # the file changed while it was read: its columns belong to neither version
+                return
             value = encode_columns(columns)
-        except ValueError:  # a figure JSON cannot carry exactly (not finite): computed again next time
+        except Exception:  # not storable (a figure that is not finite, a name that is not UTF-8): computed next time
             return
         self._pending.append((key, value))
         if len(self._pending) >= _BATCH:
