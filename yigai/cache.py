@@ -18,6 +18,7 @@ import hashlib
 import os
 import sqlite3
 import stat
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -364,11 +365,12 @@ def _context(national: Document, vocab_files: Sequence[str], decisions: Sequence
 
 @cache
 def _yigai() -> str:
-    """yigai's version, the bytes of its code and data files, and the versions of the libraries it reads with."""
+    """yigai's version, the bytes of its code and data files, and the versions of Python and of the libraries it
+    reads with."""
     from . import __version__
     from .resources import data_path
 
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(f"{__version__}\0{sys.version}".encode())  # (Python's own: its Unicode tables, say)
     here = Path(__file__).resolve().parent
     for path in sorted([*here.glob("*.py"), *data_path("vocabulary.yaml").parent.glob("*.yaml")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
