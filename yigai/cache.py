@@ -294,11 +294,12 @@ class ColumnCache:
             if key is not None:
                 self._keys[ref] = key
         values = self.store.get_many(list(set(self._keys.values())))
-        found = {}
+        found: dict[str, list[Column]] = {}
+        cells: dict[tuple[Any, ...], Cell] = {}
         for ref, key in self._keys.items():
             if key in values:
                 try:
-                    found[ref] = decode_columns(values[key])
+                    found[ref] = decode_columns(values[key], cells)
                 except Exception as exc:  # a stored result of another shape: the cache is not to be trusted
                     self.store._trouble(ValueError(f"a stored result cannot be read ({type(exc).__name__})"))
                     return {}
@@ -392,8 +393,9 @@ def encode_columns(columns: Sequence[Column]) -> bytes:
     return orjson.dumps([_encode(c) for c in columns])
 
 
-def decode_columns(value: bytes) -> list[Column]:
-    return [_decode(c) for c in orjson.loads(value)]
+def decode_columns(value: bytes, cells: dict[tuple[Any, ...], Cell] | None = None) -> list[Column]:
+    """Columns from `encode_columns`; `cells`: the cells decoded so far, shared (see _cells)."""
+    return [_decode(c, {} if cells is None else cells) for c in orjson.loads(value)]
 
 
 def _encode(c: Column) -> list[object]:
@@ -410,19 +412,35 @@ def _encode(c: Column) -> list[object]:
             c.jurisdiction, c.level, c.label, list(c.local_only), [list(t) for t in c.by_topic]]
 
 
-def _decode(row: list[Any]) -> Column:
+def _decode(row: list[Any], seen: dict[tuple[Any, ...], Cell]) -> Column:
     (name, source, year, ratio, nationals, grades, locals_, scores, decided, warnings, jurisdiction, level, label,
      local_only, by_topic) = row
-    applied: list[Applied | None] = [None] * len(nationals)
-    for n, a in decided:
-        applied[n] = _unapplied(a)
-    # map(Cell, …): a third cheaper than a loop; a warm matrix builds some 20 cells for every document
-    cells = tuple(map(Cell, nationals, map(_GRADE.__getitem__, grades), map(tuple, locals_), scores, applied))
-    if not (len(cells) == len(nationals) == len(grades) == len(locals_) == len(scores)):
+    if not (len(nationals) == len(grades) == len(locals_) == len(scores)):
         raise ValueError("cells of unequal length")
+    if decided:
+        applied: list[Applied | None] = [None] * len(nationals)
+        for n, a in decided:
+            applied[n] = _unapplied(a)
+        cells = tuple(map(Cell, nationals, map(_GRADE.__getitem__, grades), map(tuple, locals_), scores, applied))
+    else:
+        cells = _cells(nationals, grades, locals_, scores, seen)
     return Column(name, source, year, ratio, cells, tuple(DecisionWarning(*w) for w in warnings),
                   jurisdiction=jurisdiction, level=level, label=label, local_only=tuple(local_only),
-                  by_topic=tuple((t, n, r) for t, n, r in by_topic))
+                  by_topic=tuple(map(tuple, by_topic)))
+
+
+def _cells(nationals: list[int], grades: str, locals_: list[list[int]], scores: list[float],
+           seen: dict[tuple[Any, ...], Cell]) -> tuple[Cell, ...]:
+    """Cells, one instance for equal ones (they are frozen): nine in ten cells of a matrix repeat another
+    column's (an item no list carries, say), and a look-up costs a fifth of making a Cell."""
+    cells = []
+    for n, g, local, score in zip(nationals, grades, map(tuple, locals_), scores):
+        key = (n, g, local, score if score else repr(score))  # (0.0 and -0.0 are equal, and print differently)
+        cell = seen.get(key)
+        if cell is None:
+            cell = seen[key] = Cell(n, _GRADE[g], local, score)
+        cells.append(cell)
+    return tuple(cells)
 
 
 def _applied(a: Applied) -> list[object]:
