@@ -458,3 +458,9 @@ def test_a_warm_run_with_decisions_says_the_same_warnings(cli, folder, tmp_path,
     fresh = cli(*args, "--no-cache")
     assert "entry " in cold.err and '"decision"' in cold.out  # a stale entry warned of, the others applied
     assert cold.out == warm.out == fresh.out and cold.err == warm.err == fresh.err
+
+
+def test_a_key_that_cannot_be_made_bypasses_the_cache(national, tmp_path):
+    said: list[str] = []
+    cache = ColumnCache(Store(on_trouble=said.append), national, vocab_files=[str(tmp_path / "gone.yaml")])
+    assert cache.lookup([str(CITY)]) == {} and len(said) == 1 and "gone.yaml" in said[0]

@@ -272,7 +272,13 @@ class ColumnCache:
         self.store = store
         self.enabled = not detail
         self.national = national
-        self._context = _context(national, vocab_files, decisions, detail) if self.enabled else b""
+        self._context = b""
+        if self.enabled:
+            try:
+                self._context = _context(national, vocab_files, decisions, detail)
+            except Exception as exc:  # (a vocabulary file gone since it was loaded, yigai's files unreadable)
+                store._trouble(exc)
+                self.enabled = False
         try:
             national_file = os.stat(national.source)
             self._national_file: tuple[int, int] | None = (national_file.st_dev, national_file.st_ino)
