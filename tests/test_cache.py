@@ -464,3 +464,11 @@ def test_a_key_that_cannot_be_made_bypasses_the_cache(national, tmp_path):
     said: list[str] = []
     cache = ColumnCache(Store(on_trouble=said.append), national, vocab_files=[str(tmp_path / "gone.yaml")])
     assert cache.lookup([str(CITY)]) == {} and len(said) == 1 and "gone.yaml" in said[0]
+
+
+def test_cache_info_on_a_gbk_console(tmp_path):
+    env = {**os.environ, "YIGAI_CACHE_DIR": str(tmp_path / "缓存😀"), "PYTHONIOENCODING": "gbk"}
+    shown = subprocess.run([sys.executable, "-m", "yigai_cli", "cache", "info"], env=env, capture_output=True)
+    assert shown.returncode == 0 and shown.stderr == b""
+    out = shown.stdout.decode("gbk")
+    assert f"{tmp_path}/缓存?/{FILE_NAME}" in out and "entries: 0" in out  # what GBK lacks, as ?
