@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python bench/confidence.py
 	$(BIN)/python bench/align_speed.py
 	$(BIN)/python bench/speed.py
+	$(BIN)/python bench/cache.py
 	$(BIN)/python bench/report_speed.py
 	$(BIN)/python bench/promises.py
 	$(BIN)/python bench/hostile_speed.py

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import os
 import random
 import sys
 import tempfile
@@ -179,6 +180,7 @@ def main() -> None:
     outcomes = {"parsed": 0, "refused": 0}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        os.environ["YIGAI_CACHE_DIR"] = str(folder / "cache")  # matrix's results cache: fuzzed too, never the user's
         pool = [("file", suffix, seed) for suffix, seed in seeds(folder)] + structured(folder)
         start = time.perf_counter()
         for case in range(args.cases):

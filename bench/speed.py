@@ -132,7 +132,8 @@ def matrix_vs_parse(counts: list[int], times: int = 3) -> None:
             paths = generate(Path(tmp), count)
             matrices, parses = [], []
             for _ in range(times):
-                matrices.append(run([*YIGAI, "matrix", NATIONAL, tmp, "--format", "json"], watch_memory=True))
+                matrices.append(run([*YIGAI, "matrix", NATIONAL, tmp, "--format", "json", "--no-cache"],  # every run aligns
+                                    watch_memory=True))
                 parses.append(run([*YIGAI, "parse", *paths, "--format", "json"], watch_memory=True))
         matrix, parse = (Run(statistics.median(r.wall for r in rs), statistics.median(r.cpu for r in rs),
                              max(r.peak_mib for r in rs)) for rs in (matrices, parses))

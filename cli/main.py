@@ -14,6 +14,7 @@ from yigai.errors import InputError
 from yigai.order import Order
 
 from . import plain_values
+from .cache_cmd import cache_app as _cache_app
 from .decisions_cmd import decisions_app as _decisions_app
 from .status import ExitStatus
 
@@ -101,6 +102,10 @@ DecisionsOption = Annotated[
     Optional[list[Path]],
     typer.Option("--decisions", metavar="FILE", help="An analyst's decisions YAML: confirm, reject, regrade or add "
                  "pairs (start one with compare --format decisions). Repeatable."),
+]
+NoCacheOption = Annotated[
+    bool, typer.Option("--no-cache", help="Read and align every document afresh, and keep nothing for the next run "
+                       "(see `yigai cache info`).")
 ]
 NationalArg = Annotated[str, typer.Argument(metavar="NATIONAL", help="The national document: PATH[#SEL].", show_default=False)]
 
@@ -370,24 +375,6 @@ def _guarded_refs(national: str, local: list[str], vocab: list[Path] | None, dec
     return refs
 
 
-def _columns(national: str, refs: list[str], vocab: list[Path] | None, decisions: list[Path] | None,  # type: ignore[no-untyped-def]
-             detail: bool = False):
-    """The national document, the vocabulary and one column per local document (after the analyst's
-    decisions): what matrix and report share. `refs` come from _guarded_refs."""
-    from yigai.documents import read_document
-    from yigai.matrix import matrix as build
-    from yigai.vocab import load_vocabulary
-
-    national_doc = read_document(national)
-    vocab_files = tuple(str(p) for p in vocab or [])
-    vocabulary = load_vocabulary([Path(p) for p in vocab_files])
-    files = tuple(_load_decisions(decisions))
-    columns = _with_progress(lambda tick: build(national_doc, refs, vocab_files, progress=tick, decisions=files,
-                                                detail=detail, vocabulary=vocabulary), len(refs))
-    _warn_columns(national, national_doc, columns)
-    return national_doc, vocabulary, columns
-
-
 def _warn_columns(national: str, national_doc, columns) -> None:  # type: ignore[no-untyped-def]
     """Decisions that could not be applied, and local lists older than the reference (labelled columns, read once:
     they may be made as they are read)."""
@@ -405,9 +392,10 @@ def _warn_columns(national: str, national_doc, columns) -> None:  # type: ignore
 
 
 def _summaries(national: str, refs: list[str], vocab: list[Path] | None, decisions: list[Path] | None,  # type: ignore[no-untyped-def]
-               spool=None):
+               spool=None, cache: bool = False, min_confidence: float | None = None):
     """As _columns, but what the matrix keeps of the columns (yigai.matrix.Summaries), labelled; with a `spool`,
-    each column's JSON goes there as it arrives (made by the worker that made the column)."""
+    each column's JSON goes there as it arrives (made by the worker that made the column). With `cache`, columns
+    kept by an earlier run are reused (yigai.cache); a cache that cannot be used is said once and left alone."""
     from yigai.documents import read_document
     from yigai.matrix import Summaries, summaries
     from yigai.vocab import load_vocabulary
@@ -419,15 +407,26 @@ def _summaries(national: str, refs: list[str], vocab: list[Path] | None, decisio
     vocabulary = load_vocabulary([Path(p) for p in vocab_files])
     files = tuple(_load_decisions(decisions))
     held = Summaries(len(national_doc.items), refs)
+    kept = None
+    if cache:
+        from yigai.cache import ColumnCache, Store
+
+        kept = ColumnCache(Store(on_trouble=lambda text: _say(f"yigai: warning: {text}")), national_doc, vocab_files,
+                           files, min_confidence=min_confidence)
 
     def gather(tick) -> None:  # type: ignore[no-untyped-def]
         for ref, summary, parts in summaries(national_doc, refs, vocab_files, progress=tick, decisions=files,
-                                             vocabulary=vocabulary, render=json_parts if spool is not None else None):
+                                             vocabulary=vocabulary, render=json_parts if spool is not None else None,
+                                             cache=kept, min_confidence=min_confidence):
             held.add(summary, ref)
             if spool is not None:
                 spool.add(parts)
 
-    _with_progress(gather, len(refs))
+    try:
+        _with_progress(gather, len(refs))
+    finally:
+        if kept is not None:
+            kept.store.close()
     held.label()
     _warn_columns(national, national_doc, held)
     return national_doc, vocabulary, held
@@ -447,6 +446,8 @@ def matrix(
     sort: SortOption = Order.given,
     vocab: VocabOption = None,
     decisions: DecisionsOption = None,
+    min_confidence: MinConfidenceOption = None,
+    no_cache: NoCacheOption = False,
     output: OutputOption = None,
 ) -> None:
     """One row per national item, one column per local document (a multi-document file gives several)."""
@@ -465,7 +466,8 @@ def matrix(
                          "drop --transpose, or use csv, markdown or table")
     with contextlib.ExitStack() as stack:
         spool = stack.enter_context(fmt.Spool()) if chosen == "json" else None
-        national_doc, vocabulary, columns = _summaries(national, refs, vocab, decisions, spool)
+        national_doc, vocabulary, columns = _summaries(national, refs, vocab, decisions, spool, cache=not no_cache,
+                                                       min_confidence=min_confidence)
         if chosen == "xlsx":
             from .formats.xlsx import MATRIX_COLUMNS_MOST, write_matrix_workbook
 
@@ -512,6 +514,7 @@ def report(
     sort: SortOption = Order.given,
     vocab: VocabOption = None,
     decisions: DecisionsOption = None,
+    min_confidence: MinConfidenceOption = None,
     output: OutputOption = None,
 ) -> None:
     """One self-contained HTML page: coverage bars, the heatmap, and the sentences behind every grade."""
@@ -561,7 +564,7 @@ def report(
         writer.start()
         for start in range(0, len(refs), REPORT_BATCH):
             batches.put(build(national_doc, refs[start:start + REPORT_BATCH], vocab_files, progress=tick,
-                              decisions=files, detail=True, vocabulary=vocabulary))
+                              decisions=files, detail=True, vocabulary=vocabulary, min_confidence=min_confidence))
             if failed:
                 break
         batches.put(None)
@@ -810,6 +813,7 @@ Examples:
 )
 app.add_typer(vocab_app, name="vocab")
 app.add_typer(_decisions_app, name="decisions")
+app.add_typer(_cache_app, name="cache")
 
 
 class VocabFormat(str, Enum):
@@ -878,7 +882,7 @@ def vocab_suggest(
     emit(to_yaml(suggest(documents, vocabulary, least=least, limit=limit), least, len(jurisdictions)), output)
 
 
-COMMANDS = ("parse", "compare", "matrix", "check", "vocab", "decisions")
+COMMANDS = ("parse", "compare", "matrix", "check", "vocab", "decisions", "cache")
 
 
 def _fail(message: str, status: ExitStatus) -> int:

@@ -20,6 +20,13 @@ CITY = SAMPLES / "city-2023-draft.txt"
 ROUNDUP = SAMPLES / "provinces-2024-roundup.txt"
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory, monkeypatch):  # type: ignore[no-untyped-def]
+    """Every test its own results cache (yigai.cache), never the user's: a result one test keeps must not
+    answer another's run, and the tests leave nothing in ~/.cache."""
+    monkeypatch.setenv("YIGAI_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @dataclass
 class Result:
     status: int

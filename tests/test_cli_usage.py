@@ -15,7 +15,8 @@ from yigai.vocab import load_vocabulary
 
 from .conftest import CITY, NATIONAL, ROUNDUP, SAMPLES
 
-COMMANDS = [["parse"], ["compare"], ["matrix"], ["check"], ["vocab"], ["vocab", "suggest"]]
+COMMANDS = [["parse"], ["compare"], ["matrix"], ["check"], ["vocab"], ["vocab", "suggest"], ["cache", "info"],
+            ["cache", "clear"]]
 
 
 def test_version(cli):

@@ -73,3 +73,26 @@ def test_the_table_marks_the_unsure_pairs(cli) -> None:  # type: ignore[no-untyp
 def test_a_bad_min_confidence_is_a_usage_error(cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("compare", NATIONAL, CITY, "--min-confidence", "1.5")
     assert result.status == 2 and "--min-confidence" in result.err
+
+
+def test_matrix_keeps_the_pairs_compare_keeps(cli) -> None:  # type: ignore[no-untyped-def]
+    """matrix --min-confidence grades each column as compare --min-confidence grades that document, and a result kept
+    by the cache under one minimum is not given for another."""
+
+    def grades(*args: str) -> list[str]:
+        cells = cli("matrix", NATIONAL, CITY, SICHUAN, "--format", "json", *args).json()["columns"]
+        return ["".join(c["grade"][0] for c in column["cells"]) for column in cells]
+
+    def compared(local: str, minimum: str) -> str:
+        cover = cli("compare", NATIONAL, local, "--format", "json", "--min-confidence", minimum).json()["coverage"]
+        return "".join("f" if n in cover["full"] else "p" if n in cover["partial"] else "n"
+                       for n in range(1, cover["total"] + 1))
+
+    everything = grades()
+    strict = grades("--min-confidence", "0.95")
+    assert strict == [compared(CITY, "0.95"), compared(SICHUAN, "0.95")]
+    assert strict != everything  # some pairs are less sure than that
+    rank = {"n": 0, "p": 1, "f": 2}  # (fewer pairs: an item's grade can only fall)
+    assert all(rank[s] <= rank[e] for a, b in zip(strict, everything) for s, e in zip(a, b))
+    assert grades() == everything  # (the cache, warm now, keeps the two apart)
+    assert grades("--min-confidence", "0.95") == strict

@@ -11,14 +11,14 @@ import sys
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
-from .align import Grade, Pair, align, one_blas_thread, prepare
+from .align import Grade, Pair, align, confident, one_blas_thread, prepare
 from .coverage import coverage
 from .decisions import Applied, Decisions, DecisionWarning, apply_decisions, decision_of, rejected_of
 from .documents import parse_ref, read_ref
@@ -62,6 +62,7 @@ class Column:
     by_topic: tuple[tuple[str, int, float], ...] = ()  # (topic, national items, ratio)
     pairs: tuple[Pair, ...] = ()  # with detail only
     document: Document | None = None  # with detail only
+    ocr: bool = False  # its document was read by OCR (a result that depends on the OCR engine: not cached)
 
     @property
     def file(self) -> str:
@@ -437,9 +438,12 @@ def expand(refs: Iterable[str]) -> list[str]:
 
 
 def column(national: Document, local: Document, vocabulary: Vocabulary, decisions: tuple[Decisions, ...] = (),
-           detail: bool = False) -> Column:
-    """One local document's column; with `detail`, its pairs and document too (for the report)."""
+           detail: bool = False, min_confidence: float | None = None) -> Column:
+    """One local document's column; with `detail`, its pairs and document too (for the report); with
+    `min_confidence`, only the pairs at least that sure (an analyst's decisions apply after)."""
     alignment = align(national, local, vocabulary, quotes=detail)  # only the detail shows quotes
+    if min_confidence is not None:
+        alignment = confident(alignment, min_confidence)
     warnings: tuple[DecisionWarning, ...] = ()
     files = [d for d in decisions if d.applies_to(local)]
     if files:
@@ -455,7 +459,7 @@ def column(national: Document, local: Document, vocabulary: Vocabulary, decision
     by_topic = tuple((t, n, r) for t, (n, r) in cover.by_topic.items())
     return Column(name, local.ref, local.year, cover.ratio, tuple(cells), warnings, jurisdiction=local.jurisdiction,
                   level=local.level, label=name, local_only=cover.local_only, by_topic=by_topic,
-                  pairs=alignment.pairs if detail else (), document=local if detail else None)
+                  pairs=alignment.pairs if detail else (), document=local if detail else None, ocr=local.ocr)
 
 
 def _same_document(a: Document, b: Document) -> bool:
@@ -471,9 +475,10 @@ def _same_document(a: Document, b: Document) -> bool:
 
 
 def _columns_of(ref: str, national: Document, vocabulary: Vocabulary, decisions: tuple[Decisions, ...] = (),
-                detail: bool = False) -> list[Column]:
+                detail: bool = False, min_confidence: float | None = None) -> list[Column]:
     # `matrix national.txt folder/` often finds the national list in the folder too: no column for it
-    return [column(national, d, vocabulary, decisions, detail) for d in read_ref(ref) if not _same_document(d, national)]
+    return [column(national, d, vocabulary, decisions, detail, min_confidence) for d in read_ref(ref)
+            if not _same_document(d, national)]
 
 
 def labels_of(columns: Sequence[Labelled]) -> list[str]:
@@ -550,7 +555,8 @@ def _die_with_parent() -> None:
 
 def _init_worker(national: Document, vocab_files: tuple[str, ...], parent: int,
                  decisions: tuple[Decisions, ...] = (), detail: bool = False,
-                 render: Callable[[Column], Any] | None = None) -> None:
+                 render: Callable[[Column], Any] | None = None, keep: bool = False,
+                 min_confidence: float | None = None) -> None:
     from threadpoolctl import threadpool_limits
 
     # Ctrl-C reaches the whole process group: the parent alone answers it and stops the workers.
@@ -574,19 +580,49 @@ def _init_worker(national: Document, vocab_files: tuple[str, ...], parent: int,
     _WORKER["decisions"] = decisions
     _WORKER["detail"] = detail
     _WORKER["render"] = render
+    _WORKER["keep"] = keep
+    _WORKER["min_confidence"] = min_confidence
     prepare(national, _WORKER["vocabulary"])  # type: ignore[arg-type]  # the national side, once per worker
 
 
 def _work(ref: str) -> list[Column]:
     return _columns_of(ref, _WORKER["national"], _WORKER["vocabulary"], _WORKER["decisions"],  # type: ignore[arg-type]
-                       _WORKER["detail"])  # type: ignore[arg-type]
+                       _WORKER["detail"], _WORKER.get("min_confidence"))  # type: ignore[arg-type]
 
 
-def _summarised(ref: str) -> list[tuple[Summary, Any]]:
+class Remembered(Protocol):
+    """Columns kept from earlier runs, by ref (yigai.cache.ColumnCache): looked up before aligning, kept after."""
+
+    def known(self, refs: Sequence[str]) -> set[str]: ...
+
+    def fetch(self, ref: str) -> list[Column] | None: ...
+
+    def keep(self, ref: str, columns: list[Column]) -> None: ...
+
+    def keep_encoded(self, ref: str, value: bytes | None) -> None: ...
+
+    def flush(self) -> None: ...
+
+
+def _summarised(ref: str) -> tuple[list[tuple[Summary, Any]], bytes | None]:
     """In a worker: each column of `ref` as its summary and what the parent's `render` makes of it (the column
-    itself stays here: 2-5 KB of cells a document the parent would otherwise receive and hold)."""
+    itself stays here: 2-5 KB of cells a document the parent would otherwise receive and hold), with the columns
+    as the cache keeps them when the parent keeps them (None otherwise)."""
     render: Callable[[Column], Any] | None = _WORKER.get("render")  # type: ignore[assignment]
-    return [(summary(c), render(c) if render else None) for c in _work(ref)]
+    columns = _work(ref)
+    return [(summary(c), render(c) if render else None) for c in columns], _encoded(columns) if _WORKER.get("keep") else None
+
+
+def _encoded(columns: list[Column]) -> bytes | None:
+    """The columns as the cache stores them; None where they are not to be kept (read by OCR) or cannot be."""
+    if any(c.ocr for c in columns):
+        return None
+    from .cache import encode_columns
+
+    try:
+        return encode_columns(columns)
+    except Exception:  # not storable (a figure that is not finite, a name that is not UTF-8): computed next time
+        return None
 
 
 # Below this many files a process pool costs more than it saves (start-up ~0.3 s per worker).
@@ -597,8 +633,42 @@ BATCH_MOST = 16
 
 def _batches(national: Document, refs: list[str], vocab_files: tuple[str, ...], workers: int | None,
              progress: Callable[[int], None] | None, decisions: tuple[Decisions, ...], detail: bool,
-             vocabulary: Vocabulary, render: Callable[[Column], Any] | None, compact: bool) -> Iterator[list[Any]]:
-    """What each ref gives, in order, as soon as it is made: its columns, or (`compact`) (summary, render(column))."""
+             vocabulary: Vocabulary, render: Callable[[Column], Any] | None, compact: bool,
+             cache: Remembered | None = None, min_confidence: float | None = None) -> Iterator[list[Any]]:
+    """What each ref gives, in order, as soon as it is made: its columns, or (`compact`) (summary, render(column)).
+    With `cache`, the refs it holds are not read again: their kept columns are given in their turn."""
+    known = cache.known(refs) if cache is not None else set()
+    todo = [ref for ref in refs if ref not in known]
+    made = _made(national, todo, vocab_files, workers, decisions, detail, vocabulary, render, compact, cache is not None,
+                 min_confidence)
+    try:
+        for ref in refs:
+            kept = cache.fetch(ref) if cache is not None and ref in known else None
+            if ref in known and kept is None:  # (gone or damaged since it was found: made here, as it would be)
+                kept = _columns_of(ref, national, vocabulary, decisions, detail, min_confidence)
+            if kept is not None:
+                batch: list[Any] = [(summary(c), render(c) if render else None) for c in kept] if compact else kept
+            else:
+                batch, encoded = next(made)
+                if cache is not None:
+                    if compact:
+                        cache.keep_encoded(ref, encoded)
+                    else:
+                        cache.keep(ref, batch)
+            if progress:
+                progress(1)
+            yield batch
+    finally:
+        made.close()  # (a reader that stops early stops the workers)
+        if cache is not None:
+            cache.flush()
+
+
+def _made(national: Document, refs: list[str], vocab_files: tuple[str, ...], workers: int | None,
+          decisions: tuple[Decisions, ...], detail: bool, vocabulary: Vocabulary, render: Callable[[Column], Any] | None,
+          compact: bool, keep: bool, min_confidence: float | None) -> Generator[tuple[list[Any], bytes | None], None, None]:
+    """What each ref gives, in order: its columns, or (`compact`) (summary, render(column)) pairs, with (`keep`,
+    compact only) the columns as the cache stores them."""
     workers = workers or os.cpu_count() or 1
     if workers > 1 and len(refs) >= PARALLEL_FROM:
         # multiprocessing.Pool, for its terminate(): on an error, SIGINT or SIGTERM the workers are stopped
@@ -606,7 +676,8 @@ def _batches(national: Document, refs: list[str], vocab_files: tuple[str, ...], 
         prepare(national, vocabulary)  # before the fork: forked workers start with it done
         _INHERITED.update(files=vocab_files, vocabulary=vocabulary)
         pool = multiprocessing.Pool(workers, initializer=_init_worker,
-                                    initargs=(national, vocab_files, os.getpid(), decisions, detail, render))
+                                    initargs=(national, vocab_files, os.getpid(), decisions, detail, render, keep,
+                                              min_confidence))
         chunk = min(BATCH_MOST, max(1, len(refs) // (workers * 8)))
         # The pool reads what the workers send back as fast as they send it, and holds it until it is taken: when the
         # reader stalls (its disk busy writing back, the machine loaded), 16 MiB piled up at 10,000 documents. So
@@ -621,12 +692,10 @@ def _batches(national: Document, refs: list[str], vocab_files: tuple[str, ...], 
                 yield ref
 
         try:
-            work: Callable[[str], list[Any]] = _summarised if compact else _work
-            for batch in pool.imap(work, paced(), chunksize=chunk):
+            work: Callable[[str], Any] = _summarised if compact else _work
+            for result in pool.imap(work, paced(), chunksize=chunk):
                 window.release()
-                if progress:
-                    progress(1)
-                yield batch
+                yield result if compact else (result, None)
         except BaseException:  # an error, a signal, or the reader stopping early (GeneratorExit)
             stopping.set()
             window.release(len(refs))  # the pool's thread, waiting for room, sees it must stop
@@ -640,10 +709,11 @@ def _batches(national: Document, refs: list[str], vocab_files: tuple[str, ...], 
         prepare(national, vocabulary)  # the national side, once for every column
         with one_blas_thread():
             for ref in refs:
-                columns = _columns_of(ref, national, vocabulary, decisions, detail)
-                if progress:
-                    progress(1)
-                yield [(summary(c), render(c) if render else None) for c in columns] if compact else columns
+                columns = _columns_of(ref, national, vocabulary, decisions, detail, min_confidence)
+                if compact:
+                    yield [(summary(c), render(c) if render else None) for c in columns], _encoded(columns) if keep else None
+                else:
+                    yield columns, None
 
 
 def summaries(
@@ -655,13 +725,17 @@ def summaries(
     decisions: tuple[Decisions, ...] = (),
     vocabulary: Vocabulary | None = None,
     render: Callable[[Column], Any] | None = None,
+    cache: Remembered | None = None,
+    min_confidence: float | None = None,
 ) -> Iterator[tuple[int, Summary, Any]]:
     """Each local document's column as it is made, in the order given: the number of its ref (from 0), its summary
     (not labelled yet: Summaries.label labels them all), with what `render` makes of the whole column (None without
     `render`), made where the column was made (a worker), so that the whole column never reaches the caller.
-    `render` must be picklable (a module's function) where workers are spawned. Decisions apply as in `matrix`."""
+    `render` must be picklable (a module's function) where workers are spawned. Decisions, `cache` and
+    `min_confidence` apply as in `matrix`."""
     vocabulary = vocabulary or load_vocabulary([Path(p) for p in vocab_files])
-    batches = _batches(national, refs, vocab_files, workers, progress, decisions, False, vocabulary, render, compact=True)
+    batches = _batches(national, refs, vocab_files, workers, progress, decisions, False, vocabulary, render, compact=True,
+                       cache=cache, min_confidence=min_confidence)
     for number, batch in enumerate(batches):
         for summary_, rendered in batch:
             yield number, summary_, rendered
@@ -676,11 +750,16 @@ def matrix(
     decisions: tuple[Decisions, ...] = (),
     detail: bool = False,
     vocabulary: Vocabulary | None = None,
+    cache: Remembered | None = None,
+    min_confidence: float | None = None,
 ) -> list[Column]:
     """Labelled columns for every local document the refs name, in the order given (decisions files apply
     to the columns whose document they name, or to every column when they name none); `detail` keeps each
-    column's pairs and local document (what the report shows). Every column is held: `summaries` streams."""
+    column's pairs and local document (what the report shows). Every column is held: `summaries` streams. With
+    `cache`, only the refs it does not hold are read and aligned; with `min_confidence`, only the pairs at least
+    that sure count (an analyst's decided pairs always do)."""
     # `vocabulary`: loaded from vocab_files already (the command needs it too); each worker loads its own once
     vocabulary = vocabulary or load_vocabulary([Path(p) for p in vocab_files])
-    batches = _batches(national, refs, vocab_files, workers, progress, decisions, detail, vocabulary, None, compact=False)
+    batches = _batches(national, refs, vocab_files, workers, progress, decisions, detail, vocabulary, None, compact=False,
+                       cache=cache, min_confidence=min_confidence)
     return labelled([c for columns in batches for c in columns])

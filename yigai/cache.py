@@ -1,0 +1,529 @@
+"""Results kept between runs, so that a re-run redoes only what changed.
+
+A matrix over a folder of 3,000 lists spends nearly all its time reading and aligning each list; when ten of them
+changed since the last run, the other 2,990 columns are the same as before. They are kept in one SQLite file under
+the user's cache folder (`YIGAI_CACHE_DIR` overrides it), each under a key made of everything that decides it:
+the file's bytes and name, the national document, the vocabulary, the decisions, the options, and yigai itself
+(its version and the bytes of its code and data, so an upgrade or a local change never reuses an old result).
+
+The cache is an aid, never a dependency: a corrupt, locked, read-only or full cache is reported once (to
+`on_trouble`) and left alone for the rest of the run, which computes what it could not read. It holds what a
+column needs (grades, local item numbers, scores, coverage, labels, decisions applied), not the documents' text,
+and its size is bounded: past the limit the entries used least recently go first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import stat
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .align import Grade
+from .decisions import Action, Applied, Decision, Decisions, DecisionWarning, ItemRef
+from .documents import parse_ref
+from .engines import is_image
+from .fetch import STDIN, is_url
+from .load import MAX_BYTES
+from .matrix import Cell, Column
+from .model import Document
+from .readers import sniff
+
+ENV_FOLDER = "YIGAI_CACHE_DIR"
+FILE_NAME = "results.sqlite3"
+DEFAULT_LIMIT = 256 * 1024 * 1024  # bytes of stored results; a column is ~1 KB, so ~200,000 columns
+SCHEMA = 1  # the layout of the table and of a stored column; a new layout starts an empty table
+# A second run writing at the same moment holds the lock for a few milliseconds; one that holds it for longer
+# than this is treated as a locked cache (bypassed), so a run never waits on another.
+BUSY_SECONDS = 2.0
+_TOUCH_AFTER = 3600  # seconds: a hit marks its entry used again at most once an hour (a warm run writes little)
+_BATCH = 200  # results written per transaction
+
+# Libraries whose behaviour goes into a result (reading, conversion, similarity): their versions are in every key.
+_LIBRARIES = ("opencc", "charset-normalizer", "numpy", "rapidfuzz", "selectolax", "python-docx", "pypdf", "openpyxl",
+              "pyahocorasick", "jieba")
+# What yigai reads in its own process; other files go through an outside engine (OCR, LibreOffice) whose version
+# is not in the key, so their results are never kept.
+_KEPT_KINDS = frozenset({"text", "html", "docx", "xlsx", "pdf"})
+
+
+def folder() -> Path:
+    """Where the cache lives: $YIGAI_CACHE_DIR, else the platform's cache folder for yigai."""
+    given = os.environ.get(ENV_FOLDER)
+    if given:
+        return Path(given)
+    import platformdirs
+
+    return platformdirs.user_cache_path("yigai", appauthor=False)
+
+
+@dataclass(frozen=True)
+class Info:
+    """What `yigai cache info` shows."""
+
+    path: Path
+    exists: bool
+    bytes_on_disk: int  # the database and its write-ahead log
+    entries: int
+    stored: int  # bytes of results in it
+    limit: int
+
+
+class Store:
+    """Bytes by key in one SQLite file (WAL: readers never wait; one writer at a time), at most `limit` bytes of
+    values, least recently used evicted first. Every failure disables it for the rest of its life, told once."""
+
+    def __init__(self, path: Path | None = None, limit: int = DEFAULT_LIMIT,
+                 on_trouble: Callable[[str], None] | None = None, timeout: float = BUSY_SECONDS) -> None:
+        self.path = path or folder() / FILE_NAME
+        self.limit = limit
+        self.timeout = timeout
+        self.on_trouble = on_trouble
+        self.broken = False
+        self._connection: sqlite3.Connection | None = None
+
+    # -- connection and failures
+
+    def _trouble(self, exc: BaseException) -> None:
+        if not self.broken and self.on_trouble is not None:
+            detail = " ".join(str(exc).split()) or type(exc).__name__
+            self.on_trouble(f"cache {self.path}: {detail}; it is left alone this run "
+                            "(results are computed afresh; `yigai cache clear` empties it)")
+        self.broken = True
+        self.close()
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self.broken:
+            return None
+        if self._connection is not None:
+            return self._connection
+        try:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+            self._connection = connection
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")  # a lost last write costs a recomputation, not a wrong result
+            self._prepare(connection)
+        except Exception as exc:  # whatever goes wrong with the cache, the run goes on without it
+            self._trouble(exc)
+            return None
+        return self._connection
+
+    @staticmethod
+    def _prepare(connection: sqlite3.Connection) -> None:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA:
+            return
+        with _transaction(connection):
+            if connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA:  # another run made it meanwhile
+                return
+            connection.execute("DROP TABLE IF EXISTS results")
+            connection.execute("CREATE TABLE results (key TEXT PRIMARY KEY, value BLOB NOT NULL, sum BLOB NOT NULL, "
+                               "size INTEGER NOT NULL, used INTEGER NOT NULL) WITHOUT ROWID")
+            connection.execute("CREATE INDEX results_used ON results (used)")
+            connection.execute(f"PRAGMA user_version = {SCHEMA}")
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            except sqlite3.Error:
+                pass
+            self._connection = None
+
+    # -- reading and writing
+
+    def has_many(self, keys: Sequence[str]) -> set[str]:
+        """Those of `keys` the store holds (their values are read, and checked, when asked for)."""
+        connection = self._connect()
+        if connection is None or not keys:
+            return set()
+        found: set[str] = set()
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = list(keys[start:start + 500])
+                found.update(key for (key,) in connection.execute(
+                    f"SELECT key FROM results WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+        except Exception as exc:  # (as in _connect)
+            self._trouble(exc)
+            return set()
+        return found
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """The values stored under those of `keys` the store holds (checked against their checksums)."""
+        connection = self._connect()
+        if connection is None or not keys:
+            return {}
+        found: dict[str, bytes] = {}
+        stale: list[str] = []
+        now, bad = int(time.time()), 0
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = list(keys[start:start + 500])
+                rows = connection.execute(f"SELECT key, value, sum, used FROM results WHERE key IN "
+                                          f"({','.join('?' * len(chunk))})", chunk).fetchall()
+                for key, value, checksum, used in rows:
+                    if not isinstance(value, bytes) or _checksum(value) != checksum:
+                        bad += 1
+                        continue
+                    found[key] = value
+                    if used < now - _TOUCH_AFTER:
+                        stale.append(key)
+            if bad:
+                raise sqlite3.DatabaseError(f"{bad} stored {'result does' if bad == 1 else 'results do'} "
+                                            "not match their checksum (the file is damaged)")
+            if stale:
+                with _transaction(connection):
+                    connection.executemany("UPDATE results SET used = ? WHERE key = ?", ((now, k) for k in stale))
+        except Exception as exc:  # (as in _connect)
+            self._trouble(exc)
+        return found
+
+    def put_many(self, rows: Iterable[tuple[str, bytes]]) -> None:
+        """Store values (replacing any under the same key), then evict down to the limit."""
+        rows = list(rows)
+        connection = self._connect()
+        if connection is None or not rows:
+            return
+        now = int(time.time())
+        try:
+            with _transaction(connection):
+                connection.executemany("INSERT OR REPLACE INTO results (key, value, sum, size, used) VALUES (?, ?, ?, ?, ?)",
+                                       ((k, v, _checksum(v), len(v), now) for k, v in rows))
+                self._evict(connection)
+        except Exception as exc:  # (as in _connect)
+            self._trouble(exc)
+
+    def _evict(self, connection: sqlite3.Connection) -> None:
+        """Remove the least recently used entries until the values fit in 90% of the limit (a margin, so that
+        eviction runs once in a while, not on every write)."""
+        stored = connection.execute("SELECT total(size) FROM results").fetchone()[0]
+        if stored <= self.limit:
+            return
+        goal, freed = stored - self.limit * 0.9, 0
+        doomed = []
+        for key, size in connection.execute("SELECT key, size FROM results ORDER BY used, key"):
+            doomed.append((key,))
+            freed += size
+            if freed >= goal:
+                break
+        connection.executemany("DELETE FROM results WHERE key = ?", doomed)
+
+    # -- what the commands show and do
+
+    def info(self) -> Info:
+        """Where the cache is, its size on disk and the entries it holds (read only: a damaged file is reported)."""
+        files = [self.path, self.path.with_name(self.path.name + "-wal")]
+        on_disk = sum(f.stat().st_size for f in files if f.is_file())
+        if not self.path.is_file():
+            return Info(self.path, False, on_disk, 0, 0, self.limit)
+        connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=self.timeout)
+        try:
+            if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
+                return Info(self.path, True, on_disk, 0, 0, self.limit)
+            entries, stored = connection.execute("SELECT count(*), total(size) FROM results").fetchone()
+        finally:
+            connection.close()
+        return Info(self.path, True, on_disk, int(entries), int(stored), self.limit)
+
+    def clear(self) -> int:
+        """Remove the cache's files (whatever state they are in); how many bytes they held."""
+        self.close()
+        freed = 0
+        for name in (self.path.name, self.path.name + "-wal", self.path.name + "-shm"):
+            target = self.path.with_name(name)
+            if target.is_file():
+                freed += target.stat().st_size
+                target.unlink()
+        return freed
+
+
+class _transaction:
+    """BEGIN IMMEDIATE … COMMIT (or ROLLBACK): the write lock is taken at the start, so two runs writing at once
+    wait for each other (up to the busy timeout) instead of failing halfway."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    def __enter__(self) -> None:
+        self.connection.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        if kind is None:
+            self.connection.execute("COMMIT")
+        elif self.connection.in_transaction:
+            try:
+                self.connection.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+
+def _checksum(value: bytes) -> bytes:
+    return hashlib.blake2b(value, digest_size=16).digest()
+
+
+# ------------------------------------------------------------------------------------------------ matrix columns
+
+
+class ColumnCache:
+    """The columns of one matrix's inputs (national document, vocabulary files, decisions, detail), by ref: what
+    `yigai.matrix.matrix` looks up before it aligns and keeps after.
+
+    A ref's key adds the ref as given and its file's bytes. Not kept: standard input and addresses (no file to
+    hash), the national document's own file found among the locals, files read by an outside engine, and
+    columns with detail (they carry the document's text, for the report)."""
+
+    def __init__(self, store: Store, national: Document, vocab_files: Sequence[str] = (),
+                 decisions: Sequence[Decisions] = (), detail: bool = False, min_confidence: float | None = None) -> None:
+        self.store = store
+        self.enabled = not detail
+        self.national = national
+        self._context = b""
+        if self.enabled:
+            try:
+                self._context = _context(national, vocab_files, decisions, detail, min_confidence)
+            except Exception as exc:  # (a vocabulary file gone since it was loaded, yigai's files unreadable)
+                store._trouble(exc)
+                self.enabled = False
+        try:
+            national_file = os.stat(national.source)
+            self._national_file: tuple[int, int] | None = (national_file.st_dev, national_file.st_ino)
+        except (OSError, ValueError):  # standard input or an address
+            self._national_file = None
+        self._keys: dict[str, str] = {}
+        self._pending: list[tuple[str, bytes]] = []
+        self.hits = 0
+        self._known: list[str] = []  # the refs `known` found, in order
+        self._at: dict[str, int] = {}  # each one's place there
+        self._window: dict[str, bytes | None] = {}  # values read ahead (see `fetch`)
+
+    def known(self, refs: Sequence[str]) -> set[str]:
+        """Those refs whose columns are kept and whose inputs have not changed; `fetch` gives their columns, a
+        window at a time, so that a warm run over 30,000 documents never holds 30,000 columns."""
+        if not self.enabled or self.store.broken:
+            return set()
+        self._key_all(refs)
+        present = self.store.has_many(list(set(self._keys.values())))
+        self._known = [ref for ref in dict.fromkeys(refs) if self._keys.get(ref) in present]
+        self._at = {ref: at for at, ref in enumerate(self._known)}
+        self.hits = len(self._known)
+        return set(self._known)
+
+    def fetch(self, ref: str) -> list[Column] | None:
+        """The kept columns of a ref `known` found (None where they can no longer be read: compute them)."""
+        if ref not in self._window:
+            at = self._at.get(ref)
+            if at is None:
+                return None
+            ahead = self._known[at:at + _BATCH]
+            values = self.store.get_many([self._keys[r] for r in ahead])
+            self._window = {r: values.get(self._keys[r]) for r in ahead}
+        value = self._window.pop(ref, None)
+        if value is None:
+            return None
+        try:
+            return decode_columns(value)
+        except Exception as exc:  # a stored result of another shape: the cache is not to be trusted
+            self.store._trouble(ValueError(f"a stored result cannot be read ({type(exc).__name__})"))
+            return None
+
+    def _key_all(self, refs: Sequence[str]) -> None:
+        for ref in dict.fromkeys(refs):
+            try:
+                key = self._key(ref)
+            except Exception:  # (a bad ref: reading it says what is wrong, in its turn)
+                key = None
+            if key is not None:
+                self._keys[ref] = key
+
+    def lookup(self, refs: Sequence[str]) -> dict[str, list[Column]]:
+        """The columns kept for those refs whose inputs have not changed."""
+        if not self.enabled or self.store.broken:
+            return {}
+        self._key_all(refs)
+        values = self.store.get_many(list(set(self._keys.values())))
+        found: dict[str, list[Column]] = {}
+        cells: dict[tuple[Any, ...], Cell] = {}
+        for ref, key in self._keys.items():
+            if key in values:
+                try:
+                    found[ref] = decode_columns(values[key], cells)
+                except Exception as exc:  # a stored result of another shape: the cache is not to be trusted
+                    self.store._trouble(ValueError(f"a stored result cannot be read ({type(exc).__name__})"))
+                    return {}
+        self.hits = len(found)
+        return found
+
+    def keep(self, ref: str, columns: list[Column]) -> None:
+        """Remember a ref's columns (written in batches; `flush` writes the rest)."""
+        if any(c.ocr for c in columns):
+            return
+        try:
+            value = encode_columns(columns)
+        except Exception:  # not storable (a figure that is not finite, a name that is not UTF-8): computed next time
+            return
+        self.keep_encoded(ref, value)
+
+    def keep_encoded(self, ref: str, value: bytes | None) -> None:
+        """Remember a ref's columns as `encode_columns` gave them (where they were made: a matrix's worker); None:
+        not to be kept."""
+        key = self._keys.get(ref)
+        if key is None or value is None or self.store.broken:
+            return
+        try:
+            if self._key(ref) != key:  # the file changed while it was read: its columns belong to neither version
+                return
+        except Exception:
+            return
+        self._pending.append((key, value))
+        if len(self._pending) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        self.store.put_many(pending)
+
+    def _key(self, ref: str) -> str | None:
+        path, _ = parse_ref(ref)
+        if path == STDIN or is_url(path):
+            return None
+        try:
+            info = os.stat(path)  # before opening: a FIFO would block the open
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES or self._is_national(info):
+                return None
+            with open(path, "rb", buffering=0) as handle:  # unbuffered: one read of the whole file
+                data = handle.readall()
+        except (OSError, ValueError):
+            return None  # reading it again says why
+        if not _read_in_process(data, os.path.splitext(path)[1].lower()):
+            return None
+        digest = hashlib.sha256(self._context)
+        digest.update(ref.encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(hashlib.sha256(data).digest())
+        return digest.hexdigest()
+
+    def _is_national(self, info: os.stat_result) -> bool:
+        """The national document's own file, found among the locals (matrix gives it no column): not kept,
+        since that depends on where the file is, not on what it holds."""
+        return self._national_file is not None and self._national_file == (info.st_dev, info.st_ino)
+
+
+def _read_in_process(data: bytes, suffix: str) -> bool:
+    return not is_image(data) and sniff(data, suffix) in _KEPT_KINDS
+
+
+def _context(national: Document, vocab_files: Sequence[str], decisions: Sequence[Decisions], detail: bool,
+             min_confidence: float | None = None) -> bytes:
+    """Everything besides the local file that decides a column, as one digest."""
+    digest = hashlib.sha256(f"yigai-columns/{SCHEMA}\0{_yigai()}\0{detail}\0{min_confidence!r}\0".encode())
+    digest.update(repr(national).encode("utf-8", "surrogatepass"))  # every field, every item: what alignment reads
+    for path in vocab_files:
+        digest.update(b"\0vocab\0" + Path(path).read_bytes())
+    digest.update(b"\0decisions\0" + repr(tuple(decisions)).encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
+
+@cache
+def _yigai() -> str:
+    """yigai's version, the bytes of its code and data files, and the versions of Python and of the libraries it
+    reads with."""
+    from . import __version__
+    from .resources import data_path
+
+    digest = hashlib.sha256(f"{__version__}\0{sys.version}".encode())  # (Python's own: its Unicode tables, say)
+    here = Path(__file__).resolve().parent
+    for path in sorted([*here.glob("*.py"), *data_path("vocabulary.yaml").parent.glob("*.yaml")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=-".encode())
+    return digest.hexdigest()
+
+
+# A column as stored: JSON arrays, the cells as parallel lists (grades as one letter each).
+_LETTER = {g: g.value[0] for g in Grade}
+_GRADE = {letter: g for g, letter in _LETTER.items()}
+
+
+def encode_columns(columns: Sequence[Column]) -> bytes:
+    """Columns (without detail) as compact JSON; ValueError for a figure JSON would not carry exactly."""
+    return orjson.dumps([_encode(c) for c in columns])
+
+
+def decode_columns(value: bytes, cells: dict[tuple[Any, ...], Cell] | None = None) -> list[Column]:
+    """Columns from `encode_columns`; `cells`: the cells decoded so far, shared (see _cells)."""
+    return [_decode(c, {} if cells is None else cells) for c in orjson.loads(value)]
+
+
+def _encode(c: Column) -> list[object]:
+    if c.pairs or c.document is not None or c.ocr:
+        raise ValueError("columns with detail, or read by OCR, are not kept")
+    figures = [c.coverage, *(cell.score for cell in c.cells), *(r for _, _, r in c.by_topic)]
+    if not all(isinstance(f, float) and f - f == 0 for f in figures):  # NaN and infinities become null in JSON
+        raise ValueError("a figure is not a finite float")
+    cells = c.cells
+    return [c.name, c.source, c.year, c.coverage, [x.national for x in cells], "".join(_LETTER[x.grade] for x in cells),
+            [list(x.local) for x in cells], [x.score for x in cells],
+            [[n, _applied(x.decision)] for n, x in enumerate(cells) if x.decision is not None],
+            [[w.source, w.entry, w.problem, w.hint] for w in c.warnings],
+            c.jurisdiction, c.level, c.label, list(c.local_only), [list(t) for t in c.by_topic]]
+
+
+def _decode(row: list[Any], seen: dict[tuple[Any, ...], Cell]) -> Column:
+    (name, source, year, ratio, nationals, grades, locals_, scores, decided, warnings, jurisdiction, level, label,
+     local_only, by_topic) = row
+    if not (len(nationals) == len(grades) == len(locals_) == len(scores)):
+        raise ValueError("cells of unequal length")
+    if decided:
+        applied: list[Applied | None] = [None] * len(nationals)
+        for n, a in decided:
+            applied[n] = _unapplied(a)
+        cells = tuple(map(Cell, nationals, map(_GRADE.__getitem__, grades), map(tuple, locals_), scores, applied))
+    else:
+        cells = _cells(nationals, grades, locals_, scores, seen)
+    return Column(name, source, year, ratio, cells, tuple(DecisionWarning(*w) for w in warnings),
+                  jurisdiction=jurisdiction, level=level, label=label, local_only=tuple(local_only),
+                  by_topic=tuple(map(tuple, by_topic)))
+
+
+def _cells(nationals: list[int], grades: str, locals_: list[list[int]], scores: list[float],
+           seen: dict[tuple[Any, ...], Cell]) -> tuple[Cell, ...]:
+    """Cells, one instance for equal ones (they are frozen): nine in ten cells of a matrix repeat another
+    column's (an item no list carries, say), and a look-up costs a fifth of making a Cell."""
+    cells = []
+    for n, g, local, score in zip(nationals, grades, map(tuple, locals_), scores):
+        key = (n, g, local, score if score else repr(score))  # (0.0 and -0.0 are equal, and print differently)
+        cell = seen.get(key)
+        if cell is None:
+            cell = seen[key] = Cell(n, _GRADE[g], local, score)
+        cells.append(cell)
+    return tuple(cells)
+
+
+def _applied(a: Applied) -> list[object]:
+    d = a.decision
+    return [d.action.value, _ref(d.national), _ref(d.local), d.grade.value if d.grade else None, d.note, d.who, d.when,
+            d.source, d.entry, a.machine.value]
+
+
+def _ref(r: ItemRef) -> list[object]:
+    return [r.index, r.title, r.fingerprint]
+
+
+def _unapplied(row: list[Any]) -> Applied:
+    action, national, local, grade, note, who, when, source, entry, machine = row
+    decision = Decision(Action(action), ItemRef(*national), ItemRef(*local), Grade(grade) if grade is not None else None,
+                        note, who, when, source, entry)
+    return Applied(decision, Grade(machine))
