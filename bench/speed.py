@@ -167,7 +167,8 @@ def matrix_memory(counts: list[int], formats: tuple[str, ...] = ("json", "csv"))
     """The matrix's memory as N grows: the parent's peak (what it holds of the results) and all processes'; the
     targets: the parent at the largest N within 20% of it at the one before (and at most 150 MiB), all processes at
     most 400 MiB."""
-    print("matrix memory (national 2022 x N generated local documents, --output FILE; one run each):")
+    print("matrix memory (national 2022 x N generated local documents, --output FILE; one run each, the results cache"
+          " in a folder of its own: the first format's run fills it, the next ones read it):")
     peaks: dict[tuple[int, str], tuple[float, float]] = {}
     for count in counts:
         with tempfile.TemporaryDirectory() as tmp:
@@ -176,12 +177,13 @@ def matrix_memory(counts: list[int], formats: tuple[str, ...] = ("json", "csv"))
             generate(folder, count)
             for fmt in formats:
                 out, peak_file = Path(tmp) / f"matrix.{fmt}", Path(tmp) / "peak"
-                env = {**ENV, "YIGAI_BENCH_PEAK": str(peak_file)}
+                env = {**ENV, "YIGAI_BENCH_PEAK": str(peak_file), "YIGAI_CACHE_DIR": str(Path(tmp) / "cache")}
                 r = run([sys.executable, "-c", PARENT_PEAK, "matrix", NATIONAL, str(folder), "-o", str(out)],
                         watch_memory=True, env=env)
                 parent = int(peak_file.read_text()) / 1024
                 peaks[count, fmt] = parent, r.peak_mib
-                print(f"  N={count:6d} {fmt:<5} parent peak {parent:6.0f} MiB, all processes {r.peak_mib:6.0f} MiB, "
+                state = "cold" if fmt == formats[0] else "warm"
+                print(f"  N={count:6d} {fmt:<5} {state} parent peak {parent:6.0f} MiB, all processes {r.peak_mib:6.0f} MiB, "
                       f"CPU {r.cpu:6.1f} s ({r.cpu / count * 1000:.2f} ms a document), wall {r.wall:6.1f} s, "
                       f"output {out.stat().st_size / 1024 / 1024:.1f} MB")
     if len(counts) >= 2:
