@@ -44,8 +44,8 @@ FILE_NAME = "results.sqlite3"
 DEFAULT_LIMIT = 256 * 1024 * 1024  # bytes of stored results; a column is ~1 KB, so ~200,000 columns
 SCHEMA = 1  # the layout of the table and of a stored column; a new layout starts an empty table
 # A second run writing at the same moment holds the lock for a few milliseconds; one that holds it for longer
-# than this is treated as a locked cache (bypassed), so a run never waits on another.
-BUSY_SECONDS = 2.0
+# than this (a loaded machine can stretch a write to seconds) is treated as a locked cache (bypassed).
+BUSY_SECONDS = 5.0
 _TOUCH_AFTER = 3600  # seconds: a hit marks its entry used again at most once an hour (a warm run writes little)
 _BATCH = 200  # results written per transaction
 
@@ -111,13 +111,27 @@ class Store:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
             self._connection = connection
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")  # a lost last write costs a recomputation, not a wrong result
-            self._prepare(connection)
+            self._set_up(connection)
         except Exception as exc:  # whatever goes wrong with the cache, the run goes on without it
             self._trouble(exc)
             return None
         return self._connection
+
+    def _set_up(self, connection: sqlite3.Connection) -> None:
+        """WAL and the table. Runs opening a new cache at once race to switch it to WAL, and the loser is told
+        `database is locked` at once, without waiting (SQLite's busy handler does not cover that switch): tried again
+        until the busy timeout."""
+        give_up = time.monotonic() + self.timeout
+        while True:
+            try:
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=NORMAL")  # a lost last write costs a recomputation, not a wrong result
+                self._prepare(connection)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > give_up:
+                    raise
+                time.sleep(0.02)
 
     @staticmethod
     def _prepare(connection: sqlite3.Connection) -> None:
