@@ -320,6 +320,7 @@ class ColumnCache:
         self._known: list[str] = []  # the refs `known` found, in order
         self._at: dict[str, int] = {}  # each one's place there
         self._window: dict[str, bytes | None] = {}  # values read ahead (see `fetch`)
+        self._cells: dict[tuple[Any, ...], Cell] = {}
 
     def known(self, refs: Sequence[str]) -> set[str]:
         """Those refs whose columns are kept and whose inputs have not changed; `fetch` gives their columns, a
@@ -342,11 +343,12 @@ class ColumnCache:
             ahead = self._known[at:at + _BATCH]
             values = self.store.get_many([self._keys[r] for r in ahead])
             self._window = {r: values.get(self._keys[r]) for r in ahead}
+            self._cells = {}  # (equal cells shared within a window: across the run they would add up)
         value = self._window.pop(ref, None)
         if value is None:
             return None
         try:
-            return decode_columns(value)
+            return decode_columns(value, self._cells)
         except Exception as exc:  # a stored result of another shape: the cache is not to be trusted
             self.store._trouble(ValueError(f"a stored result cannot be read ({type(exc).__name__})"))
             return None
