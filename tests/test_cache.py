@@ -140,7 +140,7 @@ def test_every_input_that_decides_a_column_is_in_its_key(national, vocabulary, t
     copy = tmp_path / CITY.name
     shutil.copy(CITY, copy)
     assert ColumnCache(store, national)._key(str(copy)) != base  # the same bytes under another name
-    assert ColumnCache(store, national, detail=True).lookup([ref]) == {}  # detail (the report): not kept
+    assert ColumnCache(store, national, detail=True).known([ref]) == set()  # detail (the report): not kept
 
 
 def test_what_is_never_kept(national, tmp_path):
@@ -441,7 +441,7 @@ def test_columns_read_by_ocr_are_not_kept(national, vocabulary):
     from dataclasses import replace
 
     cache = ColumnCache(Store(), national)
-    assert cache.lookup([str(CITY)]) == {}
+    assert cache.known([str(CITY)]) == set()
     column = matrix_module._columns_of(str(CITY), national, vocabulary)[0]
     cache.keep(str(CITY), [replace(column, ocr=True)])
     cache.flush()
@@ -464,7 +464,7 @@ def test_a_warm_run_with_decisions_says_the_same_warnings(cli, folder, tmp_path,
 def test_a_key_that_cannot_be_made_bypasses_the_cache(national, tmp_path):
     said: list[str] = []
     cache = ColumnCache(Store(on_trouble=said.append), national, vocab_files=[str(tmp_path / "gone.yaml")])
-    assert cache.lookup([str(CITY)]) == {} and len(said) == 1 and "gone.yaml" in said[0]
+    assert cache.known([str(CITY)]) == set() and len(said) == 1 and "gone.yaml" in said[0]
 
 
 def test_cache_info_on_a_gbk_console(tmp_path):

@@ -369,9 +369,9 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     # what the vocabulary does not name, the titles are worded much alike.
     # (incidence rows: something in common is a nonzero product)
     named = np.array([bool(found) for found in l_title_found])[None, :]
-    # (wording alike speaks only where the vocabulary does not name the two tasks: 深入实施健康扶贫工程 is worded like
-    # 深入实施健康中国行动 and is another task; an item that gathers tasks has only its wording)
-    # the national title printed whole in the local one is the same task whatever the vocabulary names
+    # Wording alike speaks only where the vocabulary does not name the two tasks (深入实施健康扶贫工程 is worded like
+    # 深入实施健康中国行动 and is another task; an item that gathers tasks has only its wording), and the national
+    # title printed whole in the local one is the same task whatever the vocabulary names.
     gathers = ~np.asarray(reference.subject_rows.any(axis=1), dtype=bool)
     unnamed = ~named | gathers[:, None]
     same_subject = (((reference.subject_rows @ _instrument_rows(l_title_found, vocabulary).T) > 0)

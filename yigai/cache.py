@@ -362,24 +362,6 @@ class ColumnCache:
             if key is not None:
                 self._keys[ref] = key
 
-    def lookup(self, refs: Sequence[str]) -> dict[str, list[Column]]:
-        """The columns kept for those refs whose inputs have not changed."""
-        if not self.enabled or self.store.broken:
-            return {}
-        self._key_all(refs)
-        values = self.store.get_many(list(set(self._keys.values())))
-        found: dict[str, list[Column]] = {}
-        cells: dict[tuple[Any, ...], Cell] = {}
-        for ref, key in self._keys.items():
-            if key in values:
-                try:
-                    found[ref] = decode_columns(values[key], cells)
-                except Exception as exc:  # a stored result of another shape: the cache is not to be trusted
-                    self.store._trouble(ValueError(f"a stored result cannot be read ({type(exc).__name__})"))
-                    return {}
-        self.hits = len(found)
-        return found
-
     def keep(self, ref: str, columns: list[Column]) -> None:
         """Remember a ref's columns (written in batches; `flush` writes the rest)."""
         if any(c.ocr for c in columns):

@@ -437,7 +437,8 @@ def load_vocabulary(extra: list[Path] | tuple[Path, ...] = ()) -> Vocabulary:
             _check_pattern(pattern, f"slogan {k + 1}", source)
         slogans += found
     instruments = _instruments_from(files[0][1], files[0][0], health_words)
-    within = {t: b for source, data in files for t, b in _within(data, source).items()}
+    withins = [(source, _within(data, source)) for source, data in files]
+    within = {t: b for _, declared in withins for t, b in declared.items()}
     by_name = {i.name: i for i in instruments}
     for source, data in files[1:]:
         for added in _instruments_from(data, source, health_words):
@@ -447,8 +448,8 @@ def load_vocabulary(extra: list[Path] | tuple[Path, ...] = ()) -> Vocabulary:
                                    old.senses + added.senses)
             by_name[added.name] = added
     known = {i.topic for i in by_name.values()}
-    for source, data in files:
-        for topic, broader in _within(data, source).items():
+    for source, declared in withins:
+        for topic, broader in declared.items():
             if broader not in known:
                 raise InputError(source, f"topic '{shown(topic, 40)}' is within '{shown(broader, 40)}', which is no topic",
                                  "name a topic of the vocabulary")
