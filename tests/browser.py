@@ -33,6 +33,17 @@ def missing() -> str | None:
     return None
 
 
+def require() -> None:
+    """Skip the calling test where no browser can run, except under CI (CI=true), where that is a failure."""
+    import pytest
+
+    reason = missing()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser test cannot run under CI: {reason}")
+        pytest.skip(f"no browser here: {reason}")
+
+
 @contextmanager
 def chromium(width: int = 1400, height: int = 1000, downloads: Path | None = None) -> Iterator[Any]:
     """A headless Chromium with a fresh profile, logging the page's console (for JS errors); files the page

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import re
 
 import pytest
@@ -49,11 +48,7 @@ def downloads(tmp_path_factory):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def driver(downloads):  # type: ignore[no-untyped-def]
-    reason = browser.missing()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser test cannot run under CI: {reason}")
-        pytest.skip(f"no browser here: {reason}")
+    browser.require()
     with browser.chromium(downloads=downloads) as d:
         yield d
 
