@@ -92,8 +92,10 @@ def levels(p: np.ndarray, right: np.ndarray) -> tuple[float, float]:
     ok = np.nonzero(precision >= SURE_PRECISION)[0]
     sure = float(p[order][ok.max()]) if len(ok) else 1.0
     wrong = np.sort(p[right == 0])
-    unsure = float(wrong[int(np.ceil(UNSURE_ERRORS * len(wrong))) - 1]) + 1e-6 if len(wrong) else 0.0
-    return round(sure, 4), round(min(unsure, sure), 4)
+    # the cut-off just above the error that makes up the share, rounded up (rounded to nearest it could fall below
+    # that error and leave it out)
+    unsure = float(np.ceil((wrong[int(np.ceil(UNSURE_ERRORS * len(wrong))) - 1] + 1e-6) * 1e4) / 1e4) if len(wrong) else 0.0
+    return round(sure, 4), min(unsure, round(sure, 4))
 
 
 def report(p: np.ndarray, right: np.ndarray, sure: float, unsure: float, label: str) -> None:

@@ -461,6 +461,9 @@ VOCABULARIES = {
     "alias too long": (_entry(f"        aliases: [{'长' * 300}]\n"),
                        f"{_WHERE}: '{'长' * 19}…{'长' * 19}' is longer than 200 characters "
                        "(an alias is a printed name, not a passage)"),
+    # YAML keeps the second list and drops the first without a word: the analyst's first aliases would vanish
+    "a key twice": (_entry("        aliases: [DRG付费]\n        aliases: [按病组付费]\n"),
+                    "key 'aliases' appears twice in one entry (line 6) (merge the two: YAML would keep only the last)"),
     "fifo": (None, "is not a file (check the --vocab path)"),
 }
 

@@ -14,9 +14,26 @@ import yaml
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class DuplicateKey(yaml.constructor.ConstructorError):
+    """A mapping names one key twice: YAML would keep the last value and drop the first without a word (an
+    instrument given a second `aliases:` list loses its first)."""
+
+
+class _UniqueKeyLoader(_LOADER):  # type: ignore[misc,valid-type]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if key_node.value in seen:
+                    raise DuplicateKey(None, None, f"key '{key_node.value}' appears twice in one entry",
+                                       key_node.start_mark)
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
 def read_yaml(text: str) -> Any:
-    """yaml.safe_load, with the C parser when present."""
-    return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader either way
+    """yaml.safe_load, with the C parser when present; a key named twice in one mapping is an error."""
+    return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a safe loader either way
 
 
 def data_path(name: str) -> Path:

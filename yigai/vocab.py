@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError, shown
-from .resources import data_path, read_yaml
+from .resources import DuplicateKey, data_path, read_yaml
 
 
 @dataclass(frozen=True)
@@ -417,6 +417,9 @@ def _read_yaml(path: Path) -> Any:
     except (ValueError, OverflowError):  # an alias 2024-02-30 is read as a date, 5,000 digits as a number
         raise InputError(name, "vocabulary holds a value that is no valid date or number (a day such as 2024-02-30?)",
                          "quote it") from None
+    except DuplicateKey as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else 0
+        raise InputError(name, f"{exc.problem} (line {line})", "merge the two: YAML would keep only the last") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
