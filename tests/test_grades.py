@@ -106,6 +106,21 @@ def test_a_topic_within_the_national_titles_topic_is_its_task(tmp_path: Path) ->
     assert grades.get((3, 1)) == "full"
 
 
+def test_an_instrument_that_is_the_local_main_task_carries_a_measure_at_a_lower_score(tmp_path: Path) -> None:
+    # national 3 owns 县域医共体. Local 1's main task is it; local 2's is 中医药 and names it in a later sentence. With
+    # every other level out of reach, only the main-task rule can make a pair, and only at its own level.
+    from yigai.align import Thresholds
+
+    national = read_document(NATIONAL)
+    local = _local(tmp_path, "(一)深入推进紧密型县域医共体建设。加强宣传引导,营造良好氛围。\n"
+                             "(二)推动中医药传承创新发展。推进紧密型县域医共体建设。\n" + OTHER_ITEMS[:OTHER_ITEMS.index("(四)")])
+    out_of_reach = {"full": 99.0, "full_mutual": 99.0, "pair": 99.0}
+    low = align(national, local, VOCABULARY, Thresholds(**out_of_reach, head_pair=-99.0)).pairs
+    assert {(p.national, p.local, p.grade.value) for p in low if p.national == 3} == {(3, 1, "partial")}
+    assert "县域医共体" in next(p for p in low if (p.national, p.local) == (3, 1)).instruments
+    assert not align(national, local, VOCABULARY, Thresholds(**out_of_reach, head_pair=99.0)).pairs
+
+
 def test_within_must_name_a_topic(tmp_path: Path) -> None:
     extra = tmp_path / "extra.yaml"
     extra.write_text("topics:\n  - topic: 新题\n    within: 没有这个\n    instruments:\n      - name: 新工具\n", encoding="utf-8")

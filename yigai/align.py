@@ -120,6 +120,9 @@ class Thresholds:
     full: float = 1.75
     full_mutual: float = 3.0  # a pair each side's best match, this strong, is `full` whatever the titles say
     pair: float = 1.0  # combined score for any pair (`partial` when not `full`)
+    # a local item whose main task is an instrument the national item owns carries a measure of it even where the
+    # rest of the two items differ: it needs to stand out this much only
+    head_pair: float = 0.8
     # A partial pair carries a named measure of the national item: a shared instrument of the
     # vocabulary, or, where the vocabulary has no name for it, a sentence this much alike.
     sentence_alone: float = 2.0
@@ -309,6 +312,7 @@ class Signals:
     same_subject: np.ndarray  # the local item's main task is the national item's (see signals)
     other_subject: np.ndarray  # the local item's main task names instruments, none of them the national item's
     chained: np.ndarray  # per local item: its title chains more tasks than a main one and a co-equal second
+    heads: list[frozenset[str]]  # per local item: the instruments its main task names (see _head)
     national_units: list[_Unit]
     local_units: list[_Unit]
     sentence_pairs: np.ndarray  # every national sentence x every local sentence (TF-IDF cosine)
@@ -383,8 +387,8 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
         WEIGHTS["text"] * _z(text) + WEIGHTS["sentence"] * _z(sentence) + WEIGHTS["vocabulary"] * _z(vocab)
     ) / sum(WEIGHTS.values())
     chained = np.array([_chained(u, vocabulary) for u in l_units], dtype=bool)
-    return Signals(text, sentence, vocab, title, _z(combined), shared, same_subject, other_subject, chained, n_units, l_units,
-                   sentence_sim, n_starts, l_starts)
+    return Signals(text, sentence, vocab, title, _z(combined), shared, same_subject, other_subject, chained,
+                   l_title_found, n_units, l_units, sentence_sim, n_starts, l_starts)
 
 
 _CLAUSE = re.compile(r"[^,;:，；：。]+")
@@ -551,6 +555,8 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
         )):
             grade = Grade.FULL
         elif score >= thresholds.pair and (common or z_sentence[a, b] >= thresholds.sentence_alone):
+            grade = Grade.PARTIAL
+        elif score >= thresholds.head_pair and s.heads[b].intersection(common):
             grade = Grade.PARTIAL
         else:
             continue
