@@ -269,8 +269,10 @@ def main(extra: list[str]) -> None:
         if group:
             errors = [_ratio(r.runs[YIGAI].predicted, r.runs[YIGAI].full, r.total) - _ratio(r.gold, r.gold_full, r.total)
                       for r in group]  # type: ignore[attr-defined]
+            over = sorted(((abs(e), r.name) for e, r in zip(errors, group) if abs(e) > 0.05), reverse=True)
             print(f"coverage ratio against the hand-made grades, {label} ({len(group)}): mean |error| "
-                  f"{sum(map(abs, errors)) / len(errors):.3f}, mean error {sum(errors) / len(errors):+.3f}")
+                  f"{sum(map(abs, errors)) / len(errors):.3f}, mean error {sum(errors) / len(errors):+.3f}; "
+                  f"{len(over)} over 0.05" + (f" ({', '.join(f'{n} {e:.2f}' for e, n in over[:4])})" if over else ""))
     unrelated(vocabulary)
     unrelated(vocabulary, NONPLAN_DIR, "health texts that are not task lists (notices, reminders, tips, news)")
 
