@@ -464,6 +464,9 @@ VOCABULARIES = {
     # YAML keeps the second list and drops the first without a word: the analyst's first aliases would vanish
     "a key twice": (_entry("        aliases: [DRG付费]\n        aliases: [按病组付费]\n"),
                     "key 'aliases' appears twice in one entry (line 6) (merge the two: YAML would keep only the last)"),
+    "generic sense without a condition": (_entry("        generic: [{alias: 按病组}]\n"),
+                                          f"{_WHERE}, sense '按病组': give needs, unless or not_in (or list it as a "
+                                          "plain alias)"),
     "fifo": (None, "is not a file (check the --vocab path)"),
 }
 

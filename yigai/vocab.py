@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -349,13 +349,18 @@ def _instruments_from(data: Any, source: str, health_words: tuple[str, ...]) -> 
                                  "an alias is a printed name, not a passage")
             named = f"{where} ({shown(entry['name'], 40)})"
             senses = tuple(_sense(a, named, source) for a in aliases if isinstance(a, dict))
-            # generic: words every sector's plans use (动态调整, 绩效考核, 双随机); they name the instrument
-            # only in a sentence about health
-            generic = _words(entry, "generic", named, source)
-            if generic and not health_words:
+            # generic: words every sector's plans use (双随机, 运营管理); they name the instrument only in an item
+            # about health. One may be a sense as well ({alias: 信息平台, not_in: [医保信息平台]}).
+            generic = entry.get("generic", [])
+            written = generic if isinstance(generic, list) else []
+            generic_senses = [_sense(g, named, source) for g in written if isinstance(g, dict)]
+            plain = [g for g in written if not isinstance(g, dict)] if generic_senses else generic
+            words = _words({"generic": plain}, "generic", named, source)
+            if (words or generic_senses) and not health_words:
                 raise InputError(source, f"{where}: 'generic' aliases need the vocabulary's 'health_words'",
                                  "see data/vocabulary.yaml")
-            senses += tuple(Sense(alias, needs_in_item=health_words) for alias in generic)
+            senses += tuple(Sense(alias, needs_in_item=health_words) for alias in words)
+            senses += tuple(replace(sense, needs_in_item=health_words) for sense in generic_senses)
             aliases = [a for a in aliases if not isinstance(a, dict)]
             if not all(isinstance(a, str) and a for a in aliases):
                 raise InputError(source, f"{where}: each alias must be non-empty text or a sense "
