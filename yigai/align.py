@@ -364,7 +364,8 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
             shared[a, b] = sorted(common, key=lambda x: (-idf[x], x))
 
     # Titles: what each item is mainly about.
-    heads = [_head(u, vocabulary) for u in l_units]
+    read = [_head_and_chain(u, vocabulary) for u in l_units]
+    heads = [head for head, _ in read]
     fuzzy = similarity.title_similarity(reference.titles, [text for text, _ in heads])
     l_title_found = [found for _, found in heads]
     title = _z(np.asarray(fuzzy, dtype=np.float64))
@@ -386,7 +387,7 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     combined = (
         WEIGHTS["text"] * _z(text) + WEIGHTS["sentence"] * _z(sentence) + WEIGHTS["vocabulary"] * _z(vocab)
     ) / sum(WEIGHTS.values())
-    chained = np.array([_chained(u, vocabulary) for u in l_units], dtype=bool)
+    chained = np.array([chain for _, chain in read], dtype=bool)
     return Signals(text, sentence, vocab, title, _z(combined), shared, same_subject, other_subject, chained,
                    l_title_found, n_units, l_units, sentence_sim, n_starts, l_starts)
 
@@ -400,12 +401,7 @@ def _head(unit: _Unit, vocabulary: Vocabulary) -> tuple[str, frozenset[str]]:
     instrument (a main task and a co-equal second) if no more do, else the first alone: the later ones are
     measures among many. A title that names no instrument (加快构建有序就医格局) is read with the item's next
     sentence, by the same rule."""
-    title = unit.title
-    found = _main_clauses(title, unit.text, vocabulary)
-    if found is not None:
-        return found
-    found = _main_clauses(_following(unit), unit.text, vocabulary)
-    return (title, found[1]) if found is not None else (title, frozenset())
+    return _head_and_chain(unit, vocabulary)[0]
 
 
 def _following(unit: _Unit) -> str:
@@ -415,12 +411,9 @@ def _following(unit: _Unit) -> str:
     return rest[0] if rest else ""
 
 
-def _main_clauses(sentence: str, item: str, vocabulary: Vocabulary) -> tuple[str, frozenset[str]] | None:
-    """The main task of one sentence (see _head), or None where it names no instrument."""
-    clauses = [(c.group(0), vocabulary.find(c.group(0), item)) for c in _CLAUSE.finditer(sentence)]
-    named = [(text, found) for text, found in clauses if found]
-    if not named:
-        return None
+def _main_of(sentence: str, clauses: list[tuple[str, frozenset[str]]],
+             named: list[tuple[str, frozenset[str]]]) -> tuple[str, frozenset[str]]:
+    """The main task of a sentence whose clauses (`named`: those that name an instrument, at least one) are given."""
     if len(named) == len(clauses) == 1:
         return sentence, named[0][1]
     if len(named) > HEAD_CLAUSES:
@@ -433,12 +426,22 @@ def _chained(unit: _Unit, vocabulary: Vocabulary) -> bool:
     落实C; a heading that names no task over 推进A、B、C和D): its title, or where the title names nothing the next
     sentence, names instruments of more topics than that (a topic within another counts as that one). Clauses on one
     task (推进集采,扩大集采范围,落实中选结果) are one task however many."""
-    for sentence in (unit.title, _following(unit)):
-        topics = {vocabulary.broader(vocabulary.topic_of[name]) for c in _CLAUSE.finditer(sentence)
-                  for name in vocabulary.find(c.group(0), unit.text)}
-        if topics:
-            return len(topics) + (unit.title_slogans if sentence is unit.title else 0) > HEAD_CLAUSES
-    return False
+    return _head_and_chain(unit, vocabulary)[1]
+
+
+def _head_and_chain(unit: _Unit, vocabulary: Vocabulary) -> tuple[tuple[str, frozenset[str]], bool]:
+    """`_head` and `_chained` of one item, from one reading of its clauses: both read the title's, or where the title
+    names nothing the next sentence's."""
+    for sentence, is_title in ((unit.title, True), (_following(unit), False)):
+        clauses = [(c.group(0), vocabulary.find(c.group(0), unit.text)) for c in _CLAUSE.finditer(sentence)]
+        named = [(text, found) for text, found in clauses if found]
+        if not named:
+            continue
+        topics = {vocabulary.broader(vocabulary.topic_of[name]) for _, found in named for name in found}
+        chained = len(topics) + (unit.title_slogans if is_title else 0) > HEAD_CLAUSES
+        head = _main_of(sentence, clauses, named)
+        return (head if is_title else (unit.title, head[1])), chained
+    return (unit.title, frozenset()), False
 
 
 def _head_instruments(unit: _Unit, vocabulary: Vocabulary) -> frozenset[str]:

@@ -90,7 +90,15 @@ class Vocabulary:
 
     def broader(self, topic: str) -> str:
         """The topic a topic is within, or the topic itself."""
-        return next((b for narrower, b in self.within if narrower == topic), topic)
+        return self._broader.get(topic, topic)
+
+    @cached_property
+    def _broader(self) -> dict[str, str]:
+        # (the first pair naming a topic holds, as a scan of `within` finds it; alignment asks for every clause)
+        table: dict[str, str] = {}
+        for narrower, broader in self.within:
+            table.setdefault(narrower, broader)
+        return table
 
     def family(self, topic: str) -> frozenset[str]:
         """A topic and the topics within it."""
