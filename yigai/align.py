@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from enum import Enum
 from functools import cached_property, lru_cache
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -191,7 +192,7 @@ def _listed_slogans(title: str, slogans: re.Pattern[str] | None) -> int:
     """How many slogans a title lists as tasks beside its others (强化“三医”协同,夯实基层…,推动公立医院改革): not those
     in a clause that frames it (为促进…协同发展和治理,…) nor in its last clause, which states the aim (…,促进优质医疗
     资源扩容和均衡布局)."""
-    if slogans is None:
+    if slogans is None or _CLAUSE_BREAK.search(title) is None:  # one clause: it is the last
         return 0
     clauses = [c.group(0).strip() for c in _CLAUSE.finditer(title)][:-1]
     return sum(len(slogans.findall(c)) for c in clauses if not c.startswith(_PURPOSE))
@@ -204,7 +205,7 @@ def _unit(item: Item, slogans: re.Pattern[str] | None = None) -> _Unit:
 
 def _starts(units: list[_Unit]) -> list[int]:
     """Where each unit's sentences start in the list of all their sentences."""
-    return [int(x) for x in np.cumsum([0] + [len(u.sentences) for u in units[:-1]])]
+    return list(accumulate((len(u.sentences) for u in units[:-1]), initial=0))
 
 
 @dataclass(frozen=True, eq=False)
@@ -393,6 +394,7 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
 
 
 _CLAUSE = re.compile(r"[^,;:，；：。]+")
+_CLAUSE_BREAK = re.compile(r"[,;:，；：。]")
 
 
 def _head(unit: _Unit, vocabulary: Vocabulary) -> tuple[str, frozenset[str]]:

@@ -82,7 +82,10 @@ def _entries(high: np.ndarray, rows: np.ndarray, row_bits: int) -> tuple[np.ndar
     first[1:] = keys[1:] != keys[:-1]
     starts = np.flatnonzero(first)
     entries = keys[starts]
-    return entries >> row_bits, entries & ((1 << row_bits) - 1), np.diff(np.append(starts, len(keys)))
+    ends = np.empty_like(starts)  # (np.diff and np.append cost more than the sort on a small document)
+    ends[:-1] = starts[1:]
+    ends[-1:] = len(keys)
+    return entries >> row_bits, entries & ((1 << row_bits) - 1), ends - starts
 
 
 def _codes(points: np.ndarray, bits: int, two: np.ndarray, three: np.ndarray) -> np.ndarray:
@@ -187,8 +190,6 @@ class Side:
     bags: Bags
     items: int  # how many of the texts are items
     df: np.ndarray  # per n-gram of bags.grams, how many items hold it (0: only in sentences)
-    by_gram: np.ndarray  # the entries, ordered by n-gram
-    gram_start: np.ndarray  # where each n-gram's entries start in by_gram (one more: the end)
     _weights: dict[int, np.ndarray]  # items of a pair -> every entry's weight with this side's df only
     tf: np.ndarray  # per entry, 1 + log count
 
@@ -201,20 +202,19 @@ class Side:
         return found
 
     def entries_of(self, grams: np.ndarray) -> np.ndarray:
-        """The entries of the n-grams given (positions in grams), n-gram by n-gram."""
-        start = self.gram_start[grams]
-        length = self.gram_start[grams + 1] - start
-        ends = np.cumsum(length)
-        return self.by_gram[np.repeat(start - ends + length, length) + np.arange(int(ends[-1]) if len(ends) else 0)]
+        """The entries of the n-grams given (positions in grams), in the entries' order: a mask over the n-grams
+        read through each entry's n-gram (a handful of array operations, where gathering each n-gram's run of
+        entries took a dozen)."""
+        wanted = np.zeros(len(self.bags.grams), dtype=bool)
+        wanted[grams] = True
+        return np.flatnonzero(wanted[self.bags.gram])
 
 
 def side(items: Sequence[str], sentences: Sequence[str]) -> Side:
     joint = bags([*items, *sentences])
     in_items = joint.rows < len(items)
-    by_gram = np.argsort(joint.gram, kind="stable")
-    gram_start = np.searchsorted(joint.gram[by_gram], np.arange(len(joint.grams) + 1))
-    return Side(joint, len(items), np.bincount(joint.gram[in_items], minlength=len(joint.grams)), by_gram,
-                gram_start, {}, _tf(joint.counts))
+    return Side(joint, len(items), np.bincount(joint.gram[in_items], minlength=len(joint.grams)), {},
+                _tf(joint.counts))
 
 
 def cosines(reference: Side, items: Sequence[str], sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
