@@ -43,3 +43,15 @@ def test_too_many_characters_for_one_byte_keeps_the_titles() -> None:
     assert prepared.foreign is None
     local = [chr(0x4E00 + 5) + chr(0x4E00 + 7) + "县"]
     assert np.array_equal(similarity.title_similarity(prepared, local), printed(reference, local))
+
+
+def test_titles_scored_before_score_the_same(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(similarity, "TITLES_SEEN", 3)  # the memory is emptied on the way
+    national = [i.title for i in read_document(NATIONAL).items]
+    prepared = similarity.titles(national)
+    local = [i.title for i in read_document(str(SICHUAN)).items]
+    for titles in (local[:4], local[2:9], local[:1] * 3, local[::-1], []):
+        found = similarity.title_similarity(prepared, titles)
+        assert found.dtype == np.float32 and found.shape == (len(national), len(titles))
+        assert np.array_equal(found, printed(national, titles))
+    assert len(prepared.seen) <= 3 + len(local)

@@ -203,6 +203,43 @@ def _unit(item: Item, slogans: re.Pattern[str] | None = None) -> _Unit:
     return _prepare(item, slogans)
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What alignment reads of a local item whatever the national list: the item prepared, the instruments it
+    names, its main task (see _head) and whether its head chains tasks (see _chained)."""
+
+    unit: _Unit
+    found: frozenset[str]
+    specific: frozenset[str]  # the instruments it names by a specific form (see _specific)
+    head: tuple[str, frozenset[str]]
+    chained: bool
+
+
+# Local lists copy one another (a county's items are often its province's, word for word): an item read once is
+# read again from here, per vocabulary (the last one), up to this many items (a few MB).
+_READ_ITEMS = 4096
+_READ: list[tuple[Vocabulary, dict[tuple[str, str, str], _Reading]]] = []
+
+
+def _readings(document: Document, vocabulary: Vocabulary) -> list[_Reading]:
+    if not _READ or _READ[0][0] is not vocabulary:
+        _READ[:] = [(vocabulary, {})]
+    known = _READ[0][1]
+    found = []
+    for item in document.items:
+        key = (item.title, item.measures, item.text)  # all that _prepare reads of an item
+        reading = known.get(key)
+        if reading is None:
+            if len(known) >= _READ_ITEMS:
+                known.clear()
+            unit = _prepare(item, vocabulary.slogan_pattern)
+            head, chained = _head_and_chain(unit, vocabulary)
+            reading = known[key] = _Reading(unit, vocabulary.find(unit.text), _specific(unit.text, vocabulary), head,
+                                            chained)
+        found.append(reading)
+    return found
+
+
 def _starts(units: list[_Unit]) -> list[int]:
     """Where each unit's sentences start in the list of all their sentences."""
     return list(accumulate((len(u.sentences) for u in units[:-1]), initial=0))
@@ -319,6 +356,7 @@ class Signals:
     sentence_pairs: np.ndarray  # every national sentence x every local sentence (TF-IDF cosine)
     national_starts: list[int]  # where each national item's sentences start in sentence_pairs' rows
     local_starts: list[int]  # and each local item's, in its columns
+    specific: tuple[frozenset[str], ...] = ()  # per local item, the instruments it names by a specific form
 
     def sentence_block(self, a: int, b: int) -> np.ndarray:
         """Sentence x sentence similarities of national item a and local item b (0-based)."""
@@ -331,7 +369,8 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     """Score every national x local item pair."""
     reference = reference or prepare(national, vocabulary)
     n_units = reference.units
-    l_units = [_prepare(i, vocabulary.slogan_pattern) for i in local.items]
+    readings = _readings(local, vocabulary)
+    l_units = [r.unit for r in readings]
     n_count, l_count = len(n_units), len(l_units)
 
     # Text and sentence similarity in one TF-IDF space.
@@ -343,7 +382,7 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
 
     # Instruments, weighted by specificity within this document pair.
     n_found = reference.owned
-    l_found = [vocabulary.find(u.text) for u in l_units]
+    l_found = [r.found for r in readings]
     df = Counter(name for found in n_found + l_found for name in found)
     total = n_count + l_count
     idf = {name: math.log((total + 1) / (c + 0.5)) for name, c in df.items()}
@@ -365,8 +404,7 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
             shared[a, b] = sorted(common, key=lambda x: (-idf[x], x))
 
     # Titles: what each item is mainly about.
-    read = [_head_and_chain(u, vocabulary) for u in l_units]
-    heads = [head for head, _ in read]
+    heads = [r.head for r in readings]
     fuzzy = similarity.title_similarity(reference.titles, [text for text, _ in heads])
     l_title_found = [found for _, found in heads]
     title = _z(np.asarray(fuzzy, dtype=np.float64))
@@ -388,9 +426,9 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     combined = (
         WEIGHTS["text"] * _z(text) + WEIGHTS["sentence"] * _z(sentence) + WEIGHTS["vocabulary"] * _z(vocab)
     ) / sum(WEIGHTS.values())
-    chained = np.array([chain for _, chain in read], dtype=bool)
+    chained = np.array([r.chained for r in readings], dtype=bool)
     return Signals(text, sentence, vocab, title, _z(combined), shared, same_subject, other_subject, chained,
-                   l_title_found, n_units, l_units, sentence_sim, n_starts, l_starts)
+                   l_title_found, n_units, l_units, sentence_sim, n_starts, l_starts, tuple(r.specific for r in readings))
 
 
 _CLAUSE = re.compile(r"[^,;:，；：。]+")
@@ -540,7 +578,7 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
     best_local_of = combined.argmax(axis=1)
     best_national_of = combined.argmax(axis=0)
     z_sentence = _z(s.sentence)
-    specific = [_specific(u.text, vocabulary) for u in s.local_units]
+    specific = s.specific
     share = sum(bool(found) for found in specific) / len(specific) if specific else 0.0
     on_subject = share >= thresholds.on_subject
     pairs = []

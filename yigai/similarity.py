@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
@@ -257,7 +257,7 @@ def cosines(reference: Side, items: Sequence[str], sentences: Sequence[str]) -> 
     return n_rows[:k] @ l_rows[:m].T, n_rows[k:] @ l_rows[m:].T
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Titles:
     """The reference's titles, for rapidfuzz's partial_ratio against each local document's titles.
 
@@ -269,6 +269,8 @@ class Titles:
     titles: tuple[str, ...]  # the reference's titles, rewritten
     table: dict[int, str]  # character -> its code (str.translate's table)
     foreign: re.Pattern[str] | None  # a character no reference title holds (None: titles kept as printed)
+    # local title -> its scores against every reference title: local lists copy one another's titles
+    seen: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def titles(reference: Sequence[str]) -> Titles:
@@ -280,8 +282,23 @@ def titles(reference: Sequence[str]) -> Titles:
     return Titles(tuple(t.translate(table) for t in reference), table, foreign)
 
 
+TITLES_SEEN = 8192  # local titles whose scores are kept (~0.1 kB each against a national list)
+
+
 def title_similarity(reference: Titles, local: Sequence[str]) -> np.ndarray:
-    """partial_ratio of every reference title x every local title (0-100, float32)."""
-    if reference.foreign is not None:
-        local = [reference.foreign.sub("\x00", t).translate(reference.table) for t in local]
-    return process.cdist(reference.titles, local, scorer=fuzz.partial_ratio, workers=1)
+    """partial_ratio of every reference title x every local title (0-100, float32). Each score depends on its two
+    titles alone: a title scored before is not scored again."""
+    seen = reference.seen
+    if len(seen) > TITLES_SEEN:
+        seen.clear()
+    new = [t for t in dict.fromkeys(local) if t not in seen]
+    if new:
+        printed = new
+        if reference.foreign is not None:
+            printed = [reference.foreign.sub("\x00", t).translate(reference.table) for t in new]
+        scores = process.cdist(reference.titles, printed, scorer=fuzz.partial_ratio, workers=1)
+        for k, title in enumerate(new):
+            seen[title] = scores[:, k].copy()
+    if not local:
+        return np.zeros((len(reference.titles), 0), dtype=np.float32)
+    return np.stack([seen[t] for t in local], axis=1)
