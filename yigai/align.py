@@ -581,7 +581,7 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
     specific = s.specific
     share = sum(bool(found) for found in specific) / len(specific) if specific else 0.0
     on_subject = share >= thresholds.on_subject
-    pairs = []
+    found: list[_Found] = []
     # a pair shares an instrument exactly where its vocabulary score is above 0 (every idf is)
     candidates = np.argwhere((s.vocabulary > 0) | (s.sentence >= thresholds.sentence_floor))
     names: dict[int, list[frozenset[str]]] = {}  # per local item, each sentence's instruments (for quotes)
@@ -609,9 +609,43 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
                 unit = s.local_units[b]
                 names[b] = [vocabulary.find(x, unit.text) for x in unit.sentences]
             quoted = _quote(s, a, b, vocabulary, reference.sentence_names[a], names.get(b, []))
-        pairs.append(Pair(a + 1, b + 1, grade, score, tuple(common[:4]), *quoted, float(s.sentence[a, b])))
-    graded = _at_most_full(pairs, thresholds.full_per_local)
-    return Alignment(national, local, Confidence.load().rate(graded, s), dict(reference.topics), share, on_subject, tasks)
+        found.append((a, b, grade, score, tuple(common[:4]), quoted, float(s.sentence[a, b])))
+    return Alignment(national, local, _rated(found, s, thresholds.full_per_local), dict(reference.topics), share,
+                     on_subject, tasks)
+
+
+_Found = tuple[int, int, Grade, float, tuple[str, ...], tuple[str, str, tuple[str, ...], tuple[str, ...]], float]
+
+
+def _rated(found: list[_Found], s: Signals, full_per_local: int) -> tuple[Pair, ...]:
+    """The pairs found (0-based items, grade, score, evidence, quotes, sentence similarity), each local item full
+    for at most `full_per_local` national items (see _at_most_full), with their confidence: each pair built once."""
+    if not found:
+        return ()
+    grades = _capped([(a, b, grade, score) for a, b, grade, score, *_ in found], full_per_local)
+    model = Confidence.load()
+    rows = _features([f[0] for f in found], [f[1] for f in found], [len(f[4]) for f in found],
+                     [g is Grade.FULL for g in grades], s)
+    sure, unsure = model.sure, model.unsure
+    confidences = model.probabilities(np.stack([rows[name] for name in model.features], axis=1)).tolist()
+    return tuple(Pair(a + 1, b + 1, grade, score, evidence, *quoted, similar, c,
+                      "sure" if c >= sure else "unsure" if c < unsure else "likely")
+                 for (a, b, _, score, evidence, quoted, similar), grade, c in zip(found, grades, confidences))
+
+
+def _capped(found: list[tuple[int, int, Grade, float]], limit: int) -> list[Grade]:
+    """The grades of the pairs (national, local, grade, score), each local item full for at most `limit` national
+    items: its strongest, ties the earlier (as _at_most_full)."""
+    fulls: dict[int, list[tuple[float, int, int]]] = {}
+    for k, (a, b, grade, score) in enumerate(found):
+        if grade is Grade.FULL:
+            fulls.setdefault(b, []).append((-score, a, k))
+    grades = [grade for _, _, grade, _ in found]
+    for held in fulls.values():
+        if len(held) > limit:
+            for _, _, k in sorted(held)[limit:]:
+                grades[k] = Grade.PARTIAL
+    return grades
 
 
 def confident(alignment: Alignment, minimum: float) -> Alignment:
@@ -621,15 +655,8 @@ def confident(alignment: Alignment, minimum: float) -> Alignment:
 
 def _at_most_full(pairs: list[Pair], limit: int) -> tuple[Pair, ...]:
     """The pairs, each local item full for at most `limit` national items (its strongest; ties: the earlier)."""
-    fulls: dict[int, list[Pair]] = {}
-    for p in pairs:
-        if p.grade is Grade.FULL:
-            fulls.setdefault(p.local, []).append(p)
-    demoted = {id(p) for held in fulls.values() if len(held) > limit
-               for p in sorted(held, key=lambda p: (-p.score, p.national))[limit:]}
-    if not demoted:
-        return tuple(pairs)
-    return tuple(replace(p, grade=Grade.PARTIAL) if id(p) in demoted else p for p in pairs)
+    grades = _capped([(p.national, p.local, p.grade, p.score) for p in pairs], limit)
+    return tuple(p if p.grade is grade else replace(p, grade=grade) for p, grade in zip(pairs, grades))
 
 
 def _specific(text: str, vocabulary: Vocabulary) -> frozenset[str]:
@@ -711,18 +738,26 @@ class Confidence:
 
 def pair_features(pairs: tuple[Pair, ...], s: Signals) -> dict[str, np.ndarray]:
     """The signals that decided each pair, as the confidence model reads them (one array per feature)."""
-    a = np.array([p.national - 1 for p in pairs])
-    b = np.array([p.local - 1 for p in pairs])
+    return _features([p.national - 1 for p in pairs], [p.local - 1 for p in pairs], [len(p.evidence) for p in pairs],
+                     [p.grade is Grade.FULL for p in pairs], s)
+
+
+def _features(national: list[int], local: list[int], shared: list[int], full: list[bool], s: Signals,
+              ) -> dict[str, np.ndarray]:
+    """pair_features of the pairs given by their items (0-based), how many instruments each shares (its evidence)
+    and whether each is full."""
+    a = np.array(national)
+    b = np.array(local)
     best_local_of = s.combined.argmax(axis=1)
     best_national_of = s.combined.argmax(axis=0)
-    partners = Counter(p.local for p in pairs)  # a summary sentence pairs with many national items
+    partners = Counter(local)  # a summary sentence pairs with many national items
     return {
         "score": s.combined[a, b],
-        "shared": np.array([min(len(p.evidence), 3) for p in pairs], dtype=np.float64),
+        "shared": np.array([min(n, 3) for n in shared], dtype=np.float64),
         "sentence": s.sentence[a, b],
         "mutual": ((best_local_of[a] == b) & (best_national_of[b] == a)).astype(np.float64),
         "same_subject": s.same_subject[a, b].astype(np.float64),
-        "full": np.array([p.grade is Grade.FULL for p in pairs], dtype=np.float64),
+        "full": np.array(full, dtype=np.float64),
         "chained": s.chained[b].astype(np.float64),
-        "partners": np.array([min(partners[p.local], 5) for p in pairs], dtype=np.float64),
+        "partners": np.array([min(partners[x], 5) for x in local], dtype=np.float64),
     }
