@@ -66,9 +66,13 @@ def is_task(item: Item, language: TaskLanguage | None = None) -> bool:
     """Whether an item says what a government body will do: an action on an institution in its first words,
     and no word addressed to the public anywhere."""
     language = language or task_language()
+    return _acts(item, language) and not addresses_public(item, language)
+
+
+def _acts(item: Item, language: TaskLanguage) -> bool:
+    """An action on an institution in the item's first words."""
     head = (item.title + "。" + item.measures)[: language.head_length]
-    return (language.verbs.search(head) is not None and language.objects.search(head) is not None
-            and not addresses_public(item, language))
+    return language.verbs.search(head) is not None and language.objects.search(head) is not None
 
 
 def addresses_public(item: Item, language: TaskLanguage | None = None) -> bool:
@@ -78,6 +82,6 @@ def addresses_public(item: Item, language: TaskLanguage | None = None) -> bool:
 def read_tasks(document: Document) -> TaskReading:
     """How far the document reads as a task list."""
     language = task_language()
-    tasks = sum(is_task(item, language) for item in document.items)
-    addressed = sum(addresses_public(item, language) for item in document.items)
-    return TaskReading(len(document.items), tasks, addressed, language.share)
+    public = [addresses_public(item, language) for item in document.items]  # (searched once an item)
+    tasks = sum(not told and _acts(item, language) for item, told in zip(document.items, public))
+    return TaskReading(len(document.items), tasks, sum(public), language.share)
