@@ -525,9 +525,10 @@ def _topic_rows(topics: list[set[str]], vocabulary: Vocabulary) -> np.ndarray:
 
 def _incidence(held: list[frozenset[str]] | list[set[str]], column: dict[str, int]) -> np.ndarray:
     """One row per item, one column per name of `column`: 1 where the item holds the name."""
-    rows = np.zeros((len(held), len(column)), dtype=np.float32)
-    for r, names in enumerate(held):
-        rows[r, [column[x] for x in names]] = 1.0
+    width = len(column)
+    rows = np.zeros((len(held), width), dtype=np.float32)
+    # (one assignment through the flat array, not one a row)
+    rows.reshape(-1)[[r * width + column[x] for r, names in enumerate(held) for x in names]] = 1.0
     return rows
 
 
@@ -575,8 +576,6 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
         return Alignment(national, local, (), dict(reference.topics), 0.0, False, tasks)
     s = signals(national, local, vocabulary, reference)
     combined = s.combined
-    best_local_of = combined.argmax(axis=1)
-    best_national_of = combined.argmax(axis=0)
     z_sentence = _z(s.sentence)
     specific = s.specific
     share = sum(bool(found) for found in specific) / len(specific) if specific else 0.0
@@ -584,20 +583,25 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
     found: list[_Found] = []
     # a pair shares an instrument exactly where its vocabulary score is above 0 (every idf is)
     candidates = np.argwhere((s.vocabulary > 0) | (s.sentence >= thresholds.sentence_floor))
+    # what the rules read of each candidate pair, gathered at once (one array operation each, not one a pair)
+    at_a, at_b = candidates[:, 0], candidates[:, 1]
+    best_local_of, best_national_of = combined.argmax(axis=1), combined.argmax(axis=0)
+    first, second = best_local_of[at_a] == at_b, best_national_of[at_b] == at_a
     names: dict[int, list[frozenset[str]]] = {}  # per local item, each sentence's instruments (for quotes)
-    for a, b in candidates.tolist():
+    for a, b, score, best, mutual, bundle, same, other, z_alone, similar in zip(
+            at_a.tolist(), at_b.tolist(), combined[at_a, at_b].tolist(), (first | second).tolist(),
+            (first & second).tolist(), (s.chained[at_b] & ~reference.chained[at_a]).tolist(),
+            s.same_subject[at_a, at_b].tolist(), s.other_subject[at_a, at_b].tolist(), z_sentence[at_a, at_b].tolist(),
+            s.sentence[at_a, at_b].tolist()):
         common = s.shared.get((a, b), [])
         if not on_subject and not set(common) & specific[b]:
             continue  # off the subject, only a specific instrument both name counts
-        score = float(combined[a, b])
-        best = best_local_of[a] == b or best_national_of[b] == a
-        mutual = best_local_of[a] == b and best_national_of[b] == a
-        bundle = s.chained[b] and not reference.chained[a]  # a list of tasks is partial for each (a bundle's full for a bundle)
-        if on_subject and not bundle and ((best and score >= thresholds.full and s.same_subject[a, b]) or (
-            mutual and score >= thresholds.full_mutual and not s.other_subject[a, b]
+        # (bundle: a list of tasks is partial for each; a bundle's full for a bundle)
+        if on_subject and not bundle and ((best and score >= thresholds.full and same) or (
+            mutual and score >= thresholds.full_mutual and not other
         )):
             grade = Grade.FULL
-        elif score >= thresholds.pair and (common or z_sentence[a, b] >= thresholds.sentence_alone):
+        elif score >= thresholds.pair and (common or z_alone >= thresholds.sentence_alone):
             grade = Grade.PARTIAL
         elif score >= thresholds.head_pair and s.heads[b].intersection(common):
             grade = Grade.PARTIAL
@@ -609,7 +613,7 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
                 unit = s.local_units[b]
                 names[b] = [vocabulary.find(x, unit.text) for x in unit.sentences]
             quoted = _quote(s, a, b, vocabulary, reference.sentence_names[a], names.get(b, []))
-        found.append((a, b, grade, score, tuple(common[:4]), quoted, float(s.sentence[a, b])))
+        found.append((a, b, grade, score, tuple(common[:4]), quoted, similar))
     return Alignment(national, local, _rated(found, s, thresholds.full_per_local), dict(reference.topics), share,
                      on_subject, tasks)
 
