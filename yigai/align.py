@@ -104,12 +104,10 @@ class Alignment:
     @cached_property
     def grades(self) -> dict[int, Grade]:
         """Every national item's grade (its best pair's), in the national list's order."""
-        found = {}
-        for item in self.national.items:
-            pairs = self._by_national.get(item.index, ())
-            found[item.index] = (Grade.FULL if any(p.grade is Grade.FULL for p in pairs)
-                                 else Grade.PARTIAL if pairs else Grade.NONE)
-        return found
+        paired = self._by_national
+        full = {p.national for p in self.pairs if p.grade is Grade.FULL}
+        return {item.index: Grade.FULL if item.index in full else Grade.PARTIAL if item.index in paired else Grade.NONE
+                for item in self.national.items}
 
 
 @dataclass(frozen=True)
