@@ -470,7 +470,8 @@ def _chained(unit: _Unit, vocabulary: Vocabulary) -> bool:
 def _head_and_chain(unit: _Unit, vocabulary: Vocabulary) -> tuple[tuple[str, frozenset[str]], bool]:
     """`_head` and `_chained` of one item, from one reading of its clauses: both read the title's, or where the title
     names nothing the next sentence's."""
-    for sentence, is_title in ((unit.title, True), (_following(unit), False)):
+    for is_title in (True, False):
+        sentence = unit.title if is_title else _following(unit)  # (the next sentence only when the title names nothing)
         clauses = [(c.group(0), vocabulary.find(c.group(0), unit.text)) for c in _CLAUSE.finditer(sentence)]
         named = [(text, found) for text, found in clauses if found]
         if not named:
