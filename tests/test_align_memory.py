@@ -35,3 +35,17 @@ def test_items_read_before_align_the_same(monkeypatch) -> None:  # type: ignore[
     monkeypatch.setattr(alignment, "_READ_ITEMS", 4096)
     assert _answers(national, mixed, vocabulary) == once
     assert once[0]  # pairs were found: the comparison compares something
+
+
+def test_task_readings_remembered_read_the_same(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from yigai import tasks
+
+    documents = [read_document(str(SICHUAN)), read_document(str(BAOKANG))]
+    tasks._READ.clear()
+    fresh = [tasks.read_tasks(d) for d in documents]
+    assert [tasks.read_tasks(d) for d in documents] == fresh  # every item read before
+    monkeypatch.setattr(tasks, "_READ_MOST", 2)  # emptied again and again
+    tasks._READ.clear()
+    assert [tasks.read_tasks(d) for d in documents] == fresh
+    assert fresh[0].tasks == sum(tasks.is_task(i) for i in documents[0].items) > 0
+    assert fresh[0].addressed == sum(tasks.addresses_public(i) for i in documents[0].items)

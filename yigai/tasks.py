@@ -79,9 +79,30 @@ def addresses_public(item: Item, language: TaskLanguage | None = None) -> bool:
     return (language or task_language()).public.search(item.text) is not None
 
 
+# Local lists copy one another's items: what an item's text says (a task? addressed to the public?) is kept, per
+# task language (the last one), for this many texts.
+_READ_MOST = 4096
+_READ: list[tuple[TaskLanguage, dict[tuple[str, str, str], tuple[bool, bool]]]] = []
+
+
+def _reading(item: Item, language: TaskLanguage) -> tuple[bool, bool]:
+    """(is_task, addresses_public) of an item."""
+    if not _READ or _READ[0][0] is not language:
+        _READ[:] = [(language, {})]
+    known = _READ[0][1]
+    key = (item.title, item.measures, item.text)
+    found = known.get(key)
+    if found is None:
+        if len(known) >= _READ_MOST:
+            known.clear()
+        public = addresses_public(item, language)
+        found = known[key] = (not public and _acts(item, language), public)
+    return found
+
+
 def read_tasks(document: Document) -> TaskReading:
     """How far the document reads as a task list."""
     language = task_language()
-    public = [addresses_public(item, language) for item in document.items]  # (searched once an item)
-    tasks = sum(not told and _acts(item, language) for item, told in zip(document.items, public))
-    return TaskReading(len(document.items), tasks, sum(public), language.share)
+    read = [_reading(item, language) for item in document.items]
+    return TaskReading(len(document.items), sum(task for task, _ in read), sum(public for _, public in read),
+                       language.share)
