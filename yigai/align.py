@@ -263,6 +263,16 @@ class Reference:
     subject_rows: np.ndarray  # per item, the instruments a local item's main task may name to be this task (signals)
     chained: np.ndarray  # per item, whether its title lists many tasks (a bundle is the full counterpart of a bundle)
 
+    @cached_property
+    def owned_counts(self) -> Counter[str]:
+        """How many items own each instrument (this side's share of a pair's document frequencies)."""
+        return Counter(name for found in self.owned for name in found)
+
+    @cached_property
+    def gathers(self) -> np.ndarray:
+        """Per item, whether it gathers tasks: no instrument a local item's main task may name (see signals)."""
+        return ~np.asarray(self.subject_rows.any(axis=1), dtype=bool)
+
 
 _PREPARED: list[Reference] = []  # the last one: compare, check and matrix read one national list at a time
 
@@ -381,7 +391,8 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     # Instruments, weighted by specificity within this document pair.
     n_found = reference.owned
     l_found = [r.found for r in readings]
-    df = Counter(name for found in n_found + l_found for name in found)
+    df = reference.owned_counts.copy()
+    df.update(name for found in l_found for name in found)
     total = n_count + l_count
     idf = {name: math.log((total + 1) / (c + 0.5)) for name, c in df.items()}
     vocab = np.zeros((n_count, l_count))
@@ -414,8 +425,7 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     # Wording alike speaks only where the vocabulary does not name the two tasks (深入实施健康扶贫工程 is worded like
     # 深入实施健康中国行动 and is another task; an item that gathers tasks has only its wording), and the national
     # title printed whole in the local one is the same task whatever the vocabulary names.
-    gathers = ~np.asarray(reference.subject_rows.any(axis=1), dtype=bool)
-    unnamed = ~named | gathers[:, None]
+    unnamed = ~named | reference.gathers[:, None]
     same_subject = (((reference.subject_rows @ _instrument_rows(l_title_found, vocabulary).T) > 0)
                     | ((title >= TITLE_ALIKE) & unnamed) | (np.asarray(fuzzy) >= 100.0))
     # a main task the vocabulary names, and names as some other item's: no strength of wording makes it this one's
