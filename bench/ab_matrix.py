@@ -21,8 +21,10 @@ from speed import PAGE, Run, run
 
 
 def _matrix(python: str, folder: str, output: Path) -> Run:
-    # --output: the runs' outputs are compared, and writing a file is what an analyst's run does
-    return run([python, "-m", "yigai_cli", "matrix", f"{PAGE}#1", folder, "--format", "json", "--output", str(output)])
+    # --output: the runs' outputs are compared, and writing a file is what an analyst's run does; --no-cache: every
+    # run reads and aligns (with the results cache, every run after the first would read the cache)
+    return run([python, "-m", "yigai_cli", "matrix", f"{PAGE}#1", folder, "--format", "json", "--no-cache", "--output",
+                str(output)])
 
 
 def main() -> None:
