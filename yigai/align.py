@@ -220,12 +220,13 @@ _READ: list[tuple[Vocabulary, dict[tuple[str, str, str], _Reading]]] = []
 
 
 def _readings(document: Document, vocabulary: Vocabulary) -> list[_Reading]:
+    """Each local item's reading, remembered (an item is known by all that _prepare reads of it)."""
     if not _READ or _READ[0][0] is not vocabulary:
         _READ[:] = [(vocabulary, {})]
     known = _READ[0][1]
     found = []
     for item in document.items:
-        key = (item.title, item.measures, item.text)  # all that _prepare reads of an item
+        key = (item.title, item.measures, item.text)
         reading = known.get(key)
         if reading is None:
             if len(known) >= _READ_ITEMS:
