@@ -82,3 +82,11 @@ SMALL = Vocabulary((
 def test_overlapping_patterns_and_senses_of_a_small_vocabulary(pieces: list[str], item: str) -> None:
     text = "".join(pieces)
     assert SMALL.mentions(text, item) == regex_mentions(SMALL, text, item)
+
+
+def test_a_pattern_that_matches_empty_text_ends() -> None:
+    # each match is searched for from the position after the last one's start: an empty match at the end of the
+    # text must not be found again and again
+    vocabulary = Vocabulary((Instrument("甲", "t", ("甲",), ("x?",)), Instrument("乙", "t", (), ("健康[一-龥]{1,3}行动",))))
+    for text in ("", "ab", "健康城市行动x", "x健康乡村行动健康行动"):
+        assert vocabulary.mentions(text) == regex_mentions(vocabulary, text)

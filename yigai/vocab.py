@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -146,10 +147,23 @@ class Vocabulary:
 
     @cached_property
     def _patterns(self) -> re.Pattern[str] | None:
-        """The instruments' regular expressions, in their order, tried where no printed form starts (a lookahead
-        finds overlapping matches)."""
+        """The instruments' regular expressions, in their order, tried where no printed form starts (see
+        _pattern_mentions)."""
         parts = [p for i in self.instruments for p in i.patterns]
-        return re.compile("(?=(" + "|".join(parts) + "))") if parts else None
+        return re.compile("(?:" + "|".join(parts) + ")") if parts else None
+
+    def _pattern_mentions(self, text: str) -> Iterator[tuple[int, str]]:
+        """Where the patterns match in `text`, overlapping matches too: each position a match starts, with the first
+        pattern's match there. (Searched from the position after each start: a lookahead finditer gives the same,
+        but tries every position of the text in Python's engine, where a search skips in C to the first character
+        a pattern can start with.)"""
+        pattern = self._patterns
+        if pattern is None:
+            return
+        at, end = 0, len(text)
+        while at <= end and (m := pattern.search(text, at)) is not None:  # (a search from past the end finds the end)
+            yield m.start(), m.group(0)
+            at = m.start() + 1
 
     @cached_property
     def _pattern_owner(self) -> list[tuple[re.Pattern[str], str]]:
@@ -182,9 +196,8 @@ class Vocabulary:
             if length > longest.get(start, 0):
                 longest[start] = length
         surfaces = {start: text[start : start + length] for start, length in longest.items()}
-        if self._patterns is not None:
-            for m in self._patterns.finditer(text):
-                surfaces.setdefault(m.start(), m.group(1))
+        for start, surface in self._pattern_mentions(text):
+            surfaces.setdefault(start, surface)
         found = []
         for start in sorted(surfaces):
             surface = surfaces[start]
