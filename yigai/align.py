@@ -366,6 +366,7 @@ class Signals:
     national_starts: list[int]  # where each national item's sentences start in sentence_pairs' rows
     local_starts: list[int]  # and each local item's, in its columns
     specific: tuple[frozenset[str], ...] = ()  # per local item, the instruments it names by a specific form
+    z_sentence: np.ndarray | None = None  # _z(sentence), as combined read it
 
     def sentence_block(self, a: int, b: int) -> np.ndarray:
         """Sentence x sentence similarities of national item a and local item b (0-based)."""
@@ -432,12 +433,14 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     # a main task the vocabulary names, and names as some other item's: no strength of wording makes it this one's
     other_subject = ~same_subject & named
 
+    z_sentence = _z(sentence)
     combined = (
-        WEIGHTS["text"] * _z(text) + WEIGHTS["sentence"] * _z(sentence) + WEIGHTS["vocabulary"] * _z(vocab)
+        WEIGHTS["text"] * _z(text) + WEIGHTS["sentence"] * z_sentence + WEIGHTS["vocabulary"] * _z(vocab)
     ) / sum(WEIGHTS.values())
     chained = np.array([r.chained for r in readings], dtype=bool)
     return Signals(text, sentence, vocab, title, _z(combined), shared, same_subject, other_subject, chained,
-                   l_title_found, n_units, l_units, sentence_sim, n_starts, l_starts, tuple(r.specific for r in readings))
+                   l_title_found, n_units, l_units, sentence_sim, n_starts, l_starts, tuple(r.specific for r in readings),
+                   z_sentence)
 
 
 _CLAUSE = re.compile(r"[^,;:，；：。]+")
@@ -586,7 +589,7 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
         return Alignment(national, local, (), dict(reference.topics), 0.0, False, tasks)
     s = signals(national, local, vocabulary, reference)
     combined = s.combined
-    z_sentence = _z(s.sentence)
+    z_sentence = s.z_sentence if s.z_sentence is not None else _z(s.sentence)
     specific = s.specific
     share = sum(bool(found) for found in specific) / len(specific) if specific else 0.0
     on_subject = share >= thresholds.on_subject
