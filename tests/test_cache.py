@@ -373,10 +373,20 @@ def test_trouble_under_a_run_changes_nothing(national, vocabulary, folder, troub
             holder.close()
     assert kept == plain
     assert len(said) == (1 if trouble == "locked" else 0)  # (writes to a deleted or overwritten file go unnoticed)
-    # the next run starts from what is there: a fresh file after a deletion, a damaged one bypassed
+    # the next run starts from what is there: a fresh file after a deletion, a damaged one bypassed (the run's last
+    # writes may have rewritten every page the damage struck: a sound file, used)
+    sound = trouble != "damaged" or _sound(path)
     again = Store(on_trouble=said.append)
     assert matrix(national, refs, vocabulary=vocabulary, workers=1, cache=ColumnCache(again, national)) == plain
-    assert len(said) == (0 if trouble == "deleted" else 1)
+    assert len(said) == (1 if trouble == "locked" or not sound else 0)
+
+
+def _sound(path: Path) -> bool:
+    try:
+        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as connection:
+            return connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    except sqlite3.DatabaseError:
+        return False
 
 
 # -- two runs at once, and the bound on size
@@ -443,10 +453,12 @@ def test_columns_read_by_ocr_are_not_kept(national, vocabulary):
     cache = ColumnCache(Store(), national)
     assert cache.known([str(CITY)]) == set()
     column = matrix_module._columns_of(str(CITY), national, vocabulary)[0]
-    cache.keep(str(CITY), [replace(column, ocr=True)])
+    key = cache._key(str(CITY))
+    assert key is not None
+    cache.keep(key, [replace(column, ocr=True)])
     cache.flush()
     assert cache.store.info().entries == 0
-    cache.keep(str(CITY), [column])
+    cache.keep(key, [column])
     cache.flush()
     assert cache.store.info().entries == 1
 

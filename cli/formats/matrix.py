@@ -6,11 +6,13 @@ jurisdiction are told apart; views with jurisdictions as rows keep the item titl
 
 from __future__ import annotations
 
+import functools
 import io
 import tempfile
 from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from rich.console import Console, Group
 from rich.measure import Measurement
@@ -43,16 +45,42 @@ _DEEPER = "\n    "
 _LIST_HEAD, _LIST_TAIL, _BETWEEN = "[" + _DEEPER, "\n  ]\n}", "," + _DEEPER
 
 
-def json_parts(column: Column) -> tuple[bytes, bytes]:
+class JsonParts:
     """A column's JSON as the output holds it, but for its label (known once every column is in): the text before
-    the label's value and the text after, in UTF-8 (lone surrogates kept). Made where the column is made."""
-    data = column.as_dict()
-    label_at = list(data).index("label")
-    before = jsonout.dumps(dict(list(data.items())[:label_at]))
-    after = jsonout.dumps(dict(list(data.items())[label_at + 1 :]))
-    head = before.removesuffix("\n}").replace("\n", _DEEPER) + ("," + _DEEPER + '  "label": ')
-    tail = ("," + "\n" + after.removeprefix("{\n")).replace("\n", _DEEPER)
-    return head.encode("utf-8", "surrogatepass"), tail.encode("utf-8", "surrogatepass")
+    the label's value and the text after, in UTF-8 (lone surrogates kept). Made where the column is made, and kept
+    beside the column in the results cache, under `cache_tag`: what names this rendering's make (the code that
+    writes it and orjson's version), so that a warm run copies the bytes only when they would be written alike."""
+
+    def __call__(self, column: Column) -> tuple[bytes, bytes]:
+        data = column.as_dict()
+        label_at = list(data).index("label")
+        before = jsonout.dumps(dict(list(data.items())[:label_at]))
+        after = jsonout.dumps(dict(list(data.items())[label_at + 1 :]))
+        head = before.removesuffix("\n}").replace("\n", _DEEPER) + ("," + _DEEPER + '  "label": ')
+        tail = ("," + "\n" + after.removeprefix("{\n")).replace("\n", _DEEPER)
+        return head.encode("utf-8", "surrogatepass"), tail.encode("utf-8", "surrogatepass")
+
+    @property
+    def cache_tag(self) -> str | None:
+        return _json_tag()
+
+
+@functools.cache
+def _json_tag() -> str | None:
+    import hashlib
+    from importlib import metadata
+
+    digest = hashlib.sha256(b"json-parts\0")
+    try:
+        for module in (__file__, jsonout.__file__):
+            digest.update(Path(module).read_bytes())
+        digest.update(metadata.version("orjson").encode())
+    except (OSError, metadata.PackageNotFoundError):  # (its make unknown: rendered afresh on every run)
+        return None
+    return digest.hexdigest()
+
+
+json_parts = JsonParts()
 
 
 class Spool:
