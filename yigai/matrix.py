@@ -67,7 +67,7 @@ class Column:
     @property
     def file(self) -> str:
         """The file name the column was read from (without folders or selector)."""
-        return Path(parse_ref(self.source)[0]).name
+        return _file_of(self.source)
 
     @property
     def grades(self) -> str:
@@ -115,7 +115,7 @@ class Summary:
     @property
     def file(self) -> str:
         """The file name the column was read from (without folders or selector)."""
-        return Path(parse_ref(self.source)[0]).name
+        return _file_of(self.source)
 
 
 def summary(column: Column) -> Summary:
@@ -257,8 +257,24 @@ class Summaries(Sequence[Summary]):
         return (self._summary(number) for number in range(len(self._coverage)))
 
 
+def _file_of(source: str) -> str:
+    """`Path(parse_ref(source)[0]).name`, without the two: a column's source is its document's ref, `path#1`, where
+    parse_ref asks the disk whether `path#1` is a file, and a Path is made; the labels of 30,000 columns asked 60,000
+    times (0.2 s)."""
+    path, mark, selector = source.rpartition("#")
+    if not (mark and selector.isascii() and selector.isdigit()):
+        path = parse_ref(source)[0]
+    name = path[path.rfind("/") + 1 :]
+    if os.sep != "/" or name in ("", ".", ".."):  # (what Path makes of `folder/`, `a/.`)
+        return Path(path).name
+    return name
+
+
 def _stem(source: str) -> str:
-    return Path(parse_ref(source)[0]).stem
+    """`Path(parse_ref(source)[0]).stem` (see _file_of)."""
+    name = _file_of(source)
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def grades_of_row(columns: Sequence[Labelled], row: int) -> str:
