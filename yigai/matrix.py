@@ -242,19 +242,39 @@ class Summaries(Sequence[Summary]):
         """Label every column as labels_of labels columns. Labels are compared by their hashes first (an array of
         numbers): only the columns whose labels may read alike are compared by their text."""
         count = len(self._coverage)
-        plain = np.fromiter((hash(_plain_label(s)) for s in self._unordered()), dtype=np.int64, count=count)
+        plain = np.fromiter((hash(self._plain(number)) for number in range(count)), dtype=np.int64, count=count)
         alike = _repeated(plain)  # every column of a plain label that two columns have is among them
         qualified = dict(zip(alike, _qualified([self._summary(k) for k in alike])))
         final = plain.copy()
         for number, label in qualified.items():
             final[number] = hash(label)
         again = _repeated(final)  # every column of a label, qualified or plain, that two columns have
-        texts = [qualified.get(k) or _plain_label(self._summary(k)) for k in again]
+        texts = [qualified.get(k) or self._plain(k) for k in again]
         labels = {**qualified, **dict(zip(again, _counted(texts)))}
-        self._labels = {number: label for number, label in labels.items() if label != _plain_label(self._summary(number))}
+        self._labels = {number: label for number, label in labels.items() if label != self._plain(number)}
 
-    def _unordered(self) -> Iterator[Summary]:
-        return (self._summary(number) for number in range(len(self._coverage)))
+    def _plain(self, number: int) -> str:
+        """_plain_label of the column added `number`th, made from what is packed (without a Summary)."""
+        name = self._kinds[self._kind[number]][0]
+        file = _file_of(self._source_of(number))
+        if name is None:
+            name = _stem_of_name(file)
+        year = self._year[number]
+        return f"{name} {year} ({file})" if year else f"{name} ({file})"
+
+    def label_of(self, at: int) -> str:
+        """The label of the column at `at` (once `label` labelled them all; its name before)."""
+        number = self.number(at)
+        if self._labels is None:
+            name = self._kinds[self._kind[number]][0]
+            return _stem(self._source_of(number)) if name is None else name
+        return self._labels.get(number) or self._plain(number)
+
+    def year_of(self, at: int) -> int | None:
+        return self._year[self.number(at)] or None
+
+    def warnings_of(self, at: int) -> tuple[DecisionWarning, ...]:
+        return self._warnings.get(self.number(at), ())
 
 
 def _file_of(source: str) -> str:
@@ -272,7 +292,10 @@ def _file_of(source: str) -> str:
 
 def _stem(source: str) -> str:
     """`Path(parse_ref(source)[0]).stem` (see _file_of)."""
-    name = _file_of(source)
+    return _stem_of_name(_file_of(source))
+
+
+def _stem_of_name(name: str) -> str:
     dot = name.rfind(".")
     return name[:dot] if 0 < dot < len(name) - 1 else name
 

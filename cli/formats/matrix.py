@@ -124,9 +124,9 @@ def write_json(write: Callable[[str], object], national: Document, columns: Summ
         write("[]\n}")
         return
     write(_LIST_HEAD)
-    for k, c in enumerate(columns):
+    for k in range(len(columns)):
         head, tail = spool.parts(columns.number(k))
-        write((_BETWEEN if k else "") + head + jsonout.dumps(_label(c)) + tail)
+        write((_BETWEEN if k else "") + head + jsonout.dumps(columns.label_of(k)) + tail)
     write(_LIST_TAIL)
 
 
