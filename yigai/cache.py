@@ -37,7 +37,8 @@ from .documents import parse_ref
 from .engines import is_image
 from .errors import InputError
 from .fetch import STDIN, is_url
-from .load import MAX_BYTES, read_bytes
+from .load import MAX_BYTES
+from .load import _read_at_most as read_at_most
 from .matrix import Cell, Column, Summary
 from .model import Document
 from .readers import sniff
@@ -326,11 +327,10 @@ class Keyer:
             path, _ = parse_ref(ref)
             if path == STDIN or is_url(path):
                 return None, None
-            info = os.stat(path)  # before opening: a FIFO is never opened, a huge file never read
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
-                return None, None
-            data = read_bytes(Path(path))
+            data, info = _read_regular(path)
         except (OSError, ValueError, InputError):
+            return None, None
+        if data is None or info is None:
             return None, None
         if self.national_file == (info.st_dev, info.st_ino) or not _read_in_process(data, os.path.splitext(path)[1].lower()):
             return data, None  # (the national file: kept or not depends on where it is, not on what it holds)
@@ -479,6 +479,23 @@ class ColumnCache:
         """The ref's key as its file reads now (None: never kept)."""
         keyer = self._keyer
         return keyer.read(ref)[1] if keyer is not None else None
+
+
+def _read_regular(path: str) -> tuple[bytes | None, os.stat_result | None]:
+    """The bytes of a regular file of at most MAX_BYTES, as load.read_bytes reads them, and what fstat said of it;
+    (None, None) for anything else (read_bytes, reading it again, says what is wrong)."""
+    info = os.stat(path)  # before opening: a FIFO is never opened, a huge file never read
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+        return None, None
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)  # (the file opened, should the path have been swapped since)
+        if not stat.S_ISREG(info.st_mode):
+            return None, None
+        data = read_at_most(fd, info.st_size, MAX_BYTES + 1)
+    finally:
+        os.close(fd)
+    return (data, info) if len(data) <= MAX_BYTES else (None, None)
 
 
 def _read_in_process(data: bytes, suffix: str) -> bool:
