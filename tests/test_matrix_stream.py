@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib
+import io
 import os
 import subprocess
 import sys
@@ -75,6 +76,25 @@ def test_a_streamed_file_is_the_whole_rendering(tmp_path, decided, fmt_name, tra
     assert main(args + (["--transpose"] if transpose else [])) == 0
     expected = previous_text(fmt_name, transpose, order, decided)
     assert len(expected) > 2000 and out.read_bytes() == expected.encode("utf-8")
+
+
+@pytest.mark.parametrize("piece", [2, 3])
+@pytest.mark.parametrize("fmt_name", ["csv", "markdown"])
+def test_a_row_across_the_columns_written_in_pieces_is_the_whole_row(tmp_path, monkeypatch, decided, fmt_name, piece):
+    """A row of every column's cells (labels, grades, coverage) is written a few cells at a time: the same text."""
+    monkeypatch.setattr(fmt, "_PIECE", piece)
+    written: list[str] = []
+    pieces = list(fmt._pieces(["a", "b", "c", "d", "e", "f", ""]))
+    assert [c for p in pieces for c in p] == ["a", "b", "c", "d", "e", "f", ""] and len(pieces) > 1
+    assert all(len(p) >= 2 for p in pieces) and max(map(len, pieces)) < 2 * piece
+    row = ["x", "", "y,z", '"q"', "=1", "a\nb", ""]
+    fmt._wide_row(written.append, row)
+    whole = io.StringIO()
+    fmt.CsvWriter(whole, lineterminator="\n").writerow(row)
+    assert len(written) > 2 and "".join(written) == whole.getvalue()
+    out = tmp_path / f"matrix.{'md' if fmt_name == 'markdown' else fmt_name}"
+    assert main(["matrix", NATIONAL, *REFS, "--decisions", str(decided), "-o", str(out)]) == 0
+    assert out.read_bytes() == previous_text(fmt_name, False, "given", decided).encode("utf-8")
 
 
 @pytest.mark.parametrize(("fmt_name", "transpose"), FORMATS)

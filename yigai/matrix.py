@@ -270,6 +270,9 @@ class Summaries(Sequence[Summary]):
             return _stem(self._source_of(number)) if name is None else name
         return self._labels.get(number) or self._plain(number)
 
+    def coverage_of(self, at: int) -> float:
+        return self._coverage[self.number(at)]
+
     def year_of(self, at: int) -> int | None:
         return self._year[self.number(at)] or None
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import tempfile
 from array import array
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 from rich.console import Console, Group
 from rich.measure import Measurement
@@ -161,11 +163,52 @@ def write_csv(write: Callable[[str], object], national: Document, columns: Seque
             writer.writerow([_label(c), c.source, c.level, c.year or "", f"{c.coverage:.4f}",
                              *[_WORD[g] for g in c.grades]])
         return
-    writer.writerow(["national_index", "national_title", *[_label(c) for c in columns], "picked_up_by"])
+    _wide_row(write, itertools.chain(["national_index", "national_title"], _labels(columns), ["picked_up_by"]))
     for row, item in enumerate(national.items):
         letters = grades_of_row(columns, row)
-        writer.writerow([item.index, item.title, *[_WORD[g] for g in letters], len(letters) - letters.count("n")])
-    writer.writerow(["", "coverage", *[f"{c.coverage:.4f}" for c in columns], ""])
+        _wide_row(write, itertools.chain([item.index, item.title], map(_WORD.__getitem__, letters),
+                                         [len(letters) - letters.count("n")]))
+    _wide_row(write, itertools.chain(["", "coverage"], (f"{c:.4f}" for c in _coverages(columns)), [""]))
+
+
+# Cells of a row across every column written at a time: the header of 30,000 columns' labels, made whole, took 13 MiB.
+_PIECE = 1000
+T = TypeVar("T")
+
+
+def _pieces(cells: Iterable[T]) -> Iterator[list[T]]:
+    """The cells in lists of _PIECE, the last one longer (up to twice) rather than holding one cell alone: csv
+    writes a row of one empty cell as `""`."""
+    held: list[T] = []
+    for cell in cells:
+        held.append(cell)
+        if len(held) == 2 * _PIECE:
+            yield held[:_PIECE]
+            del held[:_PIECE]
+    if held:
+        yield held
+
+
+def _wide_row(write: Callable[[str], object], cells: Iterable[Any]) -> None:
+    """`CsvWriter.writerow(cells)`, the same text, written a piece at a time (each cell is quoted on its own)."""
+    pieces = CsvWriter(_Pieces(lambda line: write(line[:-1])), lineterminator="\n")  # (a line's \n left off)
+    for n, piece in enumerate(_pieces(cells)):
+        if n:
+            write(",")
+        pieces.writerow(piece)
+    write("\n")
+
+
+def _labels(columns: Sequence[Graded]) -> Iterator[str]:
+    if isinstance(columns, Summaries):  # (without making each column's Summary)
+        return map(columns.label_of, range(len(columns)))
+    return map(_label, columns)
+
+
+def _coverages(columns: Sequence[Graded]) -> Iterator[float]:
+    if isinstance(columns, Summaries):
+        return map(columns.coverage_of, range(len(columns)))
+    return (c.coverage for c in columns)
 
 
 def as_csv(national: Document, columns: Sequence[Graded], transpose: bool = False) -> str:
@@ -197,13 +240,19 @@ def write_markdown(write: Callable[[str], object], national: Document, columns: 
         for item in national.items:
             line(f"{item.index}. {_md(item.title)}")
         return
-    line(f"| # | {_md(national.as_reference)} item | " + " | ".join(_md(_label(c)) for c in columns) + " | picked up |")
+    def wide(head: str, cells: Iterable[str], tail: str) -> None:  # head + " | ".join(cells) + tail, a piece at a time
+        write(head)
+        for n, piece in enumerate(_pieces(cells)):
+            write((" | " if n else "") + " | ".join(piece))
+        write(tail + "\n")
+
+    wide(f"| # | {_md(national.as_reference)} item | ", map(_md, _labels(columns)), " | picked up |")
     line("|---:|---|" + ":---:|" * len(columns) + "---:|")
     for row, item in enumerate(national.items):
         letters = grades_of_row(columns, row)
         marks = " | ".join(_MARK[g] for g in letters)
         line(f"| {item.index} | {_md(item.short_title(24))} | {marks} | {len(letters) - letters.count('n')}/{len(columns)} |")
-    line("| | **coverage** | " + " | ".join(f"{percent(c.coverage)}" for c in columns) + " | |")
+    wide("| | **coverage** | ", map(percent, _coverages(columns)), " | |")
 
 
 def as_markdown(national: Document, columns: Sequence[Graded], transpose: bool = False) -> str:
