@@ -457,17 +457,19 @@ class ColumnCache:
         if any(c.ocr for c in columns):
             return
         try:
-            value = pack(encode_columns(columns))
+            value = encode_columns(columns)
         except Exception:  # not storable (a figure that is not finite, a name that is not UTF-8): computed next time
             return
         self.keep_encoded(key, value)
 
-    def keep_encoded(self, key: bytes, value: bytes | None) -> None:
-        """Remember a ref's columns as `pack` gave them (where they were made: a matrix's worker), under the key
-        made from the bytes they were read from; None: not to be kept."""
+    def keep_encoded(self, key: bytes, value: bytes | None, rendered: list[Any] | None = None,
+                     render: Callable[[Column], Any] | None = None) -> None:
+        """Remember a ref's columns as `encode_columns` gave them (where they were made: a matrix's worker), under
+        the key made from the bytes they were read from, with what `render` made of each (see `pack`); value None:
+        not to be kept."""
         if value is None or self.store.broken:
             return
-        self._pending.append((key, value))
+        self._pending.append((key, pack(value, rendered, getattr(render, "cache_tag", None))))
         if len(self._pending) >= _BATCH:
             self.flush()
 

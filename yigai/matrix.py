@@ -665,7 +665,8 @@ class Remembered(Protocol):
 
     def keep(self, key: bytes, columns: list[Column]) -> None: ...
 
-    def keep_encoded(self, key: bytes, value: bytes | None) -> None: ...
+    def keep_encoded(self, key: bytes, value: bytes | None, rendered: list[Any] | None = None,
+                     render: Callable[[Column], Any] | None = None) -> None: ...
 
     def flush(self) -> None: ...
 
@@ -682,19 +683,18 @@ def _summarised(ref: str) -> tuple[list[tuple[Summary, Any]], bytes | None, byte
 def _compact(columns: list[Column], render: Callable[[Column], Any] | None,
              key: bytes | None) -> tuple[list[tuple[Summary, Any]], bytes | None, bytes | None]:
     rendered = [render(c) if render else None for c in columns]
-    value = _encoded(columns, rendered, getattr(render, "cache_tag", None)) if key is not None else None
-    return list(zip(map(summary, columns), rendered)), key, value
+    return list(zip(map(summary, columns), rendered)), key, _encoded(columns) if key is not None else None
 
 
-def _encoded(columns: list[Column], rendered: list[Any] | None = None, tag: str | None = None) -> bytes | None:
-    """The columns as the cache stores them, with what `render` made of them where it names its make (`tag`);
-    None where they are not to be kept (read by OCR) or cannot be."""
+def _encoded(columns: list[Column]) -> bytes | None:
+    """The columns as the cache stores them (encode_columns; the parent adds what `render` made of them, which it
+    has already); None where they are not to be kept (read by OCR) or cannot be."""
     if any(c.ocr for c in columns):
         return None
-    from .cache import encode_columns, pack
+    from .cache import encode_columns
 
     try:
-        return pack(encode_columns(columns), rendered, tag)
+        return encode_columns(columns)
     except Exception:  # not storable (a figure that is not finite, a name that is not UTF-8): computed next time
         return None
 
@@ -728,7 +728,7 @@ def _batches(national: Document, refs: list[str], vocab_files: tuple[str, ...], 
                 batch, key, value = next(made)
                 if cache is not None and key is not None:
                     if compact:
-                        cache.keep_encoded(key, value)
+                        cache.keep_encoded(key, value, [rendered for _, rendered in batch], render)
                     else:
                         cache.keep(key, batch)
             if progress:

@@ -92,19 +92,25 @@ class Spool:
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile()
         self._at = array("q")  # for each column: where its head starts, its head's length, its tail's length
+        self._end = 0  # where the next column goes (asking the file each time cost a system call a column)
+        self._next: int | None = None  # where the file is, once reading began (None: at the end, writing)
 
     def add(self, parts: tuple[bytes, bytes]) -> None:
         head, tail = parts
-        self._at.extend((self._file.tell(), len(head), len(tail)))
-        self._file.write(head)
-        self._file.write(tail)
+        if self._next is not None:
+            self._file.seek(self._end)
+            self._next = None
+        self._at.extend((self._end, len(head), len(tail)))
+        self._file.write(head + tail)
+        self._end += len(head) + len(tail)
 
     def parts(self, number: int) -> tuple[str, str]:
         """The head and tail of the column added `number`th (from 0)."""
         at, head, tail = self._at[3 * number : 3 * number + 3]
-        if self._file.tell() != at:  # read in the order written, no seek is needed
+        if self._next != at:  # read in the order written, no seek is needed
             self._file.seek(at)
         data = self._file.read(head + tail)
+        self._next = at + head + tail
         return data[:head].decode("utf-8", "surrogatepass"), data[head:].decode("utf-8", "surrogatepass")
 
     def close(self) -> None:
