@@ -297,3 +297,15 @@ def test_the_parents_memory_does_not_grow_with_the_documents(corpora, tmp_path, 
         assert out.stat().st_size > 1000
     growth = (peaks[LARGE] - peaks[SMALL]) / (LARGE - SMALL)
     assert growth < GROWTH_MOST_KIB, f"the parent grew {growth:.1f} KiB a document ({peaks} KiB)"
+
+
+def test_a_summary_crosses_from_a_worker_whole():
+    """Workers send a summary as the tuple of its fields: every field, in order."""
+    import dataclasses
+
+    from yigai.decisions import DecisionWarning
+
+    s = Summary("四川", "a/b.txt#1", 2021, 0.5, "fpn", (1,), (DecisionWarning("d.yaml", 1, "stale", "drop it"),),
+                "四川省", "province", "四川 2021 (b.txt)")
+    assert Summary(*matrix_module._fields(s)) == s
+    assert len(matrix_module._fields(s)) == len(dataclasses.fields(Summary))
