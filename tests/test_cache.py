@@ -453,7 +453,8 @@ def test_columns_read_by_ocr_are_not_kept(national, vocabulary):
     cache = ColumnCache(Store(), national)
     assert cache.known([str(CITY)]) == set()
     column = matrix_module._columns_of(str(CITY), national, vocabulary)[0]
-    key = cache._key(str(CITY))
+    assert cache.keyer is not None
+    key = cache.keyer.read(str(CITY))[1]
     assert key is not None
     cache.keep(key, [replace(column, ocr=True)])
     cache.flush()
@@ -574,3 +575,67 @@ def test_warm_outputs_from_workers_are_those_of_a_run_without_the_cache(cli, fol
         assert fresh.status == cold.status == warm.status == 0
         assert fresh.out == cold.out == warm.out and len(fresh.out) > 1000, fmt
     assert cli("cache", "info", "-f", "json").json()["entries"] == len(_refs(folder))
+
+
+cache_module = import_module("yigai.cache")
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The files the cache reads itself (to key them): the parent's look-up and, here, the one process's."""
+    seen: list[str] = []
+    real = cache_module._read_regular
+
+    def counting(path):  # type: ignore[no-untyped-def]
+        seen.append(path)
+        return real(path)
+
+    monkeypatch.setattr(cache_module, "_read_regular", counting)
+    return seen
+
+
+def test_a_file_seen_as_it_was_kept_is_not_read_again(national, vocabulary, folder, counted, reads, monkeypatch):
+    monkeypatch.setattr(cache_module, "_SETTLED", -1e9)  # every file unchanged for long enough (see _SETTLED)
+    refs = _refs(folder)
+    plain = matrix(national, refs, vocabulary=vocabulary, workers=1)
+    matrix(national, refs, vocabulary=vocabulary, workers=1, cache=ColumnCache(Store(), national))
+    counted.clear(), reads.clear()
+    cache = ColumnCache(Store(), national)
+    assert matrix(national, refs, vocabulary=vocabulary, workers=1, cache=cache) == plain
+    assert counted == [] and reads == [] and cache.hits == len(refs)  # found by one stat each
+    # rewritten, same size, same modification time: its change time tells; read, hashed, aligned again
+    changed = folder / "city-2023-draft.txt"
+    before, info = changed.read_bytes(), changed.stat()
+    changed.write_bytes(before.replace("推进".encode(), "加快".encode(), 1))
+    os.utime(changed, ns=(info.st_atime_ns, info.st_mtime_ns))
+    counted.clear(), reads.clear()
+    cache = ColumnCache(Store(), national)
+    warm = matrix(national, refs, vocabulary=vocabulary, workers=1, cache=cache)
+    assert counted == [str(changed)] and cache.hits == len(refs) - 1
+    assert reads == [str(changed)] * 2  # looked up, then read to be aligned (by a worker, where there are some)
+    assert warm == matrix(national, refs, vocabulary=vocabulary, workers=1)
+
+
+def test_a_file_written_lately_is_read_again_and_found_by_its_bytes(national, vocabulary, folder, counted, reads,
+                                                                     monkeypatch):
+    """A file changed less than _SETTLED ago could change again unseen (within the file system's clock tick): it is
+    kept without what it was seen as, and found by its bytes, then seen; so is a file checked out anew."""
+    refs = _refs(folder)
+    matrix(national, refs, vocabulary=vocabulary, workers=1, cache=ColumnCache(Store(), national))  # (all just made)
+    assert {row[0] for row in sqlite3.connect(_cache_file()).execute("SELECT seen FROM results")} == {None}
+    monkeypatch.setattr(cache_module, "_SETTLED", -1e9)
+    counted.clear(), reads.clear()
+    cache = ColumnCache(Store(), national)
+    matrix(national, refs, vocabulary=vocabulary, workers=1, cache=cache)
+    assert counted == [] and sorted(reads) == sorted(refs) and cache.hits == len(refs)  # read, none aligned
+    reads.clear()
+    matrix(national, refs, vocabulary=vocabulary, workers=1, cache=ColumnCache(Store(), national))
+    assert reads == []  # seen since, found by a stat
+    for path in refs:  # a fresh checkout: the same bytes in new files (new inodes, new times)
+        data = Path(path).read_bytes()
+        Path(path).unlink()
+        Path(path).write_bytes(data)
+    counted.clear(), reads.clear()
+    cache = ColumnCache(Store(), national)
+    matrix(national, refs, vocabulary=vocabulary, workers=1, cache=cache)
+    assert counted == [] and sorted(reads) == sorted(refs) and cache.hits == len(refs)

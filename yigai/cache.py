@@ -47,7 +47,7 @@ Key = bytes | str  # (a column's key is the 32 bytes of a digest)
 ENV_FOLDER = "YIGAI_CACHE_DIR"
 FILE_NAME = "results.sqlite3"
 DEFAULT_LIMIT = 256 * 1024 * 1024  # bytes of stored results; a column is ~1 KB, so ~200,000 columns
-SCHEMA = 2  # the layout of the table and of a stored column; a new layout starts an empty table
+SCHEMA = 3  # the layout of the table and of a stored column; a new layout starts an empty table
 # A second run writing at the same moment holds the lock for a few milliseconds; one that holds it for longer
 # than this (a loaded machine can stretch a write to seconds) is treated as a locked cache (bypassed).
 BUSY_SECONDS = 5.0
@@ -152,9 +152,13 @@ class Store:
             # A rowid table, the values in the order written: WITHOUT ROWID kept each 1-4 KB value inside the key's
             # B-tree, and inserting random keys cost 5x as much. The total size is kept by triggers: summing the
             # sizes on every write read the whole table, a cost that grew with every entry (10 s over 30,000).
+            # `seen`: the file as it was when it was read (Keyer.seen), `ref`: the ref it was read from (Keyer.ref):
+            # what finds a result without reading its file again (ColumnCache.look_up)
             connection.execute("CREATE TABLE results (key BLOB PRIMARY KEY, value BLOB NOT NULL, sum BLOB NOT NULL, "
-                               "size INTEGER NOT NULL, used INTEGER NOT NULL)")
+                               "size INTEGER NOT NULL, used INTEGER NOT NULL, seen BLOB, ref BLOB)")
             connection.execute("CREATE INDEX results_used ON results (used)")
+            connection.execute("CREATE INDEX results_seen ON results (seen)")
+            connection.execute("CREATE INDEX results_ref ON results (ref)")
             connection.execute("CREATE TABLE totals (id INTEGER PRIMARY KEY, stored INTEGER NOT NULL)")
             connection.execute("INSERT INTO totals VALUES (0, 0)")
             connection.execute("CREATE TRIGGER results_added AFTER INSERT ON results "
@@ -177,19 +181,31 @@ class Store:
 
     def has_many(self, keys: Sequence[Key]) -> set[Key]:
         """Those of `keys` the store holds (their values are read, and checked, when asked for)."""
+        return set(self._find("key", "key", keys))
+
+    def _find(self, column: str, wanted: str, values: Sequence[Any]) -> dict[Any, Any]:
+        """{column: wanted} of the rows whose `column` is among `values`."""
         connection = self._connect()
-        if connection is None or not keys:
-            return set()
-        found: set[Key] = set()
+        if connection is None or not values:
+            return {}
+        found: dict[Any, Any] = {}
         try:
-            for start in range(0, len(keys), 500):
-                chunk = list(keys[start:start + 500])
-                found.update(key for (key,) in connection.execute(
-                    f"SELECT key FROM results WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+            for start in range(0, len(values), 500):
+                chunk = list(values[start:start + 500])
+                found.update(connection.execute(f"SELECT {column}, {wanted} FROM results WHERE {column} IN "
+                                                f"({','.join('?' * len(chunk))})", chunk))
         except Exception as exc:  # (as in _connect)
             self._trouble(exc)
-            return set()
+            return {}
         return found
+
+    def keys_seen(self, seen: Sequence[bytes]) -> dict[bytes, bytes]:
+        """The keys of the results kept from files seen as `seen` says (Keyer.seen), by what was seen."""
+        return self._find("seen", "key", seen)
+
+    def refs_kept(self, refs: Sequence[bytes]) -> set[bytes]:
+        """Those of `refs` (Keyer.ref) some result was kept from."""
+        return set(self._find("ref", "ref", refs))
 
     def get_many(self, keys: Sequence[Key]) -> dict[Key, bytes]:
         """The values stored under those of `keys` the store holds (checked against their checksums)."""
@@ -223,18 +239,25 @@ class Store:
 
     def put_many(self, rows: Iterable[tuple[Key, bytes]]) -> None:
         """Store values (replacing any under the same key), then evict down to the limit."""
-        rows = list(rows)
+        self.put_results([(key, value, None, None) for key, value in rows])
+
+    def put_results(self, rows: Sequence[tuple[Key, bytes, bytes | None, bytes | None]],
+                    seen: Sequence[tuple[bytes, Key]] = ()) -> None:
+        """Store values with what finds them again (key, value, seen, ref), replacing any under the same key; mark
+        kept results as seen again (seen, key); then evict down to the limit."""
         connection = self._connect()
-        if connection is None or not rows:
+        if connection is None or not (rows or seen):
             return
         now = int(time.time())
         try:
             with _transaction(connection):
                 # (an upsert, not INSERT OR REPLACE: the row it replaced would not be taken off the total)
-                connection.executemany("INSERT INTO results (key, value, sum, size, used) VALUES (?, ?, ?, ?, ?) "
-                                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value, sum = excluded.sum, "
-                                       "size = excluded.size, used = excluded.used",
-                                       ((k, v, _checksum(v), len(v), now) for k, v in rows))
+                connection.executemany("INSERT INTO results (key, value, sum, size, used, seen, ref) "
+                                       "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                                       "value = excluded.value, sum = excluded.sum, size = excluded.size, "
+                                       "used = excluded.used, seen = excluded.seen, ref = excluded.ref",
+                                       ((k, v, _checksum(v), len(v), now, s, r) for k, v, s, r in rows))
+                connection.executemany("UPDATE results SET seen = ? WHERE key = ?", seen)
                 self._evict(connection)
         except Exception as exc:  # (as in _connect)
             self._trouble(exc)
@@ -310,19 +333,28 @@ def _checksum(value: bytes) -> bytes:
 # ------------------------------------------------------------------------------------------------ matrix columns
 
 
+# A file is known by what it was seen as (Keyer.seen) only once it has not changed for this long: a write within the
+# file system's clock tick after it was read would leave it looking the same (git's "racily clean" files).
+_SETTLED = 2.0
+
+
 @dataclass(frozen=True)
 class Keyer:
     """How a local file's columns are keyed: everything besides the file that decides them (`context`), the ref as
     given and the file's bytes. Small and picklable: a matrix's workers key the files they read, from the bytes they
-    read (so that a file changed since it was looked up is kept under the key of what was aligned)."""
+    read (so that a file changed since it was looked up is kept under the key of what was aligned).
+
+    A result is also kept with what its file was seen as when it was read (`seen`: device, inode, size, times) and
+    its ref (`ref`), so that a later run finds it without reading the file again, or reads again only the files of
+    refs kept before (a copy or a fresh checkout of a folder: the same bytes, seen anew)."""
 
     context: bytes
     national_file: tuple[int, int] | None = None  # (device, inode) of the national document's file
 
-    def read(self, ref: str) -> tuple[bytes | None, bytes | None]:
-        """The bytes of the ref's file and its key. Key None for what is never kept: standard input and
+    def read(self, ref: str) -> tuple[bytes | None, Kept | None]:
+        """The bytes of the ref's file and what it is kept under (None for what is never kept: standard input and
         addresses (no file to hash; nor are their bytes read here), the national document's own file, files read
-        by an outside engine; bytes None where they cannot be read (reading them again says why)."""
+        by an outside engine); bytes None where they cannot be read (reading them again says why)."""
         try:
             path, _ = parse_ref(ref)
             if path == STDIN or is_url(path):
@@ -334,13 +366,48 @@ class Keyer:
             return None, None
         if self.national_file == (info.st_dev, info.st_ino) or not _read_in_process(data, os.path.splitext(path)[1].lower()):
             return data, None  # (the national file: kept or not depends on where it is, not on what it holds)
-        return data, self.key(ref, data)
+        settled = time.time() - max(info.st_mtime, info.st_ctime) > _SETTLED
+        return data, Kept(self.key(ref, data), self.seen(ref, info) if settled else None, self.ref(ref))
 
     def key(self, ref: str, data: bytes) -> bytes:
         digest = hashlib.sha256(self.context)
         digest.update(ref.encode("utf-8", "surrogatepass") + b"\0")
         digest.update(data)
         return digest.digest()
+
+    def seen(self, ref: str, info: os.stat_result) -> bytes:
+        """The ref's file as `stat` sees it: a write changes its change time (which no one can set back), a new file
+        in its place its inode."""
+        digest = hashlib.sha256(self.context)
+        digest.update(b"\0seen\0" + ref.encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(f"{info.st_dev} {info.st_ino} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}".encode())
+        return digest.digest()
+
+    def ref(self, ref: str) -> bytes:
+        return hashlib.sha256(self.context + b"\0ref\0" + ref.encode("utf-8", "surrogatepass")).digest()
+
+    def seen_now(self, ref: str) -> bytes | None:
+        """`seen` of the ref's file as it is now, by one stat (None: no file that is kept)."""
+        try:
+            path, _ = parse_ref(ref)
+            if path == STDIN or is_url(path):
+                return None
+            info = os.stat(path)
+        except (OSError, ValueError, InputError):
+            return None
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES or self.national_file == (info.st_dev, info.st_ino):
+            return None
+        return self.seen(ref, info)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a ref's columns are kept under: the key (its bytes), what its file was seen as (None: changed too
+    lately to tell) and the ref."""
+
+    key: bytes
+    seen: bytes | None
+    ref: bytes
 
 
 class ColumnCache:
@@ -367,7 +434,8 @@ class ColumnCache:
                     self._keyer = Keyer(context, (national_file.st_dev, national_file.st_ino))
                 except (OSError, ValueError):  # standard input or an address
                     self._keyer = Keyer(context)
-        self._pending: list[tuple[bytes, bytes]] = []
+        self._pending: list[tuple[bytes, bytes, bytes | None, bytes | None]] = []
+        self._seen_again: list[tuple[bytes, bytes]] = []  # (seen, key) of results found by reading their file
         self.hits = 0
         # What look_up found: the positions (among its refs) of the kept ones and their keys, 32 bytes each. A
         # run's 30,000 keys as text in a dict, with the sets that sorted them, took 19 MiB of the parent.
@@ -387,22 +455,33 @@ class ColumnCache:
 
     def look_up(self, refs: Sequence[str]) -> bytearray:
         """For each ref, 1 where its columns are kept and its file has not changed since: `fetch` gives them, a window
-        at a time, so that a warm run over 30,000 documents never holds 30,000 columns. Each file is read and hashed
-        here, a chunk at a time; only the keys of the kept ones are held."""
+        at a time, so that a warm run over 30,000 documents never holds 30,000 columns. A chunk of refs at a time:
+        each file is looked at (one stat) and found by what it was seen as; the others whose ref was kept before are
+        read and hashed (a file changed, or the same bytes seen anew). Only the keys of the kept ones are held."""
         found = bytearray(len(refs))
-        self._kept_at, self._kept_keys, self._window = array("q"), bytearray(), {}
+        self._kept_at, self._kept_keys, self._window, self._seen_again = array("q"), bytearray(), {}, []
         for start in range(0, len(refs), _LOOK_UP):
             keyer = self.keyer
             if keyer is None:
                 break
-            keyed = [(at, key) for at in range(start, min(start + _LOOK_UP, len(refs)))
-                     for key in [keyer.read(refs[at])[1]] if key is not None]
-            present = self.store.has_many([key for _, key in keyed])
-            for at, key in keyed:
-                if key in present:
-                    found[at] = 1
-                    self._kept_at.append(at)
-                    self._kept_keys += key
+            chunk = range(start, min(start + _LOOK_UP, len(refs)))
+            seen = [(at, s) for at in chunk for s in [keyer.seen_now(refs[at])] if s is not None]
+            by_seen = self.store.keys_seen([s for _, s in seen])
+            hits = {at: by_seen[s] for at, s in seen if s in by_seen}
+            looked = {at for at, _ in seen}  # (the others are never kept)
+            rest = [(at, keyer.ref(refs[at])) for at in chunk if at in looked and at not in hits]
+            kept_refs = self.store.refs_kept([r for _, r in rest])
+            read = [(at, kept) for at, r in rest if r in kept_refs for kept in [keyer.read(refs[at])[1]] if kept]
+            present = self.store.has_many([kept.key for _, kept in read])
+            for at, kept in read:
+                if kept.key in present:
+                    hits[at] = kept.key
+                    if kept.seen is not None:
+                        self._seen_again.append((kept.seen, kept.key))
+            for at in sorted(hits):
+                found[at] = 1
+                self._kept_at.append(at)
+                self._kept_keys += hits[at]
         self.hits = len(self._kept_at)
         return found
 
@@ -452,7 +531,7 @@ class ColumnCache:
             self.store._trouble(ValueError(f"a stored result cannot be read ({type(exc).__name__})"))
             return None
 
-    def keep(self, key: bytes, columns: list[Column]) -> None:
+    def keep(self, kept: Kept, columns: list[Column]) -> None:
         """Remember a ref's columns under its key (written in batches; `flush` writes the rest)."""
         if any(c.ocr for c in columns):
             return
@@ -460,27 +539,28 @@ class ColumnCache:
             value = encode_columns(columns)
         except Exception:  # not storable (a figure that is not finite, a name that is not UTF-8): computed next time
             return
-        self.keep_encoded(key, value)
+        self.keep_encoded(kept, value)
 
-    def keep_encoded(self, key: bytes, value: bytes | None, rendered: list[Any] | None = None,
+    def keep_encoded(self, kept: Kept, value: bytes | None, rendered: list[Any] | None = None,
                      render: Callable[[Column], Any] | None = None) -> None:
         """Remember a ref's columns as `encode_columns` gave them (where they were made: a matrix's worker), under
         the key made from the bytes they were read from, with what `render` made of each (see `pack`); value None:
         not to be kept."""
         if value is None or self.store.broken:
             return
-        self._pending.append((key, pack(value, rendered, getattr(render, "cache_tag", None))))
+        self._pending.append((kept.key, pack(value, rendered, getattr(render, "cache_tag", None)), kept.seen, kept.ref))
         if len(self._pending) >= _BATCH:
             self.flush()
 
     def flush(self) -> None:
         pending, self._pending = self._pending, []
-        self.store.put_many(pending)
+        seen, self._seen_again = self._seen_again, []
+        self.store.put_results(pending, seen)
 
     def _key(self, ref: str) -> bytes | None:
         """The ref's key as its file reads now (None: never kept)."""
-        keyer = self._keyer
-        return keyer.read(ref)[1] if keyer is not None else None
+        kept = self._keyer.read(ref)[1] if self._keyer is not None else None
+        return kept.key if kept is not None else None
 
 
 def _read_regular(path: str) -> tuple[bytes | None, os.stat_result | None]:

@@ -630,14 +630,15 @@ def _init_worker(national: Document, vocab_files: tuple[str, ...], parent: int,
 
 
 class Keyer(Protocol):
-    """How the results cache keys a ref (yigai.cache.Keyer): from the bytes of its file, read once."""
+    """How the results cache keys a ref (yigai.cache.Keyer): from the bytes of its file, read once; what it is kept
+    under (yigai.cache.Kept) is the cache's business."""
 
-    def read(self, ref: str) -> tuple[bytes | None, bytes | None]: ...
+    def read(self, ref: str) -> tuple[bytes | None, Any]: ...
 
 
 def _keyed_columns(ref: str, national: Document, vocabulary: Vocabulary, decisions: tuple[Decisions, ...],
                    detail: bool, min_confidence: float | None,
-                   keyer: Keyer | None) -> tuple[list[Column], bytes | None]:
+                   keyer: Keyer | None) -> tuple[list[Column], Any]:
     """A ref's columns, with (`keyer`) the key the cache keeps them under: made from the very bytes that were read
     and aligned, so that a file changed since the cache was looked up (or while it is read) is kept under the key
     of what it holds now. None: not to be kept."""
@@ -646,7 +647,7 @@ def _keyed_columns(ref: str, national: Document, vocabulary: Vocabulary, decisio
     return _columns_of(ref, national, vocabulary, decisions, detail, min_confidence, documents), key
 
 
-def _work(ref: str) -> tuple[list[Column], bytes | None]:
+def _work(ref: str) -> tuple[list[Column], Any]:
     return _keyed_columns(ref, _WORKER["national"], _WORKER["vocabulary"], _WORKER["decisions"],  # type: ignore[arg-type]
                           _WORKER["detail"], _WORKER.get("min_confidence"), _WORKER.get("keyer"))  # type: ignore[arg-type]
 
@@ -663,15 +664,15 @@ class Remembered(Protocol):
 
     def fetch_summaries(self, at: int, render: Callable[[Column], Any] | None) -> list[tuple[Summary, Any]] | None: ...
 
-    def keep(self, key: bytes, columns: list[Column]) -> None: ...
+    def keep(self, kept: Any, columns: list[Column]) -> None: ...
 
-    def keep_encoded(self, key: bytes, value: bytes | None, rendered: list[Any] | None = None,
+    def keep_encoded(self, kept: Any, value: bytes | None, rendered: list[Any] | None = None,
                      render: Callable[[Column], Any] | None = None) -> None: ...
 
     def flush(self) -> None: ...
 
 
-def _summarised(ref: str) -> tuple[list[tuple[tuple[Any, ...], Any]], bytes | None, bytes | None]:
+def _summarised(ref: str) -> tuple[list[tuple[tuple[Any, ...], Any]], Any, bytes | None]:
     """In a worker: each column of `ref` as its summary and what the parent's `render` makes of it (the column
     itself stays here: 2-5 KB of cells a document the parent would otherwise receive and hold), with the key and
     value the cache keeps them under when the parent keeps them (None otherwise). The summary goes as the tuple of
@@ -687,7 +688,7 @@ def _fields(s: Summary) -> tuple[Any, ...]:
 
 
 def _compact(columns: list[Column], render: Callable[[Column], Any] | None,
-             key: bytes | None) -> tuple[list[tuple[Summary, Any]], bytes | None, bytes | None]:
+             key: Any) -> tuple[list[tuple[Summary, Any]], Any, bytes | None]:
     rendered = [render(c) if render else None for c in columns]
     return list(zip(map(summary, columns), rendered)), key, _encoded(columns) if key is not None else None
 
@@ -749,7 +750,7 @@ def _batches(national: Document, refs: list[str], vocab_files: tuple[str, ...], 
 def _made(national: Document, refs: Iterable[str], count: int, vocab_files: tuple[str, ...], workers: int | None,
           decisions: tuple[Decisions, ...], detail: bool, vocabulary: Vocabulary, render: Callable[[Column], Any] | None,
           compact: bool, keyer: Keyer | None,
-          min_confidence: float | None) -> Generator[tuple[list[Any], bytes | None, bytes | None], None, None]:
+          min_confidence: float | None) -> Generator[tuple[list[Any], Any, bytes | None], None, None]:
     """What each of the `count` refs gives, in order: its columns, or (`compact`) (summary, render(column)) pairs,
     with (`keyer`) the key the cache keeps them under and (compact only) the value it keeps."""
     workers = workers or os.cpu_count() or 1
