@@ -635,14 +635,18 @@ def pack(columns: bytes, rendered: Sequence[Any] | None = None, tag: str | None 
     """A kept value: the columns (encode_columns), then, where a renderer that names its make (`tag`) rendered them
     as bytes (a tuple of bytes a column), what it made, so that a warm run copies that instead of rendering again.
     One header line (JSON: the columns' length, the tag, the lengths of the rendered parts), then the bytes."""
-    parts: list[Any] = []
-    if tag is not None and rendered is not None and all(
-            isinstance(r, tuple) and all(isinstance(p, bytes) for p in r) for r in rendered):
-        parts = list(rendered)
+    lengths: list[list[int]] = []
+    body = b""
+    if tag is not None and rendered is not None:
+        try:
+            body = b"".join([p for r in rendered for p in r])  # (TypeError: not bytes, not in tuples)
+            lengths = [[len(p) for p in r] for r in rendered]
+        except TypeError:
+            body, tag = b"", None
     else:
         tag = None
-    header = orjson.dumps([len(columns), tag, [[len(p) for p in r] for r in parts]])
-    return b"".join([header, b"\n", columns, *(p for r in parts for p in r)])
+    header = orjson.dumps([len(columns), tag, lengths])
+    return b"".join((header, b"\n", columns, body))
 
 
 def _unpack(value: bytes) -> tuple[list[list[Any]], str | None, list[tuple[bytes, ...]] | None]:
