@@ -5,7 +5,8 @@ Every figure runs the installed command in a fresh process, as a user runs it. C
 every worker it starts (the machine may be shared: CPU time does not depend on who else runs, wall time does);
 memory is the sum of the peak resident sizes of all those processes. Medians over several runs where a run is
 short. The documents are generated, seeded (bench/corpus.py): anyone can rerun this and get the same files.
-Prints numbers; asserts nothing. Run: `make bench` or `python bench/speed.py [--quick]`.
+Prints numbers; asserts nothing. Run: `make bench` or `python bench/speed.py [--quick]`; the matrix's memory alone
+(at 3,000 and 30,000 documents, or YIGAI_BENCH_MATRIX_MEMORY=N,N): `python bench/speed.py --memory`.
 """
 
 from __future__ import annotations
@@ -245,6 +246,10 @@ def parse_megabytes(sizes_mb: list[float], times: int) -> None:
 
 if __name__ == "__main__":
     quick = "--quick" in sys.argv
+    if "--memory" in sys.argv:  # the matrix's memory alone (at 30,000 documents it takes minutes)
+        counts = [int(n) for n in os.environ.get("YIGAI_BENCH_MATRIX_MEMORY", "").split(",") if n]
+        matrix_memory(counts or [3000, 30000])
+        sys.exit()
     startup(3 if quick else 7)
     matrix_vs_parse([200] if quick else [1000, 3000], 1 if quick else 3)
     counts = [int(n) for n in os.environ.get("YIGAI_BENCH_MATRIX_MEMORY", "").split(",") if n]

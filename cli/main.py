@@ -379,12 +379,13 @@ def _warn_columns(national: str, national_doc, columns) -> None:  # type: ignore
     """Decisions that could not be applied, and local lists older than the reference (labelled columns, read once:
     they may be made as they are read)."""
     older, shown = 0, []
-    for c in columns:
-        _warn(c.warnings)
-        if c.year and national_doc.year and c.year < national_doc.year:
+    for at in range(len(columns)):  # (Summaries: what is asked of each column, without making its Summary)
+        _warn(columns.warnings_of(at))
+        year = columns.year_of(at)
+        if year and national_doc.year and year < national_doc.year:
             older += 1
             if older <= 5:
-                shown.append(c.label or f"{c.name} {c.year}")
+                shown.append(columns.label_of(at))
     if older:
         _say(f"yigai: warning: {older} of {len(columns)} local lists are older than the reference "
              f"{national} ({national_doc.year}), so could not have followed it: {', '.join(shown)}"

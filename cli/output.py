@@ -106,8 +106,8 @@ def _stat(path: str) -> os.stat_result | None:
 
 @dataclass(frozen=True)
 class Protected:
-    """Files yigai reads in this run, which it must never write: named as given, looked at when asked (resolved path,
-    then device and inode), not held resolved: a run may read 30,000 files, and it asks about one or two outputs."""
+    """Files yigai reads in this run, which it must never write: named as given, looked at when asked (device and
+    inode), not held resolved: a run may read 30,000 files, and it asks about one or two outputs."""
 
     named: tuple[tuple[Sequence[str], str], ...]  # (files, what they are: "an input file", "the --vocab file")
 
@@ -120,11 +120,9 @@ class Protected:
                         yield name, what, info
 
     def why(self, path: str) -> str | None:
-        """What `path` is, when it names a protected file."""
-        target = os.path.realpath(path)
-        for name, what, _ in self._files():
-            if os.path.realpath(name) == target:
-                return what
+        """What `path` is, when it names a protected file: the same device and inode (whatever path, link or hard
+        link leads there; a path that names no file names none of them). Resolving every input's path as well
+        cost four system calls a file, and found nothing more."""
         info = _stat(path)
         if info is not None:
             for _, what, found in self._files():

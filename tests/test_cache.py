@@ -373,10 +373,20 @@ def test_trouble_under_a_run_changes_nothing(national, vocabulary, folder, troub
             holder.close()
     assert kept == plain
     assert len(said) == (1 if trouble == "locked" else 0)  # (writes to a deleted or overwritten file go unnoticed)
-    # the next run starts from what is there: a fresh file after a deletion, a damaged one bypassed
+    # the next run starts from what is there: a fresh file after a deletion, a damaged one bypassed (the run's last
+    # writes may have rewritten every page the damage struck: a sound file, used)
+    sound = trouble != "damaged" or _sound(path)
     again = Store(on_trouble=said.append)
     assert matrix(national, refs, vocabulary=vocabulary, workers=1, cache=ColumnCache(again, national)) == plain
-    assert len(said) == (0 if trouble == "deleted" else 1)
+    assert len(said) == (1 if trouble == "locked" or not sound else 0)
+
+
+def _sound(path: Path) -> bool:
+    try:
+        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as connection:
+            return connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    except sqlite3.DatabaseError:
+        return False
 
 
 # -- two runs at once, and the bound on size
@@ -443,10 +453,13 @@ def test_columns_read_by_ocr_are_not_kept(national, vocabulary):
     cache = ColumnCache(Store(), national)
     assert cache.known([str(CITY)]) == set()
     column = matrix_module._columns_of(str(CITY), national, vocabulary)[0]
-    cache.keep(str(CITY), [replace(column, ocr=True)])
+    assert cache.keyer is not None
+    key = cache.keyer.read(str(CITY))[1]
+    assert key is not None
+    cache.keep(key, [replace(column, ocr=True)])
     cache.flush()
     assert cache.store.info().entries == 0
-    cache.keep(str(CITY), [column])
+    cache.keep(key, [column])
     cache.flush()
     assert cache.store.info().entries == 1
 
@@ -473,3 +486,156 @@ def test_cache_info_on_a_gbk_console(tmp_path):
     assert shown.returncode == 0 and shown.stderr == b""
     out = shown.stdout.decode("gbk")
     assert f"{tmp_path}/缓存?/{FILE_NAME}" in out and "entries: 0" in out  # what GBK lacks, as ?
+
+
+# -- what the workers key, and the rendering kept beside a column
+
+
+def test_a_file_changed_between_runs_is_keyed_by_what_it_holds_now(national, vocabulary, folder, counted):
+    """Same size, same modification time: only its bytes tell; the parent no longer hashes what it hands out, the
+    reader does, and keeps the new column under the new key."""
+    refs = _refs(folder)
+    matrix(national, refs, vocabulary=vocabulary, workers=1, cache=ColumnCache(Store(), national))
+    changed = folder / "city-2023-draft.txt"
+    before, info = changed.read_bytes(), changed.stat()
+    after = before.replace("推进".encode(), "加快".encode(), 1)
+    assert after != before and len(after) == len(before)
+    changed.write_bytes(after)
+    os.utime(changed, ns=(info.st_atime_ns, info.st_mtime_ns))
+    counted.clear()
+    cache = ColumnCache(Store(), national)
+    warm = matrix(national, refs, vocabulary=vocabulary, workers=1, cache=cache)
+    assert counted == [str(changed)] and cache.hits == len(refs) - 1
+    assert warm == matrix(national, refs, vocabulary=vocabulary, workers=1)
+    stored = {row[0] for row in sqlite3.connect(_cache_file()).execute("SELECT key FROM results")}
+    assert cache._key(str(changed)) in stored and len(stored) == len(refs) + 1  # the old one stays, unused
+
+
+def test_a_file_changed_while_a_run_reads_is_kept_under_what_was_read(national, vocabulary, folder, counted):
+    """Looked up with one text, read with another: the column is of the text read, and kept under its key."""
+    refs = _refs(folder)
+    changed = Path(refs[-1])
+    text = changed.read_text(encoding="utf-8")
+
+    def change_it(_: int) -> None:  # after the first ref is made: the cache was looked up already
+        if changed.read_text(encoding="utf-8") == text:
+            changed.write_text(text + "\n9.推进紧密型县域医共体建设。\n", encoding="utf-8")
+
+    made = matrix(national, refs, vocabulary=vocabulary, workers=1, cache=ColumnCache(Store(), national),
+                  progress=change_it)
+    assert made == matrix(national, refs, vocabulary=vocabulary, workers=1)  # (of the new text)
+    counted.clear()
+    cache = ColumnCache(Store(), national)
+    assert matrix(national, refs, vocabulary=vocabulary, workers=1, cache=cache) == made
+    assert counted == [] and cache.hits == len(refs)
+
+
+class _Counted:
+    """json_parts, counting its calls, under a tag of its own choosing."""
+
+    def __init__(self, tag: str | None) -> None:
+        from yigai_cli.formats.matrix import json_parts
+
+        self.real, self.cache_tag, self.calls = json_parts, tag, 0
+
+    def __call__(self, column):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        return self.real(column)
+
+
+def test_a_warm_run_copies_the_kept_rendering_of_the_same_make(national, vocabulary, folder):
+    from yigai.matrix import summaries
+    from yigai_cli.formats.matrix import json_parts
+
+    refs = _refs(folder)
+
+    def run(render):  # type: ignore[no-untyped-def]
+        return list(summaries(national, refs, vocabulary=vocabulary, workers=1, render=render,
+                              cache=ColumnCache(Store(), national)))
+
+    plain = list(summaries(national, refs, vocabulary=vocabulary, workers=1, render=json_parts))
+    assert json_parts.cache_tag
+    cold = _Counted(json_parts.cache_tag)
+    assert run(cold) == plain and cold.calls == len(plain)
+    warm = _Counted(json_parts.cache_tag)
+    assert run(warm) == plain and warm.calls == 0  # every column's JSON copied from the cache
+    other = _Counted("another make")
+    assert run(other) == plain and other.calls == len(plain)  # rendered again, not copied
+    none = _Counted(None)
+    assert run(none) == plain and none.calls == len(plain)
+
+
+def test_warm_outputs_from_workers_are_those_of_a_run_without_the_cache(cli, folder, monkeypatch):
+    """The parallel path: workers key, render and encode; the parent keeps; a warm run copies. Every format."""
+    monkeypatch.setattr(matrix_module, "PARALLEL_FROM", 2)
+    (folder / "city-2023-draft.txt").rename(folder / "城市 draft #1.txt")  # (a # and a space in a file name)
+    for fmt in ("json", "csv", "markdown", "table"):
+        args = ("matrix", NATIONAL, folder, "--format", fmt)
+        fresh, cold, warm = cli(*args, "--no-cache"), cli(*args), cli(*args)
+        assert fresh.status == cold.status == warm.status == 0
+        assert fresh.out == cold.out == warm.out and len(fresh.out) > 1000, fmt
+    assert cli("cache", "info", "-f", "json").json()["entries"] == len(_refs(folder))
+
+
+cache_module = import_module("yigai.cache")
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The files the cache reads itself (to key them): the parent's look-up and, here, the one process's."""
+    seen: list[str] = []
+    real = cache_module._read_regular
+
+    def counting(path):  # type: ignore[no-untyped-def]
+        seen.append(path)
+        return real(path)
+
+    monkeypatch.setattr(cache_module, "_read_regular", counting)
+    return seen
+
+
+def test_a_file_seen_as_it_was_kept_is_not_read_again(national, vocabulary, folder, counted, reads, monkeypatch):
+    monkeypatch.setattr(cache_module, "_SETTLED", -1e9)  # every file unchanged for long enough (see _SETTLED)
+    refs = _refs(folder)
+    plain = matrix(national, refs, vocabulary=vocabulary, workers=1)
+    matrix(national, refs, vocabulary=vocabulary, workers=1, cache=ColumnCache(Store(), national))
+    counted.clear(), reads.clear()
+    cache = ColumnCache(Store(), national)
+    assert matrix(national, refs, vocabulary=vocabulary, workers=1, cache=cache) == plain
+    assert counted == [] and reads == [] and cache.hits == len(refs)  # found by one stat each
+    # rewritten, same size, same modification time: its change time tells; read, hashed, aligned again
+    changed = folder / "city-2023-draft.txt"
+    before, info = changed.read_bytes(), changed.stat()
+    changed.write_bytes(before.replace("推进".encode(), "加快".encode(), 1))
+    os.utime(changed, ns=(info.st_atime_ns, info.st_mtime_ns))
+    counted.clear(), reads.clear()
+    cache = ColumnCache(Store(), national)
+    warm = matrix(national, refs, vocabulary=vocabulary, workers=1, cache=cache)
+    assert counted == [str(changed)] and cache.hits == len(refs) - 1
+    assert reads == [str(changed)] * 2  # looked up, then read to be aligned (by a worker, where there are some)
+    assert warm == matrix(national, refs, vocabulary=vocabulary, workers=1)
+
+
+def test_a_file_written_lately_is_read_again_and_found_by_its_bytes(national, vocabulary, folder, counted, reads,
+                                                                     monkeypatch):
+    """A file changed less than _SETTLED ago could change again unseen (within the file system's clock tick): it is
+    kept without what it was seen as, and found by its bytes, then seen; so is a file checked out anew."""
+    refs = _refs(folder)
+    matrix(national, refs, vocabulary=vocabulary, workers=1, cache=ColumnCache(Store(), national))  # (all just made)
+    assert {row[0] for row in sqlite3.connect(_cache_file()).execute("SELECT seen FROM results")} == {None}
+    monkeypatch.setattr(cache_module, "_SETTLED", -1e9)
+    counted.clear(), reads.clear()
+    cache = ColumnCache(Store(), national)
+    matrix(national, refs, vocabulary=vocabulary, workers=1, cache=cache)
+    assert counted == [] and sorted(reads) == sorted(refs) and cache.hits == len(refs)  # read, none aligned
+    reads.clear()
+    matrix(national, refs, vocabulary=vocabulary, workers=1, cache=ColumnCache(Store(), national))
+    assert reads == []  # seen since, found by a stat
+    for path in refs:  # a fresh checkout: the same bytes in new files (new inodes, new times)
+        data = Path(path).read_bytes()
+        Path(path).unlink()
+        Path(path).write_bytes(data)
+    counted.clear(), reads.clear()
+    cache = ColumnCache(Store(), national)
+    matrix(national, refs, vocabulary=vocabulary, workers=1, cache=cache)
+    assert counted == [] and sorted(reads) == sorted(refs) and cache.hits == len(refs)

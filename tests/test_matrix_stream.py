@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib
+import io
 import os
 import subprocess
 import sys
@@ -75,6 +76,25 @@ def test_a_streamed_file_is_the_whole_rendering(tmp_path, decided, fmt_name, tra
     assert main(args + (["--transpose"] if transpose else [])) == 0
     expected = previous_text(fmt_name, transpose, order, decided)
     assert len(expected) > 2000 and out.read_bytes() == expected.encode("utf-8")
+
+
+@pytest.mark.parametrize("piece", [2, 3])
+@pytest.mark.parametrize("fmt_name", ["csv", "markdown"])
+def test_a_row_across_the_columns_written_in_pieces_is_the_whole_row(tmp_path, monkeypatch, decided, fmt_name, piece):
+    """A row of every column's cells (labels, grades, coverage) is written a few cells at a time: the same text."""
+    monkeypatch.setattr(fmt, "_PIECE", piece)
+    written: list[str] = []
+    pieces = list(fmt._pieces(["a", "b", "c", "d", "e", "f", ""]))
+    assert [c for p in pieces for c in p] == ["a", "b", "c", "d", "e", "f", ""] and len(pieces) > 1
+    assert all(len(p) >= 2 for p in pieces) and max(map(len, pieces)) < 2 * piece
+    row = ["x", "", "y,z", '"q"', "=1", "a\nb", ""]
+    fmt._wide_row(written.append, row)
+    whole = io.StringIO()
+    fmt.CsvWriter(whole, lineterminator="\n").writerow(row)
+    assert len(written) > 2 and "".join(written) == whole.getvalue()
+    out = tmp_path / f"matrix.{'md' if fmt_name == 'markdown' else fmt_name}"
+    assert main(["matrix", NATIONAL, *REFS, "--decisions", str(decided), "-o", str(out)]) == 0
+    assert out.read_bytes() == previous_text(fmt_name, False, "given", decided).encode("utf-8")
 
 
 @pytest.mark.parametrize(("fmt_name", "transpose"), FORMATS)
@@ -277,3 +297,15 @@ def test_the_parents_memory_does_not_grow_with_the_documents(corpora, tmp_path, 
         assert out.stat().st_size > 1000
     growth = (peaks[LARGE] - peaks[SMALL]) / (LARGE - SMALL)
     assert growth < GROWTH_MOST_KIB, f"the parent grew {growth:.1f} KiB a document ({peaks} KiB)"
+
+
+def test_a_summary_crosses_from_a_worker_whole():
+    """Workers send a summary as the tuple of its fields: every field, in order."""
+    import dataclasses
+
+    from yigai.decisions import DecisionWarning
+
+    s = Summary("四川", "a/b.txt#1", 2021, 0.5, "fpn", (1,), (DecisionWarning("d.yaml", 1, "stale", "drop it"),),
+                "四川省", "province", "四川 2021 (b.txt)")
+    assert Summary(*matrix_module._fields(s)) == s
+    assert len(matrix_module._fields(s)) == len(dataclasses.fields(Summary))

@@ -14,12 +14,14 @@ and its size is bounded: past the limit the entries used least recently go first
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import sqlite3
 import stat
 import sys
 import time
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -33,21 +35,25 @@ from .align import Grade
 from .decisions import Action, Applied, Decision, Decisions, DecisionWarning, ItemRef
 from .documents import parse_ref
 from .engines import is_image
+from .errors import InputError
 from .fetch import STDIN, is_url
 from .load import MAX_BYTES
-from .matrix import Cell, Column
+from .load import _read_at_most as read_at_most
+from .matrix import Cell, Column, Summary
 from .model import Document
 from .readers import sniff
 
+Key = bytes | str  # (a column's key is the 32 bytes of a digest)
 ENV_FOLDER = "YIGAI_CACHE_DIR"
 FILE_NAME = "results.sqlite3"
 DEFAULT_LIMIT = 256 * 1024 * 1024  # bytes of stored results; a column is ~1 KB, so ~200,000 columns
-SCHEMA = 1  # the layout of the table and of a stored column; a new layout starts an empty table
+SCHEMA = 3  # the layout of the table and of a stored column; a new layout starts an empty table
 # A second run writing at the same moment holds the lock for a few milliseconds; one that holds it for longer
 # than this (a loaded machine can stretch a write to seconds) is treated as a locked cache (bypassed).
 BUSY_SECONDS = 5.0
 _TOUCH_AFTER = 3600  # seconds: a hit marks its entry used again at most once an hour (a warm run writes little)
 _BATCH = 200  # results written per transaction
+_LOOK_UP = 500  # files hashed, then looked up, at a time
 
 # Libraries whose behaviour goes into a result (reading, conversion, similarity): their versions are in every key.
 _LIBRARIES = ("opencc", "charset-normalizer", "numpy", "rapidfuzz", "selectolax", "python-docx", "pypdf", "openpyxl",
@@ -142,9 +148,25 @@ class Store:
             if connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA:  # another run made it meanwhile
                 return
             connection.execute("DROP TABLE IF EXISTS results")
-            connection.execute("CREATE TABLE results (key TEXT PRIMARY KEY, value BLOB NOT NULL, sum BLOB NOT NULL, "
-                               "size INTEGER NOT NULL, used INTEGER NOT NULL) WITHOUT ROWID")
+            connection.execute("DROP TABLE IF EXISTS totals")
+            # A rowid table, the values in the order written: WITHOUT ROWID kept each 1-4 KB value inside the key's
+            # B-tree, and inserting random keys cost 5x as much. The total size is kept by triggers: summing the
+            # sizes on every write read the whole table, a cost that grew with every entry (10 s over 30,000).
+            # `seen`: the file as it was when it was read (Keyer.seen), `ref`: the ref it was read from (Keyer.ref):
+            # what finds a result without reading its file again (ColumnCache.look_up)
+            connection.execute("CREATE TABLE results (key BLOB PRIMARY KEY, value BLOB NOT NULL, sum BLOB NOT NULL, "
+                               "size INTEGER NOT NULL, used INTEGER NOT NULL, seen BLOB, ref BLOB)")
             connection.execute("CREATE INDEX results_used ON results (used)")
+            connection.execute("CREATE INDEX results_seen ON results (seen)")
+            connection.execute("CREATE INDEX results_ref ON results (ref)")
+            connection.execute("CREATE TABLE totals (id INTEGER PRIMARY KEY, stored INTEGER NOT NULL)")
+            connection.execute("INSERT INTO totals VALUES (0, 0)")
+            connection.execute("CREATE TRIGGER results_added AFTER INSERT ON results "
+                               "BEGIN UPDATE totals SET stored = stored + NEW.size WHERE id = 0; END")
+            connection.execute("CREATE TRIGGER results_removed AFTER DELETE ON results "
+                               "BEGIN UPDATE totals SET stored = stored - OLD.size WHERE id = 0; END")
+            connection.execute("CREATE TRIGGER results_resized AFTER UPDATE OF size ON results "
+                               "BEGIN UPDATE totals SET stored = stored + NEW.size - OLD.size WHERE id = 0; END")
             connection.execute(f"PRAGMA user_version = {SCHEMA}")
 
     def close(self) -> None:
@@ -157,29 +179,41 @@ class Store:
 
     # -- reading and writing
 
-    def has_many(self, keys: Sequence[str]) -> set[str]:
+    def has_many(self, keys: Sequence[Key]) -> set[Key]:
         """Those of `keys` the store holds (their values are read, and checked, when asked for)."""
+        return set(self._find("key", "key", keys))
+
+    def _find(self, column: str, wanted: str, values: Sequence[Any]) -> dict[Any, Any]:
+        """{column: wanted} of the rows whose `column` is among `values`."""
         connection = self._connect()
-        if connection is None or not keys:
-            return set()
-        found: set[str] = set()
+        if connection is None or not values:
+            return {}
+        found: dict[Any, Any] = {}
         try:
-            for start in range(0, len(keys), 500):
-                chunk = list(keys[start:start + 500])
-                found.update(key for (key,) in connection.execute(
-                    f"SELECT key FROM results WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+            for start in range(0, len(values), 500):
+                chunk = list(values[start:start + 500])
+                found.update(connection.execute(f"SELECT {column}, {wanted} FROM results WHERE {column} IN "
+                                                f"({','.join('?' * len(chunk))})", chunk))
         except Exception as exc:  # (as in _connect)
             self._trouble(exc)
-            return set()
+            return {}
         return found
 
-    def get_many(self, keys: Sequence[str]) -> dict[str, bytes]:
+    def keys_seen(self, seen: Sequence[bytes]) -> dict[bytes, bytes]:
+        """The keys of the results kept from files seen as `seen` says (Keyer.seen), by what was seen."""
+        return self._find("seen", "key", seen)
+
+    def refs_kept(self, refs: Sequence[bytes]) -> set[bytes]:
+        """Those of `refs` (Keyer.ref) some result was kept from."""
+        return set(self._find("ref", "ref", refs))
+
+    def get_many(self, keys: Sequence[Key]) -> dict[Key, bytes]:
         """The values stored under those of `keys` the store holds (checked against their checksums)."""
         connection = self._connect()
         if connection is None or not keys:
             return {}
-        found: dict[str, bytes] = {}
-        stale: list[str] = []
+        found: dict[Key, bytes] = {}
+        stale: list[Key] = []
         now, bad = int(time.time()), 0
         try:
             for start in range(0, len(keys), 500):
@@ -203,17 +237,27 @@ class Store:
             self._trouble(exc)
         return found
 
-    def put_many(self, rows: Iterable[tuple[str, bytes]]) -> None:
+    def put_many(self, rows: Iterable[tuple[Key, bytes]]) -> None:
         """Store values (replacing any under the same key), then evict down to the limit."""
-        rows = list(rows)
+        self.put_results([(key, value, None, None) for key, value in rows])
+
+    def put_results(self, rows: Sequence[tuple[Key, bytes, bytes | None, bytes | None]],
+                    seen: Sequence[tuple[bytes, Key]] = ()) -> None:
+        """Store values with what finds them again (key, value, seen, ref), replacing any under the same key; mark
+        kept results as seen again (seen, key); then evict down to the limit."""
         connection = self._connect()
-        if connection is None or not rows:
+        if connection is None or not (rows or seen):
             return
         now = int(time.time())
         try:
             with _transaction(connection):
-                connection.executemany("INSERT OR REPLACE INTO results (key, value, sum, size, used) VALUES (?, ?, ?, ?, ?)",
-                                       ((k, v, _checksum(v), len(v), now) for k, v in rows))
+                # (an upsert, not INSERT OR REPLACE: the row it replaced would not be taken off the total)
+                connection.executemany("INSERT INTO results (key, value, sum, size, used, seen, ref) "
+                                       "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                                       "value = excluded.value, sum = excluded.sum, size = excluded.size, "
+                                       "used = excluded.used, seen = excluded.seen, ref = excluded.ref",
+                                       ((k, v, _checksum(v), len(v), now, s, r) for k, v, s, r in rows))
+                connection.executemany("UPDATE results SET seen = ? WHERE key = ?", seen)
                 self._evict(connection)
         except Exception as exc:  # (as in _connect)
             self._trouble(exc)
@@ -221,7 +265,7 @@ class Store:
     def _evict(self, connection: sqlite3.Connection) -> None:
         """Remove the least recently used entries until the values fit in 90% of the limit (a margin, so that
         eviction runs once in a while, not on every write)."""
-        stored = connection.execute("SELECT total(size) FROM results").fetchone()[0]
+        stored = connection.execute("SELECT stored FROM totals WHERE id = 0").fetchone()[0]
         if stored <= self.limit:
             return
         goal, freed = stored - self.limit * 0.9, 0
@@ -289,62 +333,178 @@ def _checksum(value: bytes) -> bytes:
 # ------------------------------------------------------------------------------------------------ matrix columns
 
 
+# A file is known by what it was seen as (Keyer.seen) only once it has not changed for this long: a write within the
+# file system's clock tick after it was read would leave it looking the same (git's "racily clean" files).
+_SETTLED = 2.0
+
+
+@dataclass(frozen=True)
+class Keyer:
+    """How a local file's columns are keyed: everything besides the file that decides them (`context`), the ref as
+    given and the file's bytes. Small and picklable: a matrix's workers key the files they read, from the bytes they
+    read (so that a file changed since it was looked up is kept under the key of what was aligned).
+
+    A result is also kept with what its file was seen as when it was read (`seen`: device, inode, size, times) and
+    its ref (`ref`), so that a later run finds it without reading the file again, or reads again only the files of
+    refs kept before (a copy or a fresh checkout of a folder: the same bytes, seen anew)."""
+
+    context: bytes
+    national_file: tuple[int, int] | None = None  # (device, inode) of the national document's file
+
+    def read(self, ref: str) -> tuple[bytes | None, Kept | None]:
+        """The bytes of the ref's file and what it is kept under (None for what is never kept: standard input and
+        addresses (no file to hash; nor are their bytes read here), the national document's own file, files read
+        by an outside engine); bytes None where they cannot be read (reading them again says why)."""
+        try:
+            path, _ = parse_ref(ref)
+            if path == STDIN or is_url(path):
+                return None, None
+            data, info = _read_regular(path)
+        except (OSError, ValueError, InputError):
+            return None, None
+        if data is None or info is None:
+            return None, None
+        if self.national_file == (info.st_dev, info.st_ino) or not _read_in_process(data, os.path.splitext(path)[1].lower()):
+            return data, None  # (the national file: kept or not depends on where it is, not on what it holds)
+        settled = time.time() - max(info.st_mtime, info.st_ctime) > _SETTLED
+        return data, Kept(self.key(ref, data), self.seen(ref, info) if settled else None, self.ref(ref))
+
+    def key(self, ref: str, data: bytes) -> bytes:
+        digest = hashlib.sha256(self.context)
+        digest.update(ref.encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(data)
+        return digest.digest()
+
+    def seen(self, ref: str, info: os.stat_result) -> bytes:
+        """The ref's file as `stat` sees it: a write changes its change time (which no one can set back), a new file
+        in its place its inode."""
+        digest = hashlib.sha256(self.context)
+        digest.update(b"\0seen\0" + ref.encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(f"{info.st_dev} {info.st_ino} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}".encode())
+        return digest.digest()
+
+    def ref(self, ref: str) -> bytes:
+        return hashlib.sha256(self.context + b"\0ref\0" + ref.encode("utf-8", "surrogatepass")).digest()
+
+    def seen_now(self, ref: str) -> bytes | None:
+        """`seen` of the ref's file as it is now, by one stat (None: no file that is kept)."""
+        try:
+            path, _ = parse_ref(ref)
+            if path == STDIN or is_url(path):
+                return None
+            info = os.stat(path)
+        except (OSError, ValueError, InputError):
+            return None
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES or self.national_file == (info.st_dev, info.st_ino):
+            return None
+        return self.seen(ref, info)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a ref's columns are kept under: the key (its bytes), what its file was seen as (None: changed too
+    lately to tell) and the ref."""
+
+    key: bytes
+    seen: bytes | None
+    ref: bytes
+
+
 class ColumnCache:
-    """The columns of one matrix's inputs (national document, vocabulary files, decisions, detail), by ref: what
+    """The columns of one matrix's inputs (national document, vocabulary files, decisions, detail): what
     `yigai.matrix.matrix` looks up before it aligns and keeps after.
 
-    A ref's key adds the ref as given and its file's bytes. Not kept: standard input and addresses (no file to
-    hash), the national document's own file found among the locals, files read by an outside engine, and
+    A ref's key adds the ref as given and its file's bytes (Keyer). Not kept: standard input and addresses (no file
+    to hash), the national document's own file found among the locals, files read by an outside engine, and
     columns with detail (they carry the document's text, for the report)."""
 
     def __init__(self, store: Store, national: Document, vocab_files: Sequence[str] = (),
                  decisions: Sequence[Decisions] = (), detail: bool = False, min_confidence: float | None = None) -> None:
         self.store = store
-        self.enabled = not detail
         self.national = national
-        self._context = b""
-        if self.enabled:
+        self._keyer: Keyer | None = None
+        if not detail:
             try:
-                self._context = _context(national, vocab_files, decisions, detail, min_confidence)
+                context = _context(national, vocab_files, decisions, detail, min_confidence)
             except Exception as exc:  # (a vocabulary file gone since it was loaded, yigai's files unreadable)
                 store._trouble(exc)
-                self.enabled = False
-        try:
-            national_file = os.stat(national.source)
-            self._national_file: tuple[int, int] | None = (national_file.st_dev, national_file.st_ino)
-        except (OSError, ValueError):  # standard input or an address
-            self._national_file = None
-        self._keys: dict[str, str] = {}
-        self._pending: list[tuple[str, bytes]] = []
+            else:
+                try:
+                    national_file = os.stat(national.source)
+                    self._keyer = Keyer(context, (national_file.st_dev, national_file.st_ino))
+                except (OSError, ValueError):  # standard input or an address
+                    self._keyer = Keyer(context)
+        self._pending: list[tuple[bytes, bytes, bytes | None, bytes | None]] = []
+        self._seen_again: list[tuple[bytes, bytes]] = []  # (seen, key) of results found by reading their file
         self.hits = 0
-        self._known: list[str] = []  # the refs `known` found, in order
-        self._at: dict[str, int] = {}  # each one's place there
-        self._window: dict[str, bytes | None] = {}  # values read ahead (see `fetch`)
+        # What look_up found: the positions (among its refs) of the kept ones and their keys, 32 bytes each. A
+        # run's 30,000 keys as text in a dict, with the sets that sorted them, took 19 MiB of the parent.
+        self._kept_at = array("q")
+        self._kept_keys = bytearray()
+        self._window: dict[int, bytes | None] = {}  # values read ahead (see `fetch`)
         self._cells: dict[tuple[Any, ...], Cell] = {}
 
-    def known(self, refs: Sequence[str]) -> set[str]:
-        """Those refs whose columns are kept and whose inputs have not changed; `fetch` gives their columns, a
-        window at a time, so that a warm run over 30,000 documents never holds 30,000 columns."""
-        if not self.enabled or self.store.broken:
-            return set()
-        self._key_all(refs)
-        present = self.store.has_many(list(set(self._keys.values())))
-        self._known = [ref for ref in dict.fromkeys(refs) if self._keys.get(ref) in present]
-        self._at = {ref: at for at, ref in enumerate(self._known)}
-        self.hits = len(self._known)
-        return set(self._known)
+    @property
+    def keyer(self) -> Keyer | None:
+        """How refs are keyed (None: nothing is kept, the cache is off or broken)."""
+        return None if self.store.broken else self._keyer
 
-    def fetch(self, ref: str) -> list[Column] | None:
-        """The kept columns of a ref `known` found (None where they can no longer be read: compute them)."""
-        if ref not in self._window:
-            at = self._at.get(ref)
-            if at is None:
+    @property
+    def enabled(self) -> bool:
+        return self.keyer is not None
+
+    def look_up(self, refs: Sequence[str]) -> bytearray:
+        """For each ref, 1 where its columns are kept and its file has not changed since: `fetch` gives them, a window
+        at a time, so that a warm run over 30,000 documents never holds 30,000 columns. A chunk of refs at a time:
+        each file is looked at (one stat) and found by what it was seen as; the others whose ref was kept before are
+        read and hashed (a file changed, or the same bytes seen anew). Only the keys of the kept ones are held."""
+        found = bytearray(len(refs))
+        self._kept_at, self._kept_keys, self._window, self._seen_again = array("q"), bytearray(), {}, []
+        for start in range(0, len(refs), _LOOK_UP):
+            keyer = self.keyer
+            if keyer is None:
+                break
+            chunk = range(start, min(start + _LOOK_UP, len(refs)))
+            seen = [(at, s) for at in chunk for s in [keyer.seen_now(refs[at])] if s is not None]
+            by_seen = self.store.keys_seen([s for _, s in seen])
+            hits = {at: by_seen[s] for at, s in seen if s in by_seen}
+            looked = {at for at, _ in seen}  # (the others are never kept)
+            rest = [(at, keyer.ref(refs[at])) for at in chunk if at in looked and at not in hits]
+            kept_refs = self.store.refs_kept([r for _, r in rest])
+            read = [(at, kept) for at, r in rest if r in kept_refs for kept in [keyer.read(refs[at])[1]] if kept]
+            present = self.store.has_many([kept.key for _, kept in read])
+            for at, kept in read:
+                if kept.key in present:
+                    hits[at] = kept.key
+                    if kept.seen is not None:
+                        self._seen_again.append((kept.seen, kept.key))
+            for at in sorted(hits):
+                found[at] = 1
+                self._kept_at.append(at)
+                self._kept_keys += hits[at]
+        self.hits = len(self._kept_at)
+        return found
+
+    def known(self, refs: Sequence[str]) -> set[str]:
+        """Those refs whose columns are kept (look_up, as a set)."""
+        return {ref for ref, hit in zip(refs, self.look_up(refs)) if hit}
+
+    def _value(self, at: int) -> bytes | None:
+        """The kept value of the ref look_up found at `at` (None where it can no longer be read)."""
+        if at not in self._window:
+            k = bisect.bisect_left(self._kept_at, at)
+            if k == len(self._kept_at) or self._kept_at[k] != at:
                 return None
-            ahead = self._known[at:at + _BATCH]
-            values = self.store.get_many([self._keys[r] for r in ahead])
-            self._window = {r: values.get(self._keys[r]) for r in ahead}
+            ahead = range(k, min(k + _BATCH, len(self._kept_at)))
+            keys = [bytes(self._kept_keys[32 * j : 32 * j + 32]) for j in ahead]
+            values = self.store.get_many(keys)
+            self._window = {self._kept_at[j]: values.get(key) for j, key in zip(ahead, keys)}
             self._cells = {}  # (equal cells shared within a window: across the run they would add up)
-        value = self._window.pop(ref, None)
+        return self._window.pop(at, None)
+
+    def fetch(self, at: int) -> list[Column] | None:
+        """The kept columns of the ref look_up found at `at` (None where they can no longer be read: compute them)."""
+        value = self._value(at)
         if value is None:
             return None
         try:
@@ -353,67 +513,71 @@ class ColumnCache:
             self.store._trouble(ValueError(f"a stored result cannot be read ({type(exc).__name__})"))
             return None
 
-    def _key_all(self, refs: Sequence[str]) -> None:
-        for ref in dict.fromkeys(refs):
-            try:
-                key = self._key(ref)
-            except Exception:  # (a bad ref: reading it says what is wrong, in its turn)
-                key = None
-            if key is not None:
-                self._keys[ref] = key
+    def fetch_summaries(self, at: int, render: Callable[[Column], Any] | None) -> list[tuple[Summary, Any]] | None:
+        """As `fetch`, each column as its summary and what `render` makes of it: what was kept of the rendering
+        where `render` names its make (a `cache_tag`) and it is the same, else rendered from the kept column."""
+        value = self._value(at)
+        if value is None:
+            return None
+        try:
+            rows, tag, rendered = _unpack(value)
+            summaries = [_summary(row) for row in rows]
+            if render is None:
+                return [(s, None) for s in summaries]
+            if rendered is not None and tag is not None and tag == getattr(render, "cache_tag", None):
+                return list(zip(summaries, rendered))
+            return [(s, render(c)) for s, c in zip(summaries, decode_columns(value, self._cells))]
+        except Exception as exc:  # (as in fetch)
+            self.store._trouble(ValueError(f"a stored result cannot be read ({type(exc).__name__})"))
+            return None
 
-    def keep(self, ref: str, columns: list[Column]) -> None:
-        """Remember a ref's columns (written in batches; `flush` writes the rest)."""
+    def keep(self, kept: Kept, columns: list[Column]) -> None:
+        """Remember a ref's columns under its key (written in batches; `flush` writes the rest)."""
         if any(c.ocr for c in columns):
             return
         try:
             value = encode_columns(columns)
         except Exception:  # not storable (a figure that is not finite, a name that is not UTF-8): computed next time
             return
-        self.keep_encoded(ref, value)
+        self.keep_encoded(kept, value)
 
-    def keep_encoded(self, ref: str, value: bytes | None) -> None:
-        """Remember a ref's columns as `encode_columns` gave them (where they were made: a matrix's worker); None:
+    def keep_encoded(self, kept: Kept, value: bytes | None, rendered: list[Any] | None = None,
+                     render: Callable[[Column], Any] | None = None) -> None:
+        """Remember a ref's columns as `encode_columns` gave them (where they were made: a matrix's worker), under
+        the key made from the bytes they were read from, with what `render` made of each (see `pack`); value None:
         not to be kept."""
-        key = self._keys.get(ref)
-        if key is None or value is None or self.store.broken:
+        if value is None or self.store.broken:
             return
-        try:
-            if self._key(ref) != key:  # the file changed while it was read: its columns belong to neither version
-                return
-        except Exception:
-            return
-        self._pending.append((key, value))
+        self._pending.append((kept.key, pack(value, rendered, getattr(render, "cache_tag", None)), kept.seen, kept.ref))
         if len(self._pending) >= _BATCH:
             self.flush()
 
     def flush(self) -> None:
         pending, self._pending = self._pending, []
-        self.store.put_many(pending)
+        seen, self._seen_again = self._seen_again, []
+        self.store.put_results(pending, seen)
 
-    def _key(self, ref: str) -> str | None:
-        path, _ = parse_ref(ref)
-        if path == STDIN or is_url(path):
-            return None
-        try:
-            info = os.stat(path)  # before opening: a FIFO would block the open
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES or self._is_national(info):
-                return None
-            with open(path, "rb", buffering=0) as handle:  # unbuffered: one read of the whole file
-                data = handle.readall()
-        except (OSError, ValueError):
-            return None  # reading it again says why
-        if not _read_in_process(data, os.path.splitext(path)[1].lower()):
-            return None
-        digest = hashlib.sha256(self._context)
-        digest.update(ref.encode("utf-8", "surrogatepass") + b"\0")
-        digest.update(hashlib.sha256(data).digest())
-        return digest.hexdigest()
+    def _key(self, ref: str) -> bytes | None:
+        """The ref's key as its file reads now (None: never kept)."""
+        kept = self._keyer.read(ref)[1] if self._keyer is not None else None
+        return kept.key if kept is not None else None
 
-    def _is_national(self, info: os.stat_result) -> bool:
-        """The national document's own file, found among the locals (matrix gives it no column): not kept,
-        since that depends on where the file is, not on what it holds."""
-        return self._national_file is not None and self._national_file == (info.st_dev, info.st_ino)
+
+def _read_regular(path: str) -> tuple[bytes | None, os.stat_result | None]:
+    """The bytes of a regular file of at most MAX_BYTES, as load.read_bytes reads them, and what fstat said of it;
+    (None, None) for anything else (read_bytes, reading it again, says what is wrong)."""
+    info = os.stat(path)  # before opening: a FIFO is never opened, a huge file never read
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+        return None, None
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)  # (the file opened, should the path have been swapped since)
+        if not stat.S_ISREG(info.st_mode):
+            return None, None
+        data = read_at_most(fd, info.st_size, MAX_BYTES + 1)
+    finally:
+        os.close(fd)
+    return (data, info) if len(data) <= MAX_BYTES else (None, None)
 
 
 def _read_in_process(data: bytes, suffix: str) -> bool:
@@ -461,8 +625,60 @@ def encode_columns(columns: Sequence[Column]) -> bytes:
 
 
 def decode_columns(value: bytes, cells: dict[tuple[Any, ...], Cell] | None = None) -> list[Column]:
-    """Columns from `encode_columns`; `cells`: the cells decoded so far, shared (see _cells)."""
-    return [_decode(c, {} if cells is None else cells) for c in orjson.loads(value)]
+    """Columns from `encode_columns` (or from the value `pack` made of them); `cells`: the cells decoded so far,
+    shared (see _cells)."""
+    rows = _unpack(value)[0] if value[1:2].isdigit() else orjson.loads(value)  # (packed: `[size,` before the columns)
+    return [_decode(c, {} if cells is None else cells) for c in rows]
+
+
+def pack(columns: bytes, rendered: Sequence[Any] | None = None, tag: str | None = None) -> bytes:
+    """A kept value: the columns (encode_columns), then, where a renderer that names its make (`tag`) rendered them
+    as bytes (a tuple of bytes a column), what it made, so that a warm run copies that instead of rendering again.
+    One header line (JSON: the columns' length, the tag, the lengths of the rendered parts), then the bytes."""
+    lengths: list[list[int]] = []
+    body = b""
+    if tag is not None and rendered is not None:
+        try:
+            body = b"".join([p for r in rendered for p in r])  # (TypeError: not bytes, not in tuples)
+            lengths = [[len(p) for p in r] for r in rendered]
+        except TypeError:
+            body, tag = b"", None
+    else:
+        tag = None
+    header = orjson.dumps([len(columns), tag, lengths])
+    return b"".join((header, b"\n", columns, body))
+
+
+def _unpack(value: bytes) -> tuple[list[list[Any]], str | None, list[tuple[bytes, ...]] | None]:
+    """The stored rows of the columns (as _encode made them), the renderer's tag and what it made (None: nothing)."""
+    end = value.index(b"\n")
+    size, tag, lengths = orjson.loads(value[:end])
+    at = end + 1 + size
+    rows = orjson.loads(value[end + 1 : at])
+    if tag is None:
+        return rows, None, None
+    if len(lengths) != len(rows):
+        raise ValueError("rendered parts for another number of columns")
+    rendered = []
+    for each in lengths:
+        parts = []
+        for length in each:
+            parts.append(value[at : at + length])
+            at += length
+        rendered.append(tuple(parts))
+    if at != len(value):
+        raise ValueError("rendered parts of another length")
+    return rows, tag, rendered
+
+
+def _summary(row: list[Any]) -> Summary:
+    """A stored column's summary, made from its row without making its cells (what a warm matrix needs)."""
+    (name, source, year, ratio, nationals, grades, locals_, scores, decided, warnings, jurisdiction, level, label,
+     _, _) = row
+    if not (len(nationals) == len(grades) == len(locals_) == len(scores)) or not set(grades) <= set(_GRADE):
+        raise ValueError("cells of unequal length")
+    return Summary(name, source, year, ratio, grades, tuple(n for n, _ in decided),
+                   tuple(DecisionWarning(*w) for w in warnings), jurisdiction, level, label)
 
 
 def _encode(c: Column) -> list[object]:

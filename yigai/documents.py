@@ -14,9 +14,9 @@ from .segment import segment
 from .split import split
 
 
-def read_documents(path: str | Path) -> list[Document]:
-    """Every document in one file: load -> clean -> split -> segment."""
-    source = load(path)
+def read_documents(path: str | Path, data: bytes | None = None) -> list[Document]:
+    """Every document in one file: load -> clean -> split -> segment (`data`: the file's bytes, read already)."""
+    source = load(path, data)
     parts = split(clean(source.text))
     if not parts:
         raise InputError(source.path, "no text left after cleaning", "is this a reform document?")

@@ -144,9 +144,10 @@ def _looks_binary(text: str) -> bool:
     return len(encoded) - len(encoded.translate(None, _CONTROL)) > max(4, len(sample) // 50)
 
 
-def load(path: str | Path) -> Source:
+def load(path: str | Path, data: bytes | None = None) -> Source:
     """Read a document file as text: plain text, an HTML page, a Word .docx or a PDF's text layer; `-` is
-    standard input, an http(s) address the page fetched from it (yigai.fetch)."""
+    standard input, an http(s) address the page fetched from it (yigai.fetch). `data`: the file's bytes, read
+    already (by read_bytes: the results cache keys a file by the very bytes that are read)."""
     from . import fetch, readers
 
     name, declared = str(path), None
@@ -159,7 +160,7 @@ def load(path: str | Path) -> Source:
         data, suffix, declared = page.data, page.suffix, page.charset
     else:
         path = Path(path)
-        data, suffix = read_bytes(path), path.suffix.lower()
+        data, suffix = read_bytes(path) if data is None else data, path.suffix.lower()
     kind = readers.sniff(data, suffix)  # empty and blank files sniff as text: decode() refuses them
     from .engines import read as engine_read  # scans, photos, .doc/.wps and OFD: read by an outside engine
 

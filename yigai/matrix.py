@@ -21,7 +21,7 @@ import numpy as np
 from .align import Grade, Pair, align, confident, one_blas_thread, prepare
 from .coverage import coverage
 from .decisions import Applied, Decisions, DecisionWarning, apply_decisions, decision_of, rejected_of
-from .documents import parse_ref, read_ref
+from .documents import parse_ref, read_documents, read_ref
 from .errors import InputError
 from .fetch import STDIN, is_url
 from .model import LEVELS, Document
@@ -67,7 +67,7 @@ class Column:
     @property
     def file(self) -> str:
         """The file name the column was read from (without folders or selector)."""
-        return Path(parse_ref(self.source)[0]).name
+        return _file_of(self.source)
 
     @property
     def grades(self) -> str:
@@ -115,7 +115,7 @@ class Summary:
     @property
     def file(self) -> str:
         """The file name the column was read from (without folders or selector)."""
-        return Path(parse_ref(self.source)[0]).name
+        return _file_of(self.source)
 
 
 def summary(column: Column) -> Summary:
@@ -242,23 +242,65 @@ class Summaries(Sequence[Summary]):
         """Label every column as labels_of labels columns. Labels are compared by their hashes first (an array of
         numbers): only the columns whose labels may read alike are compared by their text."""
         count = len(self._coverage)
-        plain = np.fromiter((hash(_plain_label(s)) for s in self._unordered()), dtype=np.int64, count=count)
+        plain = np.fromiter((hash(self._plain(number)) for number in range(count)), dtype=np.int64, count=count)
         alike = _repeated(plain)  # every column of a plain label that two columns have is among them
         qualified = dict(zip(alike, _qualified([self._summary(k) for k in alike])))
         final = plain.copy()
         for number, label in qualified.items():
             final[number] = hash(label)
         again = _repeated(final)  # every column of a label, qualified or plain, that two columns have
-        texts = [qualified.get(k) or _plain_label(self._summary(k)) for k in again]
+        texts = [qualified.get(k) or self._plain(k) for k in again]
         labels = {**qualified, **dict(zip(again, _counted(texts)))}
-        self._labels = {number: label for number, label in labels.items() if label != _plain_label(self._summary(number))}
+        self._labels = {number: label for number, label in labels.items() if label != self._plain(number)}
 
-    def _unordered(self) -> Iterator[Summary]:
-        return (self._summary(number) for number in range(len(self._coverage)))
+    def _plain(self, number: int) -> str:
+        """_plain_label of the column added `number`th, made from what is packed (without a Summary)."""
+        name = self._kinds[self._kind[number]][0]
+        file = _file_of(self._source_of(number))
+        if name is None:
+            name = _stem_of_name(file)
+        year = self._year[number]
+        return f"{name} {year} ({file})" if year else f"{name} ({file})"
+
+    def label_of(self, at: int) -> str:
+        """The label of the column at `at` (once `label` labelled them all; its name before)."""
+        number = self.number(at)
+        if self._labels is None:
+            name = self._kinds[self._kind[number]][0]
+            return _stem(self._source_of(number)) if name is None else name
+        return self._labels.get(number) or self._plain(number)
+
+    def coverage_of(self, at: int) -> float:
+        return self._coverage[self.number(at)]
+
+    def year_of(self, at: int) -> int | None:
+        return self._year[self.number(at)] or None
+
+    def warnings_of(self, at: int) -> tuple[DecisionWarning, ...]:
+        return self._warnings.get(self.number(at), ())
+
+
+def _file_of(source: str) -> str:
+    """`Path(parse_ref(source)[0]).name`, without the two: a column's source is its document's ref, `path#1`, where
+    parse_ref asks the disk whether `path#1` is a file, and a Path is made; the labels of 30,000 columns asked 60,000
+    times (0.2 s)."""
+    path, mark, selector = source.rpartition("#")
+    if not (mark and selector.isascii() and selector.isdigit()):
+        path = parse_ref(source)[0]
+    name = path[path.rfind("/") + 1 :]
+    if os.sep != "/" or name in ("", ".", ".."):  # (what Path makes of `folder/`, `a/.`)
+        return Path(path).name
+    return name
 
 
 def _stem(source: str) -> str:
-    return Path(parse_ref(source)[0]).stem
+    """`Path(parse_ref(source)[0]).stem` (see _file_of)."""
+    return _stem_of_name(_file_of(source))
+
+
+def _stem_of_name(name: str) -> str:
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def grades_of_row(columns: Sequence[Labelled], row: int) -> str:
@@ -475,9 +517,11 @@ def _same_document(a: Document, b: Document) -> bool:
 
 
 def _columns_of(ref: str, national: Document, vocabulary: Vocabulary, decisions: tuple[Decisions, ...] = (),
-                detail: bool = False, min_confidence: float | None = None) -> list[Column]:
+                detail: bool = False, min_confidence: float | None = None,
+                documents: list[Document] | None = None) -> list[Column]:
+    """A ref's columns (`documents`: its file's, read already)."""
     # `matrix national.txt folder/` often finds the national list in the folder too: no column for it
-    return [column(national, d, vocabulary, decisions, detail, min_confidence) for d in read_ref(ref)
+    return [column(national, d, vocabulary, decisions, detail, min_confidence) for d in read_ref(ref, documents)
             if not _same_document(d, national)]
 
 
@@ -555,7 +599,7 @@ def _die_with_parent() -> None:
 
 def _init_worker(national: Document, vocab_files: tuple[str, ...], parent: int,
                  decisions: tuple[Decisions, ...] = (), detail: bool = False,
-                 render: Callable[[Column], Any] | None = None, keep: bool = False,
+                 render: Callable[[Column], Any] | None = None, keyer: Keyer | None = None,
                  min_confidence: float | None = None) -> None:
     from threadpoolctl import threadpool_limits
 
@@ -580,41 +624,78 @@ def _init_worker(national: Document, vocab_files: tuple[str, ...], parent: int,
     _WORKER["decisions"] = decisions
     _WORKER["detail"] = detail
     _WORKER["render"] = render
-    _WORKER["keep"] = keep
+    _WORKER["keyer"] = keyer
     _WORKER["min_confidence"] = min_confidence
     prepare(national, _WORKER["vocabulary"])  # type: ignore[arg-type]  # the national side, once per worker
 
 
-def _work(ref: str) -> list[Column]:
-    return _columns_of(ref, _WORKER["national"], _WORKER["vocabulary"], _WORKER["decisions"],  # type: ignore[arg-type]
-                       _WORKER["detail"], _WORKER.get("min_confidence"))  # type: ignore[arg-type]
+class Keyer(Protocol):
+    """How the results cache keys a ref (yigai.cache.Keyer): from the bytes of its file, read once; what it is kept
+    under (yigai.cache.Kept) is the cache's business."""
+
+    def read(self, ref: str) -> tuple[bytes | None, Any]: ...
+
+
+def _keyed_columns(ref: str, national: Document, vocabulary: Vocabulary, decisions: tuple[Decisions, ...],
+                   detail: bool, min_confidence: float | None,
+                   keyer: Keyer | None) -> tuple[list[Column], Any]:
+    """A ref's columns, with (`keyer`) the key the cache keeps them under: made from the very bytes that were read
+    and aligned, so that a file changed since the cache was looked up (or while it is read) is kept under the key
+    of what it holds now. None: not to be kept."""
+    data, key = keyer.read(ref) if keyer is not None else (None, None)
+    documents = read_documents(parse_ref(ref)[0], data) if data is not None else None
+    return _columns_of(ref, national, vocabulary, decisions, detail, min_confidence, documents), key
+
+
+def _work(ref: str) -> tuple[list[Column], Any]:
+    return _keyed_columns(ref, _WORKER["national"], _WORKER["vocabulary"], _WORKER["decisions"],  # type: ignore[arg-type]
+                          _WORKER["detail"], _WORKER.get("min_confidence"), _WORKER.get("keyer"))  # type: ignore[arg-type]
 
 
 class Remembered(Protocol):
-    """Columns kept from earlier runs, by ref (yigai.cache.ColumnCache): looked up before aligning, kept after."""
+    """Columns kept from earlier runs (yigai.cache.ColumnCache): looked up before aligning, kept after."""
 
-    def known(self, refs: Sequence[str]) -> set[str]: ...
+    @property
+    def keyer(self) -> Keyer | None: ...
 
-    def fetch(self, ref: str) -> list[Column] | None: ...
+    def look_up(self, refs: Sequence[str]) -> bytearray: ...
 
-    def keep(self, ref: str, columns: list[Column]) -> None: ...
+    def fetch(self, at: int) -> list[Column] | None: ...
 
-    def keep_encoded(self, ref: str, value: bytes | None) -> None: ...
+    def fetch_summaries(self, at: int, render: Callable[[Column], Any] | None) -> list[tuple[Summary, Any]] | None: ...
+
+    def keep(self, kept: Any, columns: list[Column]) -> None: ...
+
+    def keep_encoded(self, kept: Any, value: bytes | None, rendered: list[Any] | None = None,
+                     render: Callable[[Column], Any] | None = None) -> None: ...
 
     def flush(self) -> None: ...
 
 
-def _summarised(ref: str) -> tuple[list[tuple[Summary, Any]], bytes | None]:
+def _summarised(ref: str) -> tuple[list[tuple[tuple[Any, ...], Any]], Any, bytes | None]:
     """In a worker: each column of `ref` as its summary and what the parent's `render` makes of it (the column
-    itself stays here: 2-5 KB of cells a document the parent would otherwise receive and hold), with the columns
-    as the cache keeps them when the parent keeps them (None otherwise)."""
+    itself stays here: 2-5 KB of cells a document the parent would otherwise receive and hold), with the key and
+    value the cache keeps them under when the parent keeps them (None otherwise). The summary goes as the tuple of
+    its fields: a dataclass of slots is pickled through Python code, ~60 us a column both ways, a tuple in ~3."""
     render: Callable[[Column], Any] | None = _WORKER.get("render")  # type: ignore[assignment]
-    columns = _work(ref)
-    return [(summary(c), render(c) if render else None) for c in columns], _encoded(columns) if _WORKER.get("keep") else None
+    columns, key = _work(ref)
+    pairs, key, value = _compact(columns, render, key)
+    return [(_fields(s), rendered) for s, rendered in pairs], key, value
+
+
+def _fields(s: Summary) -> tuple[Any, ...]:
+    return (s.name, s.source, s.year, s.coverage, s.grades, s.decided, s.warnings, s.jurisdiction, s.level, s.label)
+
+
+def _compact(columns: list[Column], render: Callable[[Column], Any] | None,
+             key: Any) -> tuple[list[tuple[Summary, Any]], Any, bytes | None]:
+    rendered = [render(c) if render else None for c in columns]
+    return list(zip(map(summary, columns), rendered)), key, _encoded(columns) if key is not None else None
 
 
 def _encoded(columns: list[Column]) -> bytes | None:
-    """The columns as the cache stores them; None where they are not to be kept (read by OCR) or cannot be."""
+    """The columns as the cache stores them (encode_columns; the parent adds what `render` made of them, which it
+    has already); None where they are not to be kept (read by OCR) or cannot be."""
     if any(c.ocr for c in columns):
         return None
     from .cache import encode_columns
@@ -637,24 +718,26 @@ def _batches(national: Document, refs: list[str], vocab_files: tuple[str, ...], 
              cache: Remembered | None = None, min_confidence: float | None = None) -> Iterator[list[Any]]:
     """What each ref gives, in order, as soon as it is made: its columns, or (`compact`) (summary, render(column)).
     With `cache`, the refs it holds are not read again: their kept columns are given in their turn."""
-    known = cache.known(refs) if cache is not None else set()
-    todo = [ref for ref in refs if ref not in known]
-    made = _made(national, todo, vocab_files, workers, decisions, detail, vocabulary, render, compact, cache is not None,
-                 min_confidence)
+    kept_at = cache.look_up(refs) if cache is not None else bytearray(len(refs))
+    keyer = cache.keyer if cache is not None else None
+    made = _made(national, (ref for ref, hit in zip(refs, kept_at) if not hit), len(refs) - sum(kept_at), vocab_files,
+                 workers, decisions, detail, vocabulary, render, compact, keyer, min_confidence)
     try:
-        for ref in refs:
-            kept = cache.fetch(ref) if cache is not None and ref in known else None
-            if ref in known and kept is None:  # (gone or damaged since it was found: made here, as it would be)
-                kept = _columns_of(ref, national, vocabulary, decisions, detail, min_confidence)
-            if kept is not None:
-                batch: list[Any] = [(summary(c), render(c) if render else None) for c in kept] if compact else kept
+        for at, ref in enumerate(refs):
+            batch: list[Any] | None = None
+            if kept_at[at]:
+                assert cache is not None
+                batch = cache.fetch_summaries(at, render) if compact else cache.fetch(at)
+                if batch is None:  # (gone or damaged since it was found: made here, as it would be)
+                    columns = _columns_of(ref, national, vocabulary, decisions, detail, min_confidence)
+                    batch = _compact(columns, render, None)[0] if compact else columns
             else:
-                batch, encoded = next(made)
-                if cache is not None:
+                batch, key, value = next(made)
+                if cache is not None and key is not None:
                     if compact:
-                        cache.keep_encoded(ref, encoded)
+                        cache.keep_encoded(key, value, [rendered for _, rendered in batch], render)
                     else:
-                        cache.keep(ref, batch)
+                        cache.keep(key, batch)
             if progress:
                 progress(1)
             yield batch
@@ -664,21 +747,22 @@ def _batches(national: Document, refs: list[str], vocab_files: tuple[str, ...], 
             cache.flush()
 
 
-def _made(national: Document, refs: list[str], vocab_files: tuple[str, ...], workers: int | None,
+def _made(national: Document, refs: Iterable[str], count: int, vocab_files: tuple[str, ...], workers: int | None,
           decisions: tuple[Decisions, ...], detail: bool, vocabulary: Vocabulary, render: Callable[[Column], Any] | None,
-          compact: bool, keep: bool, min_confidence: float | None) -> Generator[tuple[list[Any], bytes | None], None, None]:
-    """What each ref gives, in order: its columns, or (`compact`) (summary, render(column)) pairs, with (`keep`,
-    compact only) the columns as the cache stores them."""
+          compact: bool, keyer: Keyer | None,
+          min_confidence: float | None) -> Generator[tuple[list[Any], Any, bytes | None], None, None]:
+    """What each of the `count` refs gives, in order: its columns, or (`compact`) (summary, render(column)) pairs,
+    with (`keyer`) the key the cache keeps them under and (compact only) the value it keeps."""
     workers = workers or os.cpu_count() or 1
-    if workers > 1 and len(refs) >= PARALLEL_FROM:
+    if workers > 1 and count >= PARALLEL_FROM:
         # multiprocessing.Pool, for its terminate(): on an error, SIGINT or SIGTERM the workers are stopped
         # at once, instead of finishing their queue first (which took 5-13 s).
         prepare(national, vocabulary)  # before the fork: forked workers start with it done
         _INHERITED.update(files=vocab_files, vocabulary=vocabulary)
         pool = multiprocessing.Pool(workers, initializer=_init_worker,
-                                    initargs=(national, vocab_files, os.getpid(), decisions, detail, render, keep,
+                                    initargs=(national, vocab_files, os.getpid(), decisions, detail, render, keyer,
                                               min_confidence))
-        chunk = min(BATCH_MOST, max(1, len(refs) // (workers * 8)))
+        chunk = min(BATCH_MOST, max(1, count // (workers * 8)))
         # The pool reads what the workers send back as fast as they send it, and holds it until it is taken: when the
         # reader stalls (its disk busy writing back, the machine loaded), 16 MiB piled up at 10,000 documents. So
         # no more refs are handed out than a few batches a worker ahead of what the reader has taken.
@@ -695,10 +779,14 @@ def _made(national: Document, refs: list[str], vocab_files: tuple[str, ...], wor
             work: Callable[[str], Any] = _summarised if compact else _work
             for result in pool.imap(work, paced(), chunksize=chunk):
                 window.release()
-                yield result if compact else (result, None)
+                if compact:
+                    pairs, key, value = result
+                    yield [(Summary(*fields), rendered) for fields, rendered in pairs], key, value
+                else:
+                    yield (*result, None)
         except BaseException:  # an error, a signal, or the reader stopping early (GeneratorExit)
             stopping.set()
-            window.release(len(refs))  # the pool's thread, waiting for room, sees it must stop
+            window.release(count)  # the pool's thread, waiting for room, sees it must stop
             pool.terminate()
             raise
         finally:
@@ -709,11 +797,8 @@ def _made(national: Document, refs: list[str], vocab_files: tuple[str, ...], wor
         prepare(national, vocabulary)  # the national side, once for every column
         with one_blas_thread():
             for ref in refs:
-                columns = _columns_of(ref, national, vocabulary, decisions, detail, min_confidence)
-                if compact:
-                    yield [(summary(c), render(c) if render else None) for c in columns], _encoded(columns) if keep else None
-                else:
-                    yield columns, None
+                columns, key = _keyed_columns(ref, national, vocabulary, decisions, detail, min_confidence, keyer)
+                yield _compact(columns, render, key) if compact else (columns, key, None)
 
 
 def summaries(

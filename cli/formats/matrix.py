@@ -6,11 +6,15 @@ jurisdiction are told apart; views with jurisdictions as rows keep the item titl
 
 from __future__ import annotations
 
+import functools
 import io
+import itertools
 import tempfile
 from array import array
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
 
 from rich.console import Console, Group
 from rich.measure import Measurement
@@ -43,16 +47,42 @@ _DEEPER = "\n    "
 _LIST_HEAD, _LIST_TAIL, _BETWEEN = "[" + _DEEPER, "\n  ]\n}", "," + _DEEPER
 
 
-def json_parts(column: Column) -> tuple[bytes, bytes]:
+class JsonParts:
     """A column's JSON as the output holds it, but for its label (known once every column is in): the text before
-    the label's value and the text after, in UTF-8 (lone surrogates kept). Made where the column is made."""
-    data = column.as_dict()
-    label_at = list(data).index("label")
-    before = jsonout.dumps(dict(list(data.items())[:label_at]))
-    after = jsonout.dumps(dict(list(data.items())[label_at + 1 :]))
-    head = before.removesuffix("\n}").replace("\n", _DEEPER) + ("," + _DEEPER + '  "label": ')
-    tail = ("," + "\n" + after.removeprefix("{\n")).replace("\n", _DEEPER)
-    return head.encode("utf-8", "surrogatepass"), tail.encode("utf-8", "surrogatepass")
+    the label's value and the text after, in UTF-8 (lone surrogates kept). Made where the column is made, and kept
+    beside the column in the results cache, under `cache_tag`: what names this rendering's make (the code that
+    writes it and orjson's version), so that a warm run copies the bytes only when they would be written alike."""
+
+    def __call__(self, column: Column) -> tuple[bytes, bytes]:
+        data = column.as_dict()
+        label_at = list(data).index("label")
+        before = jsonout.dumps(dict(list(data.items())[:label_at]))
+        after = jsonout.dumps(dict(list(data.items())[label_at + 1 :]))
+        head = before.removesuffix("\n}").replace("\n", _DEEPER) + ("," + _DEEPER + '  "label": ')
+        tail = ("," + "\n" + after.removeprefix("{\n")).replace("\n", _DEEPER)
+        return head.encode("utf-8", "surrogatepass"), tail.encode("utf-8", "surrogatepass")
+
+    @property
+    def cache_tag(self) -> str | None:
+        return _json_tag()
+
+
+@functools.cache
+def _json_tag() -> str | None:
+    import hashlib
+    from importlib import metadata
+
+    digest = hashlib.sha256(b"json-parts\0")
+    try:
+        for module in (__file__, jsonout.__file__):
+            digest.update(Path(module).read_bytes())
+        digest.update(metadata.version("orjson").encode())
+    except (OSError, metadata.PackageNotFoundError):  # (its make unknown: rendered afresh on every run)
+        return None
+    return digest.hexdigest()
+
+
+json_parts = JsonParts()
 
 
 class Spool:
@@ -62,19 +92,25 @@ class Spool:
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile()
         self._at = array("q")  # for each column: where its head starts, its head's length, its tail's length
+        self._end = 0  # where the next column goes (asking the file each time cost a system call a column)
+        self._next: int | None = None  # where the file is, once reading began (None: at the end, writing)
 
     def add(self, parts: tuple[bytes, bytes]) -> None:
         head, tail = parts
-        self._at.extend((self._file.tell(), len(head), len(tail)))
-        self._file.write(head)
-        self._file.write(tail)
+        if self._next is not None:
+            self._file.seek(self._end)
+            self._next = None
+        self._at.extend((self._end, len(head), len(tail)))
+        self._file.write(head + tail)
+        self._end += len(head) + len(tail)
 
     def parts(self, number: int) -> tuple[str, str]:
         """The head and tail of the column added `number`th (from 0)."""
         at, head, tail = self._at[3 * number : 3 * number + 3]
-        if self._file.tell() != at:  # read in the order written, no seek is needed
+        if self._next != at:  # read in the order written, no seek is needed
             self._file.seek(at)
         data = self._file.read(head + tail)
+        self._next = at + head + tail
         return data[:head].decode("utf-8", "surrogatepass"), data[head:].decode("utf-8", "surrogatepass")
 
     def close(self) -> None:
@@ -96,9 +132,9 @@ def write_json(write: Callable[[str], object], national: Document, columns: Summ
         write("[]\n}")
         return
     write(_LIST_HEAD)
-    for k, c in enumerate(columns):
+    for k in range(len(columns)):
         head, tail = spool.parts(columns.number(k))
-        write((_BETWEEN if k else "") + head + jsonout.dumps(_label(c)) + tail)
+        write((_BETWEEN if k else "") + head + jsonout.dumps(columns.label_of(k)) + tail)
     write(_LIST_TAIL)
 
 
@@ -133,11 +169,52 @@ def write_csv(write: Callable[[str], object], national: Document, columns: Seque
             writer.writerow([_label(c), c.source, c.level, c.year or "", f"{c.coverage:.4f}",
                              *[_WORD[g] for g in c.grades]])
         return
-    writer.writerow(["national_index", "national_title", *[_label(c) for c in columns], "picked_up_by"])
+    _wide_row(write, itertools.chain(["national_index", "national_title"], _labels(columns), ["picked_up_by"]))
     for row, item in enumerate(national.items):
         letters = grades_of_row(columns, row)
-        writer.writerow([item.index, item.title, *[_WORD[g] for g in letters], len(letters) - letters.count("n")])
-    writer.writerow(["", "coverage", *[f"{c.coverage:.4f}" for c in columns], ""])
+        _wide_row(write, itertools.chain([item.index, item.title], map(_WORD.__getitem__, letters),
+                                         [len(letters) - letters.count("n")]))
+    _wide_row(write, itertools.chain(["", "coverage"], (f"{c:.4f}" for c in _coverages(columns)), [""]))
+
+
+# Cells of a row across every column written at a time: the header of 30,000 columns' labels, made whole, took 13 MiB.
+_PIECE = 1000
+T = TypeVar("T")
+
+
+def _pieces(cells: Iterable[T]) -> Iterator[list[T]]:
+    """The cells in lists of _PIECE, the last one longer (up to twice) rather than holding one cell alone: csv
+    writes a row of one empty cell as `""`."""
+    held: list[T] = []
+    for cell in cells:
+        held.append(cell)
+        if len(held) == 2 * _PIECE:
+            yield held[:_PIECE]
+            del held[:_PIECE]
+    if held:
+        yield held
+
+
+def _wide_row(write: Callable[[str], object], cells: Iterable[Any]) -> None:
+    """`CsvWriter.writerow(cells)`, the same text, written a piece at a time (each cell is quoted on its own)."""
+    pieces = CsvWriter(_Pieces(lambda line: write(line[:-1])), lineterminator="\n")  # (a line's \n left off)
+    for n, piece in enumerate(_pieces(cells)):
+        if n:
+            write(",")
+        pieces.writerow(piece)
+    write("\n")
+
+
+def _labels(columns: Sequence[Graded]) -> Iterator[str]:
+    if isinstance(columns, Summaries):  # (without making each column's Summary)
+        return map(columns.label_of, range(len(columns)))
+    return map(_label, columns)
+
+
+def _coverages(columns: Sequence[Graded]) -> Iterator[float]:
+    if isinstance(columns, Summaries):
+        return map(columns.coverage_of, range(len(columns)))
+    return (c.coverage for c in columns)
 
 
 def as_csv(national: Document, columns: Sequence[Graded], transpose: bool = False) -> str:
@@ -169,13 +246,19 @@ def write_markdown(write: Callable[[str], object], national: Document, columns: 
         for item in national.items:
             line(f"{item.index}. {_md(item.title)}")
         return
-    line(f"| # | {_md(national.as_reference)} item | " + " | ".join(_md(_label(c)) for c in columns) + " | picked up |")
+    def wide(head: str, cells: Iterable[str], tail: str) -> None:  # head + " | ".join(cells) + tail, a piece at a time
+        write(head)
+        for n, piece in enumerate(_pieces(cells)):
+            write((" | " if n else "") + " | ".join(piece))
+        write(tail + "\n")
+
+    wide(f"| # | {_md(national.as_reference)} item | ", map(_md, _labels(columns)), " | picked up |")
     line("|---:|---|" + ":---:|" * len(columns) + "---:|")
     for row, item in enumerate(national.items):
         letters = grades_of_row(columns, row)
         marks = " | ".join(_MARK[g] for g in letters)
         line(f"| {item.index} | {_md(item.short_title(24))} | {marks} | {len(letters) - letters.count('n')}/{len(columns)} |")
-    line("| | **coverage** | " + " | ".join(f"{percent(c.coverage)}" for c in columns) + " | |")
+    wide("| | **coverage** | ", map(percent, _coverages(columns)), " | |")
 
 
 def as_markdown(national: Document, columns: Sequence[Graded], transpose: bool = False) -> str:
