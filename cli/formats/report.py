@@ -22,8 +22,8 @@ import bisect
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from markupsafe import Markup
 
 from yigai.align import Grade, Pair, align
 from yigai.decisions import Applied, Decisions, apply_decisions, decision_of, fingerprint, normalise, rejected_of
-from yigai.matrix import Column, Order, labelled, level_rank, ordered
+from yigai.matrix import Column, Labelled, Order, labelled, level_rank, ordered
 from yigai.model import LEVELS, Document, Item
 from yigai.vocab import Vocabulary
 
@@ -164,10 +164,10 @@ def _rest(item: Item) -> dict[str, str]:
     return {"text": item.text} if text != item.title.strip() else {}
 
 
-def _json(value: Any) -> str:
+def _json(value: Any, default: Callable[[Any], Any] | None = None) -> str:
     """Compact JSON for a script element, in UTF-8, with < > & ' escaped as Jinja's `tojson` escapes them: no
     document text can end the element (`</script>`) or open a comment in it."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=default)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
 
 
@@ -187,19 +187,198 @@ class _Table:
         self.values: list[Any] = []
 
     def __call__(self, value: Any) -> int:
-        key = json.dumps(value, ensure_ascii=False)
+        key = _key(value)
         if key not in self.index:
             self.index[key] = len(self.values)
             self.values.append(value)
         return self.index[key]
 
+    def key(self, key: str) -> int:
+        """The position of the value whose JSON (as `_key` writes it) is `key`."""
+        at = self.index.get(key)
+        if at is None:
+            at = self.index[key] = len(self.values)
+            self.values.append(json.loads(key))
+        return at
+
 
 CERTAINTY = ("sure", "likely", "unsure")
 
+# The page's tables a column's panels refer to by position: texts, sentences, terms (strings), marks and
+# promises (values, by their JSON).
+TEXTS, SENTENCES, TERMS, MARKS, PROMISES = range(5)
+_TABLES = 5
+
+
+class _Ref:
+    """A position in one of the page's tables, which only the process holding the tables can say: a column's
+    panels are made in a worker with these in place, and the positions are written in where the tables are."""
+
+    __slots__ = ("code",)
+
+    def __init__(self, table: int, at: int) -> None:
+        self.code = at * _TABLES + table
+
+
+def _hole(value: Any) -> str:
+    # (json's `default`): a _Ref is written as a string no document text can be, "\u0000" and its code (a string
+    # of the document's that is exactly that is found by the count in _pieces)
+    if isinstance(value, _Ref):
+        return f"\x00{value.code}"
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+# A hole as _json writes it: a whole string in the JSON's structure (after [ , or :; inside a string a quote is \")
+_HOLE = re.compile(r'(?<=[\[,:])"\\u0000(\d+)"')
+
+
+class _Local:
+    """A column's own tables, in the order it first names each entry: the page's tables take them in that
+    order, so that a text has the position it would have had if the page had named it itself."""
+
+    def __init__(self) -> None:
+        self.tables: tuple[dict[str, int], ...] = tuple({} for _ in range(_TABLES))
+        self.holes = 0
+
+    def __call__(self, table: int, key: str) -> _Ref:
+        named = self.tables[table]
+        self.holes += 1
+        return _Ref(table, named.setdefault(key, len(named)))
+
+
+def _filled(value: Any, positions: list[list[int]]) -> int:
+    # (json's `default`, where a Panel came as a tree): a _Ref's position in the page's table
+    if isinstance(value, _Ref):
+        return positions[value.code % _TABLES][value.code // _TABLES]
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One column's part of the page, made where the column was made (a worker process): its panels as UTF-8
+    JSON in `pieces` (text at even positions; at odd ones a hole, a table and a position in `tables`, which
+    the page's own tables turn into theirs), and what the page's summary keeps of the column. `tree` replaces
+    `pieces` where a document's text held what looks like a hole (its _Ref objects filled in by the page)."""
+
+    pieces: list[Any]
+    tables: tuple[tuple[str, ...], ...]
+    key: str
+    made: int
+    decided: int
+    named: Document
+    grades: str
+    own: int
+    tree: Any = None
+
+
+class Panels:
+    """Makes each column's Panel (`column` made with detail): what the page needs of a column, done where it was
+    aligned, so that the process writing the page only puts them together. Picklable, to be sent to workers;
+    each process keeps its own memory of what recurs (a national sentence's highlights, an item text's promises)."""
+
+    def __init__(self, national: Document, vocabulary: Vocabulary, decisions: Sequence[Decisions] = ()) -> None:
+        self.national = national
+        self.vocabulary = vocabulary
+        self.decisions = tuple(decisions)
+        self._national_marks: dict[tuple[str, tuple[str, ...]], str] = {}
+        self._read_promises: dict[str, str] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return self.__dict__ | {"_national_marks": {}, "_read_promises": {}}
+
+    def _national_mark(self, sentence: str, instruments: tuple[str, ...]) -> str:
+        key = (sentence, instruments)
+        if key not in self._national_marks:  # one national sentence meets the same instruments in many columns
+            named = set(instruments)
+            surfaces = [m.surface for m in self.vocabulary.mentions(sentence) if m.instrument in named]
+            self._national_marks[key] = _key(spans(sentence, surfaces))
+        return self._national_marks[key]
+
+    def _promises_of(self, item: Item) -> str:
+        # read from the item's text alone: a text that recurs (a county list copying its city's) is read once
+        if item.text not in self._read_promises:
+            if len(self._read_promises) >= PROMISES_KEPT:
+                self._read_promises.clear()
+            self._read_promises[item.text] = _key(_promises(item))
+        return self._read_promises[item.text]
+
+    def _item(self, item: Item, fingerprint_: str, paired: bool, local: _Local) -> tuple[list[Any], str]:
+        """An item as the page reads it, and its text as the page shows it (title + x, or text)."""
+        rest = _rest(item)
+        row = [item.index, item.label, fingerprint_, local(TEXTS, item.title),
+               local(TEXTS, rest["x"]) if "x" in rest else None, local(TEXTS, rest["text"]) if "text" in rest else None,
+               local(PROMISES, self._promises_of(item)) if paired else None]
+        return _trimmed(row), rest.get("text") or item.title + rest.get("x", "")
+
+    def _pair(self, pair: Pair, shown: dict[int, str], local: _Local) -> list[Any]:
+        decided = decision_of(pair)
+        machine = decided.machine if decided else pair.grade  # yigai's own grade; the decision is `d`
+        text = shown.get(pair.local, "")
+        at = text.find(pair.local_sentence) if pair.local_sentence else -1
+        local_sentence: Any = ([_utf16(text, at), _utf16(text, at + len(pair.local_sentence))] if at >= 0
+                               else pair.local_sentence)
+        sure = _confidence(pair)
+        return _trimmed([
+            pair.national, pair.local, GRADE_CODE[machine], round(pair.score, 2),
+            [local(TERMS, t) for t in pair.instruments or pair.evidence],
+            local(SENTENCES, pair.national_sentence),
+            local(MARKS, self._national_mark(pair.national_sentence, pair.instruments)),
+            local_sentence, spans(pair.local_sentence, pair.local_terms),
+            [sure["value"], CERTAINTY.index(sure["level"]) if sure["level"] in CERTAINTY else 0] if sure else None,
+            _decision(decided) if decided else None])
+
+    def __call__(self, column: Column) -> Panel:
+        document = column.document
+        if document is None:
+            raise ValueError("report columns need detail=True")
+        kept, rejected = _reviewed(column, self.national, self.vocabulary, self.decisions)
+        paired = {p.local for p in kept}
+        local = _Local()
+        fingerprints = [fingerprint(item) for item in document.items]
+        items, shown = [], {}
+        for item, fingerprint_ in zip(document.items, fingerprints):
+            row, shown[item.index] = self._item(item, fingerprint_, item.index in paired, local)
+            items.append(row)
+        pairs = [self._pair(p, shown, local) for p in sorted(kept + rejected, key=lambda p: (p.national, -p.score))]
+        detail: dict[str, Any] = {
+            "i": items, "p": pairs, "t": document.title,
+            # what a decisions file's `local:` may say to name this document (the page opens such files)
+            "m": sorted({n for n in (document.jurisdiction, document.short_name, Path(document.source).name,
+                                     Path(document.source).stem, document.ref) if n})}
+        # a cell whose pair the analyst rejected has no pair left to carry the decision: the column does
+        decisions = {str(cell.national): _decision(cell.decision) for cell in column.cells if cell.decision}
+        if decisions:
+            detail["d"] = decisions
+        text = _json(detail, default=_hole)
+        pieces: list[Any] = _HOLE.split(text)
+        tree = None
+        if len(pieces) != 2 * local.holes + 1:  # a text of the document's own read as a hole: the page encodes it
+            pieces, tree = [], detail
+        for k in range(0, len(pieces), 2):
+            pieces[k] = pieces[k].encode("utf-8", "replace")  # (a file name may hold undecodable bytes)
+        for k in range(1, len(pieces), 2):
+            pieces[k] = int(pieces[k])
+        key = hashlib.sha1(",".join(fingerprints).encode("utf-8")).hexdigest()[:16]  # as document_key
+        grades = "".join(GRADE_CODE[cell.grade].upper() if cell.decision else GRADE_CODE[cell.grade]
+                         for cell in column.cells)
+        return Panel(pieces, tuple(tuple(t) for t in local.tables), key, sum(1 for p in pairs if p[2] != "n"),
+                     int(any(len(p) > 10 for p in pairs)), replace(document, items=(), sections=()), grades,
+                     len(column.local_only), tree)
+
+
+# Item texts whose promises a process remembers (a county list copying its city's is read once), at the most.
+PROMISES_KEPT = 20_000
+
+
+def _key(value: Any) -> str:
+    # how _Table names a value
+    return json.dumps(value, ensure_ascii=False)
+
 
 class Page:
-    """The page's data, built a column at a time: `add` each column as the alignment gives it (with detail),
-    keep what it returns (the column without its document and pairs), then `finish` with those.
+    """The page's data, built a column at a time: `take` each column's Panel as the alignment gives it (made in
+    a worker by `Panels`), keeping the summary it was given with it, or `add` each column made with detail (the
+    Panel made here); then `finish` with those summaries or what `add` returned.
 
     Column k's panels are line k of `details`, JSON: {"i": items, "p": pairs, "t": title, "m": names,
     "d": decisions}. An item is [index, label, fingerprint, title, x, text, promises] (title, x, text:
@@ -217,99 +396,55 @@ class Page:
                  decisions: Sequence[Decisions] = ()) -> None:
         self.national = national
         self.topics = topics
-        self.vocabulary = vocabulary
-        self.decisions = tuple(decisions)
+        self.panels = Panels(national, vocabulary, decisions)
         self.texts = _Strings()
         self.sentences = _Strings()
         self.terms = _Strings()
         self.marks = _Table()
         self.promises = _Table()
-        self._national_marks: dict[tuple[str, tuple[str, ...]], int] = {}
-        self._read_promises: dict[str, int] = {}
+        self._tables = (self.texts.__call__, self.sentences.__call__, self.terms.__call__, self.marks.key,
+                        self.promises.key)
         self.details: list[bytes] = []  # each column's panels, as the file holds them (UTF-8: half the memory)
         self.keys: list[str] = []
         self.made: list[int] = []  # pairs yigai made (what the review counts), per column
         self.decided: list[int] = []  # 1 where a pair carries a decision from --decisions
         self.named: list[Document] = []  # each document without its items: what names it in a decisions file
         self.grades: list[str] = []  # one letter a national item (f, p, n), upper case where an analyst decided
+        self.own: list[int] = []  # local items of no national item's, per column
 
-    def _national_mark(self, sentence: str, instruments: tuple[str, ...]) -> int:
-        key = (sentence, instruments)
-        if key not in self._national_marks:  # one national sentence meets the same instruments in many columns
-            named = set(instruments)
-            surfaces = [m.surface for m in self.vocabulary.mentions(sentence) if m.instrument in named]
-            self._national_marks[key] = self.marks(spans(sentence, surfaces))
-        return self._national_marks[key]
-
-    def _promises_of(self, item: Item) -> int:
-        # read from the item's text alone: a text that recurs (a county list copying its city's) is read once
-        if item.text not in self._read_promises:
-            self._read_promises[item.text] = self.promises(_promises(item))
-        return self._read_promises[item.text]
-
-    def _item(self, item: Item, paired: bool) -> tuple[list[Any], str]:
-        """An item as the page reads it, and its text as the page shows it (title + x, or text)."""
-        rest = _rest(item)
-        row = [item.index, item.label, fingerprint(item), self.texts(item.title),
-               self.texts(rest["x"]) if "x" in rest else None, self.texts(rest["text"]) if "text" in rest else None,
-               self._promises_of(item) if paired else None]
-        return _trimmed(row), rest.get("text") or item.title + rest.get("x", "")
-
-    def _pair(self, pair: Pair, shown: dict[int, str]) -> list[Any]:
-        decided = decision_of(pair)
-        machine = decided.machine if decided else pair.grade  # yigai's own grade; the decision is `d`
-        text = shown.get(pair.local, "")
-        at = text.find(pair.local_sentence) if pair.local_sentence else -1
-        local: Any = ([_utf16(text, at), _utf16(text, at + len(pair.local_sentence))] if at >= 0
-                      else pair.local_sentence)
-        sure = _confidence(pair)
-        return _trimmed([
-            pair.national, pair.local, GRADE_CODE[machine], round(pair.score, 2),
-            [self.terms(t) for t in pair.instruments or pair.evidence],
-            self.sentences(pair.national_sentence), self._national_mark(pair.national_sentence, pair.instruments),
-            local, spans(pair.local_sentence, pair.local_terms),
-            [sure["value"], CERTAINTY.index(sure["level"]) if sure["level"] in CERTAINTY else 0] if sure else None,
-            _decision(decided) if decided else None])
+    def take(self, panel: Panel) -> None:
+        """Write down one column's panels and what the summary needs of it (the column's Panel)."""
+        positions = [[intern(entry) for entry in entries] for intern, entries in zip(self._tables, panel.tables)]
+        if panel.tree is not None:
+            self.details.append(_json(panel.tree, default=lambda ref: _filled(ref, positions)).encode("utf-8", "replace"))
+        else:
+            pieces = panel.pieces
+            for k in range(1, len(pieces), 2):
+                code = pieces[k]
+                pieces[k] = b"%d" % positions[code % _TABLES][code // _TABLES]
+            self.details.append(b"".join(pieces))
+        self.keys.append(panel.key)
+        self.made.append(panel.made)
+        self.decided.append(panel.decided)
+        self.named.append(panel.named)
+        self.grades.append(panel.grades)
+        self.own.append(panel.own)
 
     def add(self, column: Column) -> Column:
         """Write down one column's panels and grades; returns the column without its document, pairs and cells
         (its name, coverage, level: what the summary and the orders need), so that the caller need not hold
         every document, or every cell, at once."""
-        document = column.document
-        if document is None:
-            raise ValueError("report columns need detail=True")
-        kept, rejected = _reviewed(column, self.national, self.vocabulary, self.decisions)
-        paired = {p.local for p in kept}
-        items, shown = [], {}
-        for item in document.items:
-            row, shown[item.index] = self._item(item, item.index in paired)
-            items.append(row)
-        pairs = [self._pair(p, shown) for p in sorted(kept + rejected, key=lambda p: (p.national, -p.score))]
-        detail: dict[str, Any] = {
-            "i": items, "p": pairs, "t": document.title,
-            # what a decisions file's `local:` may say to name this document (the page opens such files)
-            "m": sorted({n for n in (document.jurisdiction, document.short_name, Path(document.source).name,
-                                     Path(document.source).stem, document.ref) if n})}
-        # a cell whose pair the analyst rejected has no pair left to carry the decision: the column does
-        decisions = {str(cell.national): _decision(cell.decision) for cell in column.cells if cell.decision}
-        if decisions:
-            detail["d"] = decisions
-        self.details.append(_json(detail).encode("utf-8", "replace"))  # (a file name may hold undecodable bytes)
-        self.keys.append(document_key(document))
-        self.made.append(sum(1 for p in pairs if p[2] != "n"))
-        self.decided.append(int(any(len(p) > 10 for p in pairs)))
-        self.named.append(replace(document, items=(), sections=()))
-        self.grades.append("".join(GRADE_CODE[cell.grade].upper() if cell.decision else GRADE_CODE[cell.grade]
-                                   for cell in column.cells))
+        self.take(self.panels(column))
         # what the page's summary needs of the column is written down: its cells go with its document
         return replace(column, pairs=(), document=None, cells=(), by_topic=())
 
-    def finish(self, columns: list[Column], order: Order = Order.given) -> dict[str, Any]:
-        """Everything the template shows: `columns` are what `add` returned, in the same order (its position is
-        a column's id, the page's "as given" order); they are labelled again here, across every batch."""
+    def finish(self, columns: Sequence[Labelled], order: Order = Order.given) -> dict[str, Any]:
+        """Everything the template shows: `columns` are the summaries taken with each Panel (or what `add`
+        returned), in the same order (its position is a column's id, the page's "as given" order); they are
+        labelled again here, across every batch."""
         if len(columns) != len(self.details):
-            raise ValueError("finish() takes the columns add() returned, every one")
-        columns = labelled(columns)
+            raise ValueError("finish() takes a column for each panel taken, every one")
+        columns = labelled(list(columns))  # type: ignore[arg-type]
         national = self.national
         items = [{"index": i.index, "label": i.label, "title": i.title, "section": i.section, "text": i.text,
                   "topic": self.topics.get(i.index, "") or "其他", **_promises(i)} for i in national.items]
@@ -323,7 +458,7 @@ class Page:
             "cov": [round(c.coverage, 4) for c in columns],
             # one letter a national item: f, p, n; upper case where an analyst's decision made the grade
             "grades": self.grades,
-            "own": [len(c.local_only) for c in columns], "pairs": self.made, "decided": self.decided,
+            "own": self.own, "pairs": self.made, "decided": self.decided,
             "key": self.keys, "file_name": [names(d) for d in self.named],
             "rank": [by_name[id(c)] for c in columns],
         }
