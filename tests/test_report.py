@@ -318,11 +318,13 @@ def test_a_text_that_reads_like_a_position_is_written_as_text():
     page = Page(national, topics_of(national, vocabulary), vocabulary)
     odd = replace(city, document=replace(city.document, title="\x005"))
     assert page.panels(odd).tree is not None  # (the way round the holes, taken)
-    kept = [page.add(c) for c in (city, odd)]
+    percent = replace(city, document=replace(city.document, title="降至30%以下 %d %s %%"))  # (the template's own %)
+    kept = [page.add(c) for c in (city, odd, percent)]
     data = _data(page.html(page.finish(kept)).decode("utf-8"))
-    plain, held = data["columns"]
+    plain, held, printed = data["columns"]
     assert held["title"] == "\x005" and plain["title"] == city.document.title
-    assert held["items"] == plain["items"] and held["pairs"] == plain["pairs"]
+    assert printed["title"] == "降至30%以下 %d %s %%"
+    assert held["items"] == plain["items"] == printed["items"] and held["pairs"] == plain["pairs"] == printed["pairs"]
 
 
 def test_local_sentences_are_ranges_of_their_items_counted_as_the_page_counts(cli, tmp_path):

@@ -22,6 +22,7 @@ import bisect
 import hashlib
 import json
 import re
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -67,7 +68,9 @@ def spans(text: str, terms: Iterable[str]) -> list[list[int]]:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    return [[_utf16(text, a), _utf16(text, b)] for a, b in merged]
+    if merged and _ASTRAL.search(text) is not None:
+        return [[_utf16(text, a), _utf16(text, b)] for a, b in merged]
+    return merged
 
 
 def _promises(item: Item) -> dict[str, Any]:
@@ -90,6 +93,15 @@ class _Strings:
     def __call__(self, text: str) -> int:
         return self.index.setdefault(text, len(self.index))
 
+    def positions(self, texts: Sequence[str]) -> list[int]:
+        """The position of each of `texts` (distinct), those not listed yet listed in turn."""
+        found: list[Any] = list(map(self.index.get, texts))
+        if None in found:
+            for k, at in enumerate(found):
+                if at is None:
+                    found[k] = self(texts[k])
+        return found
+
     def table(self) -> list[str]:
         return list(self.index)
 
@@ -109,18 +121,41 @@ def document_key(document: Document) -> str:
     return hashlib.sha1(joined.encode("utf-8")).hexdigest()[:16]
 
 
+@dataclass(frozen=True)
+class Naming:
+    """What names a document in a decisions file's `local:` (see _Names), read from the document alone (in the
+    worker that read it)."""
+
+    names: tuple[str, ...]  # its jurisdiction, short name, file name and its stem, ref: those not empty, sorted
+    title: str | None  # its title, normalised (None: it has none)
+    choices: tuple[str, ...]  # of its jurisdiction, file name and title, in turn: those that name it
+    ref: str
+
+
+def naming(document: Document) -> Naming:
+    source = Path(document.source)
+    names = {document.jurisdiction, document.short_name, source.name, source.stem, document.ref}
+    choices = (document.jurisdiction, source.name, document.title)
+    return Naming(tuple(sorted(n for n in names if n)), normalise(document.title) if document.title else None,
+                  tuple(n for n in choices if n and Decisions("", (), local=n).applies_to(document)), document.ref)
+
+
+def _name_of(document: Document) -> str:
+    named = naming(document)
+    return _Names([named])(named)
+
+
 class _Names:
     """What a decisions file's `local:` says to name each document of a report: its jurisdiction, unless
     another document of the report answers to it too (四川 2021 and 四川 2024), else its file name, else its
-    ref. The same test as `Decisions.applies_to`, indexed: a report may hold 1,000 documents."""
+    ref. The same test as `Decisions.applies_to`, indexed: a report may hold 10,000 documents."""
 
-    def __init__(self, documents: Sequence[Document]) -> None:
+    def __init__(self, documents: Sequence[Naming]) -> None:
         self.named: dict[str, set[int]] = {}
         for k, d in enumerate(documents):
-            source = Path(d.source)
-            for name in {d.jurisdiction, d.short_name, source.name, source.stem, d.ref}:
+            for name in d.names:
                 self.named.setdefault(name, set()).add(k)
-        self.titles = sorted((normalise(d.title), k) for k, d in enumerate(documents) if d.title)
+        self.titles = sorted((d.title, k) for k, d in enumerate(documents) if d.title is not None)
 
     def _count(self, name: str) -> int:
         key = normalise(name)
@@ -133,11 +168,8 @@ class _Names:
             at += 1
         return len(found)
 
-    def __call__(self, document: Document) -> str:
-        for name in (document.jurisdiction, Path(document.source).name, document.title):
-            if name and Decisions("", (), local=name).applies_to(document) and self._count(name) < 2:
-                return name
-        return document.ref
+    def __call__(self, document: Naming) -> str:
+        return next((name for name in document.choices if self._count(name) < 2), document.ref)
 
 
 def _reviewed(column: Column, national: Document, vocabulary: Vocabulary,
@@ -193,13 +225,16 @@ class _Table:
             self.values.append(value)
         return self.index[key]
 
-    def key(self, key: str) -> int:
-        """The position of the value whose JSON (as `_key` writes it) is `key`."""
-        at = self.index.get(key)
-        if at is None:
-            at = self.index[key] = len(self.values)
-            self.values.append(json.loads(key))
-        return at
+    def positions(self, keys: Sequence[str]) -> list[int]:
+        """The position of each value whose JSON (as `_key` writes it) is one of `keys` (distinct), those not
+        listed yet listed in turn."""
+        found: list[Any] = list(map(self.index.get, keys))
+        if None in found:
+            for k, at in enumerate(found):
+                if at is None:
+                    found[k] = self.index[keys[k]] = len(self.values)
+                    self.values.append(json.loads(keys[k]))
+        return found
 
 
 CERTAINTY = ("sure", "likely", "unsure")
@@ -211,61 +246,71 @@ _TABLES = 5
 
 
 class _Ref:
-    """A position in one of the page's tables, which only the process holding the tables can say: a column's
-    panels are made in a worker with these in place, and the positions are written in where the tables are."""
+    """A position in one of the page's tables, which only the process holding the tables can say: where a
+    column's panels cannot be sent as a template with holes (a document's text reads as one), they are sent as
+    they are with these in place, and the positions are written in where the tables are (`_filled`)."""
 
-    __slots__ = ("code",)
+    __slots__ = ("table", "at")
 
     def __init__(self, table: int, at: int) -> None:
-        self.code = at * _TABLES + table
+        self.table = table
+        self.at = at
 
 
-def _hole(value: Any) -> str:
-    # (json's `default`): a _Ref is written as a string no document text can be, "\u0000" and its code (a string
-    # of the document's that is exactly that is found by the count in _pieces)
-    if isinstance(value, _Ref):
-        return f"\x00{value.code}"
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-# A hole as _json writes it: a whole string in the JSON's structure (after [ , or :; inside a string a quote is \")
+# A hole, a string no reader's text can be: NUL and a code (a table and a position in it), as _json writes it, a
+# whole string in the JSON's structure (after [ , or :; inside a string a quote is \"). A document's string
+# that is exactly one is caught by counting the holes (_template).
 _HOLE = re.compile(r'(?<=[\[,:])"\\u0000(\d+)"')
 
 
 class _Local:
     """A column's own tables, in the order it first names each entry: the page's tables take them in that
-    order, so that a text has the position it would have had if the page had named it itself."""
+    order, so that a text has the position it would have had if the page had named it itself. Calling it
+    gives the hole that stands for an entry's position: a string of NUL and a code (see _HOLE), or with `refs`
+    a _Ref (for json's `default`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, refs: bool = False) -> None:
         self.tables: tuple[dict[str, int], ...] = tuple({} for _ in range(_TABLES))
         self.holes = 0
+        self.refs = refs
 
-    def __call__(self, table: int, key: str) -> _Ref:
+    def __call__(self, table: int, key: str) -> Any:
         named = self.tables[table]
+        at = named.setdefault(key, len(named))
         self.holes += 1
-        return _Ref(table, named.setdefault(key, len(named)))
+        if self.refs:
+            return _Ref(table, at)
+        code = at * _TABLES + table
+        return _HOLES[code] if code < len(_HOLES) else f"\x00{code}"
+
+
+_HOLES = [f"\x00{code}" for code in range(_TABLES * 1000)]  # (the common ones, made once)
 
 
 def _filled(value: Any, positions: list[list[int]]) -> int:
     # (json's `default`, where a Panel came as a tree): a _Ref's position in the page's table
     if isinstance(value, _Ref):
-        return positions[value.code % _TABLES][value.code // _TABLES]
+        return positions[value.table][value.at]
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 @dataclass(frozen=True)
 class Panel:
     """One column's part of the page, made where the column was made (a worker process): its panels as UTF-8
-    JSON in `pieces` (text at even positions; at odd ones a hole, a table and a position in `tables`, which
-    the page's own tables turn into theirs), and what the page's summary keeps of the column. `tree` replaces
-    `pieces` where a document's text held what looks like a hole (its _Ref objects filled in by the page)."""
+    JSON in `template`, with %d where the JSON names a position in one of the page's tables (% itself as %%):
+    the entry `codes` gives, in `tables` one after the other (texts, sentences, terms, marks, promises), whose
+    position in the page's own table goes there; and what the page's summary keeps of the column. `tree`
+    replaces `template` where a document's text held what looks like a hole (its _Ref objects filled in by the
+    page)."""
 
-    pieces: list[Any]
+    template: bytes
+    codes: array
     tables: tuple[tuple[str, ...], ...]
     key: str
     made: int
     decided: int
-    named: Document
+    named: Naming
+    file: str
     grades: str
     own: int
     tree: Any = None
@@ -327,14 +372,10 @@ class Panels:
             [sure["value"], CERTAINTY.index(sure["level"]) if sure["level"] in CERTAINTY else 0] if sure else None,
             _decision(decided) if decided else None])
 
-    def __call__(self, column: Column) -> Panel:
-        document = column.document
-        if document is None:
-            raise ValueError("report columns need detail=True")
-        kept, rejected = _reviewed(column, self.national, self.vocabulary, self.decisions)
+    def _detail(self, column: Column, document: Document, kept: tuple[Pair, ...], rejected: tuple[Pair, ...],
+                fingerprints: list[str], named: Naming, local: _Local) -> tuple[dict[str, Any], list[list[Any]]]:
+        """The column's panels as the page's JSON reads them, with `local`'s holes for positions; and its pairs."""
         paired = {p.local for p in kept}
-        local = _Local()
-        fingerprints = [fingerprint(item) for item in document.items]
         items, shown = [], {}
         for item, fingerprint_ in zip(document.items, fingerprints):
             row, shown[item.index] = self._item(item, fingerprint_, item.index in paired, local)
@@ -343,27 +384,48 @@ class Panels:
         detail: dict[str, Any] = {
             "i": items, "p": pairs, "t": document.title,
             # what a decisions file's `local:` may say to name this document (the page opens such files)
-            "m": sorted({n for n in (document.jurisdiction, document.short_name, Path(document.source).name,
-                                     Path(document.source).stem, document.ref) if n})}
+            "m": list(named.names)}
         # a cell whose pair the analyst rejected has no pair left to carry the decision: the column does
         decisions = {str(cell.national): _decision(cell.decision) for cell in column.cells if cell.decision}
         if decisions:
             detail["d"] = decisions
-        text = _json(detail, default=_hole)
-        pieces: list[Any] = _HOLE.split(text)
+        return detail, pairs
+
+    def __call__(self, column: Column) -> Panel:
+        document = column.document
+        if document is None:
+            raise ValueError("report columns need detail=True")
+        kept, rejected = _reviewed(column, self.national, self.vocabulary, self.decisions)
+        fingerprints = [fingerprint(item) for item in document.items]
+        named = naming(document)
+        local = _Local()
+        detail, pairs = self._detail(column, document, kept, rejected, fingerprints, named, local)
+        made = _template(_json(detail), local)
         tree = None
-        if len(pieces) != 2 * local.holes + 1:  # a text of the document's own read as a hole: the page encodes it
-            pieces, tree = [], detail
-        for k in range(0, len(pieces), 2):
-            pieces[k] = pieces[k].encode("utf-8", "replace")  # (a file name may hold undecodable bytes)
-        for k in range(1, len(pieces), 2):
-            pieces[k] = int(pieces[k])
+        if made is None:  # a text of the document's own read as a hole: the page encodes the panels whole
+            local = _Local(refs=True)
+            tree, pairs = self._detail(column, document, kept, rejected, fingerprints, named, local)
+        template, codes = made or (b"", array("I"))
         key = hashlib.sha1(",".join(fingerprints).encode("utf-8")).hexdigest()[:16]  # as document_key
         grades = "".join(GRADE_CODE[cell.grade].upper() if cell.decision else GRADE_CODE[cell.grade]
                          for cell in column.cells)
-        return Panel(pieces, tuple(tuple(t) for t in local.tables), key, sum(1 for p in pairs if p[2] != "n"),
-                     int(any(len(p) > 10 for p in pairs)), replace(document, items=(), sections=()), grades,
-                     len(column.local_only), tree)
+        return Panel(template, codes, tuple(tuple(t) for t in local.tables), key,
+                     sum(1 for p in pairs if p[2] != "n"), int(any(len(p) > 10 for p in pairs)),
+                     named, column.file, grades, len(column.local_only), tree)
+
+
+def _template(text: str, local: _Local) -> tuple[bytes, array] | None:
+    """A column's panels as `Panel.template` and `codes`, from its JSON with holes; None where the document's
+    own text holds what reads as one (more holes than `local` made)."""
+    pieces = _HOLE.split(text.replace("%", "%%"))  # (a hole holds no %)
+    if len(pieces) != 2 * local.holes + 1:
+        return None
+    offsets = [0]
+    for table in local.tables:
+        offsets.append(offsets[-1] + len(table))
+    codes = array("I", (offsets[code % _TABLES] + code // _TABLES for code in map(int, pieces[1::2])))
+    # (a file name may hold undecodable bytes: written as ?, as the whole page is)
+    return "%d".join(pieces[::2]).encode("utf-8", "replace"), codes
 
 
 # Item texts whose promises a process remembers (a county list copying its city's is read once), at the most.
@@ -402,31 +464,29 @@ class Page:
         self.terms = _Strings()
         self.marks = _Table()
         self.promises = _Table()
-        self._tables = (self.texts.__call__, self.sentences.__call__, self.terms.__call__, self.marks.key,
-                        self.promises.key)
+        self._tables: tuple[_Strings | _Table, ...] = (self.texts, self.sentences, self.terms, self.marks, self.promises)
         self.details: list[bytes] = []  # each column's panels, as the file holds them (UTF-8: half the memory)
         self.keys: list[str] = []
         self.made: list[int] = []  # pairs yigai made (what the review counts), per column
         self.decided: list[int] = []  # 1 where a pair carries a decision from --decisions
-        self.named: list[Document] = []  # each document without its items: what names it in a decisions file
+        self.named: list[Naming] = []  # what names each document in a decisions file
+        self.files: list[str] = []  # each column's file name
         self.grades: list[str] = []  # one letter a national item (f, p, n), upper case where an analyst decided
         self.own: list[int] = []  # local items of no national item's, per column
 
     def take(self, panel: Panel) -> None:
         """Write down one column's panels and what the summary needs of it (the column's Panel)."""
-        positions = [[intern(entry) for entry in entries] for intern, entries in zip(self._tables, panel.tables)]
+        positions = [table.positions(entries) for table, entries in zip(self._tables, panel.tables)]
         if panel.tree is not None:
             self.details.append(_json(panel.tree, default=lambda ref: _filled(ref, positions)).encode("utf-8", "replace"))
         else:
-            pieces = panel.pieces
-            for k in range(1, len(pieces), 2):
-                code = pieces[k]
-                pieces[k] = b"%d" % positions[code % _TABLES][code // _TABLES]
-            self.details.append(b"".join(pieces))
+            flat = [at for table in positions for at in table]
+            self.details.append(panel.template % tuple(map(flat.__getitem__, panel.codes)))
         self.keys.append(panel.key)
         self.made.append(panel.made)
         self.decided.append(panel.decided)
         self.named.append(panel.named)
+        self.files.append(panel.file)
         self.grades.append(panel.grades)
         self.own.append(panel.own)
 
@@ -454,7 +514,7 @@ class Page:
         summary = {
             "label": [c.label or c.name for c in columns], "name": [c.name for c in columns],
             "year": [c.year for c in columns], "level": [level_rank(c.level) for c in columns],
-            "source": [c.source for c in columns], "file": [c.file for c in columns],
+            "source": [c.source for c in columns], "file": self.files,
             "cov": [round(c.coverage, 4) for c in columns],
             # one letter a national item: f, p, n; upper case where an analyst's decision made the grade
             "grades": self.grades,
@@ -463,7 +523,7 @@ class Page:
             "rank": [by_name[id(c)] for c in columns],
         }
         data: dict[str, Any] = {
-            "reference": national.as_reference, "key": document_key(national), "file_name": _Names([national])(national),
+            "reference": national.as_reference, "key": document_key(national), "file_name": _name_of(national),
             "national": {str(n["index"]): {k: n[k] for k in ("label", "title", "topic", "departments", "deadline", "targets")}
                          | {"f": fingerprint(i)} for n, i in zip(items, national.items)},
             "order": [i.index for i in national.items],
