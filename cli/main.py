@@ -558,7 +558,7 @@ def report(
         shown = ", ".join(c.label or f"{c.name} {c.year}" for c in older[:5]) + (" …" if len(older) > 5 else "")
         _say(f"yigai: warning: {len(older)} of {len(named)} local lists are older than the reference "
              f"{national} ({national_doc.year}), so could not have followed it: {shown}\n")
-    emit_bytes(page.html(page.finish(named, sort)), output, "an HTML page")
+    emit_bytes(page.html(page.finish(named, sort, relabel=False)), output, "an HTML page")
 
 
 def _with_progress(work, total: int):  # type: ignore[no-untyped-def]

@@ -498,13 +498,13 @@ class Page:
         # what the page's summary needs of the column is written down: its cells go with its document
         return replace(column, pairs=(), document=None, cells=(), by_topic=())
 
-    def finish(self, columns: Sequence[Labelled], order: Order = Order.given) -> dict[str, Any]:
+    def finish(self, columns: Sequence[Labelled], order: Order = Order.given, relabel: bool = True) -> dict[str, Any]:
         """Everything the template shows: `columns` are the summaries taken with each Panel (or what `add`
         returned), in the same order (its position is a column's id, the page's "as given" order); they are
-        labelled again here, across every batch."""
+        labelled here, across all of them, unless `relabel` is False (labelled so already)."""
         if len(columns) != len(self.details):
             raise ValueError("finish() takes a column for each panel taken, every one")
-        columns = labelled(list(columns))  # type: ignore[arg-type]
+        columns = labelled(list(columns)) if relabel else list(columns)  # type: ignore[arg-type]
         national = self.national
         items = [{"index": i.index, "label": i.label, "title": i.title, "section": i.section, "text": i.text,
                   "topic": self.topics.get(i.index, "") or "其他", **_promises(i)} for i in national.items]
