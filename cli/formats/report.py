@@ -12,6 +12,10 @@ pairs) is one line of JSON per column in a script element of its own, which the 
 column is opened. Every piece of JSON is escaped as Jinja's `tojson` escapes (`<`, `>`, `&`, `'` as \\u
 escapes), so a document's text cannot close the script element; the page puts text in with `textContent` only,
 and highlights are character ranges computed here.
+Each column's part of the page (`Panel`) is made where the column is aligned, in a worker process (`Panels`):
+its panels' JSON comes as a template with a hole wherever a position in those tables goes, and the tables'
+entries it names; the process writing the page lists the entries it has not seen and fills in the holes
+(`Page.take`), so that it does little a column while the workers align the next ones.
 The page is also where an analyst reviews the verdicts: it carries what the decisions file needs (every item's
 fingerprint, each document's key and name) and writes that file itself (templates/report-decisions.js).
 """
@@ -26,6 +30,7 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -480,7 +485,7 @@ class Page:
         if panel.tree is not None:
             self.details.append(_json(panel.tree, default=lambda ref: _filled(ref, positions)).encode("utf-8", "replace"))
         else:
-            flat = [at for table in positions for at in table]
+            flat = list(chain.from_iterable(positions))
             self.details.append(panel.template % tuple(map(flat.__getitem__, panel.codes)))
         self.keys.append(panel.key)
         self.made.append(panel.made)
