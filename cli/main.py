@@ -537,7 +537,7 @@ def report(
     vocab_files = tuple(str(p) for p in vocab or [])
     vocabulary = load_vocabulary([Path(p) for p in vocab_files])
     files = tuple(_load_decisions(decisions))
-    page = fmt.Page(national_doc, topics_of(national_doc, vocabulary), vocabulary, files)
+    page = fmt.Page(national_doc, topics_of(national_doc, vocabulary), vocabulary, files, min_confidence)
     columns: list[Summary] = []
 
     def work(tick):  # type: ignore[no-untyped-def]

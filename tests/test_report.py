@@ -213,6 +213,30 @@ def test_report_shows_the_analysts_decisions(cli, tmp_path):
     assert sum(g.isupper() for g in column["grades"]) == 2 and "<i>only" not in html
 
 
+def test_min_confidence_holds_in_a_column_with_decisions(cli, tmp_path):
+    """A column with an analyst's decisions is aligned again for its rejected pairs: with --min-confidence, its
+    panels list the pairs its grades count (those at least that sure, and the decided ones), as a column
+    without decisions does; not every pair yigai made."""
+    import yaml
+
+    compared = cli("compare", NATIONAL, CITY, "--format", "json").json()["pairs"]
+    least = 0.95
+    sure = [p for p in compared if p["confidence"]["value"] >= least]
+    assert sure and len(sure) < len(compared)  # some pairs below the bar, else this shows nothing
+    decisions = tmp_path / "d.yaml"
+    decisions.write_text(yaml.safe_dump({"local": "某市", "decisions": [
+        {"action": "confirm", "national": sure[0]["national"], "local": sure[0]["local"]}]}), encoding="utf-8")
+    pages = {}
+    for name, extra in (("plain", []), ("decided", ["--decisions", decisions])):
+        out = tmp_path / f"{name}.html"
+        assert cli("report", NATIONAL, CITY, "--min-confidence", least, *extra, "-o", out).status == 0
+        pages[name] = _data(out.read_text(encoding="utf-8"))["columns"][0]
+    assert any(p.get("d") for p in pages["decided"]["pairs"])  # the decision is in the page
+    pairs = {name: [(p["n"], p["l"]) for p in page["pairs"]] for name, page in pages.items()}
+    assert pairs["decided"] == pairs["plain"] and len(pairs["plain"]) < len(compared)
+    assert all(p["k"]["value"] >= least for page in pages.values() for p in page["pairs"])
+
+
 def test_report_data_for_the_review(cli, tmp_path):
     """What the page's review needs: every item's fingerprint, each document's key and the name its decisions
     file gives it (one no other column answers to), yigai's own grade under a decision, rejected pairs kept."""

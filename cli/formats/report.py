@@ -37,7 +37,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
-from yigai.align import Grade, Pair, align
+from yigai.align import Grade, Pair, align, confident
 from yigai.decisions import Applied, Decisions, apply_decisions, decision_of, fingerprint, normalise, rejected_of
 from yigai.matrix import Column, Labelled, Order, labelled, level_rank, ordered
 from yigai.model import LEVELS, Document, Item
@@ -177,16 +177,20 @@ class _Names:
         return next((name for name in document.choices if self._count(name) < 2), document.ref)
 
 
-def _reviewed(column: Column, national: Document, vocabulary: Vocabulary,
-              decisions: Sequence[Decisions]) -> tuple[tuple[Pair, ...], tuple[Pair, ...]]:
+def _reviewed(column: Column, national: Document, vocabulary: Vocabulary, decisions: Sequence[Decisions],
+              min_confidence: float | None = None) -> tuple[tuple[Pair, ...], tuple[Pair, ...]]:
     """A column's pairs and the pairs its analyst rejected (which a column does not keep). Only a column
-    with decisions is aligned again, to find the rejected pairs with their sentences."""
+    with decisions is aligned again, to find the rejected pairs with their sentences; as the column was
+    (yigai.matrix.column): the pairs at least `min_confidence` sure, then the decisions."""
     document = column.document
     assert document is not None
     if not any(cell.decision for cell in column.cells):
         return column.pairs, ()
     files = [d for d in decisions if d.applies_to(document)]
-    decided, _ = apply_decisions(align(national, document, vocabulary, quotes=True), files)
+    alignment = align(national, document, vocabulary, quotes=True)
+    if min_confidence is not None:
+        alignment = confident(alignment, min_confidence)
+    decided, _ = apply_decisions(alignment, files)
     return decided.pairs, rejected_of(decided)
 
 
@@ -326,10 +330,12 @@ class Panels:
     aligned, so that the process writing the page only puts them together. Picklable, to be sent to workers;
     each process keeps its own memory of what recurs (a national sentence's highlights, an item text's promises)."""
 
-    def __init__(self, national: Document, vocabulary: Vocabulary, decisions: Sequence[Decisions] = ()) -> None:
+    def __init__(self, national: Document, vocabulary: Vocabulary, decisions: Sequence[Decisions] = (),
+                 min_confidence: float | None = None) -> None:
         self.national = national
         self.vocabulary = vocabulary
         self.decisions = tuple(decisions)
+        self.min_confidence = min_confidence
         self._national_marks: dict[tuple[str, tuple[str, ...]], str] = {}
         self._read_promises: dict[str, str] = {}
 
@@ -400,7 +406,7 @@ class Panels:
         document = column.document
         if document is None:
             raise ValueError("report columns need detail=True")
-        kept, rejected = _reviewed(column, self.national, self.vocabulary, self.decisions)
+        kept, rejected = _reviewed(column, self.national, self.vocabulary, self.decisions, self.min_confidence)
         fingerprints = [fingerprint(item) for item in document.items]
         named = naming(document)
         local = _Local()
@@ -460,10 +466,10 @@ class Page:
     """
 
     def __init__(self, national: Document, topics: dict[int, str], vocabulary: Vocabulary,
-                 decisions: Sequence[Decisions] = ()) -> None:
+                 decisions: Sequence[Decisions] = (), min_confidence: float | None = None) -> None:
         self.national = national
         self.topics = topics
-        self.panels = Panels(national, vocabulary, decisions)
+        self.panels = Panels(national, vocabulary, decisions, min_confidence)
         self.texts = _Strings()
         self.sentences = _Strings()
         self.terms = _Strings()
