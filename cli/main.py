@@ -544,8 +544,9 @@ def report(
         # Each column is made into its part of the page (fmt.Panel) where it is aligned, in a worker: this
         # process puts the parts in as they come, while the workers align the next documents, and holds no
         # document and no column, only their summaries.
-        for batch in _batches(national_doc, refs, vocab_files, None, tick, files, True, vocabulary, page.panels,
-                              compact=True, min_confidence=min_confidence):
+        # (yigai.matrix.summaries without its detail=False: each column with its pairs and document, in the worker)
+        for batch in _batches(national_doc, refs, vocab_files, workers=None, progress=tick, decisions=files, detail=True,
+                              vocabulary=vocabulary, render=page.panels, compact=True, min_confidence=min_confidence):
             for summary, panel in batch:
                 page.take(panel)
                 columns.append(summary)
