@@ -531,62 +531,36 @@ def report(
         raise InputError(str(output), "the report is an HTML page: it writes .html or .htm files only",
                          "name the output report.html")
     from yigai.documents import read_document
-    from yigai.matrix import Column, labelled
-    from yigai.matrix import matrix as build
+    from yigai.matrix import Summary, _batches, labelled
     from yigai.vocab import load_vocabulary
 
     national_doc = read_document(national)
     vocab_files = tuple(str(p) for p in vocab or [])
     vocabulary = load_vocabulary([Path(p) for p in vocab_files])
     files = tuple(_load_decisions(decisions))
-    page = fmt.Page(national_doc, topics_of(national_doc, vocabulary), vocabulary, files)
-    columns: list[Column] = []
+    page = fmt.Page(national_doc, topics_of(national_doc, vocabulary), vocabulary, files, min_confidence)
+    columns: list[Summary] = []
 
     def work(tick):  # type: ignore[no-untyped-def]
-        # A batch of documents at a time: each column's panels are written down and its document let go, so
-        # that the report of 10,000 documents never holds 10,000 documents (labels: made again below). A thread
-        # writes down one batch while the workers align the next; the alignment (and its handling of signals)
-        # stays on this thread.
-        import queue
-        import threading
-
-        batches: queue.Queue[list[Column] | None] = queue.Queue(maxsize=1)
-        failed: list[BaseException] = []
-
-        def write_down() -> None:
-            while (batch := batches.get()) is not None:
-                try:
-                    if not failed:
-                        columns.extend(page.add(c) for c in batch)
-                except BaseException as exc:  # raised again on this thread, below
-                    failed.append(exc)
-
-        writer = threading.Thread(target=write_down, name="yigai-report", daemon=True)
-        writer.start()
-        for start in range(0, len(refs), REPORT_BATCH):
-            batches.put(build(national_doc, refs[start:start + REPORT_BATCH], vocab_files, progress=tick,
-                              decisions=files, detail=True, vocabulary=vocabulary, min_confidence=min_confidence))
-            if failed:
-                break
-        batches.put(None)
-        writer.join()
-        if failed:
-            raise failed[0]
+        # Each column is made into its part of the page (fmt.Panel) where it is aligned, in a worker: this
+        # process puts the parts in as they come, while the workers align the next documents, and holds no
+        # document and no column, only their summaries.
+        # (yigai.matrix.summaries without its detail=False: each column with its pairs and document, in the worker)
+        for batch in _batches(national_doc, refs, vocab_files, workers=None, progress=tick, decisions=files, detail=True,
+                              vocabulary=vocabulary, render=page.panels, compact=True, min_confidence=min_confidence):
+            for summary, panel in batch:
+                page.take(panel)
+                columns.append(summary)
 
     _with_progress(work, len(refs))
-    columns = labelled(columns)
-    _warn(w for c in columns for w in c.warnings)
-    older = [c for c in columns if c.year and national_doc.year and c.year < national_doc.year]
+    named = labelled(columns)  # type: ignore[arg-type]  # (summaries: dataclasses with the fields it sets)
+    _warn(w for c in named for w in c.warnings)
+    older = [c for c in named if c.year and national_doc.year and c.year < national_doc.year]
     if older:  # as matrix says it
         shown = ", ".join(c.label or f"{c.name} {c.year}" for c in older[:5]) + (" …" if len(older) > 5 else "")
-        _say(f"yigai: warning: {len(older)} of {len(columns)} local lists are older than the reference "
+        _say(f"yigai: warning: {len(older)} of {len(named)} local lists are older than the reference "
              f"{national} ({national_doc.year}), so could not have followed it: {shown}\n")
-    emit_bytes(page.html(page.finish(columns, sort)), output, "an HTML page")
-
-
-# Documents aligned at a time for the report (each batch's documents are let go once its columns are written
-# down): large enough that the workers' start-up is small beside it, small enough to hold in memory.
-REPORT_BATCH = 1000
+    emit_bytes(page.html(page.finish(named, sort, relabel=False)), output, "an HTML page")
 
 
 def _with_progress(work, total: int):  # type: ignore[no-untyped-def]

@@ -213,6 +213,30 @@ def test_report_shows_the_analysts_decisions(cli, tmp_path):
     assert sum(g.isupper() for g in column["grades"]) == 2 and "<i>only" not in html
 
 
+def test_min_confidence_holds_in_a_column_with_decisions(cli, tmp_path):
+    """A column with an analyst's decisions is aligned again for its rejected pairs: with --min-confidence, its
+    panels list the pairs its grades count (those at least that sure, and the decided ones), as a column
+    without decisions does; not every pair yigai made."""
+    import yaml
+
+    compared = cli("compare", NATIONAL, CITY, "--format", "json").json()["pairs"]
+    least = 0.95
+    sure = [p for p in compared if p["confidence"]["value"] >= least]
+    assert sure and len(sure) < len(compared)  # some pairs below the bar, else this shows nothing
+    decisions = tmp_path / "d.yaml"
+    decisions.write_text(yaml.safe_dump({"local": "某市", "decisions": [
+        {"action": "confirm", "national": sure[0]["national"], "local": sure[0]["local"]}]}), encoding="utf-8")
+    pages = {}
+    for name, extra in (("plain", []), ("decided", ["--decisions", decisions])):
+        out = tmp_path / f"{name}.html"
+        assert cli("report", NATIONAL, CITY, "--min-confidence", least, *extra, "-o", out).status == 0
+        pages[name] = _data(out.read_text(encoding="utf-8"))["columns"][0]
+    assert any(p.get("d") for p in pages["decided"]["pairs"])  # the decision is in the page
+    pairs = {name: [(p["n"], p["l"]) for p in page["pairs"]] for name, page in pages.items()}
+    assert pairs["decided"] == pairs["plain"] and len(pairs["plain"]) < len(compared)
+    assert all(p["k"]["value"] >= least for page in pages.values() for p in page["pairs"])
+
+
 def test_report_data_for_the_review(cli, tmp_path):
     """What the page's review needs: every item's fingerprint, each document's key and the name its decisions
     file gives it (one no other column answers to), yigai's own grade under a decision, rejected pairs kept."""
@@ -260,34 +284,71 @@ def test_confidence_is_carried_for_every_pair_yigai_made():
 
 
 def test_a_failure_writing_down_a_column_stops_the_report(cli, tmp_path, monkeypatch):
-    """The columns are written down on a thread of their own while the next batch is aligned: what goes wrong
-    there ends the run as anywhere else, with no page written."""
+    """The columns are written into the page as the alignment gives them: what goes wrong there ends the run
+    as anywhere else, with no page written."""
     from yigai_cli.formats import report
 
-    def broken(self, column):  # type: ignore[no-untyped-def]
+    def broken(self, panel):  # type: ignore[no-untyped-def]
         raise RuntimeError("a column that cannot be written down")
 
-    monkeypatch.setattr(report.Page, "add", broken)
+    monkeypatch.setattr(report.Page, "take", broken)
     out = tmp_path / "r.html"
     result = cli("report", NATIONAL, SICHUAN, CITY, "-o", out)
     assert result.status == 3 and "internal error" in result.err and "cannot be written down" in result.err
     assert not out.exists()
 
 
-def test_columns_come_in_batches_and_keep_their_labels_and_order(cli, tmp_path, monkeypatch):
-    """Batches of documents give the page the same columns, in the same order, labelled across batches (the
-    round-up's 32 jurisdictions and two lists of one place)."""
-    import yigai_cli.main
+def test_columns_made_by_workers_give_the_same_page(cli, tmp_path, monkeypatch):
+    """Worker processes make each column's part of the page (its panels, with positions in tables only the
+    page holds): the page is the same byte for byte as when this process makes them all, labelled across
+    every column (the round-up's 32 jurisdictions and two lists of one place), with decisions applied."""
+    import importlib
 
-    whole = tmp_path / "whole.html"
+    import yaml
+
+    decisions = tmp_path / "d.yaml"
+    decisions.write_text(yaml.safe_dump({"decisions": [
+        {"action": "reject", "national": 2, "local": 1, "note": "<b>不对应</b>"},
+        {"action": "add", "grade": "full", "national": 20, "local": 3},
+    ]}, allow_unicode=True), encoding="utf-8")
+    here = tmp_path / "here.html"
     refs = (SICHUAN, CITY, ROUNDUP, SICHUAN, BAOKANG)
-    assert cli("report", NATIONAL, *refs, "-o", whole).status == 0
-    monkeypatch.setattr(yigai_cli.main, "REPORT_BATCH", 2)
-    batched = tmp_path / "batched.html"
-    assert cli("report", NATIONAL, *refs, "-o", batched).status == 0
-    assert batched.read_text(encoding="utf-8") == whole.read_text(encoding="utf-8")
-    labels = _data(whole.read_text(encoding="utf-8"))["columns"]
-    assert [c["label"] for c in labels][-2:] == ["四川 2021 (sichuan-2021.txt) [2]", "保康县 2017 (baokang-county-2017.txt)"]
+    assert cli("report", NATIONAL, *refs, "--decisions", decisions, "-o", here).status == 0
+    monkeypatch.setattr(importlib.import_module("yigai.matrix"), "PARALLEL_FROM", 2)  # (yigai.matrix: the function)
+    workers = tmp_path / "workers.html"
+    assert cli("report", NATIONAL, *refs, "--decisions", decisions, "-o", workers).status == 0
+    assert workers.read_bytes() == here.read_bytes()
+    data = _data(here.read_text(encoding="utf-8"))
+    assert [c["label"] for c in data["columns"]][-2:] == ["四川 2021 (sichuan-2021.txt) [2]",
+                                                          "保康县 2017 (baokang-county-2017.txt)"]
+    assert sum(len(c["decisions"]) for c in data["columns"]) > 0  # the decisions were applied (in the workers too)
+
+
+def test_a_text_that_reads_like_a_position_is_written_as_text():
+    """A column's panels come from a worker with holes where the page's tables give positions; a document whose
+    title, written in the panels as it is, is exactly what such a hole looks like (NUL and digits: no reader
+    lets one through, a library caller may) is still written as its own text, every position still filled in."""
+    from dataclasses import replace
+
+    from yigai.align import topics_of
+    from yigai.documents import read_document
+    from yigai.matrix import matrix
+    from yigai.vocab import load_vocabulary
+    from yigai_cli.formats.report import Page
+
+    national, vocabulary = read_document(NATIONAL), load_vocabulary()
+    city = matrix(national, [str(CITY)], detail=True, vocabulary=vocabulary)[0]
+    assert city.document is not None
+    page = Page(national, topics_of(national, vocabulary), vocabulary)
+    odd = replace(city, document=replace(city.document, title="\x005"))
+    assert page.panels(odd).tree is not None  # (the way round the holes, taken)
+    percent = replace(city, document=replace(city.document, title="降至30%以下 %d %s %%"))  # (the template's own %)
+    kept = [page.add(c) for c in (city, odd, percent)]
+    data = _data(page.html(page.finish(kept)).decode("utf-8"))
+    plain, held, printed = data["columns"]
+    assert held["title"] == "\x005" and plain["title"] == city.document.title
+    assert printed["title"] == "降至30%以下 %d %s %%"
+    assert held["items"] == plain["items"] == printed["items"] and held["pairs"] == plain["pairs"] == printed["pairs"]
 
 
 def test_local_sentences_are_ranges_of_their_items_counted_as_the_page_counts(cli, tmp_path):
