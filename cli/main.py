@@ -531,7 +531,7 @@ def report(
         raise InputError(str(output), "the report is an HTML page: it writes .html or .htm files only",
                          "name the output report.html")
     from yigai.documents import read_document
-    from yigai.matrix import Summary, _batches, labelled
+    from yigai.matrix import Summary, labelled, summaries
     from yigai.vocab import load_vocabulary
 
     national_doc = read_document(national)
@@ -545,12 +545,12 @@ def report(
         # Each column is made into its part of the page (fmt.Panel) where it is aligned, in a worker: this
         # process puts the parts in as they come, while the workers align the next documents, and holds no
         # document and no column, only their summaries.
-        # (yigai.matrix.summaries without its detail=False: each column with its pairs and document, in the worker)
-        for batch in _batches(national_doc, refs, vocab_files, workers=None, progress=tick, decisions=files, detail=True,
-                              vocabulary=vocabulary, render=page.panels, compact=True, min_confidence=min_confidence):
-            for summary, panel in batch:
-                page.take(panel)
-                columns.append(summary)
+        # (detail: each column with its pairs and document, in the worker)
+        for _, summary, panel in summaries(national_doc, refs, vocab_files, progress=tick, decisions=files,
+                                           vocabulary=vocabulary, render=page.panels, min_confidence=min_confidence,
+                                           detail=True):
+            page.take(panel)
+            columns.append(summary)
 
     _with_progress(work, len(refs))
     named = labelled(columns)  # type: ignore[arg-type]  # (summaries: dataclasses with the fields it sets)

@@ -812,15 +812,17 @@ def summaries(
     render: Callable[[Column], Any] | None = None,
     cache: Remembered | None = None,
     min_confidence: float | None = None,
+    detail: bool = False,
 ) -> Iterator[tuple[int, Summary, Any]]:
     """Each local document's column as it is made, in the order given: the number of its ref (from 0), its summary
     (not labelled yet: Summaries.label labels them all), with what `render` makes of the whole column (None without
     `render`), made where the column was made (a worker), so that the whole column never reaches the caller.
     `render` must be picklable (a module's function) where workers are spawned. Decisions, `cache` and
-    `min_confidence` apply as in `matrix`."""
+    `min_confidence` apply as in `matrix`; `detail` gives `render` each column with its pairs and local document
+    (the report's panels), and is never kept in the cache (it carries the documents' text)."""
     vocabulary = vocabulary or load_vocabulary([Path(p) for p in vocab_files])
-    batches = _batches(national, refs, vocab_files, workers, progress, decisions, False, vocabulary, render, compact=True,
-                       cache=cache, min_confidence=min_confidence)
+    batches = _batches(national, refs, vocab_files, workers, progress, decisions, detail, vocabulary, render, compact=True,
+                       cache=None if detail else cache, min_confidence=min_confidence)
     for number, batch in enumerate(batches):
         for summary_, rendered in batch:
             yield number, summary_, rendered
