@@ -28,6 +28,7 @@ print(json.dumps([status, sorted(m for m in ("pydantic", "rich", "jieba", "numpy
 @pytest.mark.parametrize(("args", "needs"), [
     (["compare", NATIONAL, GUANGXI, "--format", "json"], ["numpy", "rapidfuzz"]),
     (["check", NATIONAL, GUANGXI, "--format", "json"], ["numpy", "rapidfuzz"]),
+    (["matrix", NATIONAL, GUANGXI, "--format", "json", "--no-cache"], ["numpy", "rapidfuzz"]),
     (["parse", str(SICHUAN), "--format", "json"], []),  # reading aligns nothing
     (["--help"], []),
 ])

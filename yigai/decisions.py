@@ -589,14 +589,16 @@ def merge_decisions(files: Sequence[Decisions]) -> Merged:
     return Merged(Decisions(source, entries, heads["national"], heads["local"]), conflicts)
 
 
-_UNSAFE = re.compile("[^\u0020-\u007e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+@lru_cache(maxsize=1)  # (compiled when first needed: a class this wide takes ~10 ms, and most runs write no YAML)
+def _unsafe() -> re.Pattern[str]:
+    return re.compile("[^\u0020-\u007e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 
 
 def quoted(text: str) -> str:
     """`text` as a YAML double-quoted scalar: quotes and backslashes escaped, and every character that is no
     printable text (controls, line breaks, the BOM) as \\uXXXX, so no text can end the string or add a key."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) <= 0xFFFF
+    return '"' + _unsafe().sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) <= 0xFFFF
                              else f"\\U{ord(m.group()):08x}", escaped) + '"'
 
 

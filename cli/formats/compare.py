@@ -15,6 +15,7 @@ from yigai.strength import DeadlineVerdict, LeadVerdict, PairStrength, Strength,
 
 from .. import jsonout
 from .cells import DECIDED, UNSURE, CsvWriter, decisions_line, markdown_cell
+from .marks import MARK
 
 if TYPE_CHECKING:  # rich is imported where a table is drawn: JSON, CSV and Markdown do without it
     from collections.abc import Callable
@@ -23,7 +24,6 @@ if TYPE_CHECKING:  # rich is imported where a table is drawn: JSON, CSV and Mark
     from rich.table import Table
     from rich.text import Text
 
-MARK = {Grade.FULL: "✓", Grade.PARTIAL: "◐", Grade.NONE: "✗"}
 STYLE = {Grade.FULL: "bold green", Grade.PARTIAL: "yellow", Grade.NONE: "bold red"}
 VERDICT_STYLE = {TargetVerdict.STRICTER: "green", TargetVerdict.SAME: "cyan", TargetVerdict.LOOSER: "bold red",
                  TargetVerdict.NOT_COMPARABLE: "dim", TargetVerdict.ABSENT: "yellow",

@@ -14,12 +14,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
-
-from rich.console import Console, Group
-from rich.measure import Measurement
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from yigai.align import Grade
 from yigai.coverage import percent
@@ -30,7 +25,11 @@ from yigai.model import Document
 from .. import jsonout
 from .cells import DECIDED, CsvWriter
 from .cells import markdown_cell as _md
-from .compare import MARK
+from .marks import MARK
+
+if TYPE_CHECKING:  # (rich is imported where a table is drawn: the other formats never need it)
+    from rich.console import Group
+    from rich.table import Table
 
 HEAT = {Grade.FULL: "bold white on green", Grade.PARTIAL: "black on yellow", Grade.NONE: "white on red"}
 
@@ -286,6 +285,9 @@ TITLE_LEAST = 6  # characters of an item's title the untransposed table keeps at
 
 
 def _items_as_rows(national: Document, columns: Sequence[Graded], topics: dict[int, str], title: int = 24) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=f"coverage of {national.ref}", title_justify="left")
     table.add_column("#", justify="right")
     table.add_column(f"{national.as_reference} item", no_wrap=True)
@@ -304,6 +306,9 @@ def _items_as_rows(national: Document, columns: Sequence[Graded], topics: dict[i
 
 def _column_legend(columns: Sequence[Graded]) -> Table:
     """What each short heading stands for: the column's label (name, year and the file it was read from)."""
+    from rich.table import Table
+    from rich.text import Text
+
     legend = Table.grid(padding=(0, 1))
     legend.add_column(style="bold", no_wrap=True)
     legend.add_column()
@@ -313,6 +318,9 @@ def _column_legend(columns: Sequence[Graded]) -> Table:
 
 
 def _item_legend(items: list, topics: dict[int, str]) -> Table:  # type: ignore[type-arg]
+    from rich.table import Table
+    from rich.text import Text
+
     legend = Table.grid(padding=(0, 1))
     legend.add_column(justify="right", style="bold")
     legend.add_column()
@@ -323,6 +331,9 @@ def _item_legend(items: list, topics: dict[int, str]) -> Table:  # type: ignore[
 
 
 def _width(table: Table) -> int:
+    from rich.console import Console
+    from rich.measure import Measurement
+
     # measured on a console wide enough not to clamp the measurement
     console = Console(width=100_000, file=io.StringIO(), color_system=None)
     return Measurement.get(console, console.options, table).maximum
@@ -335,6 +346,8 @@ def needs_transpose(national: Document, columns: Sequence[Graded], topics: dict[
 
 
 def as_table(national: Document, columns: Sequence[Graded], topics: dict[int, str], transpose: bool, width: int = 120) -> Group:
+    from rich.console import Group
+
     if transpose:
         return _transposed(national, columns, topics, width)
     spare = width - _width(_items_as_rows(national, columns, topics, TITLE_LEAST))
@@ -345,6 +358,10 @@ def as_table(national: Document, columns: Sequence[Graded], topics: dict[int, st
 def _transposed(national: Document, columns: Sequence[Graded], topics: dict[int, str], width: int) -> Group:
     """Columns as rows; national items as columns, paged so that each page fits the width, each page
     followed by the titles of its items."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
     name_width = min(28, max((Text(_label(c)).cell_len for c in columns), default=8))
     per_page = max(5, (width - name_width - 16) // 6 - 1)
     items = list(national.items)
