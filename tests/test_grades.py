@@ -121,6 +121,19 @@ def test_an_instrument_that_is_the_local_main_task_carries_a_measure_at_a_lower_
     assert not align(national, local, VOCABULARY, Thresholds(**out_of_reach, head_pair=99.0)).pairs
 
 
+def test_a_slogan_headings_body_gives_its_task_where_one_topic_leads(tmp_path: Path) -> None:
+    from yigai.align import _head_and_chain
+
+    local = _local(tmp_path, "(一)促进优质医疗资源扩容提质。构建紧密型城市医疗集团,建设临床研究中心,推进省级区域医疗中心建设。"
+                             "到2025年建成2个省级区域医疗中心。建设一批省级临床重点专科。\n"
+                             "(二)促进优质医疗资源扩容提质。构建紧密型城市医疗集团,建设临床研究中心,推进省级区域医疗中心建设。\n")
+    led, listed = (_head_and_chain(_prepare(i, VOCABULARY.slogan_pattern), VOCABULARY) for i in local.items)
+    # the first sentence lists three tasks, the body names 区域医疗中心's in three sentences, the others in one
+    assert led == ((local.items[0].title, frozenset({"区域医疗中心", "临床重点专科"})), False)
+    # one sentence under the heading: nothing leads, a bundle
+    assert listed[1] is True
+
+
 def test_within_must_name_a_topic(tmp_path: Path) -> None:
     extra = tmp_path / "extra.yaml"
     extra.write_text("topics:\n  - topic: 新题\n    within: 没有这个\n    instruments:\n      - name: 新工具\n", encoding="utf-8")

@@ -452,7 +452,7 @@ def _head(unit: _Unit, vocabulary: Vocabulary) -> tuple[str, frozenset[str]]:
     chains several (a round-up's sentence, 推进A,深化B,落实C,健全D), the first two clauses that name an
     instrument (a main task and a co-equal second) if no more do, else the first alone: the later ones are
     measures among many. A title that names no instrument (加快构建有序就医格局) is read with the item's next
-    sentence, by the same rule."""
+    sentence, by the same rule; where that sentence lists many tasks, with the whole body (_leading_topic)."""
     return _head_and_chain(unit, vocabulary)[0]
 
 
@@ -492,9 +492,30 @@ def _head_and_chain(unit: _Unit, vocabulary: Vocabulary) -> tuple[tuple[str, fro
             continue
         topics = {vocabulary.broader(vocabulary.topic_of[name]) for _, found in named for name in found}
         chained = len(topics) + (unit.title_slogans if is_title else 0) > HEAD_CLAUSES
+        if chained and not is_title:
+            leading = _leading_topic(unit, vocabulary)
+            if leading is not None:
+                return (unit.title, leading), False
         head = _main_of(sentence, clauses, named)
         return (head if is_title else (unit.title, head[1])), chained
     return (unit.title, frozenset()), False
+
+
+def _leading_topic(unit: _Unit, vocabulary: Vocabulary) -> frozenset[str] | None:
+    """Under a heading that names no task (促进优质医疗资源扩容提质), a first sentence that lists many is read with the
+    rest of the body: where one topic is named in more of its sentences than any other, and in two at least, that
+    topic is the item's task (its instruments the body names); else None (the item is a bundle)."""
+    counts: Counter[str] = Counter()
+    named: dict[str, set[str]] = {}
+    for sentence in unit.sentences[1:] if _FOUR_CJK.match(unit.title) else unit.sentences:
+        found = vocabulary.find(sentence, unit.text)
+        for topic in {vocabulary.broader(vocabulary.topic_of[name]) for name in found}:
+            counts[topic] += 1
+            named.setdefault(topic, set()).update(x for x in found if vocabulary.broader(vocabulary.topic_of[x]) == topic)
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return frozenset(named[ranked[0][0]])
 
 
 def _head_instruments(unit: _Unit, vocabulary: Vocabulary) -> frozenset[str]:
