@@ -104,14 +104,15 @@ def test_pairs_without_quotes_are_the_same_pairs(local):
 def test_a_local_item_is_full_for_at_most_two_national_items():
     """A merge of two national tasks into one local item is full for both; a summary sentence matching more keeps
     its two strongest full, the rest partial (the pairs themselves stay)."""
-    from yigai.align import Grade, Pair, _at_most_full
+    from yigai.align import Grade, Pair, _capped
 
     def pair(national: int, local: int, score: float, grade: Grade = Grade.FULL) -> Pair:
         return Pair(national, local, grade, score, ())
 
     pairs = [pair(1, 5, 2.5), pair(2, 5, 3.1), pair(3, 5, 2.2), pair(4, 5, 3.1), pair(6, 5, 1.5, Grade.PARTIAL),
              pair(7, 8, 2.1), pair(9, 8, 2.0)]
-    graded = {(p.national, p.local): p.grade for p in _at_most_full(pairs, 2)}
+    grades = _capped([(p.national, p.local, p.grade, p.score) for p in pairs], 2)
+    graded = {(p.national, p.local): grade for p, grade in zip(pairs, grades)}
     assert graded == {(1, 5): Grade.PARTIAL, (2, 5): Grade.FULL, (3, 5): Grade.PARTIAL, (4, 5): Grade.FULL,
                       (6, 5): Grade.PARTIAL, (7, 8): Grade.FULL, (9, 8): Grade.FULL}
 

@@ -365,8 +365,8 @@ class Signals:
     sentence_pairs: np.ndarray  # every national sentence x every local sentence (TF-IDF cosine)
     national_starts: list[int]  # where each national item's sentences start in sentence_pairs' rows
     local_starts: list[int]  # and each local item's, in its columns
-    specific: tuple[frozenset[str], ...] = ()  # per local item, the instruments it names by a specific form
-    z_sentence: np.ndarray | None = None  # _z(sentence), as combined read it
+    specific: tuple[frozenset[str], ...]  # per local item, the instruments it names by a specific form
+    z_sentence: np.ndarray  # _z(sentence), as combined read it
 
     def sentence_block(self, a: int, b: int) -> np.ndarray:
         """Sentence x sentence similarities of national item a and local item b (0-based)."""
@@ -456,10 +456,15 @@ def _head(unit: _Unit, vocabulary: Vocabulary) -> tuple[str, frozenset[str]]:
     return _head_and_chain(unit, vocabulary)[0]
 
 
-def _following(unit: _Unit) -> str:
-    """The sentence after an item's title (a title left too short to read, 推动优质医疗资源扩容… without its slogan,
+def _body(unit: _Unit) -> tuple[str, ...]:
+    """The sentences after an item's title (a title left too short to read, 推动优质医疗资源扩容… without its slogan,
     is not among the sentences)."""
-    rest = unit.sentences[1:] if _FOUR_CJK.match(unit.title) else unit.sentences
+    return unit.sentences[1:] if _FOUR_CJK.match(unit.title) else unit.sentences
+
+
+def _following(unit: _Unit) -> str:
+    """The sentence after an item's title."""
+    rest = _body(unit)
     return rest[0] if rest else ""
 
 
@@ -505,13 +510,15 @@ def _leading_topic(unit: _Unit, vocabulary: Vocabulary) -> frozenset[str] | None
     """Under a heading that names no task (促进优质医疗资源扩容提质), a first sentence that lists many is read with the
     rest of the body: where one topic is named in more of its sentences than any other, and in two at least, that
     topic is the item's task (its instruments the body names); else None (the item is a bundle)."""
-    counts: Counter[str] = Counter()
-    named: dict[str, set[str]] = {}
-    for sentence in unit.sentences[1:] if _FOUR_CJK.match(unit.title) else unit.sentences:
-        found = vocabulary.find(sentence, unit.text)
-        for topic in {vocabulary.broader(vocabulary.topic_of[name]) for name in found}:
-            counts[topic] += 1
-            named.setdefault(topic, set()).update(x for x in found if vocabulary.broader(vocabulary.topic_of[x]) == topic)
+    counts: Counter[str] = Counter()  # topic -> the sentences naming it
+    named: dict[str, set[str]] = {}  # topic -> its instruments the body names
+    for sentence in _body(unit):
+        by_topic: dict[str, set[str]] = {}
+        for name in vocabulary.find(sentence, unit.text):
+            by_topic.setdefault(vocabulary.broader(vocabulary.topic_of[name]), set()).add(name)
+        counts.update(by_topic.keys())  # (one a sentence)
+        for topic, names in by_topic.items():
+            named.setdefault(topic, set()).update(names)
     ranked = counts.most_common(2)
     if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None
@@ -610,8 +617,7 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
         return Alignment(national, local, (), dict(reference.topics), 0.0, False, tasks)
     s = signals(national, local, vocabulary, reference)
     combined = s.combined
-    z_sentence = s.z_sentence if s.z_sentence is not None else _z(s.sentence)
-    specific = s.specific
+    z_sentence, specific = s.z_sentence, s.specific
     share = sum(bool(found) for found in specific) / len(specific) if specific else 0.0
     on_subject = share >= thresholds.on_subject
     found: list[_Found] = []
@@ -657,23 +663,21 @@ _Found = tuple[int, int, Grade, float, tuple[str, ...], tuple[str, str, tuple[st
 
 def _rated(found: list[_Found], s: Signals, full_per_local: int) -> tuple[Pair, ...]:
     """The pairs found (0-based items, grade, score, evidence, quotes, sentence similarity), each local item full
-    for at most `full_per_local` national items (see _at_most_full), with their confidence: each pair built once."""
+    for at most `full_per_local` national items (see _capped), with their confidence: each pair built once."""
     if not found:
         return ()
     grades = _capped([(a, b, grade, score) for a, b, grade, score, *_ in found], full_per_local)
     model = Confidence.load()
     rows = _features([f[0] for f in found], [f[1] for f in found], [len(f[4]) for f in found],
                      [g is Grade.FULL for g in grades], s)
-    sure, unsure = model.sure, model.unsure
     confidences = model.probabilities(np.stack([rows[name] for name in model.features], axis=1)).tolist()
-    return tuple(Pair(a + 1, b + 1, grade, score, evidence, *quoted, similar, c,
-                      "sure" if c >= sure else "unsure" if c < unsure else "likely")
+    return tuple(Pair(a + 1, b + 1, grade, score, evidence, *quoted, similar, c, model.level(c))
                  for (a, b, _, score, evidence, quoted, similar), grade, c in zip(found, grades, confidences))
 
 
 def _capped(found: list[tuple[int, int, Grade, float]], limit: int) -> list[Grade]:
     """The grades of the pairs (national, local, grade, score), each local item full for at most `limit` national
-    items: its strongest, ties the earlier (as _at_most_full)."""
+    items: its strongest, ties the earlier national item; the others partial."""
     fulls: dict[int, list[tuple[float, int, int]]] = {}
     for k, (a, b, grade, score) in enumerate(found):
         if grade is Grade.FULL:
@@ -689,12 +693,6 @@ def _capped(found: list[tuple[int, int, Grade, float]], limit: int) -> list[Grad
 def confident(alignment: Alignment, minimum: float) -> Alignment:
     """The alignment with only the pairs at least `minimum` sure (coverage follows the pairs kept)."""
     return replace(alignment, pairs=tuple(p for p in alignment.pairs if p.confidence >= minimum))
-
-
-def _at_most_full(pairs: list[Pair], limit: int) -> tuple[Pair, ...]:
-    """The pairs, each local item full for at most `limit` national items (its strongest; ties: the earlier)."""
-    grades = _capped([(p.national, p.local, p.grade, p.score) for p in pairs], limit)
-    return tuple(p if p.grade is grade else replace(p, grade=grade) for p, grade in zip(pairs, grades))
 
 
 def _specific(text: str, vocabulary: Vocabulary) -> frozenset[str]:
@@ -761,17 +759,6 @@ class Confidence:
 
     def level(self, p: float) -> str:
         return "sure" if p >= self.sure else "unsure" if p < self.unsure else "likely"
-
-    def rate(self, pairs: tuple[Pair, ...], s: Signals) -> tuple[Pair, ...]:
-        """The pairs with their confidence."""
-        if not pairs:
-            return pairs
-        rows = pair_features(pairs, s)
-        table = np.stack([rows[name] for name in self.features], axis=1)
-        # (built directly: dataclasses.replace costs twice as much, once per pair of every document of a matrix)
-        return tuple(Pair(p.national, p.local, p.grade, p.score, p.evidence, p.national_sentence, p.local_sentence,
-                          p.instruments, p.local_terms, p.sentence_similarity, c, self.level(c))
-                     for p, c in zip(pairs, self.probabilities(table).tolist()))
 
 
 def pair_features(pairs: tuple[Pair, ...], s: Signals) -> dict[str, np.ndarray]:

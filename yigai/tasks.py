@@ -65,8 +65,7 @@ def _any_of(words: list[str]) -> re.Pattern[str]:
 def is_task(item: Item, language: TaskLanguage | None = None) -> bool:
     """Whether an item says what a government body will do: an action on an institution in its first words,
     and no word addressed to the public anywhere."""
-    language = language or task_language()
-    return _acts(item, language) and not addresses_public(item, language)
+    return _reading(item, language or task_language())[0]
 
 
 def _acts(item: Item, language: TaskLanguage) -> bool:
