@@ -259,8 +259,7 @@ class Summaries(Sequence[Summary]):
         file = _file_of(self._source_of(number))
         if name is None:
             name = _stem_of_name(file)
-        year = self._year[number]
-        return f"{name} {year} ({file})" if year else f"{name} ({file})"
+        return _label_text(name, self._year[number] or None, file)
 
     def label_of(self, at: int) -> str:
         """The label of the column at `at` (once `label` labelled them all; its name before)."""
@@ -318,7 +317,11 @@ def _repeated(hashes: Any) -> list[int]:
 
 def _plain_label(c: Labelled, selector: str = "") -> str:
     """`四川 2021 (sichuan-2021.txt)`; with a selector, `四川 2024 (roundup.txt#2)`."""
-    return f"{c.name} {c.year} ({c.file}{selector})" if c.year else f"{c.name} ({c.file}{selector})"
+    return _label_text(c.name, c.year, c.file + selector)
+
+
+def _label_text(name: str, year: int | None, file: str) -> str:
+    return f"{name} {year} ({file})" if year else f"{name} ({file})"
 
 
 def _order_key(order: Order, c: Labelled) -> Any:
