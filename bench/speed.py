@@ -25,6 +25,10 @@ from pathlib import Path
 from corpus import SAMPLES, generate, texts
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.peak import PARENT_PEAK, PEAK_FILE  # noqa: E402  (the parent's own peak, told at exit)
+
 PAGE = SAMPLES / "national-2022_guangxi-2023.txt"
 NATIONAL = f"{PAGE}#1"
 YIGAI = [sys.executable, "-m", "yigai_cli"]
@@ -147,23 +151,6 @@ def matrix_vs_parse(counts: list[int], times: int = 3) -> None:
               f"{', '.join(f'{m.cpu / p.cpu:.2f}' for m, p in zip(matrices, parses))})")
 
 
-# The command as installed, telling at exit the peak resident size of its own process (not its workers'): exact,
-# where sampling /proc every 50 ms may miss a peak reached in the last moments (writing the output). VmHWM, not
-# getrusage's ru_maxrss: that one keeps the size of the process that started it, forked before it ran yigai.
-PARENT_PEAK = """\
-import atexit, os, sys
-def _peak():
-    with open("/proc/self/status", encoding="ascii") as status:
-        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
-    with open(os.environ["YIGAI_BENCH_PEAK"], "w") as handle:
-        handle.write(peak)
-atexit.register(_peak)
-sys.argv[0] = "yigai"
-from yigai_cli.main import run
-run()
-"""
-
-
 def matrix_memory(counts: list[int], formats: tuple[str, ...] = ("json", "csv")) -> None:
     """The matrix's memory as N grows: the parent's peak (what it holds of the results) and all processes'; the
     targets: the parent at the largest N within 20% of it at the one before (and at most 150 MiB), all processes at
@@ -178,7 +165,7 @@ def matrix_memory(counts: list[int], formats: tuple[str, ...] = ("json", "csv"))
             generate(folder, count)
             for fmt in formats:
                 out, peak_file = Path(tmp) / f"matrix.{fmt}", Path(tmp) / "peak"
-                env = {**ENV, "YIGAI_BENCH_PEAK": str(peak_file), "YIGAI_CACHE_DIR": str(Path(tmp) / "cache")}
+                env = {**ENV, PEAK_FILE: str(peak_file), "YIGAI_CACHE_DIR": str(Path(tmp) / "cache")}
                 r = run([sys.executable, "-c", PARENT_PEAK, "matrix", NATIONAL, str(folder), "-o", str(out)],
                         watch_memory=True, env=env)
                 parent = int(peak_file.read_text()) / 1024

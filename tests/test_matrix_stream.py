@@ -23,6 +23,7 @@ from yigai_cli.main import main
 
 from . import matrix_previous as previous
 from .conftest import BAOKANG, CITY, GUANGXI, NATIONAL, ROUNDUP, SICHUAN
+from .peak import PARENT_PEAK, PEAK_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 # Several columns of one name (四川 from two files, 广西 twice), a multi-document file, a ref given twice (a
@@ -236,26 +237,10 @@ def test_too_many_columns_for_a_sheet_is_one_line(tmp_path, monkeypatch, capsys)
     assert not out.exists() and not list(tmp_path.glob(".yigai-*"))
 
 
-# The parent's own peak resident size (not its workers'), told at exit: exact, where sampling may miss a peak. VmHWM,
-# not getrusage's ru_maxrss: that one keeps the size of the process that forked it (pytest, larger than yigai).
-PEAK = """\
-import atexit, os, sys
-def _peak():
-    with open("/proc/self/status", encoding="ascii") as status:
-        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
-    with open(os.environ["PEAK_FILE"], "w") as handle:
-        handle.write(peak)
-atexit.register(_peak)
-sys.argv[0] = "yigai"
-from yigai_cli.main import run
-run()
-"""
-
-
 def _parent_peak_kib(args: list[str], tmp: Path) -> int:
     peak = tmp / "peak"
-    env = {**os.environ, "PEAK_FILE": str(peak)}
-    done = subprocess.run([sys.executable, "-c", PEAK, *args], env=env, capture_output=True, timeout=600)
+    env = {**os.environ, PEAK_FILE: str(peak)}
+    done = subprocess.run([sys.executable, "-c", PARENT_PEAK, *args], env=env, capture_output=True, timeout=600)
     assert done.returncode == 0, done.stderr.decode(errors="replace")[-500:]
     return int(peak.read_text())
 
