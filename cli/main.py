@@ -531,7 +531,7 @@ def report(
         raise InputError(str(output), "the report is an HTML page: it writes .html or .htm files only",
                          "name the output report.html")
     from yigai.documents import read_document
-    from yigai.matrix import Summary, labelled, summaries
+    from yigai.matrix import Summaries, summaries
     from yigai.vocab import load_vocabulary
 
     national_doc = read_document(national)
@@ -539,28 +539,23 @@ def report(
     vocabulary = load_vocabulary([Path(p) for p in vocab_files])
     files = tuple(_load_decisions(decisions))
     page = fmt.Page(national_doc, topics_of(national_doc, vocabulary), vocabulary, files, min_confidence)
-    columns: list[Summary] = []
+    columns = Summaries(len(national_doc.items), refs)
 
     def work(tick):  # type: ignore[no-untyped-def]
         # Each column is made into its part of the page (fmt.Panel) where it is aligned, in a worker: this
         # process puts the parts in as they come, while the workers align the next documents, and holds no
         # document and no column, only their summaries.
         # (detail: each column with its pairs and document, in the worker)
-        for _, summary, panel in summaries(national_doc, refs, vocab_files, progress=tick, decisions=files,
-                                           vocabulary=vocabulary, render=page.panels, min_confidence=min_confidence,
-                                           detail=True):
+        for ref, summary, panel in summaries(national_doc, refs, vocab_files, progress=tick, decisions=files,
+                                             vocabulary=vocabulary, render=page.panels, min_confidence=min_confidence,
+                                             detail=True):
             page.take(panel)
-            columns.append(summary)
+            columns.add(summary, ref)
 
     _with_progress(work, len(refs))
-    named = labelled(columns)  # type: ignore[arg-type]  # (summaries: dataclasses with the fields it sets)
-    _warn(w for c in named for w in c.warnings)
-    older = [c for c in named if c.year and national_doc.year and c.year < national_doc.year]
-    if older:  # as matrix says it
-        shown = ", ".join(c.label or f"{c.name} {c.year}" for c in older[:5]) + (" …" if len(older) > 5 else "")
-        _say(f"yigai: warning: {len(older)} of {len(named)} local lists are older than the reference "
-             f"{national} ({national_doc.year}), so could not have followed it: {shown}\n")
-    emit_bytes(page.html(page.finish(named, sort, relabel=False)), output, "an HTML page")
+    columns.label()
+    _warn_columns(national, national_doc, columns)
+    emit_bytes(page.html(page.finish(list(columns), sort, relabel=False)), output, "an HTML page")
 
 
 def _with_progress(work, total: int):  # type: ignore[no-untyped-def]
