@@ -307,6 +307,11 @@ def grades_of_row(columns: Sequence[Labelled], row: int) -> str:
     return columns.row(row) if isinstance(columns, Summaries) else "".join(c.grades[row] for c in columns)
 
 
+def picked_up(letters: str) -> int:
+    """How many columns picked a national item up, from its row's letters (grades_of_row)."""
+    return len(letters) - letters.count(LETTER[Grade.NONE])
+
+
 def _repeated(hashes: Any) -> list[int]:
     """The positions, in order, of the values that occur more than once (by sorting a copy: ~10 bytes a value)."""
     ranked = np.sort(hashes)

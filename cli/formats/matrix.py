@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from yigai.align import Grade
 from yigai.coverage import percent
-from yigai.matrix import GRADE_OF, LETTER, Column, Summaries, grades_of_row
+from yigai.matrix import GRADE_OF, LETTER, Column, Summaries, grades_of_row, picked_up
 from yigai.matrix import Labelled as Graded
 from yigai.model import Document
 
@@ -138,8 +138,7 @@ def write_json(write: Callable[[str], object], national: Document, columns: Summ
 
 
 def _picked_up(columns: Sequence[Graded], row: int) -> int:
-    letters = grades_of_row(columns, row)
-    return len(letters) - letters.count("n")
+    return picked_up(grades_of_row(columns, row))
 
 
 def _label(c: Graded) -> str:
@@ -172,7 +171,7 @@ def write_csv(write: Callable[[str], object], national: Document, columns: Seque
     for row, item in enumerate(national.items):
         letters = grades_of_row(columns, row)
         _wide_row(write, itertools.chain([item.index, item.title], map(_WORD.__getitem__, letters),
-                                         [len(letters) - letters.count("n")]))
+                                         [picked_up(letters)]))
     _wide_row(write, itertools.chain(["", "coverage"], (f"{c:.4f}" for c in _coverages(columns)), [""]))
 
 

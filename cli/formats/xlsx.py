@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from yigai.align import Alignment, Grade
 from yigai.coverage import Coverage
-from yigai.matrix import LETTER, Labelled, grades_of_row
+from yigai.matrix import LETTER, Labelled, grades_of_row, picked_up
 from yigai.model import Document
 from yigai.promises import Departments, load_departments
 from yigai.readers import OUTPUT_CREATOR
@@ -214,7 +214,7 @@ def write_matrix_workbook(handle: BinaryIO, national: Document, columns: Sequenc
         for row, item in enumerate(national.items):
             grades = grades_of_row(columns, row)
             yield [item.index, item.title, topics.get(item.index, ""), *[_MARKS[g] for g in grades],
-                   len(grades) - grades.count("n")]
+                   picked_up(grades)]
         yield ["", "coverage", "", *[round(c.coverage, 4) for c in columns], ""]
 
     _printable(sheet)  # before any row: the sheet's properties are written first
