@@ -122,6 +122,10 @@ class Thresholds:
     # a local item whose main task is an instrument the national item owns carries a measure of it even where the
     # rest of the two items differ: it needs to stand out this much only
     head_pair: float = 0.8
+    # a local item that lists many tasks (a summary sentence: 推进A,深化B,落实C) spreads its vocabulary over all of
+    # them, so its likeness to any one national item is low; one of its tasks that is a national item's main task
+    # (an instrument of that item's title) is a measure of it where the pair stands above the document pair's mean
+    bundle_pair: float = 0.0
     # A partial pair carries a named measure of the national item: a shared instrument of the
     # vocabulary, or, where the vocabulary has no name for it, a sentence this much alike.
     sentence_alone: float = 2.0
@@ -628,9 +632,9 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
     best_local_of, best_national_of = combined.argmax(axis=1), combined.argmax(axis=0)
     first, second = best_local_of[at_a] == at_b, best_national_of[at_b] == at_a
     names: dict[int, list[frozenset[str]]] = {}  # per local item, each sentence's instruments (for quotes)
-    for a, b, score, best, mutual, bundle, same, other, z_alone, similar in zip(
+    for a, b, score, best, mutual, bundle, listed, same, other, z_alone, similar in zip(
             at_a.tolist(), at_b.tolist(), combined[at_a, at_b].tolist(), (first | second).tolist(),
-            (first & second).tolist(), (s.chained[at_b] & ~reference.chained[at_a]).tolist(),
+            (first & second).tolist(), (s.chained[at_b] & ~reference.chained[at_a]).tolist(), s.chained[at_b].tolist(),
             s.same_subject[at_a, at_b].tolist(), s.other_subject[at_a, at_b].tolist(), z_sentence[at_a, at_b].tolist(),
             s.sentence[at_a, at_b].tolist()):
         common = s.shared.get((a, b), [])
@@ -645,6 +649,8 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
             grade = Grade.PARTIAL
         elif score >= thresholds.head_pair and s.heads[b].intersection(common):
             grade = Grade.PARTIAL
+        elif score >= thresholds.bundle_pair and listed and _names_subject(reference, a, common, vocabulary):
+            grade = Grade.PARTIAL
         else:
             continue
         quoted: tuple[str, str, tuple[str, ...], tuple[str, ...]] = ("", "", (), ())
@@ -656,6 +662,12 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
         found.append((a, b, grade, score, tuple(common[:4]), quoted, similar))
     return Alignment(national, local, _rated(found, s, thresholds.full_per_local), dict(reference.topics), share,
                      on_subject, tasks)
+
+
+def _names_subject(reference: Reference, a: int, common: list[str], vocabulary: Vocabulary) -> bool:
+    """Whether one of the instruments given is national item a's main task (of its title's topics, see _subject_rows)."""
+    row = reference.subject_rows[a]
+    return any(row[vocabulary.instrument_column[name]] for name in common)
 
 
 _Found = tuple[int, int, Grade, float, tuple[str, ...], tuple[str, str, tuple[str, ...], tuple[str, ...]], float]
