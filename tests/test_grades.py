@@ -52,6 +52,17 @@ def test_the_main_task_is_the_titles_first_clauses(tmp_path: Path) -> None:
     assert single == {"县域医共体"}
 
 
+def test_a_chains_later_clauses_on_the_first_ones_topic_belong_to_the_main_task(tmp_path: Path) -> None:
+    local = _local(tmp_path, "(一)推进国家区域医疗中心建设,扩容布局省级区域医疗中心,推行DRG付费,落实两个允许。\n"
+                             "(二)推行DRG付费,推进国家区域医疗中心建设,扩容布局省级区域医疗中心,落实两个允许。\n")
+    one_topic, led_by_another = (_head_instruments(_prepare(i, VOCABULARY.slogan_pattern), VOCABULARY)
+                                 for i in local.items)
+    # the national and the provincial centres are one task's parts; payment and pay are other tasks
+    assert one_topic == {"国家医学中心", "区域医疗中心"}
+    # led by payment, the centres are measures among many
+    assert led_by_another == {"DRG"}
+
+
 def _grades(tmp_path: Path, body: str) -> dict[tuple[int, int], str]:
     national = read_document(NATIONAL)
     return {(p.national, p.local): p.grade.value for p in align(national, _local(tmp_path, body), VOCABULARY).pairs}

@@ -473,13 +473,20 @@ def _following(unit: _Unit) -> str:
 
 
 def _main_of(sentence: str, clauses: list[tuple[str, frozenset[str]]],
-             named: list[tuple[str, frozenset[str]]]) -> tuple[str, frozenset[str]]:
-    """The main task of a sentence whose clauses (`named`: those that name an instrument, at least one) are given."""
+             named: list[tuple[str, frozenset[str]]], vocabulary: Vocabulary) -> tuple[str, frozenset[str]]:
+    """The main task of a sentence whose clauses (`named`: those that name an instrument, at least one) are given.
+    Where more clauses name instruments than a main task and a co-equal second, the first is the main one, with the
+    later ones on its topic only (推进国家区域医疗中心建设,扩容省级区域医疗中心,布局建设省级医学中心: one task's parts)."""
     if len(named) == len(clauses) == 1:
         return sentence, named[0][1]
     if len(named) > HEAD_CLAUSES:
-        named = named[:1]
+        topics = _topics(named[0][1], vocabulary)
+        named = [named[0], *(c for c in named[1:] if _topics(c[1], vocabulary) <= topics)]
     return ",".join(text for text, _ in named), frozenset().union(*(found for _, found in named))
+
+
+def _topics(found: frozenset[str], vocabulary: Vocabulary) -> set[str]:
+    return {vocabulary.broader(vocabulary.topic_of[name]) for name in found}
 
 
 def _chained(unit: _Unit, vocabulary: Vocabulary) -> bool:
@@ -505,7 +512,7 @@ def _head_and_chain(unit: _Unit, vocabulary: Vocabulary) -> tuple[tuple[str, fro
             leading = _leading_topic(unit, vocabulary)
             if leading is not None:
                 return (unit.title, leading), False
-        head = _main_of(sentence, clauses, named)
+        head = _main_of(sentence, clauses, named, vocabulary)
         return (head if is_title else (unit.title, head[1])), chained
     return (unit.title, frozenset()), False
 
