@@ -117,34 +117,35 @@ def test_a_topic_within_the_national_titles_topic_is_its_task(tmp_path: Path) ->
     assert grades.get((3, 1)) == "full"
 
 
+def _pairs_by_one_rule(tmp_path: Path, body: str, rule: str, level: float):  # type: ignore[no-untyped-def]
+    """The pairs of a local list against the national one with every decision level out of reach but `rule`'s."""
+    from yigai.align import Thresholds
+
+    out_of_reach = {"full": 99.0, "full_mutual": 99.0, "pair": 99.0, "head_pair": 99.0, "bundle_pair": 99.0}
+    local = _local(tmp_path, body + OTHER_ITEMS[:OTHER_ITEMS.index("(四)")])
+    return align(read_document(NATIONAL), local, VOCABULARY, Thresholds(**{**out_of_reach, rule: level})).pairs
+
+
 def test_an_instrument_that_is_the_local_main_task_carries_a_measure_at_a_lower_score(tmp_path: Path) -> None:
     # national 3 owns 县域医共体. Local 1's main task is it; local 2's is 中医药 and names it in a later sentence. With
     # every other level out of reach, only the main-task rule can make a pair, and only at its own level.
-    from yigai.align import Thresholds
-
-    national = read_document(NATIONAL)
-    local = _local(tmp_path, "(一)深入推进紧密型县域医共体建设。加强宣传引导,营造良好氛围。\n"
-                             "(二)推动中医药传承创新发展。推进紧密型县域医共体建设。\n" + OTHER_ITEMS[:OTHER_ITEMS.index("(四)")])
-    out_of_reach = {"full": 99.0, "full_mutual": 99.0, "pair": 99.0, "bundle_pair": 99.0}
-    low = align(national, local, VOCABULARY, Thresholds(**out_of_reach, head_pair=-99.0)).pairs
+    body = ("(一)深入推进紧密型县域医共体建设。加强宣传引导,营造良好氛围。\n"
+            "(二)推动中医药传承创新发展。推进紧密型县域医共体建设。\n")
+    low = _pairs_by_one_rule(tmp_path, body, "head_pair", -99.0)
     assert {(p.national, p.local, p.grade.value) for p in low if p.national == 3} == {(3, 1, "partial")}
     assert "县域医共体" in next(p for p in low if (p.national, p.local) == (3, 1)).instruments
-    assert not align(national, local, VOCABULARY, Thresholds(**out_of_reach, head_pair=99.0)).pairs
+    assert not _pairs_by_one_rule(tmp_path, body, "head_pair", 99.0)
 
 
 def test_a_task_a_listing_item_names_is_a_measure_of_the_national_item_whose_main_task_it_is(tmp_path: Path) -> None:
     # Local 1 lists four tasks in one sentence: each is a national item's main task (集采 7, price 8, payment 9,
     # pay 10). Local 2 is one task (中医药) and names 县域医共体, national 3's, in passing. With every other level out of
     # reach, only the listing rule can make a pair: one for each listed task, none for the single-task item.
-    from yigai.align import Thresholds
-
-    national = read_document(NATIONAL)
-    local = _local(tmp_path, "(一)推进药品耗材集中带量采购,深化医疗服务价格改革,推行DRG付费,深化薪酬制度改革。\n"
-                             "(二)推动中医药传承创新发展。推进紧密型县域医共体建设。\n" + OTHER_ITEMS[:OTHER_ITEMS.index("(四)")])
-    out_of_reach = {"full": 99.0, "full_mutual": 99.0, "pair": 99.0, "head_pair": 99.0}
-    low = align(national, local, VOCABULARY, Thresholds(**out_of_reach, bundle_pair=-99.0)).pairs
+    body = ("(一)推进药品耗材集中带量采购,深化医疗服务价格改革,推行DRG付费,深化薪酬制度改革。\n"
+            "(二)推动中医药传承创新发展。推进紧密型县域医共体建设。\n")
+    low = _pairs_by_one_rule(tmp_path, body, "bundle_pair", -99.0)
     assert {(p.national, p.local, p.grade.value) for p in low} == {(k, 1, "partial") for k in (7, 8, 9, 10)}
-    assert not align(national, local, VOCABULARY, Thresholds(**out_of_reach, bundle_pair=99.0)).pairs
+    assert not _pairs_by_one_rule(tmp_path, body, "bundle_pair", 99.0)
 
 
 def test_a_slogan_headings_body_gives_its_task_where_one_topic_leads(tmp_path: Path) -> None:
