@@ -565,6 +565,31 @@ def test_a_warm_run_copies_the_kept_rendering_of_the_same_make(national, vocabul
     assert run(none) == plain and none.calls == len(plain)
 
 
+def test_a_warm_matrix_reads_the_summaries_without_decoding_cells(national, vocabulary, folder, monkeypatch):
+    """What a warm run needs of a kept column (its summary, its JSON) is read from the value's header and copied; its
+    cells are decoded only where they are rendered again (another renderer's make)."""
+    from yigai.matrix import summaries
+    from yigai_cli.formats.matrix import json_parts
+
+    refs = _refs(folder)
+    plain = list(summaries(national, refs, vocabulary=vocabulary, workers=1, render=json_parts))
+    list(summaries(national, refs, vocabulary=vocabulary, workers=1, render=json_parts,
+                   cache=ColumnCache(Store(), national)))
+    decoded, loaded = [], []
+    real, loads = cache_module._decode, cache_module.orjson.loads
+    monkeypatch.setattr(cache_module, "_decode", lambda *args: decoded.append(args) or real(*args))
+    monkeypatch.setattr(cache_module.orjson, "loads", lambda data: loaded.append(len(data)) or loads(data))
+    for render in (json_parts, None):
+        loaded.clear()
+        cache = ColumnCache(Store(), national)
+        warm = list(summaries(national, refs, vocabulary=vocabulary, workers=1, render=render, cache=cache))
+        assert cache.hits == len(refs) and decoded == [] and len(loaded) == len(refs)  # one header each, no cells
+        assert warm == (plain if render else [(n, s, None) for n, s, _ in plain])
+    other = list(summaries(national, refs, vocabulary=vocabulary, workers=1, render=_Counted("another make"),
+                           cache=ColumnCache(Store(), national)))
+    assert other == plain and len(decoded) == len(plain)
+
+
 def test_warm_outputs_from_workers_are_those_of_a_run_without_the_cache(cli, folder, monkeypatch):
     """The parallel path: workers key, render and encode; the parent keeps; a warm run copies. Every format."""
     monkeypatch.setattr(matrix_module, "PARALLEL_FROM", 2)

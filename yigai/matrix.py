@@ -674,8 +674,7 @@ class Remembered(Protocol):
 
     def keep(self, kept: Any, columns: list[Column]) -> None: ...
 
-    def keep_encoded(self, kept: Any, value: bytes | None, rendered: list[Any] | None = None,
-                     render: Callable[[Column], Any] | None = None) -> None: ...
+    def keep_packed(self, kept: Any, value: bytes | None) -> None: ...
 
     def flush(self) -> None: ...
 
@@ -698,18 +697,18 @@ def _fields(s: Summary) -> tuple[Any, ...]:
 def _compact(columns: list[Column], render: Callable[[Column], Any] | None,
              key: Any) -> tuple[list[tuple[Summary, Any]], Any, bytes | None]:
     rendered = [render(c) if render else None for c in columns]
-    return list(zip(map(summary, columns), rendered)), key, _encoded(columns) if key is not None else None
+    return list(zip(map(summary, columns), rendered)), key, _packed(columns, rendered, render) if key is not None else None
 
 
-def _encoded(columns: list[Column]) -> bytes | None:
-    """The columns as the cache stores them (encode_columns; the parent adds what `render` made of them, which it
-    has already); None where they are not to be kept (read by OCR) or cannot be."""
+def _packed(columns: list[Column], rendered: list[Any], render: Callable[[Column], Any] | None) -> bytes | None:
+    """The columns as the cache keeps them, with what `render` made of them (yigai.cache.pack), made where they were
+    made (a worker); None where they are not to be kept (read by OCR) or cannot be."""
     if any(c.ocr for c in columns):
         return None
-    from .cache import encode_columns
+    from .cache import pack
 
     try:
-        return encode_columns(columns)
+        return pack(columns, rendered, getattr(render, "cache_tag", None))
     except Exception:  # not storable (a figure that is not finite, a name that is not UTF-8): computed next time
         return None
 
@@ -743,7 +742,7 @@ def _batches(national: Document, refs: list[str], vocab_files: tuple[str, ...], 
                 batch, key, value = next(made)
                 if cache is not None and key is not None:
                     if compact:
-                        cache.keep_encoded(key, value, [rendered for _, rendered in batch], render)
+                        cache.keep_packed(key, value)
                     else:
                         cache.keep(key, batch)
             if progress:
@@ -766,6 +765,7 @@ def _made(national: Document, refs: Iterable[str], count: int, vocab_files: tupl
         # multiprocessing.Pool, for its terminate(): on an error, SIGINT or SIGTERM the workers are stopped
         # at once, instead of finishing their queue first (which took 5-13 s).
         prepare(national, vocabulary)  # before the fork: forked workers start with it done
+        getattr(render, "cache_tag", None)  # (worked out once, here: forked workers find it done)
         _INHERITED.update(files=vocab_files, vocabulary=vocabulary)
         pool = multiprocessing.Pool(workers, initializer=_init_worker,
                                     initargs=(national, vocab_files, os.getpid(), decisions, detail, render, keyer,
