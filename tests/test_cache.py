@@ -664,3 +664,44 @@ def test_a_file_written_lately_is_read_again_and_found_by_its_bytes(national, vo
     cache = ColumnCache(Store(), national)
     matrix(national, refs, vocabulary=vocabulary, workers=1, cache=cache)
     assert counted == [] and sorted(reads) == sorted(refs) and cache.hits == len(refs)
+
+
+def test_a_folder_run_reads_no_file_the_cache_knows_to_tell_yigais_outputs(cli, folder, monkeypatch):
+    """yigai's outputs in a folder are left out by their first 8 KB; a file a kept result was read from, unchanged
+    since and not one of them, is not read again to tell. One that reads like an output stays left out, even once
+    read and kept as a document given by itself; so does a file changed since into one."""
+    monkeypatch.setattr(cache_module, "_SETTLED", -1e9)  # every file unchanged for long enough (see _SETTLED)
+    looks = folder / "looks-like-output.txt"  # a list with a Markdown table's rule in its first 8 KB (its first line)
+    looks.write_text("|---|\n" + (folder / "city-2023-draft.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    given = cli("matrix", NATIONAL, looks, "--format", "json")
+    assert given.status == 0 and given.json()["columns"][0]["source"] == f"{looks}#1"  # read as a document, kept
+    sniffed: list[str] = []
+    real = matrix_module.written_by_yigai
+    monkeypatch.setattr(matrix_module, "written_by_yigai", lambda path: sniffed.append(path) or real(path))
+    args = ("matrix", NATIONAL, folder, "--format", "json")
+    cold = cli(*args)
+    assert sorted(sniffed) == _refs(folder)
+    sniffed.clear()
+    warm = cli(*args)
+    assert sniffed == [str(looks)] and warm.out == cold.out == cli(*args, "--no-cache").out
+    assert str(looks) not in {c["source"].split("#")[0] for c in warm.json()["columns"]}
+    sichuan = folder / "sichuan-2021.txt"
+    sichuan.write_text("|---|\n" + sichuan.read_text(encoding="utf-8"), encoding="utf-8")  # now reads like one
+    sniffed.clear()
+    changed = cli(*args)
+    assert sorted(sniffed) == sorted([str(looks), str(sichuan)])
+    assert str(sichuan) not in {c["source"].split("#")[0] for c in changed.json()["columns"]}
+    assert changed.out == cli(*args, "--no-cache").out
+
+
+def test_files_known_not_to_be_outputs_are_those_read_as_they_are_now(national, vocabulary, folder, monkeypatch):
+    monkeypatch.setattr(cache_module, "_SETTLED", -1e9)
+    refs = _refs(folder)
+    store = Store()
+    matrix(national, refs, vocabulary=vocabulary, workers=1, cache=ColumnCache(store, national))
+    files = [(ref, os.stat(ref)) for ref in refs]
+    assert store.not_outputs(files) == set(refs)
+    assert store.not_outputs([("elsewhere/" + Path(ref).name, info) for ref, info in files]) == set()  # another path
+    touched = folder / "baokang-county-2017.txt"
+    touched.write_bytes(touched.read_bytes())  # the same bytes, written again: its change time tells
+    assert store.not_outputs([(ref, os.stat(ref)) for ref in refs]) == set(refs) - {str(touched)}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import io
 import os
 import sqlite3
 import stat
@@ -40,7 +41,7 @@ from .errors import InputError
 from .fetch import STDIN, is_url
 from .load import MAX_BYTES
 from .load import _read_at_most as read_at_most
-from .matrix import Cell, Column, Summary
+from .matrix import HEAD_BYTES, Cell, Column, Summary, looks_written_by_yigai
 from .model import Document
 from .readers import sniff
 
@@ -48,7 +49,7 @@ Key = bytes | str  # (a column's key is the 32 bytes of a digest)
 ENV_FOLDER = "YIGAI_CACHE_DIR"
 FILE_NAME = "results.sqlite3"
 DEFAULT_LIMIT = 256 * 1024 * 1024  # bytes of stored results; a column is ~1 KB, so ~200,000 columns
-SCHEMA = 4  # the layout of the table and of a stored column; a new layout starts an empty table
+SCHEMA = 5  # the layout of the table and of a stored column; a new layout starts an empty table
 # A second run writing at the same moment holds the lock for a few milliseconds; one that holds it for longer
 # than this (a loaded machine can stretch a write to seconds) is treated as a locked cache (bypassed).
 BUSY_SECONDS = 5.0
@@ -154,12 +155,14 @@ class Store:
             # B-tree, and inserting random keys cost 5x as much. The total size is kept by triggers: summing the
             # sizes on every write read the whole table, a cost that grew with every entry (10 s over 30,000).
             # `seen`: the file as it was when it was read (Keyer.seen), `ref`: the ref it was read from (Keyer.ref):
-            # what finds a result without reading its file again (ColumnCache.look_up)
+            # what finds a result without reading its file again (ColumnCache.look_up); `plain`: the file as it was,
+            # whatever it was read for (identity), where it was not one of yigai's outputs (Store.not_outputs)
             connection.execute("CREATE TABLE results (key BLOB PRIMARY KEY, value BLOB NOT NULL, sum INTEGER NOT NULL, "
-                               "size INTEGER NOT NULL, used INTEGER NOT NULL, seen BLOB, ref BLOB)")
+                               "size INTEGER NOT NULL, used INTEGER NOT NULL, seen BLOB, ref BLOB, plain BLOB)")
             connection.execute("CREATE INDEX results_used ON results (used)")
             connection.execute("CREATE INDEX results_seen ON results (seen)")
             connection.execute("CREATE INDEX results_ref ON results (ref)")
+            connection.execute("CREATE INDEX results_plain ON results (plain)")
             connection.execute("CREATE TABLE totals (id INTEGER PRIMARY KEY, stored INTEGER NOT NULL)")
             connection.execute("INSERT INTO totals VALUES (0, 0)")
             connection.execute("CREATE TRIGGER results_added AFTER INSERT ON results "
@@ -208,6 +211,13 @@ class Store:
         """Those of `refs` (Keyer.ref) some result was kept from."""
         return set(self._find("ref", "ref", refs))
 
+    def not_outputs(self, files: Sequence[tuple[str, os.stat_result]]) -> set[str]:
+        """The paths of those files (path, what stat says of it now) that some result was read from as they are now,
+        and were not one of yigai's outputs then (nor now: a write changes what stat says). A matrix over a folder
+        skips its outputs (yigai.matrix.written_by_yigai, 8 KB read a file): these need not be read again."""
+        ids = {identity(path, info): path for path, info in files}
+        return {ids[found] for found in self._find("plain", "plain", list(ids))}
+
     def get_many(self, keys: Sequence[Key]) -> dict[Key, bytes]:
         """The values stored under those of `keys` the store holds (checked against their checksums)."""
         connection = self._connect()
@@ -240,12 +250,12 @@ class Store:
 
     def put_many(self, rows: Iterable[tuple[Key, bytes]]) -> None:
         """Store values (replacing any under the same key), then evict down to the limit."""
-        self.put_results([(key, value, None, None) for key, value in rows])
+        self.put_results([(key, value, None, None, None) for key, value in rows])
 
-    def put_results(self, rows: Sequence[tuple[Key, bytes, bytes | None, bytes | None]],
-                    seen: Sequence[tuple[bytes, Key]] = ()) -> None:
-        """Store values with what finds them again (key, value, seen, ref), replacing any under the same key; mark
-        kept results as seen again (seen, key); then evict down to the limit."""
+    def put_results(self, rows: Sequence[tuple[Key, bytes, bytes | None, bytes | None, bytes | None]],
+                    seen: Sequence[tuple[bytes, bytes | None, Key]] = ()) -> None:
+        """Store values with what finds them again (key, value, seen, ref, plain), replacing any under the same key;
+        mark kept results as seen again (seen, plain, key); then evict down to the limit."""
         connection = self._connect()
         if connection is None or not (rows or seen):
             return
@@ -253,12 +263,13 @@ class Store:
         try:
             with _transaction(connection):
                 # (an upsert, not INSERT OR REPLACE: the row it replaced would not be taken off the total)
-                connection.executemany("INSERT INTO results (key, value, sum, size, used, seen, ref) "
-                                       "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                connection.executemany("INSERT INTO results (key, value, sum, size, used, seen, ref, plain) "
+                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
                                        "value = excluded.value, sum = excluded.sum, size = excluded.size, "
-                                       "used = excluded.used, seen = excluded.seen, ref = excluded.ref",
-                                       ((k, v, _checksum(v), len(v), now, s, r) for k, v, s, r in rows))
-                connection.executemany("UPDATE results SET seen = ? WHERE key = ?", seen)
+                                       "used = excluded.used, seen = excluded.seen, ref = excluded.ref, "
+                                       "plain = excluded.plain",
+                                       ((k, v, _checksum(v), len(v), now, s, r, p) for k, v, s, r, p in rows))
+                connection.executemany("UPDATE results SET seen = ?, plain = ? WHERE key = ?", seen)
                 self._evict(connection)
         except Exception as exc:  # (as in _connect)
             self._trouble(exc)
@@ -369,8 +380,10 @@ class Keyer:
             return None, None
         if self.national_file == (info.st_dev, info.st_ino) or not _read_in_process(data, os.path.splitext(path)[1].lower()):
             return data, None  # (the national file: kept or not depends on where it is, not on what it holds)
-        settled = time.time() - max(info.st_mtime, info.st_ctime) > _SETTLED
-        return data, Kept(self.key(ref, data), self.seen(ref, info) if settled else None, self.ref(ref))
+        if time.time() - max(info.st_mtime, info.st_ctime) <= _SETTLED:
+            return data, Kept(self.key(ref, data), None, self.ref(ref))
+        plain = None if looks_written_by_yigai(data[:HEAD_BYTES], lambda: io.BytesIO(data)) else identity(path, info)
+        return data, Kept(self.key(ref, data), self.seen(ref, info), self.ref(ref), plain)
 
     def key(self, ref: str, data: bytes) -> bytes:
         digest = hashlib.sha256(self.context)
@@ -411,6 +424,14 @@ class Kept:
     key: bytes
     seen: bytes | None
     ref: bytes
+    plain: bytes | None = None  # the file's identity, when it was seen and is not one of yigai's outputs
+
+
+def identity(path: str, info: os.stat_result) -> bytes:
+    """A file as stat sees it (see Keyer.seen), whatever it is read for: a write changes its change time, a new
+    file in its place its inode."""
+    return hashlib.sha256(f"yigai-file\0{path}\0{info.st_dev} {info.st_ino} {info.st_size} {info.st_mtime_ns} "
+                          f"{info.st_ctime_ns}".encode("utf-8", "surrogatepass")).digest()
 
 
 class ColumnCache:
@@ -437,8 +458,8 @@ class ColumnCache:
                     self._keyer = Keyer(context, (national_file.st_dev, national_file.st_ino))
                 except (OSError, ValueError):  # standard input or an address
                     self._keyer = Keyer(context)
-        self._pending: list[tuple[bytes, bytes, bytes | None, bytes | None]] = []
-        self._seen_again: list[tuple[bytes, bytes]] = []  # (seen, key) of results found by reading their file
+        self._pending: list[tuple[bytes, bytes, bytes | None, bytes | None, bytes | None]] = []
+        self._seen_again: list[tuple[bytes, bytes | None, bytes]] = []  # (seen, plain, key) of results found by reading
         self.hits = 0
         # What look_up found: the positions (among its refs) of the kept ones and their keys, 32 bytes each. A
         # run's 30,000 keys as text in a dict, with the sets that sorted them, took 19 MiB of the parent.
@@ -480,7 +501,7 @@ class ColumnCache:
                 if kept.key in present:
                     hits[at] = kept.key
                     if kept.seen is not None:
-                        self._seen_again.append((kept.seen, kept.key))
+                        self._seen_again.append((kept.seen, kept.plain, kept.key))
             for at in sorted(hits):
                 found[at] = 1
                 self._kept_at.append(at)
@@ -549,7 +570,7 @@ class ColumnCache:
         from the bytes they were read from; value None: not to be kept."""
         if value is None or self.store.broken:
             return
-        self._pending.append((kept.key, value, kept.seen, kept.ref))
+        self._pending.append((kept.key, value, kept.seen, kept.ref, kept.plain))
         if len(self._pending) >= _BATCH:
             self.flush()
 

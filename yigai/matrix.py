@@ -7,14 +7,15 @@ import multiprocessing
 import os
 import re
 import signal
+import stat
 import sys
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, BinaryIO, Protocol, TypeVar
 
 import numpy as np
 
@@ -371,13 +372,27 @@ _OUTPUT_SIGNS = ("┏━".encode(), "┌─".encode(), b"national_index,", b"old
                  b'<meta name="generator" content="yigai', b"|---")
 
 
+HEAD_BYTES = 8192  # how much of a file tells whether yigai wrote it
+
+
 def written_by_yigai(path: str | Path) -> bool:
     """Whether a file found in a folder or by a glob is one of yigai's outputs (read: its first 8 KB)."""
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(8192)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))  # (not open(): its buffer cost 10 us a file)
+        try:
+            head = b""
+            while len(head) < HEAD_BYTES and (more := os.read(fd, HEAD_BYTES - len(head))):
+                head += more
+        finally:
+            os.close(fd)
     except OSError:
         return False  # reading it says why
+    return looks_written_by_yigai(head, lambda: open(path, "rb"))
+
+
+def looks_written_by_yigai(head: bytes, whole: Callable[[], BinaryIO]) -> bool:
+    """Whether a file is one of yigai's outputs, from its first HEAD_BYTES bytes (`whole` opens all of it: a
+    workbook tells its creator inside its zip archive)."""
     if head.startswith(b"PK\x03\x04"):
         import io
         import zipfile
@@ -385,7 +400,7 @@ def written_by_yigai(path: str | Path) -> bool:
         from .readers import OUTPUT_CREATOR
 
         try:
-            with open(path, "rb") as handle, zipfile.ZipFile(handle) as archive:
+            with whole() as handle, zipfile.ZipFile(handle) as archive:
                 core = archive.open("docProps/core.xml").read(65536)
         except (OSError, KeyError, zipfile.BadZipFile, ValueError, EOFError, io.UnsupportedOperation):
             return False
@@ -394,6 +409,19 @@ def written_by_yigai(path: str | Path) -> bool:
     if text.startswith((b"{", b"[")) and (b'"source"' in head or b'"national"' in head):
         return True
     return any(sign in head for sign in _OUTPUT_SIGNS)
+
+
+# Files found in a folder or by a glob that are known not to be yigai's outputs without reading them: given their
+# paths and what stat said of each, those known (yigai.cache.Store.not_outputs: files read before, unchanged since).
+Known = Callable[[Sequence[tuple[str, os.stat_result]]], Collection[str]]
+
+
+def _not_written_by_yigai(files: Sequence[tuple[str, os.stat_result | None]], known: Known | None) -> list[str]:
+    """The paths of the files (with what stat said of each regular one) that are not yigai's outputs: those `known`,
+    and the others by their first 8 KB."""
+    regular = [(path, info) for path, info in files if info is not None]
+    plain = known(regular) if known is not None and regular else ()
+    return [path for path, _ in files if path in plain or not written_by_yigai(path)]
 
 
 def _glob(pattern: str) -> list[str]:
@@ -445,46 +473,59 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out))
 
 
-def _documents_under(folder: str) -> list[str]:
+def _documents_under(folder: str, known: Known | None = None) -> list[str]:
     """The supported documents under `folder`, as `sorted(Path(folder).rglob("*"))` names and orders them (folders
     behind links not entered, unreadable ones skipped), but as text: rglob holds every Path it gave in a set,
-    ~0.7 KiB a file (13 MiB of 20,000)."""
+    ~0.7 KiB a file (13 MiB of 20,000). yigai's own outputs are left out (`known`: see Known)."""
     base = str(Path(folder))
-    found = []
+    files = []
     for directory, _, names in os.walk(base):
         for name in names:
             path = os.path.join(directory, name)
             path = path[2:] if base == "." else path  # Path(".") / "a.txt" is `a.txt`
             dot = name.rfind(".")
             suffix = name[dot:] if 0 < dot < len(name) - 1 else ""  # PurePath.suffix
-            if suffix.lower() in SUPPORTED_SUFFIXES and os.path.isfile(path) and not written_by_yigai(path):
-                found.append(path.replace("/", "\0"))  # Paths sort part by part: as if "/" came before any character
-    found.sort()
+            if suffix.lower() in SUPPORTED_SUFFIXES and (info := _regular(path)) is not None:
+                files.append((path, info))
+    found = [path.replace("/", "\0") for path in _not_written_by_yigai(files, known)]
+    found.sort()  # Paths sort part by part: as if "/" came before any character
     for at, path in enumerate(found):
         found[at] = path.replace("\0", "/")
     return found
 
 
-def expand(refs: Iterable[str]) -> list[str]:
-    """Files, globs, directories (recursively, supported formats only) and PATH#SEL refs, in order."""
+def _regular(path: str) -> os.stat_result | None:
+    """What stat says of a regular file (links followed); None for anything else (os.path.isfile, with the stat)."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return info if stat.S_ISREG(info.st_mode) else None
+
+
+def expand(refs: Iterable[str], known: Known | None = None) -> list[str]:
+    """Files, globs, directories (recursively, supported formats only) and PATH#SEL refs, in order; yigai's own
+    outputs found in a folder or by a glob are left out (`known`: those known not to be, without reading them)."""
     found: list[str] = []
     for ref in refs:
         path, selector = parse_ref(ref)
         if path == STDIN or is_url(path):  # (an address's ? is no glob)
             found.append(ref)
         elif selector is None and os.path.isdir(path):  # (os.path: a name too long is no directory, not an error)
-            files = _documents_under(path)
+            files = _documents_under(path, known)
             if not files:
                 raise InputError(path, "directory holds no supported documents", f"yigai reads {', '.join(SUPPORTED_SUFFIXES)}")
             found += files
         elif selector is None and any(ch in path for ch in "*?[") and not os.path.exists(path):
-            matches = sorted(m for m in _glob(path) if not written_by_yigai(m))
+            matches = sorted(_not_written_by_yigai([(m, _regular(m)) for m in _glob(path)], known))
             if not matches:
                 raise InputError(path, "pattern matches no file", "check the glob")
             found += matches
         else:
             found.append(ref)
     return found
+
+
 
 
 def column(national: Document, local: Document, vocabulary: Vocabulary, decisions: tuple[Decisions, ...] = (),
