@@ -294,3 +294,16 @@ def test_a_summary_crosses_from_a_worker_whole():
                 "四川省", "province", "四川 2021 (b.txt)")
     assert Summary(*matrix_module._fields(s)) == s
     assert len(matrix_module._fields(s)) == len(dataclasses.fields(Summary))
+
+
+@pytest.mark.parametrize("count", [1, 40, 300, 3000, 30000])
+@pytest.mark.parametrize("workers", [2, 4])
+def test_refs_are_handed_out_in_batches_that_shrink_towards_the_end(count, workers):
+    """Few messages (each costs the parent's pool threads), but no long batch left at the end for one worker."""
+    sizes = matrix_module._sizes(count, workers)
+    assert sum(sizes) == count and all(1 <= size <= matrix_module.BATCH_MOST for size in sizes)
+    assert sizes == sorted(sizes, reverse=True)
+    for at, size in enumerate(sizes):  # each a quarter of a worker's share of what is left, at the most
+        assert size == 1 or size * workers * 4 <= sum(sizes[at:])
+    if count >= 3000:
+        assert len(sizes) < count / 16  # (batches of 16 documents: the messages it took before)
