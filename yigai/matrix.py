@@ -83,11 +83,19 @@ class Column:
 
     def as_dict(self) -> dict[str, object]:
         return {"name": self.name, "source": self.source, "year": self.year, "coverage": round(self.coverage, 4),
-                "cells": [{"national": c.national, "grade": c.grade.value, "local": list(c.local),
-                           "score": round(c.score, 3)} | ({"decision": c.decision.as_dict()} if c.decision else {})
-                          for c in self.cells],
-                "label": self.label or self.name, "jurisdiction": self.jurisdiction, "level": self.level,
-                "local_only": list(self.local_only)}
+                "cells": [_cell_dict(c) for c in self.cells], "label": self.label or self.name,
+                "jurisdiction": self.jurisdiction, "level": self.level, "local_only": list(self.local_only)}
+
+
+def _cell_dict(c: Cell) -> dict[str, object]:
+    score = round(c.score, 3) if c.score else c.score  # (0.0 or -0.0, as round gives them: round costs ~0.4 us)
+    cell = {"national": c.national, "grade": _GRADE_VALUE[c.grade], "local": list(c.local), "score": score}
+    if c.decision:
+        cell["decision"] = c.decision.as_dict()
+    return cell
+
+
+_GRADE_VALUE = {grade: grade.value for grade in Grade}  # (an enum's .value is a descriptor: ~0.3 us a cell)
 
 
 LETTER = {Grade.FULL: "f", Grade.PARTIAL: "p", Grade.NONE: "n"}
