@@ -705,3 +705,17 @@ def test_files_known_not_to_be_outputs_are_those_read_as_they_are_now(national, 
     touched = folder / "baokang-county-2017.txt"
     touched.write_bytes(touched.read_bytes())  # the same bytes, written again: its change time tells
     assert store.not_outputs([(ref, os.stat(ref)) for ref in refs]) == set(refs) - {str(touched)}
+
+
+def test_a_first_run_looks_nothing_up(national, vocabulary, folder, monkeypatch):
+    """An empty cache holds nothing to find: no file is looked at for it (a stat and a digest each), all are kept."""
+    looked: list[str] = []
+    real = cache_module.Keyer.seen_now
+    monkeypatch.setattr(cache_module.Keyer, "seen_now", lambda self, ref: looked.append(ref) or real(self, ref))
+    refs = _refs(folder)
+    first = ColumnCache(Store(), national)
+    matrix(national, refs, vocabulary=vocabulary, workers=1, cache=first)
+    assert looked == [] and first.hits == 0
+    second = ColumnCache(Store(), national)
+    matrix(national, refs, vocabulary=vocabulary, workers=1, cache=second)
+    assert looked == refs and second.hits == len(refs)
