@@ -33,6 +33,21 @@ PAGE = SAMPLES / "national-2022_guangxi-2023.txt"
 NATIONAL = f"{PAGE}#1"
 YIGAI = [sys.executable, "-m", "yigai_cli"]
 FLOOR = [sys.executable, "-c", "import typer, rich, rapidfuzz, yaml, numpy"]
+# yigai in a process that tells, at exit, the CPU seconds it spent itself, not its workers: what a matrix's parent
+# costs (receiving the columns, keeping them in the cache, writing the output), apart from the workers' reading
+# and aligning. Workers end by os._exit: they tell nothing.
+PARENT_CPU_FILE = "YIGAI_BENCH_PARENT_CPU"
+PARENT_CPU = f"""\
+import atexit, os, resource, sys
+def _cpu():
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    with open(os.environ["{PARENT_CPU_FILE}"], "w") as handle:
+        handle.write(repr(used.ru_utime + used.ru_stime))
+atexit.register(_cpu)
+sys.argv[0] = "yigai"
+from yigai_cli.main import run
+run()
+"""
 
 
 @dataclass(frozen=True)
@@ -134,11 +149,16 @@ def matrix_vs_parse(counts: list[int], times: int = 3) -> None:
           "matrix and parse taking turns):")
     for count in counts:
         with tempfile.TemporaryDirectory() as tmp:
-            paths = generate(Path(tmp), count)
-            matrices, parses = [], []
+            folder = Path(tmp) / "locals"
+            folder.mkdir()
+            paths = generate(folder, count)
+            matrices, parses, parents = [], [], []
             for _ in range(times):
-                matrices.append(run([*YIGAI, "matrix", NATIONAL, tmp, "--format", "json", "--no-cache"],  # every run aligns
-                                    watch_memory=True))
+                told = Path(tmp) / "parent-cpu"
+                matrices.append(run([sys.executable, "-c", PARENT_CPU, "matrix", NATIONAL, str(folder), "--format", "json",
+                                     "--no-cache"],  # every run aligns
+                                    watch_memory=True, env={**ENV, PARENT_CPU_FILE: str(told)}))
+                parents.append(float(told.read_text()))
                 parses.append(run([*YIGAI, "parse", *paths, "--format", "json"], watch_memory=True))
         matrix, parse = (Run(statistics.median(r.wall for r in rs), statistics.median(r.cpu for r in rs),
                              max(r.peak_mib for r in rs)) for rs in (matrices, parses))
@@ -146,6 +166,9 @@ def matrix_vs_parse(counts: list[int], times: int = 3) -> None:
         print(f"  N={count:5d}  matrix: wall {matrix.wall:6.1f} s = {count / matrix.wall:5.0f} docs/s (target: 1,000 on an "
               f"idle 2-core machine), CPU {matrix.cpu:6.1f} s = {matrix.cpu / count * 1000:.2f} ms a document = "
               f"{count / matrix.cpu:4.0f} documents per CPU-second, peak {matrix.peak_mib:5.0f} MiB (all processes)")
+        parent = statistics.median(parents)
+        print(f"  {'':7}  matrix's parent alone (receiving, writing; not its workers): CPU {parent:5.2f} s = "
+              f"{parent / count * 1000:.2f} ms a document")
         print(f"  {'':7}  parse:  wall {parse.wall:6.1f} s, CPU {parse.cpu:6.1f} s, peak {parse.peak_mib:5.0f} MiB"
               f"   -> matrix CPU = {ratio:.2f}x parse CPU (runs: "
               f"{', '.join(f'{m.cpu / p.cpu:.2f}' for m, p in zip(matrices, parses))})")

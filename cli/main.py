@@ -364,13 +364,14 @@ SortOption = Annotated[
 
 
 def _guarded_refs(national: str, local: list[str], vocab: list[Path] | None, decisions: list[Path] | None,
-                  output: Path | None) -> list[str]:
-    """The local documents LOCAL... names, once --output is known to be none of the files they are."""
+                  output: Path | None, store=None) -> list[str]:  # type: ignore[no-untyped-def]
+    """The local documents LOCAL... names, once --output is known to be none of the files they are (`store`: the
+    results cache, which knows files read before that are not yigai's outputs: they are not read to tell)."""
     from yigai.matrix import expand
 
     from .output import check_output_path
 
-    refs = expand(local)
+    refs = expand(local, store.not_outputs if store is not None else None)
     check_output_path(output, [national, *refs], vocab or [], decisions or [])
     return refs
 
@@ -392,11 +393,27 @@ def _warn_columns(national: str, national_doc, columns) -> None:  # type: ignore
              f"{' …' if older > 5 else ''}\n")
 
 
+def _store():  # type: ignore[no-untyped-def]
+    """The results cache (yigai.cache.Store); one that cannot be used is said once and left alone."""
+    from yigai.cache import Store
+
+    return Store(on_trouble=lambda text: _say(f"yigai: warning: {text}"))
+
+
 def _summaries(national: str, refs: list[str], vocab: list[Path] | None, decisions: list[Path] | None,  # type: ignore[no-untyped-def]
-               spool=None, cache: bool = False, min_confidence: float | None = None):
+               spool=None, store=None, min_confidence: float | None = None):
     """As _columns, but what the matrix keeps of the columns (yigai.matrix.Summaries), labelled; with a `spool`,
-    each column's JSON goes there as it arrives (made by the worker that made the column). With `cache`, columns
-    kept by an earlier run are reused (yigai.cache); a cache that cannot be used is said once and left alone."""
+    each column's JSON goes there as it arrives (made by the worker that made the column). With `store` (_store),
+    columns kept by an earlier run are reused (yigai.cache); it is closed once the columns are in."""
+    try:
+        return _summaries_kept(national, refs, vocab, decisions, spool, store, min_confidence)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _summaries_kept(national: str, refs: list[str], vocab: list[Path] | None, decisions: list[Path] | None,  # type: ignore[no-untyped-def]
+                    spool, store, min_confidence: float | None):
     from yigai.documents import read_document
     from yigai.matrix import Summaries, summaries
     from yigai.vocab import load_vocabulary
@@ -409,11 +426,10 @@ def _summaries(national: str, refs: list[str], vocab: list[Path] | None, decisio
     files = tuple(_load_decisions(decisions))
     held = Summaries(len(national_doc.items), refs)
     kept = None
-    if cache:
-        from yigai.cache import ColumnCache, Store
+    if store is not None:
+        from yigai.cache import ColumnCache
 
-        kept = ColumnCache(Store(on_trouble=lambda text: _say(f"yigai: warning: {text}")), national_doc, vocab_files,
-                           files, min_confidence=min_confidence)
+        kept = ColumnCache(store, national_doc, vocab_files, files, min_confidence=min_confidence)
 
     def gather(tick) -> None:  # type: ignore[no-untyped-def]
         for ref, summary, parts in summaries(national_doc, refs, vocab_files, progress=tick, decisions=files,
@@ -423,11 +439,7 @@ def _summaries(national: str, refs: list[str], vocab: list[Path] | None, decisio
             if spool is not None:
                 spool.add(parts)
 
-    try:
-        _with_progress(gather, len(refs))
-    finally:
-        if kept is not None:
-            kept.store.close()
+    _with_progress(gather, len(refs))
     held.label()
     _warn_columns(national, national_doc, held)
     return national_doc, vocabulary, held
@@ -460,15 +472,16 @@ def matrix(
     from .formats import matrix as fmt
     from .output import STDOUT, emit_file, emitting
 
-    refs = _guarded_refs(national, local, vocab, decisions, output)  # before the format: onto --vocab is the graver mistake
+    store = None if no_cache else _store()
+    # before the format: onto --vocab is the graver mistake
+    refs = _guarded_refs(national, local, vocab, decisions, output, store)
     chosen = _format(format, output, MatrixFormat, "table")
     if transpose and chosen in ("json", "xlsx"):
         raise InputError("--transpose", f"{chosen} has no rows and columns to swap",
                          "drop --transpose, or use csv, markdown or table")
     with contextlib.ExitStack() as stack:
         spool = stack.enter_context(fmt.Spool()) if chosen == "json" else None
-        national_doc, vocabulary, columns = _summaries(national, refs, vocab, decisions, spool, cache=not no_cache,
-                                                       min_confidence=min_confidence)
+        national_doc, vocabulary, columns = _summaries(national, refs, vocab, decisions, spool, store, min_confidence)
         if chosen == "xlsx":
             from .formats.xlsx import MATRIX_COLUMNS_MOST, write_matrix_workbook
 

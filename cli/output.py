@@ -374,7 +374,7 @@ def writing_file(path: Path, role: str = "output") -> Iterator[Callable[[bytes],
             raise failed(exc) from None
         return
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with os.fdopen(fd, "wb", buffering=1 << 16) as handle:  # (pieces of a few KB: a system call every 64 KB)
             yield handle.write
         _keep_owner(tmp, target)  # before the mode: a change of owner clears set-id bits
         os.chmod(tmp, _mode_for(target))  # mkstemp makes the file private; an output is an ordinary file

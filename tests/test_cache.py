@@ -565,6 +565,31 @@ def test_a_warm_run_copies_the_kept_rendering_of_the_same_make(national, vocabul
     assert run(none) == plain and none.calls == len(plain)
 
 
+def test_a_warm_matrix_reads_the_summaries_without_decoding_cells(national, vocabulary, folder, monkeypatch):
+    """What a warm run needs of a kept column (its summary, its JSON) is read from the value's header and copied; its
+    cells are decoded only where they are rendered again (another renderer's make)."""
+    from yigai.matrix import summaries
+    from yigai_cli.formats.matrix import json_parts
+
+    refs = _refs(folder)
+    plain = list(summaries(national, refs, vocabulary=vocabulary, workers=1, render=json_parts))
+    list(summaries(national, refs, vocabulary=vocabulary, workers=1, render=json_parts,
+                   cache=ColumnCache(Store(), national)))
+    decoded, loaded = [], []
+    real, loads = cache_module._decode, cache_module.orjson.loads
+    monkeypatch.setattr(cache_module, "_decode", lambda *args: decoded.append(args) or real(*args))
+    monkeypatch.setattr(cache_module.orjson, "loads", lambda data: loaded.append(len(data)) or loads(data))
+    for render in (json_parts, None):
+        loaded.clear()
+        cache = ColumnCache(Store(), national)
+        warm = list(summaries(national, refs, vocabulary=vocabulary, workers=1, render=render, cache=cache))
+        assert cache.hits == len(refs) and decoded == [] and len(loaded) == len(refs)  # one header each, no cells
+        assert warm == (plain if render else [(n, s, None) for n, s, _ in plain])
+    other = list(summaries(national, refs, vocabulary=vocabulary, workers=1, render=_Counted("another make"),
+                           cache=ColumnCache(Store(), national)))
+    assert other == plain and len(decoded) == len(plain)
+
+
 def test_warm_outputs_from_workers_are_those_of_a_run_without_the_cache(cli, folder, monkeypatch):
     """The parallel path: workers key, render and encode; the parent keeps; a warm run copies. Every format."""
     monkeypatch.setattr(matrix_module, "PARALLEL_FROM", 2)
@@ -639,3 +664,58 @@ def test_a_file_written_lately_is_read_again_and_found_by_its_bytes(national, vo
     cache = ColumnCache(Store(), national)
     matrix(national, refs, vocabulary=vocabulary, workers=1, cache=cache)
     assert counted == [] and sorted(reads) == sorted(refs) and cache.hits == len(refs)
+
+
+def test_a_folder_run_reads_no_file_the_cache_knows_to_tell_yigais_outputs(cli, folder, monkeypatch):
+    """yigai's outputs in a folder are left out by their first 8 KB; a file a kept result was read from, unchanged
+    since and not one of them, is not read again to tell. One that reads like an output stays left out, even once
+    read and kept as a document given by itself; so does a file changed since into one."""
+    monkeypatch.setattr(cache_module, "_SETTLED", -1e9)  # every file unchanged for long enough (see _SETTLED)
+    looks = folder / "looks-like-output.txt"  # a list with a Markdown table's rule in its first 8 KB (its first line)
+    looks.write_text("|---|\n" + (folder / "city-2023-draft.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    given = cli("matrix", NATIONAL, looks, "--format", "json")
+    assert given.status == 0 and given.json()["columns"][0]["source"] == f"{looks}#1"  # read as a document, kept
+    sniffed: list[str] = []
+    real = matrix_module.written_by_yigai
+    monkeypatch.setattr(matrix_module, "written_by_yigai", lambda path: sniffed.append(path) or real(path))
+    args = ("matrix", NATIONAL, folder, "--format", "json")
+    cold = cli(*args)
+    assert sorted(sniffed) == _refs(folder)
+    sniffed.clear()
+    warm = cli(*args)
+    assert sniffed == [str(looks)] and warm.out == cold.out == cli(*args, "--no-cache").out
+    assert str(looks) not in {c["source"].split("#")[0] for c in warm.json()["columns"]}
+    sichuan = folder / "sichuan-2021.txt"
+    sichuan.write_text("|---|\n" + sichuan.read_text(encoding="utf-8"), encoding="utf-8")  # now reads like one
+    sniffed.clear()
+    changed = cli(*args)
+    assert sorted(sniffed) == sorted([str(looks), str(sichuan)])
+    assert str(sichuan) not in {c["source"].split("#")[0] for c in changed.json()["columns"]}
+    assert changed.out == cli(*args, "--no-cache").out
+
+
+def test_files_known_not_to_be_outputs_are_those_read_as_they_are_now(national, vocabulary, folder, monkeypatch):
+    monkeypatch.setattr(cache_module, "_SETTLED", -1e9)
+    refs = _refs(folder)
+    store = Store()
+    matrix(national, refs, vocabulary=vocabulary, workers=1, cache=ColumnCache(store, national))
+    files = [(ref, os.stat(ref)) for ref in refs]
+    assert store.not_outputs(files) == set(refs)
+    assert store.not_outputs([("elsewhere/" + Path(ref).name, info) for ref, info in files]) == set()  # another path
+    touched = folder / "baokang-county-2017.txt"
+    touched.write_bytes(touched.read_bytes())  # the same bytes, written again: its change time tells
+    assert store.not_outputs([(ref, os.stat(ref)) for ref in refs]) == set(refs) - {str(touched)}
+
+
+def test_a_first_run_looks_nothing_up(national, vocabulary, folder, monkeypatch):
+    """An empty cache holds nothing to find: no file is looked at for it (a stat and a digest each), all are kept."""
+    looked: list[str] = []
+    real = cache_module.Keyer.seen_now
+    monkeypatch.setattr(cache_module.Keyer, "seen_now", lambda self, ref: looked.append(ref) or real(self, ref))
+    refs = _refs(folder)
+    first = ColumnCache(Store(), national)
+    matrix(national, refs, vocabulary=vocabulary, workers=1, cache=first)
+    assert looked == [] and first.hits == 0
+    second = ColumnCache(Store(), national)
+    matrix(national, refs, vocabulary=vocabulary, workers=1, cache=second)
+    assert looked == refs and second.hits == len(refs)

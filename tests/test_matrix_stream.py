@@ -18,6 +18,7 @@ from yigai.align import align, topics_of
 from yigai.documents import read_document
 from yigai.matrix import Order, Summaries, Summary, labels_of, ordered
 from yigai.vocab import load_vocabulary
+from yigai_cli import jsonout
 from yigai_cli.formats import matrix as fmt
 from yigai_cli.main import main
 
@@ -294,3 +295,46 @@ def test_a_summary_crosses_from_a_worker_whole():
                 "四川省", "province", "四川 2021 (b.txt)")
     assert Summary(*matrix_module._fields(s)) == s
     assert len(matrix_module._fields(s)) == len(dataclasses.fields(Summary))
+
+
+@pytest.mark.parametrize("count", [1, 40, 300, 3000, 30000])
+@pytest.mark.parametrize("workers", [2, 4])
+def test_refs_are_handed_out_in_batches_that_shrink_towards_the_end(count, workers):
+    """Few messages (each costs the parent's pool threads), but no long batch left at the end for one worker."""
+    sizes = matrix_module._sizes(count, workers)
+    assert sum(sizes) == count and all(1 <= size <= matrix_module.BATCH_MOST for size in sizes)
+    assert sizes == sorted(sizes, reverse=True)
+    for at, size in enumerate(sizes):  # each a quarter of a worker's share of what is left, at the most
+        assert size == 1 or size * workers * 4 <= sum(sizes[at:])
+    if count >= 3000:
+        assert len(sizes) < count / 16  # (batches of 16 documents: the messages it took before)
+
+
+def _odd_columns(decided: Path) -> list:  # type: ignore[type-arg]
+    """Columns whose JSON orjson would not write as the standard encoder does, or not at all, and one with a
+    decision: the fallbacks of a column's JSON."""
+    import dataclasses
+
+    from yigai.decisions import load_decisions
+
+    national = read_document(NATIONAL)
+    plain = matrix_module.matrix(national, [str(CITY), str(SICHUAN)], workers=1, decisions=(load_decisions(decided),))
+    city, sichuan = plain
+    assert any(cell.decision for cell in city.cells)
+    first = sichuan.cells[0]
+    return [city, dataclasses.replace(sichuan, coverage=1e-5), dataclasses.replace(sichuan, name="四川\udc80"),
+            dataclasses.replace(sichuan, year=2**70), dataclasses.replace(sichuan, coverage=float("inf")),
+            dataclasses.replace(sichuan, cells=(dataclasses.replace(first, score=-0.0), *sichuan.cells[1:]))]
+
+
+def test_a_columns_json_parts_are_its_text_in_the_whole_json(decided):
+    """A column's JSON, made where the column is made (json_parts, a quicker check that it is plain than jsonout's),
+    is the column's text in as_json, whatever it holds: a decision, a float orjson writes otherwise, a lone
+    surrogate, an integer past 64 bits, an infinite figure."""
+    national = read_document(NATIONAL)
+    for column in _odd_columns(decided):
+        whole = fmt.as_json(national, [column])
+        head, tail = fmt.json_parts(column)
+        text = head.decode("utf-8", "surrogatepass") + jsonout.dumps(column.label or column.name) + \
+            tail.decode("utf-8", "surrogatepass")
+        assert whole.endswith(text + "\n  ]\n}"), column

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import io
 import os
 import sqlite3
 import stat
 import sys
 import time
+import zlib
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -39,7 +41,7 @@ from .errors import InputError
 from .fetch import STDIN, is_url
 from .load import MAX_BYTES
 from .load import _read_at_most as read_at_most
-from .matrix import Cell, Column, Summary
+from .matrix import HEAD_BYTES, Cell, Column, Summary, looks_written_by_yigai
 from .model import Document
 from .readers import sniff
 
@@ -47,7 +49,7 @@ Key = bytes | str  # (a column's key is the 32 bytes of a digest)
 ENV_FOLDER = "YIGAI_CACHE_DIR"
 FILE_NAME = "results.sqlite3"
 DEFAULT_LIMIT = 256 * 1024 * 1024  # bytes of stored results; a column is ~1 KB, so ~200,000 columns
-SCHEMA = 3  # the layout of the table and of a stored column; a new layout starts an empty table
+SCHEMA = 5  # the layout of the table and of a stored column; a new layout starts an empty table
 # A second run writing at the same moment holds the lock for a few milliseconds; one that holds it for longer
 # than this (a loaded machine can stretch a write to seconds) is treated as a locked cache (bypassed).
 BUSY_SECONDS = 5.0
@@ -153,12 +155,14 @@ class Store:
             # B-tree, and inserting random keys cost 5x as much. The total size is kept by triggers: summing the
             # sizes on every write read the whole table, a cost that grew with every entry (10 s over 30,000).
             # `seen`: the file as it was when it was read (Keyer.seen), `ref`: the ref it was read from (Keyer.ref):
-            # what finds a result without reading its file again (ColumnCache.look_up)
-            connection.execute("CREATE TABLE results (key BLOB PRIMARY KEY, value BLOB NOT NULL, sum BLOB NOT NULL, "
-                               "size INTEGER NOT NULL, used INTEGER NOT NULL, seen BLOB, ref BLOB)")
+            # what finds a result without reading its file again (ColumnCache.look_up); `plain`: the file as it was,
+            # whatever it was read for (identity), where it was not one of yigai's outputs (Store.not_outputs)
+            connection.execute("CREATE TABLE results (key BLOB PRIMARY KEY, value BLOB NOT NULL, sum INTEGER NOT NULL, "
+                               "size INTEGER NOT NULL, used INTEGER NOT NULL, seen BLOB, ref BLOB, plain BLOB)")
             connection.execute("CREATE INDEX results_used ON results (used)")
             connection.execute("CREATE INDEX results_seen ON results (seen)")
             connection.execute("CREATE INDEX results_ref ON results (ref)")
+            connection.execute("CREATE INDEX results_plain ON results (plain)")
             connection.execute("CREATE TABLE totals (id INTEGER PRIMARY KEY, stored INTEGER NOT NULL)")
             connection.execute("INSERT INTO totals VALUES (0, 0)")
             connection.execute("CREATE TRIGGER results_added AFTER INSERT ON results "
@@ -199,6 +203,17 @@ class Store:
             return {}
         return found
 
+    def holds_nothing(self) -> bool:
+        """Whether no result is kept (a first run: nothing to look up; True too where the store cannot be read)."""
+        connection = self._connect()
+        if connection is None:
+            return True
+        try:
+            return connection.execute("SELECT 1 FROM results LIMIT 1").fetchone() is None
+        except Exception as exc:  # (as in _connect)
+            self._trouble(exc)
+            return True
+
     def keys_seen(self, seen: Sequence[bytes]) -> dict[bytes, bytes]:
         """The keys of the results kept from files seen as `seen` says (Keyer.seen), by what was seen."""
         return self._find("seen", "key", seen)
@@ -206,6 +221,13 @@ class Store:
     def refs_kept(self, refs: Sequence[bytes]) -> set[bytes]:
         """Those of `refs` (Keyer.ref) some result was kept from."""
         return set(self._find("ref", "ref", refs))
+
+    def not_outputs(self, files: Sequence[tuple[str, os.stat_result]]) -> set[str]:
+        """The paths of those files (path, what stat says of it now) that some result was read from as they are now,
+        and were not one of yigai's outputs then (nor now: a write changes what stat says). A matrix over a folder
+        skips its outputs (yigai.matrix.written_by_yigai, 8 KB read a file): these need not be read again."""
+        ids = {identity(path, info): path for path, info in files}
+        return {ids[found] for found in self._find("plain", "plain", list(ids))}
 
     def get_many(self, keys: Sequence[Key]) -> dict[Key, bytes]:
         """The values stored under those of `keys` the store holds (checked against their checksums)."""
@@ -239,12 +261,12 @@ class Store:
 
     def put_many(self, rows: Iterable[tuple[Key, bytes]]) -> None:
         """Store values (replacing any under the same key), then evict down to the limit."""
-        self.put_results([(key, value, None, None) for key, value in rows])
+        self.put_results([(key, value, None, None, None) for key, value in rows])
 
-    def put_results(self, rows: Sequence[tuple[Key, bytes, bytes | None, bytes | None]],
-                    seen: Sequence[tuple[bytes, Key]] = ()) -> None:
-        """Store values with what finds them again (key, value, seen, ref), replacing any under the same key; mark
-        kept results as seen again (seen, key); then evict down to the limit."""
+    def put_results(self, rows: Sequence[tuple[Key, bytes, bytes | None, bytes | None, bytes | None]],
+                    seen: Sequence[tuple[bytes, bytes | None, Key]] = ()) -> None:
+        """Store values with what finds them again (key, value, seen, ref, plain), replacing any under the same key;
+        mark kept results as seen again (seen, plain, key); then evict down to the limit."""
         connection = self._connect()
         if connection is None or not (rows or seen):
             return
@@ -252,12 +274,13 @@ class Store:
         try:
             with _transaction(connection):
                 # (an upsert, not INSERT OR REPLACE: the row it replaced would not be taken off the total)
-                connection.executemany("INSERT INTO results (key, value, sum, size, used, seen, ref) "
-                                       "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                connection.executemany("INSERT INTO results (key, value, sum, size, used, seen, ref, plain) "
+                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
                                        "value = excluded.value, sum = excluded.sum, size = excluded.size, "
-                                       "used = excluded.used, seen = excluded.seen, ref = excluded.ref",
-                                       ((k, v, _checksum(v), len(v), now, s, r) for k, v, s, r in rows))
-                connection.executemany("UPDATE results SET seen = ? WHERE key = ?", seen)
+                                       "used = excluded.used, seen = excluded.seen, ref = excluded.ref, "
+                                       "plain = excluded.plain",
+                                       ((k, v, _checksum(v), len(v), now, s, r, p) for k, v, s, r, p in rows))
+                connection.executemany("UPDATE results SET seen = ?, plain = ? WHERE key = ?", seen)
                 self._evict(connection)
         except Exception as exc:  # (as in _connect)
             self._trouble(exc)
@@ -326,8 +349,10 @@ class _transaction:
                 pass
 
 
-def _checksum(value: bytes) -> bytes:
-    return hashlib.blake2b(value, digest_size=16).digest()
+def _checksum(value: bytes) -> int:
+    """What tells a damaged value (a flipped bit, a torn page): CRC-32, ~4x as fast as the 16-byte BLAKE2b it
+    replaced over a column's ~4 KB (neither was a defence against a forged file: it would carry its own sums)."""
+    return zlib.crc32(value)
 
 
 # ------------------------------------------------------------------------------------------------ matrix columns
@@ -366,8 +391,10 @@ class Keyer:
             return None, None
         if self.national_file == (info.st_dev, info.st_ino) or not _read_in_process(data, os.path.splitext(path)[1].lower()):
             return data, None  # (the national file: kept or not depends on where it is, not on what it holds)
-        settled = time.time() - max(info.st_mtime, info.st_ctime) > _SETTLED
-        return data, Kept(self.key(ref, data), self.seen(ref, info) if settled else None, self.ref(ref))
+        if time.time() - max(info.st_mtime, info.st_ctime) <= _SETTLED:
+            return data, Kept(self.key(ref, data), None, self.ref(ref))
+        plain = None if looks_written_by_yigai(data[:HEAD_BYTES], lambda: io.BytesIO(data)) else identity(path, info)
+        return data, Kept(self.key(ref, data), self.seen(ref, info), self.ref(ref), plain)
 
     def key(self, ref: str, data: bytes) -> bytes:
         digest = hashlib.sha256(self.context)
@@ -408,6 +435,14 @@ class Kept:
     key: bytes
     seen: bytes | None
     ref: bytes
+    plain: bytes | None = None  # the file's identity, when it was seen and is not one of yigai's outputs
+
+
+def identity(path: str, info: os.stat_result) -> bytes:
+    """A file as stat sees it (see Keyer.seen), whatever it is read for: a write changes its change time, a new
+    file in its place its inode."""
+    return hashlib.sha256(f"yigai-file\0{path}\0{info.st_dev} {info.st_ino} {info.st_size} {info.st_mtime_ns} "
+                          f"{info.st_ctime_ns}".encode("utf-8", "surrogatepass")).digest()
 
 
 class ColumnCache:
@@ -434,8 +469,8 @@ class ColumnCache:
                     self._keyer = Keyer(context, (national_file.st_dev, national_file.st_ino))
                 except (OSError, ValueError):  # standard input or an address
                     self._keyer = Keyer(context)
-        self._pending: list[tuple[bytes, bytes, bytes | None, bytes | None]] = []
-        self._seen_again: list[tuple[bytes, bytes]] = []  # (seen, key) of results found by reading their file
+        self._pending: list[tuple[bytes, bytes, bytes | None, bytes | None, bytes | None]] = []
+        self._seen_again: list[tuple[bytes, bytes | None, bytes]] = []  # (seen, plain, key) of results found by reading
         self.hits = 0
         # What look_up found: the positions (among its refs) of the kept ones and their keys, 32 bytes each. A
         # run's 30,000 keys as text in a dict, with the sets that sorted them, took 19 MiB of the parent.
@@ -460,6 +495,8 @@ class ColumnCache:
         read and hashed (a file changed, or the same bytes seen anew). Only the keys of the kept ones are held."""
         found = bytearray(len(refs))
         self._kept_at, self._kept_keys, self._window, self._seen_again = array("q"), bytearray(), {}, []
+        if self.keyer is not None and self.store.holds_nothing():  # (a stat and a digest a ref spared: ~15 us)
+            refs = ()
         for start in range(0, len(refs), _LOOK_UP):
             keyer = self.keyer
             if keyer is None:
@@ -477,7 +514,7 @@ class ColumnCache:
                 if kept.key in present:
                     hits[at] = kept.key
                     if kept.seen is not None:
-                        self._seen_again.append((kept.seen, kept.key))
+                        self._seen_again.append((kept.seen, kept.plain, kept.key))
             for at in sorted(hits):
                 found[at] = 1
                 self._kept_at.append(at)
@@ -520,12 +557,12 @@ class ColumnCache:
         if value is None:
             return None
         try:
-            rows, tag, rendered = _unpack(value)
+            rows, size, tag, lengths, start = _header(value)
             summaries = [_summary(row) for row in rows]
             if render is None:
                 return [(s, None) for s in summaries]
-            if rendered is not None and tag is not None and tag == getattr(render, "cache_tag", None):
-                return list(zip(summaries, rendered))
+            if tag is not None and tag == getattr(render, "cache_tag", None):
+                return list(zip(summaries, _rendered(value, start + size, lengths)))
             return [(s, render(c)) for s, c in zip(summaries, decode_columns(value, self._cells))]
         except Exception as exc:  # (as in fetch)
             self.store._trouble(ValueError(f"a stored result cannot be read ({type(exc).__name__})"))
@@ -536,19 +573,17 @@ class ColumnCache:
         if any(c.ocr for c in columns):
             return
         try:
-            value = encode_columns(columns)
+            value = pack(columns)
         except Exception:  # not storable (a figure that is not finite, a name that is not UTF-8): computed next time
             return
-        self.keep_encoded(kept, value)
+        self.keep_packed(kept, value)
 
-    def keep_encoded(self, kept: Kept, value: bytes | None, rendered: list[Any] | None = None,
-                     render: Callable[[Column], Any] | None = None) -> None:
-        """Remember a ref's columns as `encode_columns` gave them (where they were made: a matrix's worker), under
-        the key made from the bytes they were read from, with what `render` made of each (see `pack`); value None:
-        not to be kept."""
+    def keep_packed(self, kept: Kept, value: bytes | None) -> None:
+        """Remember a ref's columns as `pack` gave them (where they were made: a matrix's worker), under the key made
+        from the bytes they were read from; value None: not to be kept."""
         if value is None or self.store.broken:
             return
-        self._pending.append((kept.key, pack(value, rendered, getattr(render, "cache_tag", None)), kept.seen, kept.ref))
+        self._pending.append((kept.key, value, kept.seen, kept.ref, kept.plain))
         if len(self._pending) >= _BATCH:
             self.flush()
 
@@ -617,6 +652,7 @@ def _yigai() -> str:
 # A column as stored: JSON arrays, the cells as parallel lists (grades as one letter each).
 _LETTER = {g: g.value[0] for g in Grade}
 _GRADE = {letter: g for g, letter in _LETTER.items()}
+_LETTERS = frozenset(_GRADE)
 
 
 def encode_columns(columns: Sequence[Column]) -> bytes:
@@ -627,14 +663,21 @@ def encode_columns(columns: Sequence[Column]) -> bytes:
 def decode_columns(value: bytes, cells: dict[tuple[Any, ...], Cell] | None = None) -> list[Column]:
     """Columns from `encode_columns` (or from the value `pack` made of them); `cells`: the cells decoded so far,
     shared (see _cells)."""
-    rows = _unpack(value)[0] if value[1:2].isdigit() else orjson.loads(value)  # (packed: `[size,` before the columns)
+    if b"\n" in value:  # packed: a header line before the columns (compact JSON holds no line break)
+        _, size, _, _, start = _header(value)
+        rows = orjson.loads(value[start : start + size])
+    else:
+        rows = orjson.loads(value)
     return [_decode(c, {} if cells is None else cells) for c in rows]
 
 
-def pack(columns: bytes, rendered: Sequence[Any] | None = None, tag: str | None = None) -> bytes:
-    """A kept value: the columns (encode_columns), then, where a renderer that names its make (`tag`) rendered them
-    as bytes (a tuple of bytes a column), what it made, so that a warm run copies that instead of rendering again.
-    One header line (JSON: the columns' length, the tag, the lengths of the rendered parts), then the bytes."""
+def pack(columns: Sequence[Column], rendered: Sequence[Any] | None = None, tag: str | None = None) -> bytes:
+    """A kept value: one header line, the columns (encode_columns), then, where a renderer that names its make
+    (`tag`) rendered them as bytes (a tuple of bytes a column), what it made, so that a warm run copies that instead
+    of rendering again. The header (JSON) holds each column's summary, the columns' length, the tag and the lengths
+    of the rendered parts: a warm matrix reads it alone, not the cells (decoding them cost ~25 us a column, a third
+    of what a warm run spent on each). ValueError (or TypeError) where the columns cannot be kept (encode_columns)."""
+    encoded = encode_columns(columns)
     lengths: list[list[int]] = []
     body = b""
     if tag is not None and rendered is not None:
@@ -645,20 +688,22 @@ def pack(columns: bytes, rendered: Sequence[Any] | None = None, tag: str | None 
             body, tag = b"", None
     else:
         tag = None
-    header = orjson.dumps([len(columns), tag, lengths])
-    return b"".join((header, b"\n", columns, body))
+    header = orjson.dumps([[_summary_row(c) for c in columns], len(encoded), tag, lengths])
+    return b"".join((header, b"\n", encoded, body))
 
 
-def _unpack(value: bytes) -> tuple[list[list[Any]], str | None, list[tuple[bytes, ...]] | None]:
-    """The stored rows of the columns (as _encode made them), the renderer's tag and what it made (None: nothing)."""
+def _header(value: bytes) -> tuple[list[list[Any]], int, str | None, list[list[int]], int]:
+    """A packed value's header: the summaries' rows, the columns' length, the renderer's tag, the lengths of what it
+    rendered, and where the columns start."""
     end = value.index(b"\n")
-    size, tag, lengths = orjson.loads(value[:end])
-    at = end + 1 + size
-    rows = orjson.loads(value[end + 1 : at])
-    if tag is None:
-        return rows, None, None
-    if len(lengths) != len(rows):
+    rows, size, tag, lengths = orjson.loads(value[:end])
+    if len(lengths) != (len(rows) if tag is not None else 0):
         raise ValueError("rendered parts for another number of columns")
+    return rows, size, tag, lengths, end + 1
+
+
+def _rendered(value: bytes, at: int, lengths: list[list[int]]) -> list[tuple[bytes, ...]]:
+    """What the renderer made of each column, from `at` (the end of the columns) to the value's end."""
     rendered = []
     for each in lengths:
         parts = []
@@ -668,17 +713,22 @@ def _unpack(value: bytes) -> tuple[list[list[Any]], str | None, list[tuple[bytes
         rendered.append(tuple(parts))
     if at != len(value):
         raise ValueError("rendered parts of another length")
-    return rows, tag, rendered
+    return rendered
+
+
+def _summary_row(c: Column) -> list[object]:
+    """What a column's Summary holds, as the header of its kept value holds it (_summary reads it back)."""
+    return [c.name, c.source, c.year, c.coverage, c.grades, list(c.decided),
+            [[w.source, w.entry, w.problem, w.hint] for w in c.warnings], c.jurisdiction, c.level, c.label]
 
 
 def _summary(row: list[Any]) -> Summary:
-    """A stored column's summary, made from its row without making its cells (what a warm matrix needs)."""
-    (name, source, year, ratio, nationals, grades, locals_, scores, decided, warnings, jurisdiction, level, label,
-     _, _) = row
-    if not (len(nationals) == len(grades) == len(locals_) == len(scores)) or not set(grades) <= set(_GRADE):
-        raise ValueError("cells of unequal length")
-    return Summary(name, source, year, ratio, grades, tuple(n for n, _ in decided),
-                   tuple(DecisionWarning(*w) for w in warnings), jurisdiction, level, label)
+    """A kept column's summary, from its row in the header (without its cells: what a warm matrix needs)."""
+    name, source, year, ratio, grades, decided, warnings, jurisdiction, level, label = row
+    if not set(grades) <= _LETTERS:
+        raise ValueError("a grade that is none of f, p, n")
+    return Summary(name, source, year, ratio, grades, tuple(decided), tuple(DecisionWarning(*w) for w in warnings),
+                   jurisdiction, level, label)
 
 
 def _encode(c: Column) -> list[object]:

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import glob
+import itertools
 import multiprocessing
 import os
 import re
 import signal
+import stat
 import sys
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, BinaryIO, Protocol, TypeVar
 
 import numpy as np
 
@@ -81,11 +83,19 @@ class Column:
 
     def as_dict(self) -> dict[str, object]:
         return {"name": self.name, "source": self.source, "year": self.year, "coverage": round(self.coverage, 4),
-                "cells": [{"national": c.national, "grade": c.grade.value, "local": list(c.local),
-                           "score": round(c.score, 3)} | ({"decision": c.decision.as_dict()} if c.decision else {})
-                          for c in self.cells],
-                "label": self.label or self.name, "jurisdiction": self.jurisdiction, "level": self.level,
-                "local_only": list(self.local_only)}
+                "cells": [_cell_dict(c) for c in self.cells], "label": self.label or self.name,
+                "jurisdiction": self.jurisdiction, "level": self.level, "local_only": list(self.local_only)}
+
+
+def _cell_dict(c: Cell) -> dict[str, object]:
+    score = round(c.score, 3) if c.score else c.score  # (0.0 or -0.0, as round gives them: round costs ~0.4 us)
+    cell = {"national": c.national, "grade": _GRADE_VALUE[c.grade], "local": list(c.local), "score": score}
+    if c.decision:
+        cell["decision"] = c.decision.as_dict()
+    return cell
+
+
+_GRADE_VALUE = {grade: grade.value for grade in Grade}  # (an enum's .value is a descriptor: ~0.3 us a cell)
 
 
 LETTER = {Grade.FULL: "f", Grade.PARTIAL: "p", Grade.NONE: "n"}
@@ -371,13 +381,27 @@ _OUTPUT_SIGNS = ("┏━".encode(), "┌─".encode(), b"national_index,", b"old
                  b'<meta name="generator" content="yigai', b"|---")
 
 
+HEAD_BYTES = 8192  # how much of a file tells whether yigai wrote it
+
+
 def written_by_yigai(path: str | Path) -> bool:
     """Whether a file found in a folder or by a glob is one of yigai's outputs (read: its first 8 KB)."""
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(8192)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))  # (not open(): its buffer cost 10 us a file)
+        try:
+            head = b""
+            while len(head) < HEAD_BYTES and (more := os.read(fd, HEAD_BYTES - len(head))):
+                head += more
+        finally:
+            os.close(fd)
     except OSError:
         return False  # reading it says why
+    return looks_written_by_yigai(head, lambda: open(path, "rb"))
+
+
+def looks_written_by_yigai(head: bytes, whole: Callable[[], BinaryIO]) -> bool:
+    """Whether a file is one of yigai's outputs, from its first HEAD_BYTES bytes (`whole` opens all of it: a
+    workbook tells its creator inside its zip archive)."""
     if head.startswith(b"PK\x03\x04"):
         import io
         import zipfile
@@ -385,7 +409,7 @@ def written_by_yigai(path: str | Path) -> bool:
         from .readers import OUTPUT_CREATOR
 
         try:
-            with open(path, "rb") as handle, zipfile.ZipFile(handle) as archive:
+            with whole() as handle, zipfile.ZipFile(handle) as archive:
                 core = archive.open("docProps/core.xml").read(65536)
         except (OSError, KeyError, zipfile.BadZipFile, ValueError, EOFError, io.UnsupportedOperation):
             return False
@@ -394,6 +418,19 @@ def written_by_yigai(path: str | Path) -> bool:
     if text.startswith((b"{", b"[")) and (b'"source"' in head or b'"national"' in head):
         return True
     return any(sign in head for sign in _OUTPUT_SIGNS)
+
+
+# Files found in a folder or by a glob that are known not to be yigai's outputs without reading them: given their
+# paths and what stat said of each, those known (yigai.cache.Store.not_outputs: files read before, unchanged since).
+Known = Callable[[Sequence[tuple[str, os.stat_result]]], Collection[str]]
+
+
+def _not_written_by_yigai(files: Sequence[tuple[str, os.stat_result | None]], known: Known | None) -> list[str]:
+    """The paths of the files (with what stat said of each regular one) that are not yigai's outputs: those `known`,
+    and the others by their first 8 KB."""
+    regular = [(path, info) for path, info in files if info is not None]
+    plain = known(regular) if known is not None and regular else ()
+    return [path for path, _ in files if path in plain or not written_by_yigai(path)]
 
 
 def _glob(pattern: str) -> list[str]:
@@ -445,46 +482,59 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out))
 
 
-def _documents_under(folder: str) -> list[str]:
+def _documents_under(folder: str, known: Known | None = None) -> list[str]:
     """The supported documents under `folder`, as `sorted(Path(folder).rglob("*"))` names and orders them (folders
     behind links not entered, unreadable ones skipped), but as text: rglob holds every Path it gave in a set,
-    ~0.7 KiB a file (13 MiB of 20,000)."""
+    ~0.7 KiB a file (13 MiB of 20,000). yigai's own outputs are left out (`known`: see Known)."""
     base = str(Path(folder))
-    found = []
+    files = []
     for directory, _, names in os.walk(base):
         for name in names:
             path = os.path.join(directory, name)
             path = path[2:] if base == "." else path  # Path(".") / "a.txt" is `a.txt`
             dot = name.rfind(".")
             suffix = name[dot:] if 0 < dot < len(name) - 1 else ""  # PurePath.suffix
-            if suffix.lower() in SUPPORTED_SUFFIXES and os.path.isfile(path) and not written_by_yigai(path):
-                found.append(path.replace("/", "\0"))  # Paths sort part by part: as if "/" came before any character
-    found.sort()
+            if suffix.lower() in SUPPORTED_SUFFIXES and (info := _regular(path)) is not None:
+                files.append((path, info))
+    found = [path.replace("/", "\0") for path in _not_written_by_yigai(files, known)]
+    found.sort()  # Paths sort part by part: as if "/" came before any character
     for at, path in enumerate(found):
         found[at] = path.replace("\0", "/")
     return found
 
 
-def expand(refs: Iterable[str]) -> list[str]:
-    """Files, globs, directories (recursively, supported formats only) and PATH#SEL refs, in order."""
+def _regular(path: str) -> os.stat_result | None:
+    """What stat says of a regular file (links followed); None for anything else (os.path.isfile, with the stat)."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return info if stat.S_ISREG(info.st_mode) else None
+
+
+def expand(refs: Iterable[str], known: Known | None = None) -> list[str]:
+    """Files, globs, directories (recursively, supported formats only) and PATH#SEL refs, in order; yigai's own
+    outputs found in a folder or by a glob are left out (`known`: those known not to be, without reading them)."""
     found: list[str] = []
     for ref in refs:
         path, selector = parse_ref(ref)
         if path == STDIN or is_url(path):  # (an address's ? is no glob)
             found.append(ref)
         elif selector is None and os.path.isdir(path):  # (os.path: a name too long is no directory, not an error)
-            files = _documents_under(path)
+            files = _documents_under(path, known)
             if not files:
                 raise InputError(path, "directory holds no supported documents", f"yigai reads {', '.join(SUPPORTED_SUFFIXES)}")
             found += files
         elif selector is None and any(ch in path for ch in "*?[") and not os.path.exists(path):
-            matches = sorted(m for m in _glob(path) if not written_by_yigai(m))
+            matches = sorted(_not_written_by_yigai([(m, _regular(m)) for m in _glob(path)], known))
             if not matches:
                 raise InputError(path, "pattern matches no file", "check the glob")
             found += matches
         else:
             found.append(ref)
     return found
+
+
 
 
 def column(national: Document, local: Document, vocabulary: Vocabulary, decisions: tuple[Decisions, ...] = (),
@@ -674,8 +724,7 @@ class Remembered(Protocol):
 
     def keep(self, kept: Any, columns: list[Column]) -> None: ...
 
-    def keep_encoded(self, kept: Any, value: bytes | None, rendered: list[Any] | None = None,
-                     render: Callable[[Column], Any] | None = None) -> None: ...
+    def keep_packed(self, kept: Any, value: bytes | None) -> None: ...
 
     def flush(self) -> None: ...
 
@@ -698,26 +747,29 @@ def _fields(s: Summary) -> tuple[Any, ...]:
 def _compact(columns: list[Column], render: Callable[[Column], Any] | None,
              key: Any) -> tuple[list[tuple[Summary, Any]], Any, bytes | None]:
     rendered = [render(c) if render else None for c in columns]
-    return list(zip(map(summary, columns), rendered)), key, _encoded(columns) if key is not None else None
+    return list(zip(map(summary, columns), rendered)), key, _packed(columns, rendered, render) if key is not None else None
 
 
-def _encoded(columns: list[Column]) -> bytes | None:
-    """The columns as the cache stores them (encode_columns; the parent adds what `render` made of them, which it
-    has already); None where they are not to be kept (read by OCR) or cannot be."""
+def _packed(columns: list[Column], rendered: list[Any], render: Callable[[Column], Any] | None) -> bytes | None:
+    """The columns as the cache keeps them, with what `render` made of them (yigai.cache.pack), made where they were
+    made (a worker); None where they are not to be kept (read by OCR) or cannot be."""
     if any(c.ocr for c in columns):
         return None
-    from .cache import encode_columns
+    from .cache import pack
 
     try:
-        return encode_columns(columns)
+        return pack(columns, rendered, getattr(render, "cache_tag", None))
     except Exception:  # not storable (a figure that is not finite, a name that is not UTF-8): computed next time
         return None
 
 
 # Below this many files a process pool costs more than it saves (start-up ~0.3 s per worker).
 PARALLEL_FROM = 40
-# Documents a worker sends back at once, at the most: a batch is held whole by the worker and the parent.
-BATCH_MOST = 16
+# Documents a worker is handed, and sends back, at once, at the most: a batch is held whole by the worker and the
+# parent. Every message wakes the parent's pool threads (batches of 16: the parent spent 1.1-1.3 s CPU on 3,000
+# documents, of up to 128: 0.9-1.1 s); batches shrink towards the end (_sizes), so that no worker is left with a
+# long one while the other has none.
+BATCH_MOST = 128
 
 
 def _batches(national: Document, refs: list[str], vocab_files: tuple[str, ...], workers: int | None,
@@ -743,7 +795,7 @@ def _batches(national: Document, refs: list[str], vocab_files: tuple[str, ...], 
                 batch, key, value = next(made)
                 if cache is not None and key is not None:
                     if compact:
-                        cache.keep_encoded(key, value, [rendered for _, rendered in batch], render)
+                        cache.keep_packed(key, value)
                     else:
                         cache.keep(key, batch)
             if progress:
@@ -753,6 +805,25 @@ def _batches(national: Document, refs: list[str], vocab_files: tuple[str, ...], 
         made.close()  # (a reader that stops early stops the workers)
         if cache is not None:
             cache.flush()
+
+
+def _sizes(count: int, workers: int) -> list[int]:
+    """The sizes of the batches `count` refs are handed out in: at most BATCH_MOST, else a quarter of each worker's
+    share of what is left, so that the last ones are short (a batch of 128 documents is ~0.4 s of a worker's time)."""
+    sizes = []
+    while count > 0:
+        size = max(1, min(BATCH_MOST, count // (workers * 4)))
+        sizes.append(size)
+        count -= size
+    return sizes
+
+
+def _summarised_all(refs: list[str]) -> list[tuple[list[tuple[tuple[Any, ...], Any]], Any, bytes | None]]:
+    return [_summarised(ref) for ref in refs]
+
+
+def _work_all(refs: list[str]) -> list[tuple[list[Column], Any]]:
+    return [_work(ref) for ref in refs]
 
 
 def _made(national: Document, refs: Iterable[str], count: int, vocab_files: tuple[str, ...], workers: int | None,
@@ -766,32 +837,38 @@ def _made(national: Document, refs: Iterable[str], count: int, vocab_files: tupl
         # multiprocessing.Pool, for its terminate(): on an error, SIGINT or SIGTERM the workers are stopped
         # at once, instead of finishing their queue first (which took 5-13 s).
         prepare(national, vocabulary)  # before the fork: forked workers start with it done
+        getattr(render, "cache_tag", None)  # (worked out once, here: forked workers find it done)
         _INHERITED.update(files=vocab_files, vocabulary=vocabulary)
         pool = multiprocessing.Pool(workers, initializer=_init_worker,
                                     initargs=(national, vocab_files, os.getpid(), decisions, detail, render, keyer,
                                               min_confidence))
-        chunk = min(BATCH_MOST, max(1, count // (workers * 8)))
+        sizes = _sizes(count, workers)
         # The pool reads what the workers send back as fast as they send it, and holds it until it is taken: when the
         # reader stalls (its disk busy writing back, the machine loaded), 16 MiB piled up at 10,000 documents. So
-        # no more refs are handed out than a few batches a worker ahead of what the reader has taken.
-        window, stopping = threading.Semaphore(chunk * workers * 4), threading.Event()
+        # no more refs are handed out than two batches a worker ahead of what the reader has taken.
+        window, stopping = threading.Semaphore(max(sizes, default=1) * workers * 2), threading.Event()
 
-        def paced() -> Iterator[str]:  # (read by the pool's own thread: waiting here holds up no one else)
-            for ref in refs:
-                window.acquire()
-                if stopping.is_set():
-                    return
-                yield ref
+        def paced() -> Iterator[list[str]]:  # (read by the pool's own thread: waiting here holds up no one else)
+            them = iter(refs)
+            for size in sizes:
+                batch = []
+                for ref in itertools.islice(them, size):
+                    window.acquire()
+                    if stopping.is_set():
+                        return
+                    batch.append(ref)
+                yield batch
 
         try:
-            work: Callable[[str], Any] = _summarised if compact else _work
-            for result in pool.imap(work, paced(), chunksize=chunk):
-                window.release()
-                if compact:
-                    pairs, key, value = result
-                    yield [(Summary(*fields), rendered) for fields, rendered in pairs], key, value
-                else:
-                    yield (*result, None)
+            work: Callable[[list[str]], list[Any]] = _summarised_all if compact else _work_all
+            for results in pool.imap(work, paced()):
+                window.release(len(results))
+                for result in results:
+                    if compact:
+                        pairs, key, value = result
+                        yield [(Summary(*fields), rendered) for fields, rendered in pairs], key, value
+                    else:
+                        yield (*result, None)
         except BaseException:  # an error, a signal, or the reader stopping early (GeneratorExit)
             stopping.set()
             window.release(count)  # the pool's thread, waiting for room, sees it must stop
