@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import cached_property, lru_cache
 from itertools import accumulate
@@ -263,11 +263,38 @@ class Reference:
     title_topic_rows: np.ndarray  # title_topics as rows of a topic incidence matrix (see _topic_rows)
     subject_rows: np.ndarray  # per item, the instruments a local item's main task may name to be this task (signals)
     chained: np.ndarray  # per item, whether its title lists many tasks (a bundle is the full counterpart of a bundle)
+    _idf: dict[int, dict[str, float]] = field(default_factory=dict)  # see idf
 
     @cached_property
     def owned_counts(self) -> Counter[str]:
         """How many items own each instrument (this side's share of a pair's document frequencies)."""
         return Counter(name for found in self.owned for name in found)
+
+    @cached_property
+    def owners(self) -> dict[str, tuple[int, ...]]:
+        """Per instrument, the items that own it (0-based, in order)."""
+        found: dict[str, list[int]] = {}
+        for a, names in enumerate(self.owned):
+            for name in names:
+                found.setdefault(name, []).append(a)
+        return {name: tuple(at) for name, at in found.items()}
+
+    def idf(self, total: int) -> dict[str, float]:
+        """Per instrument an item owns, its idf over a document pair of `total` items where no local item names it
+        (remembered per item count, as similarity.Side.weights is: a copy is changed where local items name one)."""
+        found = self._idf.get(total)
+        if found is None:
+            if len(self._idf) >= 64:
+                self._idf.clear()
+            found = self._idf[total] = {name: math.log((total + 1) / (c + 0.5)) for name, c in self.owned_counts.items()}
+        return found
+
+    @cached_property
+    def subject_holders(self) -> dict[str, tuple[int, ...]]:
+        """Per instrument, the items whose subject_rows hold it (0-based, in order)."""
+        rows = self.subject_rows
+        return {name: tuple(np.flatnonzero(rows[:, column]).tolist())
+                for name, column in self.vocabulary.instrument_column.items() if rows[:, column].any()}
 
     @cached_property
     def gathers(self) -> np.ndarray:
@@ -381,7 +408,6 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     n_units = reference.units
     readings = _readings(local, vocabulary)
     l_units = [r.unit for r in readings]
-    n_count, l_count = len(n_units), len(l_units)
 
     # Text and sentence similarity in one TF-IDF space.
     l_sent = [s for u in l_units for s in u.sentences]
@@ -391,28 +417,7 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     sentence = _block_max(sentence_sim, n_starts, l_starts)
 
     # Instruments, weighted by specificity within this document pair.
-    n_found = reference.owned
-    l_found = [r.found for r in readings]
-    df = reference.owned_counts.copy()
-    df.update(name for found in l_found for name in found)
-    total = n_count + l_count
-    idf = {name: math.log((total + 1) / (c + 0.5)) for name, c in df.items()}
-    vocab = np.zeros((n_count, l_count))
-    shared: dict[tuple[int, int], list[str]] = {}
-    # fsum and the name tie-break: a set's order changes from run to run, the answers must not
-    l_mass = [math.sqrt(math.fsum(idf[x] for x in lf)) for lf in l_found]
-    holders: dict[str, list[int]] = {}
-    for b, lf in enumerate(l_found):
-        for name in lf:
-            holders.setdefault(name, []).append(b)
-    for a, nf in enumerate(n_found):
-        if not nf:
-            continue
-        n_mass = math.sqrt(math.fsum(idf[x] for x in nf))
-        for b in sorted({b for name in nf for b in holders.get(name, ())}):
-            common = nf & l_found[b]
-            vocab[a, b] = math.fsum(idf[x] for x in common) / (n_mass * l_mass[b])
-            shared[a, b] = sorted(common, key=lambda x: (-idf[x], x))
+    vocab, shared = _instrument_scores(reference, [r.found for r in readings])
 
     # Titles: what each item is mainly about.
     heads = [r.head for r in readings]
@@ -428,8 +433,8 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     # 深入实施健康中国行动 and is another task; an item that gathers tasks has only its wording), and the national
     # title printed whole in the local one is the same task whatever the vocabulary names.
     unnamed = ~named | reference.gathers[:, None]
-    same_subject = (((reference.subject_rows @ _instrument_rows(l_title_found, vocabulary).T) > 0)
-                    | ((title >= TITLE_ALIKE) & unnamed) | (np.asarray(fuzzy) >= 100.0))
+    same_subject = (_subject_shared(reference, l_title_found) | ((title >= TITLE_ALIKE) & unnamed)
+                    | (np.asarray(fuzzy) >= 100.0))
     # a main task the vocabulary names, and names as some other item's: no strength of wording makes it this one's
     other_subject = ~same_subject & named
 
@@ -441,6 +446,55 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     return Signals(text, sentence, vocab, title, _z(combined), shared, same_subject, other_subject, chained,
                    l_title_found, n_units, l_units, sentence_sim, n_starts, l_starts, tuple(r.specific for r in readings),
                    z_sentence)
+
+
+def _subject_shared(reference: Reference, l_title_found: list[frozenset[str]]) -> np.ndarray:
+    """Per national x local item, whether the local item's main task names an instrument of the national item's
+    subject (Reference.subject_rows): marked from each local instrument's holders, where a product of incidence
+    matrices cost a tenth of the signals."""
+    shared = np.zeros((len(reference.units), len(l_title_found)), dtype=bool)
+    holders = reference.subject_holders
+    at = [(a, b) for b, found in enumerate(l_title_found) for name in found for a in holders.get(name, ())]
+    if at:
+        at_a, at_b = zip(*at)
+        shared[at_a, at_b] = True
+    return shared
+
+
+def _instrument_scores(reference: Reference, l_found: list[frozenset[str]],
+                       ) -> tuple[np.ndarray, dict[tuple[int, int], list[str]]]:
+    """Per national x local item, the instruments both name, weighted by specificity within the document pair
+    (idf over both documents' items; cosine of the two items' idf weights); and which they are, most specific
+    first. Only the pairs that share an instrument are visited: each local instrument's owners among the national
+    items are known once (Reference.owners), and the idf of the instruments no local item names are those of the
+    pair's item count alone (Reference.idf)."""
+    n_found = reference.owned
+    total = len(n_found) + len(l_found)
+    local_counts = Counter(name for found in l_found for name in found)
+    owned = reference.owned_counts
+    idf = reference.idf(total).copy()
+    for name, c in local_counts.items():
+        idf[name] = math.log((total + 1) / (owned.get(name, 0) + c + 0.5))
+    owners = reference.owners
+    pairs = sorted({(a, b) for b, lf in enumerate(l_found) for name in lf for a in owners.get(name, ())})
+    vocab = np.zeros((len(n_found), len(l_found)))
+    shared: dict[tuple[int, int], list[str]] = {}
+    if not pairs:
+        return vocab, shared
+    # fsum (exact, whatever the order) and the name tie-break: a set's order changes from run to run, the answers
+    # must not
+    mass = idf.__getitem__
+    n_mass = {a: math.sqrt(math.fsum(map(mass, n_found[a]))) for a in {a for a, _ in pairs}}
+    l_mass = {b: math.sqrt(math.fsum(map(mass, l_found[b]))) for b in {b for _, b in pairs}}
+    rank = {x: k for k, x in enumerate(sorted(local_counts, key=lambda x: (-idf[x], x)))}
+    values = []
+    for a, b in pairs:
+        common = n_found[a] & l_found[b]
+        values.append(math.fsum(map(mass, common)) / (n_mass[a] * l_mass[b]))
+        shared[a, b] = sorted(common, key=rank.__getitem__)
+    at_a, at_b = zip(*pairs)
+    vocab[at_a, at_b] = values
+    return vocab, shared
 
 
 _CLAUSE = re.compile(r"[^,;:，；：。]+")
