@@ -689,9 +689,8 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
     on_subject = share >= thresholds.on_subject
     found: list[_Found] = []
     # a pair shares an instrument exactly where its vocabulary score is above 0 (every idf is)
-    candidates = np.argwhere((s.vocabulary > 0) | (s.sentence >= thresholds.sentence_floor))
     # what the rules read of each candidate pair, gathered at once (one array operation each, not one a pair)
-    at_a, at_b = candidates[:, 0], candidates[:, 1]
+    at_a, at_b = ((s.vocabulary > 0) | (s.sentence >= thresholds.sentence_floor)).nonzero()
     best_local_of, best_national_of = s.best_local_of, s.best_national_of
     first, second = best_local_of[at_a] == at_b, best_national_of[at_b] == at_a
     names: dict[int, list[frozenset[str]]] = {}  # per local item, each sentence's instruments (for quotes)

@@ -6,6 +6,10 @@ multiplies. The numbers are those of the plain definition (tests/test_similarity
 log((items + 1) / (df + 1)) + 1 over the pair's items, a text's weights are (1 + log count) x idf, a row is
 divided by its norm over all its n-grams and keeps only the n-grams both documents' items use, in the order
 their strings sort, as float32.
+
+Arrays' own methods (x.nonzero()[0], x.cumsum(), x.repeat(), x.sort()) stand where numpy's functions of the same
+name would only call them: a document makes some fifty such calls on small arrays, and the functions' wrappers cost
+as much as the work.
 """
 
 from __future__ import annotations
@@ -77,10 +81,11 @@ def _widen(codes: np.ndarray) -> np.ndarray:
 def _entries(high: np.ndarray, rows: np.ndarray, row_bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The distinct (high, row) pairs in order, and how often each occurs: both in one key, so that one sort
     orders them by high, then by row, and tells the distinct ones."""
-    keys = np.sort((high << row_bits) | rows)
+    keys = (high << row_bits) | rows
+    keys.sort()
     first = np.ones(len(keys), dtype=bool)
     first[1:] = keys[1:] != keys[:-1]
-    starts = np.flatnonzero(first)
+    starts = first.nonzero()[0]
     entries = keys[starts]
     ends = np.empty_like(starts)  # (np.diff and np.append cost more than the sort on a small document)
     ends[:-1] = starts[1:]
@@ -104,11 +109,11 @@ def bags(texts: Sequence[str]) -> Bags:
     # one separator between texts: it is no text character, so no n-gram spans two texts
     joined = "\x00".join(texts).encode("utf-32-le", "surrogatepass")
     points = np.frombuffer(joined, dtype=np.uint32).astype(np.int64)
-    text_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths + 1)[: len(points)]
+    text_of = np.arange(len(texts), dtype=np.int64).repeat(lengths + 1)[: len(points)]
     ok = _text_characters(points)
     pair = ok[:-1] & ok[1:]
-    two = np.flatnonzero(pair)  # where a 2-gram starts
-    three = np.flatnonzero(pair[:-1] & ok[2:])  # and a 3-gram
+    two = pair.nonzero()[0]  # where a 2-gram starts
+    three = (pair[:-1] & ok[2:]).nonzero()[0]  # and a 3-gram
     rows = text_of[np.concatenate((two, three))]
     size = len(texts)
     if size < NARROW_TEXTS:
@@ -121,7 +126,7 @@ def bags(texts: Sequence[str]) -> Bags:
         new_gram = np.ones(len(entry_codes), dtype=bool)
         new_gram[1:] = entry_codes[1:] != entry_codes[:-1]
         grams = entry_codes[new_gram]
-        return Bags(grams if wide else _widen(grams), np.cumsum(new_gram) - 1, counts, entry_rows, size)
+        return Bags(grams if wide else _widen(grams), new_gram.cumsum() - 1, counts, entry_rows, size)
     # more texts still: n-grams numbered in the order their codes sort, and the number beside the text
     codes = _codes(points, 16, two, three)
     ordered = np.sort(codes)
@@ -151,7 +156,7 @@ def _lookup(sorted_codes: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np
     """Positions of `codes` in `sorted_codes`, and which of them are there at all."""
     if not len(sorted_codes):
         return np.zeros(len(codes), dtype=np.int64), np.zeros(len(codes), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_codes, codes), len(sorted_codes) - 1)
+    at = np.minimum(sorted_codes.searchsorted(codes), len(sorted_codes) - 1)
     return at, sorted_codes[at] == codes
 
 
@@ -180,8 +185,8 @@ def _weighed(counts: np.ndarray, gram: np.ndarray, df: np.ndarray, idf: np.ndarr
 
 def _runs(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The positions of runs given by their starts and lengths, one run after the other."""
-    ends = np.cumsum(lengths)
-    return np.arange(ends[-1] if len(ends) else 0) - np.repeat(ends - lengths - starts, lengths)
+    ends = lengths.cumsum()
+    return np.arange(ends[-1] if len(ends) else 0) - (ends - lengths - starts).repeat(lengths)
 
 
 @dataclass(frozen=True, eq=False)
@@ -249,13 +254,13 @@ def cosines(reference: Side, items: Sequence[str], sentences: Sequence[str]) -> 
     gram_idf[moved] = idf[reference.df[moved] + local_df[held]]
     weights = reference.tf * gram_idf[ref.gram]
     n_rows = _rows(ref.rows, weights, reference.entries_of(in_both),
-                   np.repeat(np.arange(width), reference.lengths[in_both]), ref.size, width)
+                   np.arange(width).repeat(reference.lengths[in_both]), ref.size, width)
 
     df_local = in_ref_items + local_df
-    local_columns = np.where(both, np.cumsum(both) - 1, -1)
+    local_columns = np.where(both, both.cumsum() - 1, -1)
     l_weights = _weighed(local.counts, local.gram, df_local, idf)
     l_columns = local_columns[local.gram]
-    l_kept = np.flatnonzero(l_columns >= 0)
+    l_kept = (l_columns >= 0).nonzero()[0]
     l_rows = _rows(local.rows, l_weights, l_kept, l_columns[l_kept], local.size, width)
     k, m = reference.items, len(items)
     return n_rows[:k] @ l_rows[:m].T, n_rows[k:] @ l_rows[m:].T
