@@ -46,24 +46,33 @@ def coverage(alignment: Alignment) -> Coverage:
     """Grades per national item (its best pair's), local-only items and per-topic coverage."""
     grades = alignment.grades
     paired_local = {p.local for p in alignment.pairs}
-    by_grade: dict[Grade, list[int]] = {Grade.FULL: [], Grade.PARTIAL: [], Grade.NONE: []}
+    full: list[int] = []
+    partial: list[int] = []
+    uncovered: list[int] = []
     # per topic, [items, full, partial]: counted in the one pass over the grades (a matrix asks this of every
-    # column; a list of grades per topic and a count over each cost a tenth of aligning a short document)
+    # column; a list of grades per topic and a count over each cost a tenth of aligning a short document), the
+    # grades compared as plain names (Grade.FULL is looked up through the enum's class, and hashing one is a call)
     topics: dict[str, list[int]] = {}
     topic_of = alignment.topics
+    is_full, is_partial = Grade.FULL, Grade.PARTIAL
     for index, grade in grades.items():
-        by_grade[grade].append(index)
         counts = topics.get(topic := topic_of.get(index) or "其他")
         if counts is None:
             counts = topics[topic] = [0, 0, 0]
         counts[0] += 1
-        if grade is not Grade.NONE:
-            counts[1 if grade is Grade.FULL else 2] += 1
+        if grade is is_full:
+            full.append(index)
+            counts[1] += 1
+        elif grade is is_partial:
+            partial.append(index)
+            counts[2] += 1
+        else:
+            uncovered.append(index)
     return Coverage(
         total=len(grades),
-        full=tuple(by_grade[Grade.FULL]),
-        partial=tuple(by_grade[Grade.PARTIAL]),
-        uncovered=tuple(by_grade[Grade.NONE]),
+        full=tuple(full),
+        partial=tuple(partial),
+        uncovered=tuple(uncovered),
         local_only=tuple(i.index for i in alignment.local.items if i.index not in paired_local),
-        by_topic={t: (n, _ratio(full, partial, n)) for t, (n, full, partial) in topics.items()},
+        by_topic={t: (n, _ratio(n_full, n_partial, n)) for t, (n, n_full, n_partial) in topics.items()},
     )
