@@ -50,8 +50,8 @@ def coverage(alignment: Alignment) -> Coverage:
     partial: list[int] = []
     uncovered: list[int] = []
     # per topic, [items, full, partial]: counted in the one pass over the grades (a matrix asks this of every
-    # column; a list of grades per topic and a count over each cost a tenth of aligning a short document), the
-    # grades compared as plain names (Grade.FULL is looked up through the enum's class, and hashing one is a call)
+    # column: a list of grades per topic and a count over each took twice as long), the grades compared as plain
+    # names (Grade.FULL is looked up through the enum's class, and hashing one is a call)
     topics: dict[str, list[int]] = {}
     topic_of = alignment.topics
     is_full, is_partial = Grade.FULL, Grade.PARTIAL
