@@ -164,3 +164,15 @@ def test_pinyin_is_stripped_as_the_pattern_strips_it_everywhere():
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
     assert sum(_PINYIN.search(t) is not None for t in texts) > 100
     assert [strip_pinyin(t) for t in texts] == [_PINYIN.sub("", t) for t in texts]
+
+
+def test_bullets_are_looked_for_only_where_the_pattern_could_find_them() -> None:
+    """strip_web_chrome tries the bullet pattern only on lines whose first character it could take: none is passed
+    over that the pattern would strip (every character as the first)."""
+    from yigai.clean import _BULLETS, _may_open_with_bullets, strip_web_chrome
+
+    taken = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000 and _BULLETS.match(chr(c) + "推进")]
+    assert "•" in taken and "\u3000" in taken and "-" in taken
+    assert all(_may_open_with_bullets(c + "推进") for c in taken)
+    assert not _may_open_with_bullets("推进") and not _may_open_with_bullets("")
+    assert strip_web_chrome("\u2003• 推进医联体建设。\n推进医联体建设。") == "推进医联体建设。\n推进医联体建设。"

@@ -138,3 +138,15 @@ def test_every_key_layout_counts_alike(texts: list[str]) -> None:
         for name in ("grams", "gram", "counts", "rows"):
             assert np.array_equal(getattr(other, name), getattr(found[0], name)), name
             assert getattr(other, name).dtype == getattr(found[0], name).dtype
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_TEXT, min_size=1, max_size=12), st.integers(0, 2**32 - 1))
+def test_a_sides_entries_of_some_ngrams_are_those_a_mask_finds(texts: list[str], seed: int) -> None:
+    """Side.entries_of gathers each n-gram's run of entries: the entries whose n-gram is asked for, in order."""
+    reference = similarity.side(texts[:1], texts[1:])
+    grams = len(reference.bags.grams)
+    asked = np.flatnonzero(np.random.default_rng(seed).random(grams) < 0.3)
+    expected = np.flatnonzero(np.isin(reference.bags.gram, asked))
+    assert np.array_equal(reference.entries_of(asked), expected)
+    assert np.array_equal(reference.entries_of(np.arange(grams)), np.arange(len(reference.bags.gram)))

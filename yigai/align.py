@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import cached_property, lru_cache
 from itertools import accumulate
@@ -44,6 +44,11 @@ class Grade(str, Enum):
     FULL = "full"
     PARTIAL = "partial"
     NONE = "none"
+
+
+# The grades as plain names for the loops that read or give one per pair or item: Grade.FULL is looked up through
+# the enum's class (~0.2 us, a few hundred a document)
+_FULL, _PARTIAL, _NONE = Grade.FULL, Grade.PARTIAL, Grade.NONE
 
 
 @dataclass(frozen=True)
@@ -105,8 +110,8 @@ class Alignment:
     def grades(self) -> dict[int, Grade]:
         """Every national item's grade (its best pair's), in the national list's order."""
         paired = self._by_national
-        full = {p.national for p in self.pairs if p.grade is Grade.FULL}
-        return {item.index: Grade.FULL if item.index in full else Grade.PARTIAL if item.index in paired else Grade.NONE
+        full = {p.national for p in self.pairs if p.grade is _FULL}
+        return {item.index: _FULL if item.index in full else _PARTIAL if item.index in paired else _NONE
                 for item in self.national.items}
 
 
@@ -267,11 +272,38 @@ class Reference:
     title_topic_rows: np.ndarray  # title_topics as rows of a topic incidence matrix (see _topic_rows)
     subject_rows: np.ndarray  # per item, the instruments a local item's main task may name to be this task (signals)
     chained: np.ndarray  # per item, whether its title lists many tasks (a bundle is the full counterpart of a bundle)
+    _idf: dict[int, dict[str, float]] = field(default_factory=dict)  # see idf
 
     @cached_property
     def owned_counts(self) -> Counter[str]:
         """How many items own each instrument (this side's share of a pair's document frequencies)."""
         return Counter(name for found in self.owned for name in found)
+
+    @cached_property
+    def owners(self) -> dict[str, tuple[int, ...]]:
+        """Per instrument, the items that own it (0-based, in order)."""
+        found: dict[str, list[int]] = {}
+        for a, names in enumerate(self.owned):
+            for name in names:
+                found.setdefault(name, []).append(a)
+        return {name: tuple(at) for name, at in found.items()}
+
+    def idf(self, total: int) -> dict[str, float]:
+        """Per instrument an item owns, its idf over a document pair of `total` items where no local item names it
+        (remembered per item count, as similarity.Side.idf is: a copy is changed where local items name one)."""
+        found = self._idf.get(total)
+        if found is None:
+            if len(self._idf) >= 64:
+                self._idf.clear()
+            found = self._idf[total] = {name: math.log((total + 1) / (c + 0.5)) for name, c in self.owned_counts.items()}
+        return found
+
+    @cached_property
+    def subject_holders(self) -> dict[str, tuple[int, ...]]:
+        """Per instrument, the items whose subject_rows hold it (0-based, in order)."""
+        rows = self.subject_rows
+        return {name: tuple(np.flatnonzero(rows[:, column]).tolist())
+                for name, column in self.vocabulary.instrument_column.items() if rows[:, column].any()}
 
     @cached_property
     def gathers(self) -> np.ndarray:
@@ -332,12 +364,15 @@ def _z(matrix: np.ndarray) -> np.ndarray:
     """(matrix - mean) / std, with the mean and std that matrix.mean() and matrix.std() give, bit for bit
     (the same reductions and casts, in the matrix's own float type), without their wrappers' ~8 us: six
     z-scores a document."""
-    n = np.intp(matrix.size)
+    n = matrix.size
     kind = matrix.dtype.type
-    mean = kind(np.add.reduce(matrix, axis=None) / n)
+    # The scalar steps in Python floats, as numpy takes them: a float32 sum over an intp count divides in float64,
+    # and a float32 square root is the float64 one rounded to float32 (exact: 53 bits hold twice 24 and 2 more);
+    # numpy's scalar arithmetic cost a third of a z-score.
+    mean = kind(float(np.add.reduce(matrix, axis=None)) / n)
     deviation = np.subtract(matrix, mean)
     np.square(deviation, out=deviation)
-    std = float(kind(np.sqrt(kind(np.add.reduce(deviation, axis=None) / n))))
+    std = float(kind(math.sqrt(float(kind(float(np.add.reduce(deviation, axis=None)) / n)))))
     if std < 1e-9:
         return np.zeros_like(matrix, dtype=np.float64)
     return (matrix - float(mean)) / std
@@ -372,6 +407,16 @@ class Signals:
     specific: tuple[frozenset[str], ...]  # per local item, the instruments it names by a specific form
     z_sentence: np.ndarray  # _z(sentence), as combined read it
 
+    @cached_property
+    def best_local_of(self) -> np.ndarray:
+        """Per national item, its best local match by the combined score (asked by the rules and the confidence)."""
+        return self.combined.argmax(axis=1)
+
+    @cached_property
+    def best_national_of(self) -> np.ndarray:
+        """Per local item, its best national match by the combined score."""
+        return self.combined.argmax(axis=0)
+
     def sentence_block(self, a: int, b: int) -> np.ndarray:
         """Sentence x sentence similarities of national item a and local item b (0-based)."""
         n_end = self.national_starts[a] + len(self.national_units[a].sentences)
@@ -385,7 +430,6 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     n_units = reference.units
     readings = _readings(local, vocabulary)
     l_units = [r.unit for r in readings]
-    n_count, l_count = len(n_units), len(l_units)
 
     # Text and sentence similarity in one TF-IDF space.
     l_sent = [s for u in l_units for s in u.sentences]
@@ -395,28 +439,7 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     sentence = _block_max(sentence_sim, n_starts, l_starts)
 
     # Instruments, weighted by specificity within this document pair.
-    n_found = reference.owned
-    l_found = [r.found for r in readings]
-    df = reference.owned_counts.copy()
-    df.update(name for found in l_found for name in found)
-    total = n_count + l_count
-    idf = {name: math.log((total + 1) / (c + 0.5)) for name, c in df.items()}
-    vocab = np.zeros((n_count, l_count))
-    shared: dict[tuple[int, int], list[str]] = {}
-    # fsum and the name tie-break: a set's order changes from run to run, the answers must not
-    l_mass = [math.sqrt(math.fsum(idf[x] for x in lf)) for lf in l_found]
-    holders: dict[str, list[int]] = {}
-    for b, lf in enumerate(l_found):
-        for name in lf:
-            holders.setdefault(name, []).append(b)
-    for a, nf in enumerate(n_found):
-        if not nf:
-            continue
-        n_mass = math.sqrt(math.fsum(idf[x] for x in nf))
-        for b in sorted({b for name in nf for b in holders.get(name, ())}):
-            common = nf & l_found[b]
-            vocab[a, b] = math.fsum(idf[x] for x in common) / (n_mass * l_mass[b])
-            shared[a, b] = sorted(common, key=lambda x: (-idf[x], x))
+    vocab, shared = _instrument_scores(reference, [r.found for r in readings])
 
     # Titles: what each item is mainly about.
     heads = [r.head for r in readings]
@@ -432,8 +455,8 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     # 深入实施健康中国行动 and is another task; an item that gathers tasks has only its wording), and the national
     # title printed whole in the local one is the same task whatever the vocabulary names.
     unnamed = ~named | reference.gathers[:, None]
-    same_subject = (((reference.subject_rows @ _instrument_rows(l_title_found, vocabulary).T) > 0)
-                    | ((title >= TITLE_ALIKE) & unnamed) | (np.asarray(fuzzy) >= 100.0))
+    same_subject = (_subject_shared(reference, l_title_found) | ((title >= TITLE_ALIKE) & unnamed)
+                    | (np.asarray(fuzzy) >= 100.0))
     # a main task the vocabulary names, and names as some other item's: no strength of wording makes it this one's
     other_subject = ~same_subject & named
 
@@ -445,6 +468,55 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     return Signals(text, sentence, vocab, title, _z(combined), shared, same_subject, other_subject, chained,
                    l_title_found, n_units, l_units, sentence_sim, n_starts, l_starts, tuple(r.specific for r in readings),
                    z_sentence)
+
+
+def _subject_shared(reference: Reference, l_title_found: list[frozenset[str]]) -> np.ndarray:
+    """Per national x local item, whether the local item's main task names an instrument of the national item's
+    subject (Reference.subject_rows): marked from each local instrument's holders (a product of incidence matrices
+    took a third longer)."""
+    shared = np.zeros((len(reference.units), len(l_title_found)), dtype=bool)
+    holders = reference.subject_holders
+    at = [(a, b) for b, found in enumerate(l_title_found) for name in found for a in holders.get(name, ())]
+    if at:
+        at_a, at_b = zip(*at)
+        shared[at_a, at_b] = True
+    return shared
+
+
+def _instrument_scores(reference: Reference, l_found: list[frozenset[str]],
+                       ) -> tuple[np.ndarray, dict[tuple[int, int], list[str]]]:
+    """Per national x local item, the instruments both name, weighted by specificity within the document pair
+    (idf over both documents' items; cosine of the two items' idf weights); and which they are, most specific
+    first. Only the pairs that share an instrument are visited: each local instrument's owners among the national
+    items are known once (Reference.owners), and the idf of the instruments no local item names are those of the
+    pair's item count alone (Reference.idf)."""
+    n_found = reference.owned
+    total = len(n_found) + len(l_found)
+    local_counts = Counter(name for found in l_found for name in found)
+    owned = reference.owned_counts
+    idf = reference.idf(total).copy()
+    for name, c in local_counts.items():
+        idf[name] = math.log((total + 1) / (owned.get(name, 0) + c + 0.5))
+    owners = reference.owners
+    pairs = sorted({(a, b) for b, lf in enumerate(l_found) for name in lf for a in owners.get(name, ())})
+    vocab = np.zeros((len(n_found), len(l_found)))
+    shared: dict[tuple[int, int], list[str]] = {}
+    if not pairs:
+        return vocab, shared
+    # fsum (exact, whatever the order) and the name tie-break: a set's order changes from run to run, the answers
+    # must not
+    mass = idf.__getitem__
+    n_mass = {a: math.sqrt(math.fsum(map(mass, n_found[a]))) for a in {a for a, _ in pairs}}
+    l_mass = {b: math.sqrt(math.fsum(map(mass, l_found[b]))) for b in {b for _, b in pairs}}
+    rank = {x: k for k, x in enumerate(sorted(local_counts, key=lambda x: (-idf[x], x)))}
+    values = []
+    for a, b in pairs:
+        common = n_found[a] & l_found[b]
+        values.append(math.fsum(map(mass, common)) / (n_mass[a] * l_mass[b]))
+        shared[a, b] = sorted(common, key=rank.__getitem__)
+    at_a, at_b = zip(*pairs)
+    vocab[at_a, at_b] = values
+    return vocab, shared
 
 
 _CLAUSE = re.compile(r"[^,;:，；：。]+")
@@ -633,10 +705,9 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
     on_subject = share >= thresholds.on_subject
     found: list[_Found] = []
     # a pair shares an instrument exactly where its vocabulary score is above 0 (every idf is)
-    candidates = np.argwhere((s.vocabulary > 0) | (s.sentence >= thresholds.sentence_floor))
     # what the rules read of each candidate pair, gathered at once (one array operation each, not one a pair)
-    at_a, at_b = candidates[:, 0], candidates[:, 1]
-    best_local_of, best_national_of = combined.argmax(axis=1), combined.argmax(axis=0)
+    at_a, at_b = ((s.vocabulary > 0) | (s.sentence >= thresholds.sentence_floor)).nonzero()
+    best_local_of, best_national_of = s.best_local_of, s.best_national_of
     first, second = best_local_of[at_a] == at_b, best_national_of[at_b] == at_a
     names: dict[int, list[frozenset[str]]] = {}  # per local item, each sentence's instruments (for quotes)
     for a, b, score, best, mutual, bundle, listed, same, other, z_alone, similar in zip(
@@ -651,13 +722,13 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
         if on_subject and not bundle and ((best and score >= thresholds.full and same) or (
             mutual and score >= thresholds.full_mutual and not other
         )):
-            grade = Grade.FULL
+            grade = _FULL
         elif score >= thresholds.pair and (common or z_alone >= thresholds.sentence_alone):
-            grade = Grade.PARTIAL
+            grade = _PARTIAL
         elif score >= thresholds.head_pair and s.heads[b].intersection(common):
-            grade = Grade.PARTIAL
+            grade = _PARTIAL
         elif score >= thresholds.bundle_pair and listed and _names_subject(reference, a, common, vocabulary):
-            grade = Grade.PARTIAL
+            grade = _PARTIAL
         else:
             continue
         quoted: tuple[str, str, tuple[str, ...], tuple[str, ...]] = ("", "", (), ())
@@ -688,8 +759,9 @@ def _rated(found: list[_Found], s: Signals, full_per_local: int) -> tuple[Pair, 
     grades = _capped([(a, b, grade, score) for a, b, grade, score, *_ in found], full_per_local)
     model = Confidence.load()
     rows = _features([f[0] for f in found], [f[1] for f in found], [len(f[4]) for f in found],
-                     [g is Grade.FULL for g in grades], s)
-    confidences = model.probabilities(np.stack([rows[name] for name in model.features], axis=1)).tolist()
+                     [g is _FULL for g in grades], s)
+    # (np.stack's layout, one feature a column, at a third of its cost)
+    confidences = model.probabilities(np.array([rows[name] for name in model.features]).T.copy()).tolist()
     return tuple(Pair(a + 1, b + 1, grade, score, evidence, *quoted, similar, c, model.level(c))
                  for (a, b, _, score, evidence, quoted, similar), grade, c in zip(found, grades, confidences))
 
@@ -699,13 +771,13 @@ def _capped(found: list[tuple[int, int, Grade, float]], limit: int) -> list[Grad
     items: its strongest, ties the earlier national item; the others partial."""
     fulls: dict[int, list[tuple[float, int, int]]] = {}
     for k, (a, b, grade, score) in enumerate(found):
-        if grade is Grade.FULL:
+        if grade is _FULL:
             fulls.setdefault(b, []).append((-score, a, k))
     grades = [grade for _, _, grade, _ in found]
     for held in fulls.values():
         if len(held) > limit:
             for _, _, k in sorted(held)[limit:]:
-                grades[k] = Grade.PARTIAL
+                grades[k] = _PARTIAL
     return grades
 
 
@@ -792,8 +864,7 @@ def _features(national: list[int], local: list[int], shared: list[int], full: li
     and whether each is full."""
     a = np.array(national)
     b = np.array(local)
-    best_local_of = s.combined.argmax(axis=1)
-    best_national_of = s.combined.argmax(axis=0)
+    best_local_of, best_national_of = s.best_local_of, s.best_national_of
     partners = Counter(local)  # a summary sentence pairs with many national items
     return {
         "score": s.combined[a, b],

@@ -191,13 +191,21 @@ def _is_footer(line: str) -> bool:
 # Anchored at the start only: trailing white space goes with str.strip(), since `\s+$` retried at every
 # position of a long run of spaces is quadratic.
 _BULLETS = re.compile(r"^[\s•·●▪◆■□◇○>»|-]+(?=\S)")
+_BULLET_CHARACTERS = frozenset("•·●▪◆■□◇○>»|-")
+
+
+def _may_open_with_bullets(line: str) -> bool:
+    r"""Whether _BULLETS may match: the line opens with one of its characters (\s is what str.isspace() accepts).
+    Most lines open with text: asking the first character costs a fifth of trying the pattern."""
+    first = line[:1]
+    return first in _BULLET_CHARACTERS or first.isspace()
 
 
 def strip_web_chrome(text: str) -> str:
     """Drops navigation, share buttons, page metadata and footers; strips bullets and indentation."""
     kept = []
     for line in text.split("\n"):
-        line = _BULLETS.sub("", line).strip()
+        line = (_BULLETS.sub("", line) if _may_open_with_bullets(line) else line).strip()
         if line in {"•", "·", "|", "-"}:
             line = ""
         if line and (_is_chrome(line) or _is_footer(line)):

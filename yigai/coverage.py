@@ -38,22 +38,41 @@ def percent(ratio: float) -> str:
     return f"{whole_percent(ratio)}%"
 
 
-def _ratio(grades: list[Grade]) -> float:
-    return (sum(g is Grade.FULL for g in grades) + 0.5 * sum(g is Grade.PARTIAL for g in grades)) / len(grades)
+def _ratio(full: int, partial: int, total: int) -> float:
+    return (full + 0.5 * partial) / total
 
 
 def coverage(alignment: Alignment) -> Coverage:
     """Grades per national item (its best pair's), local-only items and per-topic coverage."""
     grades = alignment.grades
     paired_local = {p.local for p in alignment.pairs}
-    topics: dict[str, list[Grade]] = {}
+    full: list[int] = []
+    partial: list[int] = []
+    uncovered: list[int] = []
+    # per topic, [items, full, partial]: counted in the one pass over the grades (a matrix asks this of every
+    # column: a list of grades per topic and a count over each took twice as long), the grades compared as plain
+    # names (Grade.FULL is looked up through the enum's class, and hashing one is a call)
+    topics: dict[str, list[int]] = {}
+    topic_of = alignment.topics
+    is_full, is_partial = Grade.FULL, Grade.PARTIAL
     for index, grade in grades.items():
-        topics.setdefault(alignment.topics.get(index) or "其他", []).append(grade)
+        counts = topics.get(topic := topic_of.get(index) or "其他")
+        if counts is None:
+            counts = topics[topic] = [0, 0, 0]
+        counts[0] += 1
+        if grade is is_full:
+            full.append(index)
+            counts[1] += 1
+        elif grade is is_partial:
+            partial.append(index)
+            counts[2] += 1
+        else:
+            uncovered.append(index)
     return Coverage(
         total=len(grades),
-        full=tuple(i for i, g in grades.items() if g is Grade.FULL),
-        partial=tuple(i for i, g in grades.items() if g is Grade.PARTIAL),
-        uncovered=tuple(i for i, g in grades.items() if g is Grade.NONE),
+        full=tuple(full),
+        partial=tuple(partial),
+        uncovered=tuple(uncovered),
         local_only=tuple(i.index for i in alignment.local.items if i.index not in paired_local),
-        by_topic={t: (len(g), _ratio(g)) for t, g in topics.items()},
+        by_topic={t: (n, _ratio(n_full, n_partial, n)) for t, (n, n_full, n_partial) in topics.items()},
     )

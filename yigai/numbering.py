@@ -53,6 +53,10 @@ class Style:
     pattern: re.Pattern[str]
     numeral: str  # "chinese" or "arabic"
 
+    def __hash__(self) -> int:
+        # Lines keeps what each style matched by style: the generated hash hashed the compiled pattern every time
+        return hash(self.name)
+
     def match(self, line: str) -> Numbered | None:
         """(number, printed label, rest of the line) when the line starts an item in this style."""
         m = self.pattern.match(line)

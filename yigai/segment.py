@@ -52,8 +52,9 @@ def _first_sentence(text: str) -> str:
 def build_item(index: int, label: str, section: str, lines: list[str]) -> Item:
     """An item from its printed lines (label already removed from the first)."""
     text = "\n".join(lines).strip()
-    without_notes = DEPARTMENT_NOTE.sub("", text)
-    title = _first_sentence(without_notes.split("\n")[0]) or _first_sentence(without_notes)
+    # (a note opens with a bracket: most items have none to remove)
+    without_notes = DEPARTMENT_NOTE.sub("", text) if "(" in text else text
+    title = _first_sentence(without_notes.partition("\n")[0]) or _first_sentence(without_notes)
     measures = without_notes[len(title):].lstrip("。\n ") if without_notes.startswith(title) else without_notes
     return Item(index=index, label=label, section=section, title=title, text=text, measures=measures)
 

@@ -6,6 +6,10 @@ multiplies. The numbers are those of the plain definition (tests/test_similarity
 log((items + 1) / (df + 1)) + 1 over the pair's items, a text's weights are (1 + log count) x idf, a row is
 divided by its norm over all its n-grams and keeps only the n-grams both documents' items use, in the order
 their strings sort, as float32.
+
+Arrays' own methods (x.nonzero()[0], x.cumsum(), x.repeat(), x.sort()) stand where numpy's functions of the same
+name would only call them: a document makes some fifty such calls on small arrays, and the functions' wrappers cost
+as much as the work.
 """
 
 from __future__ import annotations
@@ -77,10 +81,11 @@ def _widen(codes: np.ndarray) -> np.ndarray:
 def _entries(high: np.ndarray, rows: np.ndarray, row_bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The distinct (high, row) pairs in order, and how often each occurs: both in one key, so that one sort
     orders them by high, then by row, and tells the distinct ones."""
-    keys = np.sort((high << row_bits) | rows)
+    keys = (high << row_bits) | rows
+    keys.sort()
     first = np.ones(len(keys), dtype=bool)
     first[1:] = keys[1:] != keys[:-1]
-    starts = np.flatnonzero(first)
+    starts = first.nonzero()[0]
     entries = keys[starts]
     ends = np.empty_like(starts)  # (np.diff and np.append cost more than the sort on a small document)
     ends[:-1] = starts[1:]
@@ -104,11 +109,11 @@ def bags(texts: Sequence[str]) -> Bags:
     # one separator between texts: it is no text character, so no n-gram spans two texts
     joined = "\x00".join(texts).encode("utf-32-le", "surrogatepass")
     points = np.frombuffer(joined, dtype=np.uint32).astype(np.int64)
-    text_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths + 1)[: len(points)]
+    text_of = np.arange(len(texts), dtype=np.int64).repeat(lengths + 1)[: len(points)]
     ok = _text_characters(points)
     pair = ok[:-1] & ok[1:]
-    two = np.flatnonzero(pair)  # where a 2-gram starts
-    three = np.flatnonzero(pair[:-1] & ok[2:])  # and a 3-gram
+    two = pair.nonzero()[0]  # where a 2-gram starts
+    three = (pair[:-1] & ok[2:]).nonzero()[0]  # and a 3-gram
     rows = text_of[np.concatenate((two, three))]
     size = len(texts)
     if size < NARROW_TEXTS:
@@ -121,7 +126,7 @@ def bags(texts: Sequence[str]) -> Bags:
         new_gram = np.ones(len(entry_codes), dtype=bool)
         new_gram[1:] = entry_codes[1:] != entry_codes[:-1]
         grams = entry_codes[new_gram]
-        return Bags(grams if wide else _widen(grams), np.cumsum(new_gram) - 1, counts, entry_rows, size)
+        return Bags(grams if wide else _widen(grams), new_gram.cumsum() - 1, counts, entry_rows, size)
     # more texts still: n-grams numbered in the order their codes sort, and the number beside the text
     codes = _codes(points, 16, two, three)
     ordered = np.sort(codes)
@@ -151,7 +156,7 @@ def _lookup(sorted_codes: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np
     """Positions of `codes` in `sorted_codes`, and which of them are there at all."""
     if not len(sorted_codes):
         return np.zeros(len(codes), dtype=np.int64), np.zeros(len(codes), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_codes, codes), len(sorted_codes) - 1)
+    at = np.minimum(sorted_codes.searchsorted(codes), len(sorted_codes) - 1)
     return at, sorted_codes[at] == codes
 
 
@@ -178,43 +183,52 @@ def _weighed(counts: np.ndarray, gram: np.ndarray, df: np.ndarray, idf: np.ndarr
     return _tf(counts) * np.where(df > 0, idf[df], 1.0)[gram]
 
 
+def _runs(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The positions of runs given by their starts and lengths, one run after the other."""
+    ends = lengths.cumsum()
+    return np.arange(ends[-1] if len(ends) else 0) - (ends - lengths - starts).repeat(lengths)
+
+
 @dataclass(frozen=True, eq=False)
 class Side:
     """The reference document's side of the space: its items' and sentences' bags (texts 0..items-1 are the
     items, the sentences follow), and per n-gram how many of its items hold it.
 
     Of a pair's weights on this side, only those of the n-grams the local items hold depend on the local
-    document (through their document frequency); the rest depend only on how many items the pair has, and
-    are kept per item count, so that each document pair weighs again only its own n-grams' entries."""
+    document (through their document frequency); the others' idf depends only on how many items the pair has:
+    each n-gram's idf is kept per item count, and each document pair sets only its own n-grams' anew."""
 
     bags: Bags
     items: int  # how many of the texts are items
     df: np.ndarray  # per n-gram of bags.grams, how many items hold it (0: only in sentences)
-    _weights: dict[int, np.ndarray]  # items of a pair -> every entry's weight with this side's df only
+    _idf: dict[int, np.ndarray]  # items of a pair -> every n-gram's idf with this side's df only
     tf: np.ndarray  # per entry, 1 + log count
+    starts: np.ndarray  # per n-gram, its first entry (entries are sorted by n-gram)
+    lengths: np.ndarray  # per n-gram, how many entries (texts) hold it
 
-    def weights(self, total: int, idf: np.ndarray) -> np.ndarray:
-        found = self._weights.get(total)
+    def idf(self, total: int, idf: np.ndarray) -> np.ndarray:
+        """Per n-gram, its idf over a pair of `total` items where the local items hold none of it (an n-gram no
+        item holds weighs 1, as _weighed weighs it)."""
+        found = self._idf.get(total)
         if found is None:
-            if len(self._weights) >= 64:  # local documents of many sizes: a few MB at most
-                self._weights.clear()
-            found = self._weights[total] = _weighed(self.bags.counts, self.bags.gram, self.df, idf)
+            if len(self._idf) >= 64:  # local documents of many sizes: a few MB at most
+                self._idf.clear()
+            found = self._idf[total] = np.where(self.df > 0, idf[self.df], 1.0)
         return found
 
     def entries_of(self, grams: np.ndarray) -> np.ndarray:
-        """The entries of the n-grams given (positions in grams), in the entries' order: a mask over the n-grams
-        read through each entry's n-gram (a handful of array operations, where gathering each n-gram's run of
-        entries took a dozen)."""
-        wanted = np.zeros(len(self.bags.grams), dtype=bool)
-        wanted[grams] = True
-        return np.flatnonzero(wanted[self.bags.gram])
+        """The entries of the n-grams given (positions in grams, ascending), in the entries' order: each n-gram's
+        run, from where it starts (a few operations on as many values as are gathered, where a mask over the
+        side's every entry took as many on all of them)."""
+        return _runs(self.starts[grams], self.lengths[grams])
 
 
 def side(items: Sequence[str], sentences: Sequence[str]) -> Side:
     joint = bags([*items, *sentences])
     in_items = joint.rows < len(items)
+    lengths = np.bincount(joint.gram, minlength=len(joint.grams))
     return Side(joint, len(items), np.bincount(joint.gram[in_items], minlength=len(joint.grams)), {},
-                _tf(joint.counts))
+                _tf(joint.counts), np.cumsum(lengths) - lengths, lengths)
 
 
 def cosines(reference: Side, items: Sequence[str], sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -231,27 +245,22 @@ def cosines(reference: Side, items: Sequence[str], sentences: Sequence[str]) -> 
     held = in_ref & (local_df > 0)
     both = held & (in_ref_items > 0)  # the n-grams both documents' items hold: the columns, in this order
     moved = at_ref[held]  # the reference's n-grams the local items hold too, in the order their strings sort
-    df_ref = reference.df.copy()
-    df_ref[moved] += local_df[held]
     in_both = at_ref[both]
     width = len(in_both)
-    ref_columns = np.full(len(ref.grams), -1, dtype=np.int64)
-    ref_columns[in_both] = np.arange(width)
+
+    # every entry's weight, (1 + log count) x its n-gram's idf: the moved n-grams' idf is the pair's (the local
+    # items hold them: their df is above 0, and their idf the table's)
+    gram_idf = reference.idf(total, idf).copy()
+    gram_idf[moved] = idf[reference.df[moved] + local_df[held]]
+    weights = reference.tf * gram_idf[ref.gram]
+    n_rows = _rows(ref.rows, weights, reference.entries_of(in_both),
+                   np.arange(width).repeat(reference.lengths[in_both]), ref.size, width)
 
     df_local = in_ref_items + local_df
-    local_columns = np.where(both, np.cumsum(both) - 1, -1)
-
-    weights = reference.weights(total, idf).copy()
-    changed = reference.entries_of(moved)
-    changed_grams = ref.gram[changed]
-    # (the local items hold these n-grams: their df is above 0, and their idf the table's)
-    weights[changed] = reference.tf[changed] * idf[df_ref[changed_grams]]
-    columns = ref_columns[changed_grams]
-    kept = columns >= 0
-    n_rows = _rows(ref.rows, weights, changed[kept], columns[kept], ref.size, width)
+    local_columns = np.where(both, both.cumsum() - 1, -1)
     l_weights = _weighed(local.counts, local.gram, df_local, idf)
     l_columns = local_columns[local.gram]
-    l_kept = np.flatnonzero(l_columns >= 0)
+    l_kept = (l_columns >= 0).nonzero()[0]
     l_rows = _rows(local.rows, l_weights, l_kept, l_columns[l_kept], local.size, width)
     k, m = reference.items, len(items)
     return n_rows[:k] @ l_rows[:m].T, n_rows[k:] @ l_rows[m:].T
@@ -301,4 +310,5 @@ def title_similarity(reference: Titles, local: Sequence[str]) -> np.ndarray:
             seen[title] = scores[:, k].copy()
     if not local:
         return np.zeros((len(reference.titles), 0), dtype=np.float32)
-    return np.stack([seen[t] for t in local], axis=1)
+    # (rows stacked and turned: a third of np.stack's cost on a short document; laid out as np.stack lays it out)
+    return np.array([seen[t] for t in local]).T.copy()
