@@ -425,12 +425,19 @@ def looks_written_by_yigai(head: bytes, whole: Callable[[], BinaryIO]) -> bool:
 Known = Callable[[Sequence[tuple[str, os.stat_result]]], Collection[str]]
 
 
-def _not_written_by_yigai(files: Sequence[tuple[str, os.stat_result | None]], known: Known | None) -> list[str]:
+KNOWN_AT_ONCE = 1024  # files asked about at once: a folder of 30,000 would hold every one's stat (~12 MiB) at once
+
+
+def _not_written_by_yigai(files: Iterable[tuple[str, os.stat_result | None]], known: Known | None) -> list[str]:
     """The paths of the files (with what stat said of each regular one) that are not yigai's outputs: those `known`,
-    and the others by their first 8 KB."""
-    regular = [(path, info) for path, info in files if info is not None]
-    plain = known(regular) if known is not None and regular else ()
-    return [path for path, _ in files if path in plain or not written_by_yigai(path)]
+    and the others by their first 8 KB. The files are taken a slice at a time, so that only their paths are kept."""
+    found: list[str] = []
+    files = iter(files)
+    while chunk := list(itertools.islice(files, KNOWN_AT_ONCE)):
+        regular = [(path, info) for path, info in chunk if info is not None]
+        plain = known(regular) if known is not None and regular else ()
+        found += [path for path, _ in chunk if path in plain or not written_by_yigai(path)]
+    return found
 
 
 def _glob(pattern: str) -> list[str]:
@@ -486,8 +493,16 @@ def _documents_under(folder: str, known: Known | None = None) -> list[str]:
     """The supported documents under `folder`, as `sorted(Path(folder).rglob("*"))` names and orders them (folders
     behind links not entered, unreadable ones skipped), but as text: rglob holds every Path it gave in a set,
     ~0.7 KiB a file (13 MiB of 20,000). yigai's own outputs are left out (`known`: see Known)."""
+    found = [path.replace("/", "\0") for path in _not_written_by_yigai(_regular_files_under(folder), known)]
+    found.sort()  # Paths sort part by part: as if "/" came before any character
+    for at, path in enumerate(found):
+        found[at] = path.replace("\0", "/")
+    return found
+
+
+def _regular_files_under(folder: str) -> Iterator[tuple[str, os.stat_result]]:
+    """The supported regular files under `folder` (links to folders not entered), each with what stat says of it."""
     base = str(Path(folder))
-    files = []
     for directory, _, names in os.walk(base):
         for name in names:
             path = os.path.join(directory, name)
@@ -495,12 +510,7 @@ def _documents_under(folder: str, known: Known | None = None) -> list[str]:
             dot = name.rfind(".")
             suffix = name[dot:] if 0 < dot < len(name) - 1 else ""  # PurePath.suffix
             if suffix.lower() in SUPPORTED_SUFFIXES and (info := _regular(path)) is not None:
-                files.append((path, info))
-    found = [path.replace("/", "\0") for path in _not_written_by_yigai(files, known)]
-    found.sort()  # Paths sort part by part: as if "/" came before any character
-    for at, path in enumerate(found):
-        found[at] = path.replace("\0", "/")
-    return found
+                yield path, info
 
 
 def _regular(path: str) -> os.stat_result | None:
@@ -526,7 +536,7 @@ def expand(refs: Iterable[str], known: Known | None = None) -> list[str]:
                 raise InputError(path, "directory holds no supported documents", f"yigai reads {', '.join(SUPPORTED_SUFFIXES)}")
             found += files
         elif selector is None and any(ch in path for ch in "*?[") and not os.path.exists(path):
-            matches = sorted(_not_written_by_yigai([(m, _regular(m)) for m in _glob(path)], known))
+            matches = sorted(_not_written_by_yigai(((m, _regular(m)) for m in _glob(path)), known))
             if not matches:
                 raise InputError(path, "pattern matches no file", "check the glob")
             found += matches
