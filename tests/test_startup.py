@@ -88,15 +88,17 @@ parts = [core.TyperArgument._usage_display_name, core.TyperArgument.display_type
          _coercion.build_runtime_param]
 print(__version__, hashlib.sha256("".join(inspect.getsource(p) for p in parts).encode()).hexdigest())
 """
-TESTED = {"0.29.2": "2a66fc0218e489416829042e300063b405d9ac00c8efa703737902f8efd1f7a7"}
+# the internals' digest -> the Typer releases it was read in (a release that leaves them as they were passes: 0.29.3
+# changed none of them)
+TESTED = {"2a66fc0218e489416829042e300063b405d9ac00c8efa703737902f8efd1f7a7": ("0.29.2", "0.29.3")}
 
 
 def test_the_typer_internals_replaced_are_those_tested() -> None:
     # in a process of its own: here they are already replaced
     version, digest = subprocess.run([sys.executable, "-c", TYPER_INTERNALS], capture_output=True, text=True,
                                      check=True).stdout.split()
-    assert version in TESTED, f"Typer {version} is outside the tested range: check plain_values.py and main.py against it"
-    assert digest == TESTED[version], f"Typer {version} changed the internals plain_values.py and main.py replace"
+    assert digest in TESTED, (f"Typer {version} changed the internals plain_values.py and main.py replace: check them "
+                              "against it, then add its digest here")
 
 
 def test_the_replacements_are_in_place() -> None:
