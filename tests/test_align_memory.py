@@ -23,16 +23,16 @@ def test_items_read_before_align_the_same(monkeypatch) -> None:  # type: ignore[
     alignment._READ.clear()
     alignment._PREPARED.clear()
     fresh = {name: _answers(national, d, vocabulary) for name, d in (("sichuan", sichuan), ("baokang", baokang))}
-    assert alignment._READ and len(alignment._READ[0][1]) == len(sichuan.items) + len(baokang.items)
+    assert len(alignment._READ) == len(sichuan.items) + len(baokang.items)
     # the same items under other numbers, in another order, in a document of both
     mixed = replace(baokang, items=tuple(replace(i, index=k + 1, label=i.label) for k, i in
                                          enumerate((*baokang.items, *sichuan.items)[::-1])))
     assert _answers(national, sichuan, vocabulary) == fresh["sichuan"]
-    monkeypatch.setattr(alignment, "_READ_ITEMS", 3)  # emptied again and again within one document
+    monkeypatch.setattr(alignment._READ, "most", 3)  # emptied again and again within one document
     assert _answers(national, baokang, vocabulary) == fresh["baokang"]
     alignment._READ.clear()
     once = _answers(national, mixed, vocabulary)
-    monkeypatch.setattr(alignment, "_READ_ITEMS", 4096)
+    monkeypatch.setattr(alignment._READ, "most", 4096)
     assert _answers(national, mixed, vocabulary) == once
     assert once[0]  # pairs were found: the comparison compares something
 
@@ -44,7 +44,7 @@ def test_task_readings_remembered_read_the_same(monkeypatch) -> None:  # type: i
     tasks._READ.clear()
     fresh = [tasks.read_tasks(d) for d in documents]
     assert [tasks.read_tasks(d) for d in documents] == fresh  # every item read before
-    monkeypatch.setattr(tasks, "_READ_MOST", 2)  # emptied again and again
+    monkeypatch.setattr(tasks._READ, "most", 2)  # emptied again and again
     tasks._READ.clear()
     assert [tasks.read_tasks(d) for d in documents] == fresh
     assert fresh[0].tasks == sum(tasks.is_task(i) for i in documents[0].items) > 0

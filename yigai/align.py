@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from . import similarity
-from .model import Document, Item
+from .model import Document, Item, ItemReadings
 from .resources import load_data
 from .segment import DEPARTMENT_NOTE
 from .tasks import TaskReading, read_tasks
@@ -224,28 +224,18 @@ class _Reading:
 
 # Local lists copy one another (a county's items are often its province's, word for word): an item read once is
 # read again from here, per vocabulary (the last one), up to this many items (a few MB).
-_READ_ITEMS = 4096
-_READ: list[tuple[Vocabulary, dict[tuple[str, str, str], _Reading]]] = []
+_READ: ItemReadings[_Reading] = ItemReadings(4096)
 
 
 def _readings(document: Document, vocabulary: Vocabulary) -> list[_Reading]:
     """Each local item's reading, remembered (an item is known by all that _prepare reads of it)."""
-    if not _READ or _READ[0][0] is not vocabulary:
-        _READ[:] = [(vocabulary, {})]
-    known = _READ[0][1]
-    found = []
-    for item in document.items:
-        key = (item.title, item.measures, item.text)
-        reading = known.get(key)
-        if reading is None:
-            if len(known) >= _READ_ITEMS:
-                known.clear()
-            unit = _prepare(item, vocabulary.slogan_pattern)
-            head, chained = _head_and_chain(unit, vocabulary)
-            reading = known[key] = _Reading(unit, vocabulary.find(unit.text), _specific(unit.text, vocabulary), head,
-                                            chained)
-        found.append(reading)
-    return found
+    return [_READ.get(item, vocabulary, lambda item: _read(item, vocabulary)) for item in document.items]
+
+
+def _read(item: Item, vocabulary: Vocabulary) -> _Reading:
+    unit = _prepare(item, vocabulary.slogan_pattern)
+    head, chained = _head_and_chain(unit, vocabulary)
+    return _Reading(unit, vocabulary.find(unit.text), _specific(unit.text, vocabulary), head, chained)
 
 
 def _starts(units: list[_Unit]) -> list[int]:
@@ -557,8 +547,13 @@ def _main_of(sentence: str, clauses: list[tuple[str, frozenset[str]]],
     return ",".join(text for text, _ in named), frozenset().union(*(found for _, found in named))
 
 
+def _broad_topic(name: str, vocabulary: Vocabulary) -> str:
+    """An instrument's topic, a topic within another read as that one."""
+    return vocabulary.broader(vocabulary.topic_of[name])
+
+
 def _topics(found: frozenset[str], vocabulary: Vocabulary) -> set[str]:
-    return {vocabulary.broader(vocabulary.topic_of[name]) for name in found}
+    return {_broad_topic(name, vocabulary) for name in found}
 
 
 def _chained(unit: _Unit, vocabulary: Vocabulary) -> bool:
@@ -578,7 +573,7 @@ def _head_and_chain(unit: _Unit, vocabulary: Vocabulary) -> tuple[tuple[str, fro
         named = [(text, found) for text, found in clauses if found]
         if not named:
             continue
-        topics = {vocabulary.broader(vocabulary.topic_of[name]) for _, found in named for name in found}
+        topics = _topics(frozenset().union(*(found for _, found in named)), vocabulary)
         chained = len(topics) + (unit.title_slogans if is_title else 0) > HEAD_CLAUSES
         if chained and not is_title:
             leading = _leading_topic(unit, vocabulary)
@@ -598,7 +593,7 @@ def _leading_topic(unit: _Unit, vocabulary: Vocabulary) -> frozenset[str] | None
     for sentence in _body(unit):
         by_topic: dict[str, set[str]] = {}
         for name in vocabulary.find(sentence, unit.text):
-            by_topic.setdefault(vocabulary.broader(vocabulary.topic_of[name]), set()).add(name)
+            by_topic.setdefault(_broad_topic(name, vocabulary), set()).add(name)
         counts.update(by_topic.keys())  # (one a sentence)
         for topic, names in by_topic.items():
             named.setdefault(topic, set()).update(names)
@@ -727,7 +722,7 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
             grade = _PARTIAL
         elif score >= thresholds.head_pair and s.heads[b].intersection(common):
             grade = _PARTIAL
-        elif score >= thresholds.bundle_pair and listed and _names_subject(reference, a, common, vocabulary):
+        elif score >= thresholds.bundle_pair and listed and _names_subject(reference, a, common):
             grade = _PARTIAL
         else:
             continue
@@ -742,10 +737,10 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
                      on_subject, tasks)
 
 
-def _names_subject(reference: Reference, a: int, common: list[str], vocabulary: Vocabulary) -> bool:
+def _names_subject(reference: Reference, a: int, common: list[str]) -> bool:
     """Whether one of the instruments given is national item a's main task (of its title's topics, see _subject_rows)."""
-    row = reference.subject_rows[a]
-    return any(row[vocabulary.instrument_column[name]] for name in common)
+    holders = reference.subject_holders
+    return any(a in holders.get(name, ()) for name in common)
 
 
 _Found = tuple[int, int, Grade, float, tuple[str, ...], tuple[str, str, tuple[str, ...], tuple[str, ...]], float]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 LEVELS = ("national", "provincial", "municipal", "county", "unknown")
 
@@ -100,6 +101,38 @@ class Item:
             "targets": [t.as_dict() for t in self.targets],
         }
 
+
+
+R = TypeVar("R")
+
+
+class ItemReadings(Generic[R]):
+    """What something reads of an item, kept per item (known by its title, measures and text: local lists copy one
+    another's items word for word) for the last reader given (a vocabulary, a task language), up to `most` items
+    (then it starts again)."""
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+        self._reader: object = None
+        self._known: dict[tuple[str, str, str], R] = {}
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+    def clear(self) -> None:
+        self._known.clear()
+
+    def get(self, item: Item, reader: object, read: Callable[[Item], R]) -> R:
+        """The reading of `item` by `reader`, read once (by `read`)."""
+        if reader is not self._reader:
+            self._reader, self._known = reader, {}
+        key = (item.title, item.measures, item.text)
+        found = self._known.get(key)
+        if found is None:
+            if len(self._known) >= self.most:
+                self._known.clear()
+            found = self._known[key] = read(item)
+        return found
 
 @dataclass(frozen=True)
 class Document:

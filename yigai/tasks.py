@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .model import Document, Item
+from .model import Document, Item, ItemReadings
 from .resources import load_data
 
 
@@ -80,23 +80,17 @@ def addresses_public(item: Item, language: TaskLanguage | None = None) -> bool:
 
 # Local lists copy one another's items: what an item's text says (a task? addressed to the public?) is kept, per
 # task language (the last one), for this many texts.
-_READ_MOST = 4096
-_READ: list[tuple[TaskLanguage, dict[tuple[str, str, str], tuple[bool, bool]]]] = []
+_READ: ItemReadings[tuple[bool, bool]] = ItemReadings(4096)
 
 
 def _reading(item: Item, language: TaskLanguage) -> tuple[bool, bool]:
     """(is_task, addresses_public) of an item."""
-    if not _READ or _READ[0][0] is not language:
-        _READ[:] = [(language, {})]
-    known = _READ[0][1]
-    key = (item.title, item.measures, item.text)
-    found = known.get(key)
-    if found is None:
-        if len(known) >= _READ_MOST:
-            known.clear()
-        public = addresses_public(item, language)
-        found = known[key] = (not public and _acts(item, language), public)
-    return found
+    return _READ.get(item, language, lambda item: _read(item, language))
+
+
+def _read(item: Item, language: TaskLanguage) -> tuple[bool, bool]:
+    public = addresses_public(item, language)
+    return not public and _acts(item, language), public
 
 
 def read_tasks(document: Document) -> TaskReading:
