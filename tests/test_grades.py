@@ -177,3 +177,31 @@ def test_a_bad_slogan_pattern_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         load_vocabulary([extra])
     assert "slogan 1" in str(caught.value)
+
+
+def _titled(tmp_path: Path, title: str, body: str):  # type: ignore[no-untyped-def]
+    path = tmp_path / "titled.txt"
+    path.write_text(title + "\n" + body, encoding="utf-8")
+    return read_document(str(path))
+
+
+# items that name their task by generic words only: no 医, 药, 卫生 … of their own
+GENERIC_ITEMS = ("(一)制定编制备案制管理方案。(县编办负责)\n(二)统筹推进人才队伍和信息化建设。\n"
+                 "(三)推进药品耗材集中带量采购。\n(四)深化医保支付方式改革。\n")
+
+
+@pytest.mark.parametrize("title, read", [("XX县2024年深化医药卫生体制改革重点工作任务", True),
+                                         ("XX市卫生健康委2024年工作要点", True),
+                                         ("XX县2024年教育综合改革重点工作任务", False),
+                                         ("", False)])
+def test_a_generic_word_is_a_health_task_in_a_document_on_health(tmp_path: Path, title: str, read: bool) -> None:
+    # the items' own words are the same in every document: only the title says whether it is on health
+    body = GENERIC_ITEMS if title else "2024年重点工作任务\n" + GENERIC_ITEMS
+    local = _titled(tmp_path, title, body)
+    assert VOCABULARY.on_health(local.title) is read
+    alignment = align(read_document(NATIONAL), local, VOCABULARY)
+    staffing = {p.national for p in alignment.pairs if p.local == 1}
+    # national 10 is 深化公立医院人事薪酬制度改革: 编制备案制 is its measure in a health plan, and no one's elsewhere
+    assert (10 in staffing) is read
+    # the specific items pair whatever the title
+    assert {p.national for p in alignment.pairs if p.local == 3} >= {7}

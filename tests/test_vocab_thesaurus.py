@@ -271,3 +271,12 @@ def test_a_form_read_in_another_sense_names_nothing_here(vocabulary, text, instr
 def test_full_width_brackets_read_like_ascii_ones(vocabulary):
     # a list typed with （） is cleaned to (), and the bracketed form is found either way
     assert "县域医共体" in vocabulary.find(clean("持续推进医共（联）体提质增效。"))
+
+
+@pytest.mark.parametrize("sentence, name", [("制定编制备案制管理方案。", "编制人事管理"),
+                                            ("加快人才队伍建设。", "人才培养与评价")])
+def test_a_generic_word_needs_a_health_item_or_a_document_on_health(vocabulary, sentence: str, name: str) -> None:
+    assert vocabulary.topic_of[name]
+    assert name not in vocabulary.find(sentence)  # an item of any sector's plan may print it
+    assert name in vocabulary.find(sentence, "", health=True)  # in a document on health it is the reform's
+    assert name in vocabulary.find(sentence, "加强医院" + sentence)  # as in an item that names health itself

@@ -169,10 +169,12 @@ class _Unit:
     sentences: tuple[str, ...]  # what matching reads: each printed sentence without lead-department notes
     printed: tuple[str, ...]  # the same sentences as printed in the item's text, for evidence
     title_slogans: int = 0  # slogans the printed title holds (三医协同 listed beside two tasks makes a bundle of three)
+    health: bool = False  # its document is on health: generic words need no health word of the item's own (on_health)
 
 
-def _prepare(item: Item, slogans: re.Pattern[str] | None = None) -> _Unit:
-    """An item as matching reads it: its slogans (see Vocabulary.slogans) read as clause breaks."""
+def _prepare(item: Item, slogans: re.Pattern[str] | None = None, health: bool = False) -> _Unit:
+    """An item as matching reads it: its slogans (see Vocabulary.slogans) read as clause breaks (`health`: see
+    _Unit)."""
     def read(text: str) -> str:
         return slogans.sub(",", text) if slogans is not None else text
 
@@ -189,7 +191,7 @@ def _prepare(item: Item, slogans: re.Pattern[str] | None = None) -> _Unit:
     title = read(item.title)
     if not sentences:
         sentences, printed = [title], [item.text.strip() or item.title]
-    return _Unit(title, text, tuple(sentences), tuple(printed), _listed_slogans(item.title, slogans))
+    return _Unit(title, text, tuple(sentences), tuple(printed), _listed_slogans(item.title, slogans), health)
 
 
 _PURPOSE = ("为", "围绕", "按照", "坚持", "以", "在")  # a clause that frames the sentence: 为促进…, 围绕…, 在…方面
@@ -206,8 +208,8 @@ def _listed_slogans(title: str, slogans: re.Pattern[str] | None) -> int:
 
 
 @lru_cache(maxsize=4096)  # reference items recur (owned_instruments, several alignments of one list)
-def _unit(item: Item, slogans: re.Pattern[str] | None = None) -> _Unit:
-    return _prepare(item, slogans)
+def _unit(item: Item, slogans: re.Pattern[str] | None = None, health: bool = False) -> _Unit:
+    return _prepare(item, slogans, health)
 
 
 @dataclass(frozen=True)
@@ -229,13 +231,14 @@ _READ: ItemReadings[_Reading] = ItemReadings(4096)
 
 def _readings(document: Document, vocabulary: Vocabulary) -> list[_Reading]:
     """Each local item's reading, remembered (an item is known by all that _prepare reads of it)."""
-    return [_READ.get(item, vocabulary, lambda item: _read(item, vocabulary)) for item in document.items]
+    health = vocabulary.on_health(document.title)
+    return [_READ.get(item, vocabulary, lambda item: _read(item, vocabulary, health), health) for item in document.items]
 
 
-def _read(item: Item, vocabulary: Vocabulary) -> _Reading:
-    unit = _prepare(item, vocabulary.slogan_pattern)
+def _read(item: Item, vocabulary: Vocabulary, health: bool = False) -> _Reading:
+    unit = _prepare(item, vocabulary.slogan_pattern, health)
     head, chained = _head_and_chain(unit, vocabulary)
-    return _Reading(unit, vocabulary.find(unit.text), _specific(unit.text, vocabulary), head, chained)
+    return _Reading(unit, vocabulary.find(unit.text, "", health), _specific(unit.text, vocabulary), head, chained)
 
 
 def _starts(units: list[_Unit]) -> list[int]:
@@ -308,15 +311,16 @@ def prepare(national: Document, vocabulary: Vocabulary) -> Reference:
     """The national side of alignment (remembered for the last national list and vocabulary given)."""
     if _PREPARED and _PREPARED[0].document is national and _PREPARED[0].vocabulary is vocabulary:
         return _PREPARED[0]
-    units = [_unit(i, vocabulary.slogan_pattern) for i in national.items]
-    title_found = [vocabulary.find(u.title, u.text) for u in units]
+    health = vocabulary.on_health(national.title)
+    units = [_unit(i, vocabulary.slogan_pattern, health) for i in national.items]
+    title_found = [vocabulary.find(u.title, u.text, health) for u in units]
     owned = owned_instruments(national, vocabulary)
     title_topics = [{vocabulary.topic_of[x] for x in found} for found in title_found]
     reference = Reference(
         national, vocabulary, units, similarity.side([u.text for u in units], [x for u in units for x in u.sentences]),
         _starts(units), owned,
         title_topics, topics_of(national, vocabulary),
-        [[vocabulary.find(x, u.text) for x in u.sentences] for u in units], similarity.titles([u.title for u in units]),
+        [[vocabulary.find(x, u.text, health) for x in u.sentences] for u in units], similarity.titles([u.title for u in units]),
         _topic_rows(title_topics, vocabulary), _subject_rows(owned, title_topics, vocabulary),
         np.array([_chained(u, vocabulary) for u in units], dtype=bool))
     _PREPARED[:] = [reference]
@@ -569,7 +573,7 @@ def _head_and_chain(unit: _Unit, vocabulary: Vocabulary) -> tuple[tuple[str, fro
     names nothing the next sentence's."""
     for is_title in (True, False):
         sentence = unit.title if is_title else _following(unit)  # (the next sentence only when the title names nothing)
-        clauses = [(c.group(0), vocabulary.find(c.group(0), unit.text)) for c in _CLAUSE.finditer(sentence)]
+        clauses = [(c.group(0), vocabulary.find(c.group(0), unit.text, unit.health)) for c in _CLAUSE.finditer(sentence)]
         named = [(text, found) for text, found in clauses if found]
         if not named:
             continue
@@ -592,7 +596,7 @@ def _leading_topic(unit: _Unit, vocabulary: Vocabulary) -> frozenset[str] | None
     named: dict[str, set[str]] = {}  # topic -> its instruments the body names
     for sentence in _body(unit):
         by_topic: dict[str, set[str]] = {}
-        for name in vocabulary.find(sentence, unit.text):
+        for name in vocabulary.find(sentence, unit.text, unit.health):
             by_topic.setdefault(_broad_topic(name, vocabulary), set()).add(name)
         counts.update(by_topic.keys())  # (one a sentence)
         for topic, names in by_topic.items():
@@ -677,7 +681,8 @@ def _quote(s: Signals, a: int, b: int, vocabulary: Vocabulary, n_found: list[fro
         best = (float(block[top_i, top_j]), int(top_i), int(top_j), ())
     _, i, j, names = best
     local = l_unit.printed[j]
-    terms = tuple(dict.fromkeys(m.surface for m in vocabulary.mentions_of(local, l_unit.text) if m.instrument in names))
+    mentions = vocabulary.mentions_of(local, l_unit.text, l_unit.health)
+    terms = tuple(dict.fromkeys(m.surface for m in mentions if m.instrument in names))
     return n_unit.printed[i], local, names, terms
 
 
@@ -730,7 +735,7 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
         if quotes:
             if common and b not in names:
                 unit = s.local_units[b]
-                names[b] = [vocabulary.find(x, unit.text) for x in unit.sentences]
+                names[b] = [vocabulary.find(x, unit.text, unit.health) for x in unit.sentences]
             quoted = _quote(s, a, b, vocabulary, reference.sentence_names[a], names.get(b, []))
         found.append((a, b, grade, score, tuple(common[:4]), quoted, similar))
     return Alignment(national, local, _rated(found, s, thresholds.full_per_local), dict(reference.topics), share,
@@ -791,8 +796,9 @@ def owned_instruments(reference: Document, vocabulary: Vocabulary) -> list[froze
     mentions more often than any other item does (a tie goes to the item holding more of the instrument's
     topic). An item that names an instrument only as the setting of its task (医共体 in an item on 总额付费)
     does not own it, so that instrument is no evidence for that item."""
-    units = [_unit(item, vocabulary.slogan_pattern) for item in reference.items]
-    counts = [Counter(m.instrument for m in vocabulary.mentions_of(u.text)) for u in units]
+    health = vocabulary.on_health(reference.title)
+    units = [_unit(item, vocabulary.slogan_pattern, health) for item in reference.items]
+    counts = [Counter(m.instrument for m in vocabulary.mentions_of(u.text, "", health)) for u in units]
     topic_mass = [Counter(vocabulary.topic_of[name] for name in c.elements()) for c in counts]
     best: dict[str, tuple[int, int]] = {}
     for k, c in enumerate(counts):
@@ -800,7 +806,7 @@ def owned_instruments(reference: Document, vocabulary: Vocabulary) -> list[froze
             best[name] = max(best.get(name, (0, 0)), (n, topic_mass[k][vocabulary.topic_of[name]]))
     owned = []
     for k, u in enumerate(units):
-        in_title = vocabulary.find(u.title, u.text)
+        in_title = vocabulary.find(u.title, u.text, health)
         owned.append(frozenset(name for name, n in counts[k].items()
                                if name in in_title or (n, topic_mass[k][vocabulary.topic_of[name]]) == best[name]))
     return owned
@@ -808,14 +814,16 @@ def owned_instruments(reference: Document, vocabulary: Vocabulary) -> list[froze
 
 def topics_of(document: Document, vocabulary: Vocabulary) -> dict[int, str]:
     """Each item's topic ("" when the vocabulary names none of its instruments)."""
-    return {item.index: _topic(item, vocabulary) for item in document.items}
+    health = vocabulary.on_health(document.title)
+    return {item.index: _topic(item, vocabulary, health) for item in document.items}
 
 
-def _topic(item: Item, vocabulary: Vocabulary) -> str:
-    """The topic an item is mainly about: its title's instruments first, then its text's."""
+def _topic(item: Item, vocabulary: Vocabulary, health: bool = False) -> str:
+    """The topic an item is mainly about: its title's instruments first, then its text's (`health`: its document is
+    on health, see Vocabulary.on_health)."""
     whole = item.title + "。" + item.measures
     for text in (item.title, whole):
-        counts = Counter(vocabulary.topic_of[m.instrument] for m in vocabulary.mentions_of(text, whole))
+        counts = Counter(vocabulary.topic_of[m.instrument] for m in vocabulary.mentions_of(text, whole, health))
         if counts:
             return counts.most_common(1)[0][0]
     return ""

@@ -114,7 +114,7 @@ class ItemReadings(Generic[R]):
     def __init__(self, most: int) -> None:
         self.most = most
         self._reader: object = None
-        self._known: dict[tuple[str, str, str], R] = {}
+        self._known: dict[tuple[str, str, str, bool], R] = {}
 
     def __len__(self) -> int:
         return len(self._known)
@@ -122,11 +122,12 @@ class ItemReadings(Generic[R]):
     def clear(self) -> None:
         self._known.clear()
 
-    def get(self, item: Item, reader: object, read: Callable[[Item], R]) -> R:
-        """The reading of `item` by `reader`, read once (by `read`)."""
+    def get(self, item: Item, reader: object, read: Callable[[Item], R], health: bool = False) -> R:
+        """The reading of `item` by `reader`, read once (by `read`); `health`: the item stands in a document on health
+        (the reader reads such an item otherwise: see Vocabulary.on_health)."""
         if reader is not self._reader:
             self._reader, self._known = reader, {}
-        key = (item.title, item.measures, item.text)
+        key = (item.title, item.measures, item.text, health)
         found = self._known.get(key)
         if found is None:
             if len(self._known) >= self.most:

@@ -29,9 +29,11 @@ class Sense:
     # health item need not repeat 医 or 药 but an item of a plan on schools or rivers holds none
     needs_in_item: tuple[str, ...] = ()
 
-    def holds(self, text: str, start: int, item: str = "") -> bool:
-        """Whether the alias printed at `start` of `text` (a sentence or a whole item) is read in this sense."""
-        if self.needs_in_item:
+    def holds(self, text: str, start: int, item: str = "", health: bool = False) -> bool:
+        """Whether the alias printed at `start` of `text` (a sentence or a whole item) is read in this sense;
+        `health`: the text stands in a document on health (see Vocabulary.on_health), where a generic word needs
+        no health word of its own item."""
+        if self.needs_in_item and not health:
             context = (item or text).replace(self.alias, "")  # a health word besides the alias itself (中药 has 药)
             if not any(word in context for word in self.needs_in_item):
                 return False
@@ -88,6 +90,14 @@ class Vocabulary:
     # (topic, broader topic): a topic that is the means of a broader task (医联体 of 分级诊疗, 家庭医生签约 of the
     # 基层 services), so that an item whose task is the broader one has the narrower one's instruments as its own
     within: tuple[tuple[str, str], ...] = ()
+    # words that make a text one on health (医, 药, 卫生 …): a generic word names an instrument only in such a text
+    health_words: tuple[str, ...] = ()
+
+    def on_health(self, title: str) -> bool:
+        """Whether a document whose title is `title` is on health (深化医药卫生体制改革…, 卫生健康工作要点, 医疗保障…):
+        every item of it is read as a health item, whether it repeats a health word or not (制定编制备案制管理方案 in a
+        county's reform list is the health workforce's; in a list on schools it would be the schools')."""
+        return any(word in title for word in self.health_words)
 
     def broader(self, topic: str) -> str:
         """The topic a topic is within, or the topic itself."""
@@ -187,9 +197,10 @@ class Vocabulary:
         """Each topic's position in `topics`."""
         return {t: k for k, t in enumerate(self.topics)}
 
-    def mentions(self, text: str, item: str = "") -> list[Mention]:
+    def mentions(self, text: str, item: str = "", health: bool = False) -> list[Mention]:
         """Every instrument mention in `text`, longest form first at each position; `item` is the whole item's
-        text when `text` is one of its sentences (generic words are read in the light of the whole item)."""
+        text when `text` is one of its sentences (generic words are read in the light of the whole item), `health`
+        whether the item stands in a document on health (see on_health: then generic words need no health word)."""
         longest: dict[int, int] = {}  # start -> length of the longest printed form starting there
         for end, length in self._literals.iter(text):
             start = end - length + 1
@@ -207,35 +218,35 @@ class Vocabulary:
             if name is not None:
                 found.append(Mention(name, surface, start))
             for sense, owner in self._senses.get(surface, ()):
-                if owner != name and sense.holds(text, start, item):
+                if owner != name and sense.holds(text, start, item, health):
                     found.append(Mention(owner, surface, start, not sense.needs_in_item))
         return found
 
     @cached_property
-    def _seen(self) -> dict[tuple[str, str], tuple[tuple[Mention, ...], frozenset[str]]]:
+    def _seen(self) -> dict[tuple[str, str, bool], tuple[tuple[Mention, ...], frozenset[str]]]:
         return {}
 
     # A document's texts are read several times while it is aligned, the national list's for every document;
     # past this many texts the memory is emptied (a document needs a few hundred; ~0.5 kB each).
     _REMEMBERED = 20_000
 
-    def _remembered(self, text: str, item: str) -> tuple[tuple[Mention, ...], frozenset[str]]:
-        key = (text, item)
+    def _remembered(self, text: str, item: str, health: bool) -> tuple[tuple[Mention, ...], frozenset[str]]:
+        key = (text, item, health)
         found = self._seen.get(key)
         if found is None:
             if len(self._seen) >= self._REMEMBERED:
                 self._seen.clear()
-            mentions = tuple(self.mentions(text, item))
+            mentions = tuple(self.mentions(text, item, health))
             found = self._seen[key] = (mentions, frozenset(m.instrument for m in mentions))
         return found
 
-    def mentions_of(self, text: str, item: str = "") -> tuple[Mention, ...]:
+    def mentions_of(self, text: str, item: str = "", health: bool = False) -> tuple[Mention, ...]:
         """`mentions`, remembered: a national list is read against many documents, its texts recur."""
-        return self._remembered(text, item)[0]
+        return self._remembered(text, item, health)[0]
 
-    def find(self, text: str, item: str = "") -> frozenset[str]:
-        """The instruments `text` mentions."""
-        return self._remembered(text, item)[1]
+    def find(self, text: str, item: str = "", health: bool = False) -> frozenset[str]:
+        """The instruments `text` mentions (`item`, `health`: as for `mentions`)."""
+        return self._remembered(text, item, health)[1]
 
     def suggest(self, term: str, limit: int = 3) -> list[str]:
         """Topics and names closest to a term the vocabulary does not know (for error messages)."""
@@ -482,7 +493,8 @@ def load_vocabulary(extra: list[Path] | tuple[Path, ...] = ()) -> Vocabulary:
             if broader not in known:
                 raise InputError(source, f"topic '{shown(topic, 40)}' is within '{shown(broader, 40)}', which is no topic",
                                  "name a topic of the vocabulary")
-    return Vocabulary(tuple(by_name.values()), tuple(dict.fromkeys(slogans)), tuple(within.items()))
+    return Vocabulary(tuple(by_name.values()), tuple(dict.fromkeys(slogans)), tuple(within.items()),
+                      tuple(dict.fromkeys(health_words)))
 
 
 def _within(data: Any, source: str) -> dict[str, str]:
