@@ -24,7 +24,8 @@ def _local(tmp_path: Path, body: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("slogan", ["三医协同发展和治理", "“三医”协同发展和治理", "医保、医疗、医药协同发展和治理",
-                                    "深化医药卫生体制改革", "健康中国建设", "健康四川建设", "优质医疗资源扩容和区域均衡布局"])
+                                    "深化医药卫生体制改革", "健康中国建设", "健康四川建设", "优质医疗资源扩容和区域均衡布局",
+                                    "有序就医和诊疗新格局", "有序就医格局"])
 def test_a_slogan_reads_as_a_clause_break(slogan: str) -> None:
     text = f"进一步促进{slogan},加强组织领导。"
     assert slogan not in VOCABULARY.without_slogans(text)
@@ -159,6 +160,22 @@ def test_a_slogan_headings_body_gives_its_task_where_one_topic_leads(tmp_path: P
     assert led == ((local.items[0].title, frozenset({"区域医疗中心", "临床重点专科"})), False)
     # one sentence under the heading: nothing leads, a bundle
     assert listed[1] is True
+
+
+def test_a_heading_over_sentences_on_many_tasks_is_a_bundle(tmp_path: Path) -> None:
+    from yigai.align import _head_and_chain
+
+    # each sentence is one task, and names no more than two topics: only the body as a whole lists many
+    local = _local(tmp_path, "(一)全面加强重点领域改革。加快推进疾控体系改革。推进药品耗材集中带量采购。深化医保支付方式改革。\n"
+                             "(二)全面加强重点领域改革。推进药品耗材集中带量采购。扩大集采品种范围。落实集采中选结果。\n"
+                             "(三)深入推进紧密型县域医共体建设。完善医保总额付费,推进药品耗材集中带量采购,深化薪酬制度改革。\n")
+    many, one, titled = (_head_and_chain(_prepare(i, VOCABULARY.slogan_pattern), VOCABULARY) for i in local.items)
+    assert many[1] is True  # three tasks, none leading: a list of tasks, partial for each
+    assert one == ((local.items[1].title, frozenset({"集中带量采购"})), False)  # one task in three sentences
+    assert titled[1] is False  # a title that names its task is the main one, whatever its body lists
+    grades = {(p.national, p.local): p.grade.value for p in align(read_document(NATIONAL), local, VOCABULARY).pairs}
+    assert grades.get((7, 1)) in (None, "partial") and grades.get((12, 1)) in (None, "partial")
+    assert grades.get((7, 2)) == "full"
 
 
 def test_within_must_name_a_topic(tmp_path: Path) -> None:

@@ -521,8 +521,9 @@ def _head(unit: _Unit, vocabulary: Vocabulary) -> tuple[str, frozenset[str]]:
     """An item's main task, as text and instruments: its title, where the title is one task; where the title
     chains several (a round-up's sentence, 推进A,深化B,落实C,健全D), the first two clauses that name an
     instrument (a main task and a co-equal second) if no more do, else the first alone: the later ones are
-    measures among many. A title that names no instrument (加快构建有序就医格局) is read with the item's next
-    sentence, by the same rule; where that sentence lists many tasks, with the whole body (_leading_topic)."""
+    measures among many. A title that names no instrument (全面加强重点领域改革, or a slogan alone: 加快构建有序就医格局)
+    is read with the item's next sentence, by the same rule; where that sentence lists many tasks, with the whole body
+    (_leading_topic)."""
     return _head_and_chain(unit, vocabulary)[0]
 
 
@@ -564,7 +565,9 @@ def _chained(unit: _Unit, vocabulary: Vocabulary) -> bool:
     """Whether an item's head lists more tasks than `_head` takes as its main ones (a summary sentence: 推进A,深化B,
     落实C; a heading that names no task over 推进A、B、C和D): its title, or where the title names nothing the next
     sentence, names instruments of more topics than that (a topic within another counts as that one). Clauses on one
-    task (推进集采,扩大集采范围,落实中选结果) are one task however many."""
+    task (推进集采,扩大集采范围,落实中选结果) are one task however many. A heading that names no task is a list of
+    tasks too where its sentences, each on one, name more topics than that and none leads (统筹相关领域改革。推进A。
+    促进B。深化C。): a round-up's paragraph under a heading of its own."""
     return _head_and_chain(unit, vocabulary)[1]
 
 
@@ -579,13 +582,20 @@ def _head_and_chain(unit: _Unit, vocabulary: Vocabulary) -> tuple[tuple[str, fro
             continue
         topics = _topics(frozenset().union(*(found for _, found in named)), vocabulary)
         chained = len(topics) + (unit.title_slogans if is_title else 0) > HEAD_CLAUSES
-        if chained and not is_title:
+        if not is_title:
             leading = _leading_topic(unit, vocabulary)
-            if leading is not None:
+            if chained and leading is not None:
                 return (unit.title, leading), False
+            if not chained and leading is None and len(_body_topics(unit, vocabulary)) > HEAD_CLAUSES:
+                chained = True
         head = _main_of(sentence, clauses, named, vocabulary)
         return (head if is_title else (unit.title, head[1])), chained
     return (unit.title, frozenset()), False
+
+
+def _body_topics(unit: _Unit, vocabulary: Vocabulary) -> set[str]:
+    """The topics an item's body names (a topic within another as that one)."""
+    return _topics(frozenset().union(*(vocabulary.find(x, unit.text, unit.health) for x in _body(unit))), vocabulary)
 
 
 def _leading_topic(unit: _Unit, vocabulary: Vocabulary) -> frozenset[str] | None:
