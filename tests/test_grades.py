@@ -222,3 +222,14 @@ def test_a_generic_word_is_a_health_task_in_a_document_on_health(tmp_path: Path,
     assert (10 in staffing) is read
     # the specific items pair whatever the title
     assert {p.national for p in alignment.pairs if p.local == 3} >= {7}
+
+
+def test_wording_alike_under_titles_on_other_tasks_is_no_pair(tmp_path: Path) -> None:
+    # 深入实施健康扶贫工程 is worded like national 15's 深入实施健康中国行动 and names no instrument of it; the item
+    # printing national 21's title whole is its counterpart by wording alone
+    local = _local(tmp_path, "(一)深入实施健康扶贫工程。努力解决农村贫困人口因病致贫、因病返贫问题。\n"
+                             "(二)协同推进相关领域改革。\n"
+                             "(三)推进药品耗材集中带量采购。\n(四)深化医保支付方式改革。\n")
+    pairs = align(read_document(NATIONAL), local, VOCABULARY).pairs
+    assert not [p for p in pairs if p.local == 1]
+    assert (21, 2) in {(p.national, p.local) for p in pairs}

@@ -132,7 +132,8 @@ class Thresholds:
     # (an instrument of that item's title) is a measure of it where the pair stands above the document pair's mean
     bundle_pair: float = 0.0
     # A partial pair carries a named measure of the national item: a shared instrument of the
-    # vocabulary, or, where the vocabulary has no name for it, a sentence this much alike.
+    # vocabulary, or, where the vocabulary has no name for it, a sentence this much alike (under titles that say the
+    # same task: see same_subject in signals).
     sentence_alone: float = 2.0
     # Standing out within a document pair is not enough: some pair always does. A pair must share something
     # real: an instrument (sense-checked, the national item's own), or a sentence pair at least this alike
@@ -728,6 +729,10 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
         common = s.shared.get((a, b), [])
         if not on_subject and not set(common) & specific[b]:
             continue  # off the subject, only a specific instrument both name counts
+        if not common and not same:
+            # wording alike and no instrument in common, under titles on other tasks (深入实施健康扶贫工程 beside
+            # 深入实施健康中国行动; 推进公立医院综合改革 beside an item on 政府投入 that names it): no evidence of one task
+            continue
         # (bundle: a list of tasks is partial for each; a bundle's full for a bundle)
         if on_subject and not bundle and ((best and score >= thresholds.full and same) or (
             mutual and score >= thresholds.full_mutual and not other
