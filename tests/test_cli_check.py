@@ -177,3 +177,17 @@ def test_check_help_shows_an_example_of_each_gate(cli):
     for gate in ("--min-coverage 0.8", "--require 集采", "--require-full", "--max-uncovered 3", "--changed-since", "--decisions"):
         assert "yigai check national.txt" in out and gate in out
     assert "RATIO" in out and "TERM" in out
+
+
+@pytest.mark.parametrize("title, found", [("XX省2024年深化医药卫生体制改革重点工作任务", (2,)),
+                                          ("XX省2024年教育综合改革重点工作任务", ())])
+def test_require_finds_a_task_named_by_a_generic_word_in_a_list_on_health(tmp_path, title, found):
+    # item 2 names 人才队伍 and no health word of its own: it is the reference's 人才 task where the list is on health,
+    # as alignment reads it (see Vocabulary.on_health)
+    path = tmp_path / "reference.txt"
+    path.write_text(f"{title}\n(一)推进药品耗材集中带量采购。\n(二)统筹推进人才队伍建设。\n(三)深化医保支付方式改革。\n",
+                    encoding="utf-8")
+    reference = read_document(str(path))
+    vocabulary = load_vocabulary()
+    alignment = align(reference, read_document(str(CITY)), vocabulary)
+    assert required_items("人才培养与评价", alignment, vocabulary) == found

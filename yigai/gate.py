@@ -70,8 +70,10 @@ def required_items(term: str, alignment: Alignment, vocabulary: Vocabulary, opti
         hint = f"did you mean {' / '.join(close)}?" if close else "run `yigai vocab` for the list, or pass --vocab"
         raise InputError(option, f"'{term}' is neither a topic nor an instrument of the vocabulary", hint)
     items = []
+    health = vocabulary.on_health(alignment.national.title)  # (as alignment reads the list: see Vocabulary.on_health)
     for item in alignment.national.items:
-        if vocabulary.find(item.title + "。" + item.measures) & instruments or alignment.topics.get(item.index) == term:
+        named = vocabulary.find(item.title + "。" + item.measures, "", health)
+        if named & instruments or alignment.topics.get(item.index) == term:
             items.append(item.index)
     return tuple(items)
 
