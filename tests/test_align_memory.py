@@ -49,3 +49,23 @@ def test_task_readings_remembered_read_the_same(monkeypatch) -> None:  # type: i
     assert [tasks.read_tasks(d) for d in documents] == fresh
     assert fresh[0].tasks == sum(tasks.is_task(i) for i in documents[0].items) > 0
     assert fresh[0].addressed == sum(tasks.addresses_public(i) for i in documents[0].items)
+
+
+def test_the_collector_is_held_off_while_aligning_and_left_as_found(monkeypatch) -> None:
+    import gc
+
+    from yigai import similarity
+
+    national, local = read_document(NATIONAL), read_document(str(BAOKANG))
+    seen: list[bool] = []
+    cosines = similarity.cosines
+    monkeypatch.setattr(similarity, "cosines", lambda *args: (seen.append(gc.isenabled()), cosines(*args))[1])
+    assert gc.isenabled()
+    try:
+        alignment.align(national, local, load_vocabulary())
+        assert gc.isenabled() and seen == [False]  # (no long list's pairs and readings scanned over and over)
+        gc.disable()
+        alignment.align(national, local, load_vocabulary())
+        assert not gc.isenabled()  # a caller that held it off keeps it off
+    finally:
+        gc.enable()
