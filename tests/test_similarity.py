@@ -94,6 +94,43 @@ def test_more_texts_than_one_key_holds_are_counted_alike() -> None:
         kept = b.rows == row
         assert {decoded[g]: int(c) for g, c in zip(b.gram[kept], b.counts[kept])} == ngrams(texts[row])
 
+_SHORT_TEXT = st.text(alphabet=st.sampled_from([*"医保药改革采购集中带量DRG+ 。,"]), max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_SHORT_TEXT, min_size=1, max_size=30), st.lists(_SHORT_TEXT, max_size=30), st.integers(1, 9))
+def test_a_long_documents_products_taken_a_slice_at_a_time_are_the_whole_ones(l_items, l_sentences, slice_texts,
+                                                                             ) -> None:  # type: ignore[no-untyped-def]
+    """A local document of more than SLICED_FROM texts has its rows made a slice at a time (memory): every product
+    as the whole rows give it, a slice ending among the items or the sentences, or on their border."""
+    n_items, n_sentences = texts_of(read_document(NATIONAL))
+    reference = similarity.side(n_items, n_sentences)
+    whole = similarity.cosines(reference, l_items, l_sentences)
+    sliced_from, texts = similarity.SLICED_FROM, similarity.SLICE_TEXTS
+    try:
+        similarity.SLICED_FROM, similarity.SLICE_TEXTS = 0, slice_texts
+        sliced = similarity.cosines(reference, l_items, l_sentences)
+    finally:
+        similarity.SLICED_FROM, similarity.SLICE_TEXTS = sliced_from, texts
+    for a, b in zip(whole, sliced):
+        assert a.dtype == b.dtype == np.float32 and a.shape == b.shape
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+def test_a_document_within_one_slice_gets_the_whole_products_bit_for_bit() -> None:
+    n_items, n_sentences = texts_of(read_document(NATIONAL))
+    reference = similarity.side(n_items, n_sentences)
+    l_items, l_sentences = texts_of(read_document(str(BAOKANG)))
+    whole = similarity.cosines(reference, l_items, l_sentences)
+    sliced_from = similarity.SLICED_FROM
+    try:
+        similarity.SLICED_FROM = 0  # sliced, in one slice: the same shapes multiplied, the same bits
+        sliced = similarity.cosines(reference, l_items, l_sentences)
+    finally:
+        similarity.SLICED_FROM = sliced_from
+    assert all(np.array_equal(a, b) for a, b in zip(whole, sliced))
+
+
 _TEXT = st.text(alphabet=st.sampled_from([*"医保药改革采购集中带量DRGdip+12 。,;、(", chr(0x9FFF), chr(0x4E00), "\n", "𠀀"]),
                 max_size=40)
 

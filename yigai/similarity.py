@@ -261,9 +261,49 @@ def cosines(reference: Side, items: Sequence[str], sentences: Sequence[str]) -> 
     l_weights = _weighed(local.counts, local.gram, df_local, idf)
     l_columns = local_columns[local.gram]
     l_kept = (l_columns >= 0).nonzero()[0]
-    l_rows = _rows(local.rows, l_weights, l_kept, l_columns[l_kept], local.size, width)
     k, m = reference.items, len(items)
+    if local.size > SLICED_FROM:
+        return _sliced_products(n_rows, k, m, local.rows, l_weights, l_kept, l_columns[l_kept], local.size, width)
+    l_rows = _rows(local.rows, l_weights, l_kept, l_columns[l_kept], local.size, width)
     return n_rows[:k] @ l_rows[:m].T, n_rows[k:] @ l_rows[m:].T
+
+
+# A local document of more texts (items and sentences) than this has its rows made and multiplied a slice at a time.
+# Whole, its rows of some 2,300 columns (the reference's n-grams, all in use in a long document) took 441 MiB at
+# 50,000 texts, and their making grew faster than the document. A slice's products may differ from the whole's in
+# the last bit of a float32 (BLAS sums in another order): no document of the same-results test is this long, and of
+# the 22,469 pairs of a 15,855-item list (bench/align_speed.py) two changed grade: which of two verbatim copies of one
+# item is a national item's best match, where their scores differ in the last bits whole or sliced.
+SLICED_FROM = 1 << 14
+SLICE_TEXTS = 1 << 12
+
+
+def _sliced_products(n_rows: np.ndarray, k: int, m: int, rows: np.ndarray, weights: np.ndarray, kept: np.ndarray,
+                     columns: np.ndarray, size: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """What `cosines` returns, the local rows (the values _rows gives them) made SLICE_TEXTS texts at a time in one
+    buffer, and multiplied as they are made."""
+    norm = np.sqrt(np.bincount(rows, weights * weights, minlength=size)).astype(np.float32)  # (over all n-grams)
+    rows = rows[kept]
+    order = rows.argsort(kind="stable")  # the kept entries text by text
+    held, at = rows[order], columns[order]
+    values = weights[kept][order].astype(np.float32) / norm[held]
+    text = np.empty((k, m), dtype=np.float32)
+    sentence = np.empty((len(n_rows) - k, size - m), dtype=np.float32)
+    width = max(width, 1)
+    buffer = np.zeros((SLICE_TEXTS, width), dtype=np.float32)
+    bounds = held.searchsorted(np.arange(0, size + SLICE_TEXTS, SLICE_TEXTS))
+    for first, start, end in zip(range(0, size, SLICE_TEXTS), bounds[:-1], bounds[1:]):
+        last = min(first + SLICE_TEXTS, size)
+        buffer[:] = 0.0
+        buffer.reshape(-1)[(held[start:end] - first) * width + at[start:end]] = values[start:end]
+        part = buffer[: last - first]
+        if first < m:  # items in this slice
+            upto = min(last, m) - first
+            text[:, first : first + upto] = n_rows[:k] @ part[:upto].T
+        if last > m:  # sentences in this slice
+            since = max(first, m) - first
+            sentence[:, first + since - m : last - m] = n_rows[k:] @ part[since:].T
+    return text, sentence
 
 
 @dataclass(frozen=True, eq=False)
