@@ -233,3 +233,18 @@ def test_wording_alike_under_titles_on_other_tasks_is_no_pair(tmp_path: Path) ->
     pairs = align(read_document(NATIONAL), local, VOCABULARY).pairs
     assert not [p for p in pairs if p.local == 1]
     assert (21, 2) in {(p.national, p.local) for p in pairs}
+
+
+def test_an_instrument_two_national_items_own_alike_is_no_evidence_by_itself(tmp_path: Path) -> None:
+    from yigai.align import _contested, prepare
+
+    # national 16 names 妇幼保健机构 once (绩效考核 of 公立医院、妇幼保健机构), and so does national 21, each beside as
+    # much of its topic: both own it, and it tells neither apart
+    reference = prepare(read_document(NATIONAL), VOCABULARY)
+    assert "妇幼健康" in reference.contested
+    local = _local(tmp_path, "(一)做实妇幼健康服务。全面落实母婴安全五项制度,加强妇幼健康服务体系建设。\n"
+                             "(二)推进药品耗材集中带量采购。\n(三)深化医保支付方式改革。\n")
+    assert not [p for p in align(read_document(NATIONAL), local, VOCABULARY).pairs if p.local == 1]
+    # owned by a title, an instrument is that item's task, however many others name it
+    assert _contested([frozenset({"甲", "乙"}), frozenset({"甲"}), frozenset({"乙"})],
+                      [frozenset({"甲"}), frozenset(), frozenset()]) == {"乙"}

@@ -267,6 +267,10 @@ class Reference:
     title_topic_rows: np.ndarray  # title_topics as rows of a topic incidence matrix (see _topic_rows)
     subject_rows: np.ndarray  # per item, the instruments a local item's main task may name to be this task (signals)
     chained: np.ndarray  # per item, whether its title lists many tasks (a bundle is the full counterpart of a bundle)
+    # instruments that two items or more own, none by its title (each names it as often, beside as much of its topic:
+    # 妇幼保健机构 in 加强公立医院、妇幼保健机构绩效考核 and in the gathering item): they weigh in the score, but tell
+    # none of those items apart, and are no evidence of a pair by themselves
+    contested: frozenset[str] = frozenset()
     _idf: dict[int, dict[str, float]] = field(default_factory=dict)  # see idf
 
     @cached_property
@@ -324,9 +328,16 @@ def prepare(national: Document, vocabulary: Vocabulary) -> Reference:
         title_topics, topics_of(national, vocabulary),
         [[vocabulary.find(x, u.text, health) for x in u.sentences] for u in units], similarity.titles([u.title for u in units]),
         _topic_rows(title_topics, vocabulary), _subject_rows(owned, title_topics, vocabulary),
-        np.array([_chained(u, vocabulary) for u in units], dtype=bool))
+        np.array([_chained(u, vocabulary) for u in units], dtype=bool), _contested(owned, title_found))
     _PREPARED[:] = [reference]
     return reference
+
+
+def _contested(owned: list[frozenset[str]], title_found: list[frozenset[str]]) -> frozenset[str]:
+    """The instruments more than one item owns, none of them by its title (see Reference.contested)."""
+    owners = Counter(name for names in owned for name in names)
+    in_titles = frozenset().union(*title_found)
+    return frozenset(name for name, count in owners.items() if count > 1 and name not in in_titles)
 
 
 @lru_cache(maxsize=1)
@@ -505,11 +516,12 @@ def _instrument_scores(reference: Reference, l_found: list[frozenset[str]],
     n_mass = {a: math.sqrt(math.fsum(map(mass, n_found[a]))) for a in {a for a, _ in pairs}}
     l_mass = {b: math.sqrt(math.fsum(map(mass, l_found[b]))) for b in {b for _, b in pairs}}
     rank = {x: k for k, x in enumerate(sorted(local_counts, key=lambda x: (-idf[x], x)))}
+    contested = reference.contested
     values = []
     for a, b in pairs:
         common = n_found[a] & l_found[b]
         values.append(math.fsum(map(mass, common)) / (n_mass[a] * l_mass[b]))
-        shared[a, b] = sorted(common, key=rank.__getitem__)
+        shared[a, b] = sorted(common - contested if contested else common, key=rank.__getitem__)
     at_a, at_b = zip(*pairs)
     vocab[at_a, at_b] = values
     return vocab, shared
