@@ -109,9 +109,9 @@ def report(p: np.ndarray, right: np.ndarray, sure: float, unsure: float, label: 
     errors = max(1, int((right == 0).sum()))
     for name, chosen in (("sure", p >= sure), ("likely", (p >= unsure) & (p < sure)), ("unsure", p < unsure)):
         n = int(chosen.sum())
-        precision = right[chosen].mean() if n else float("nan")
+        precision = f"{right[chosen].mean():.3f}" if n else "  -  "
         held = int(((right == 0) & chosen).sum())
-        print(f"  {name:<7} {n:4d} pairs, precision {precision:.3f}, {held / errors:.0%} of the errors")
+        print(f"  {name:<7} {n:4d} pairs, precision {precision}, {held / errors:.0%} of the errors")
 
 
 def main(write: bool) -> None:

@@ -53,6 +53,9 @@ NAMES = [
     ("推进社区卫生服务中心标准化建设。", "社区卫生服务"),
     # 分级诊疗's own forms; the aim 有序就医和诊疗新格局 is a slogan (vocabulary.yaml), not among them
     ("推进有序就医和诊疗体系建设。", "分级诊疗"),
+    # infectious diseases at large are the 重大疾病防治 plans'; 新冠 and its own measures are the COVID item's
+    ("加强重大传染病救治体系建设,提升传染病防控能力。", "重大疾病防治"),
+    ("做好新冠病毒感染“乙类乙管”各项措施。", "疫情防控"),
     ("完善就医秩序,推进基层首诊。", "分级诊疗"),
     # 医保 and 医药: older and newer names
     ("落实药品耗材集中采购医保资金结余留用政策。", "集中带量采购"),
@@ -177,6 +180,7 @@ NAMES = [
 
 # (sentence, an instrument it must not be read as)
 NOT_NAMES = [
+    ("加强重大传染病救治体系建设,提升传染病防控能力。", "疫情防控"),
     ("公务员招录“国考”报名。", "公立医院绩效考核"),
     ("建立民营医院高质量发展评价体系。", "公立医院高质量发展"),
     ("县域医疗集团实行统一管理。", "城市医疗集团"),
