@@ -597,27 +597,22 @@ def _head_and_chain(unit: _Unit, vocabulary: Vocabulary) -> tuple[tuple[str, fro
         topics = _topics(frozenset().union(*(found for _, found in named)), vocabulary)
         chained = len(topics) + (unit.title_slogans if is_title else 0) > HEAD_CLAUSES
         if not is_title:
-            leading = _leading_topic(unit, vocabulary)
+            counts, by_topic = _body_topics(unit, vocabulary)
+            leading = _leading_topic(counts, by_topic)
             if chained and leading is not None:
                 return (unit.title, leading), False
-            if not chained and leading is None and len(_body_topics(unit, vocabulary)) > HEAD_CLAUSES:
+            if not chained and leading is None and len(counts) > HEAD_CLAUSES:
                 chained = True
         head = _main_of(sentence, clauses, named, vocabulary)
         return (head if is_title else (unit.title, head[1])), chained
     return (unit.title, frozenset()), False
 
 
-def _body_topics(unit: _Unit, vocabulary: Vocabulary) -> set[str]:
-    """The topics an item's body names (a topic within another as that one)."""
-    return _topics(frozenset().union(*(vocabulary.find(x, unit.text, unit.health) for x in _body(unit))), vocabulary)
-
-
-def _leading_topic(unit: _Unit, vocabulary: Vocabulary) -> frozenset[str] | None:
-    """Under a heading that names no task (促进优质医疗资源扩容提质), a first sentence that lists many is read with the
-    rest of the body: where one topic is named in more of its sentences than any other, and in two at least, that
-    topic is the item's task (its instruments the body names); else None (the item is a bundle)."""
-    counts: Counter[str] = Counter()  # topic -> the sentences naming it
-    named: dict[str, set[str]] = {}  # topic -> its instruments the body names
+def _body_topics(unit: _Unit, vocabulary: Vocabulary) -> tuple[Counter[str], dict[str, set[str]]]:
+    """Per topic an item's body names (a topic within another as that one): how many of its sentences name it, and
+    which of its instruments the body names."""
+    counts: Counter[str] = Counter()
+    named: dict[str, set[str]] = {}
     for sentence in _body(unit):
         by_topic: dict[str, set[str]] = {}
         for name in vocabulary.find(sentence, unit.text, unit.health):
@@ -625,6 +620,14 @@ def _leading_topic(unit: _Unit, vocabulary: Vocabulary) -> frozenset[str] | None
         counts.update(by_topic.keys())  # (one a sentence)
         for topic, names in by_topic.items():
             named.setdefault(topic, set()).update(names)
+    return counts, named
+
+
+def _leading_topic(counts: Counter[str], named: dict[str, set[str]]) -> frozenset[str] | None:
+    """Under a heading that names no task (促进优质医疗资源扩容提质), a first sentence that lists many is read with the
+    rest of the body (its topics as _body_topics counts them): where one topic is named in more of its sentences than
+    any other, and in two at least, that topic is the item's task (its instruments the body names); else None (the
+    item is a bundle)."""
     ranked = counts.most_common(2)
     if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None

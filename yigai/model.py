@@ -102,7 +102,6 @@ class Item:
         }
 
 
-
 R = TypeVar("R")
 
 
@@ -134,6 +133,7 @@ class ItemReadings(Generic[R]):
                 self._known.clear()
             found = self._known[key] = read(item)
         return found
+
 
 @dataclass(frozen=True)
 class Document:
