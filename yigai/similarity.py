@@ -165,16 +165,22 @@ def _at(values: np.ndarray, at: np.ndarray, found: np.ndarray) -> np.ndarray:
     return np.where(found, values[at], 0) if len(values) else np.zeros(len(at), dtype=values.dtype)
 
 
+def _scaled(rows: np.ndarray, weights: np.ndarray, kept: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The entries `kept`: their texts, and their weights in rows of unit length (the norm over all of a text's
+    n-grams), as float32."""
+    scale = np.sqrt(np.bincount(rows, weights * weights, minlength=size)).astype(np.float32)
+    held = rows[kept]
+    return held, weights[kept].astype(np.float32) / scale[held]
+
+
 def _rows(rows: np.ndarray, weights: np.ndarray, kept: np.ndarray, columns: np.ndarray, size: int,
           width: int) -> np.ndarray:
     """Unit-length rows (norm over all of a text's n-grams), holding the entries `kept` in their `columns`."""
-    norm = np.bincount(rows, weights * weights, minlength=size)
+    held, values = _scaled(rows, weights, kept, size)
     width = max(width, 1)
     out = np.zeros((size, width), dtype=np.float32)
-    scale = np.sqrt(norm).astype(np.float32)
-    rows = rows[kept]
     # through the flat array: numpy scatters by one index three times as fast as by a pair of them
-    out.reshape(-1)[rows * width + columns] = weights[kept].astype(np.float32) / scale[rows]
+    out.reshape(-1)[held * width + columns] = values
     return out
 
 
@@ -282,11 +288,9 @@ def _sliced_products(n_rows: np.ndarray, k: int, m: int, rows: np.ndarray, weigh
                      columns: np.ndarray, size: int, width: int) -> tuple[np.ndarray, np.ndarray]:
     """What `cosines` returns, the local rows (the values _rows gives them) made SLICE_TEXTS texts at a time in one
     buffer, and multiplied as they are made."""
-    norm = np.sqrt(np.bincount(rows, weights * weights, minlength=size)).astype(np.float32)  # (over all n-grams)
-    rows = rows[kept]
-    order = rows.argsort(kind="stable")  # the kept entries text by text
-    held, at = rows[order], columns[order]
-    values = weights[kept][order].astype(np.float32) / norm[held]
+    held, values = _scaled(rows, weights, kept, size)
+    order = held.argsort(kind="stable")  # the kept entries text by text
+    held, at, values = held[order], columns[order], values[order]
     text = np.empty((k, m), dtype=np.float32)
     sentence = np.empty((len(n_rows) - k, size - m), dtype=np.float32)
     width = max(width, 1)
