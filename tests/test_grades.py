@@ -18,8 +18,12 @@ VOCABULARY = load_vocabulary()
 
 
 def _local(tmp_path: Path, body: str):  # type: ignore[no-untyped-def]
+    return _titled(tmp_path, "XX市2024年深化医药卫生体制改革重点工作任务", body)
+
+
+def _titled(tmp_path: Path, title: str, body: str):  # type: ignore[no-untyped-def]
     path = tmp_path / "local.txt"
-    path.write_text("XX市2024年深化医药卫生体制改革重点工作任务\n" + body, encoding="utf-8")
+    path.write_text(title + "\n" + body, encoding="utf-8")
     return read_document(str(path))
 
 
@@ -194,12 +198,6 @@ def test_a_bad_slogan_pattern_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         load_vocabulary([extra])
     assert "slogan 1" in str(caught.value)
-
-
-def _titled(tmp_path: Path, title: str, body: str):  # type: ignore[no-untyped-def]
-    path = tmp_path / "titled.txt"
-    path.write_text(title + "\n" + body, encoding="utf-8")
-    return read_document(str(path))
 
 
 # items that name their task by generic words only: no 医, 药, 卫生 … of their own
