@@ -135,6 +135,40 @@ def test_sub_points_stay_with_their_item(tmp_path):
     assert "以上任务" not in document.item(2).text
 
 
+SUMMARY = ("某区卫生健康局2023年工作总结和2024年工作计划\n一、2023年工作开展情况\n"
+           "(一)医改重点任务稳步推进。一是深化医联体建设;二是推进薪酬制度改革。\n"
+           "(二)公共卫生体系不断健全。疾控中心完成机构改革。\n"
+           "二、存在的问题\n基层人才仍然短缺,一是招不来,二是留不住。\n"
+           "三、2024年工作计划\n1.推动城市医疗集团网格化建设。\n2.提升家庭医生签约服务质量。\n"
+           "各科室要抓好落实。\n")
+
+
+def test_a_later_list_in_another_style_under_its_own_heading_is_the_document_s_too(tmp_path):
+    # a work summary numbers a year's results (一), (二) … and the next year's tasks 1., 2. …
+    path = tmp_path / "summary.txt"
+    path.write_text(SUMMARY, encoding="utf-8")
+    (document,) = read_documents(path)
+    assert [(i.index, i.label) for i in document.items] == [(1, "(一)"), (2, "(二)"), (3, "1."), (4, "2.")]
+    assert document.item(3).section == "三、2024年工作计划"
+    assert document.item(3).title == "推动城市医疗集团网格化建设"
+    # the problems between the two lists, and the closing line, are nobody's
+    assert not any("人才" in i.text or "抓好落实" in i.text for i in document.items)
+    assert "二、存在的问题" not in document.item(2).text
+
+
+@pytest.mark.parametrize("trailer", [
+    "以上任务请各单位抓好落实:\n1.按季度报送进展。\n2.年底前报送总结。\n",  # no heading of its own: a closing note
+    "三、附件\n附件:1.任务分工表\n2.进度安排表\n",  # an annex's attachments
+    "三、工作要求\n1.加强组织领导。\n",  # one numbered line is no list
+])
+def test_numbered_lines_after_the_items_that_are_no_list_of_tasks_stay_out(tmp_path, trailer):
+    path = tmp_path / "plan.txt"
+    path.write_text("某县2024年医改重点任务\n一、重点任务\n(一)推进医保支付方式改革。\n(二)加强综合监管。\n"
+                    + trailer, encoding="utf-8")
+    (document,) = read_documents(path)
+    assert [i.label for i in document.items] == ["(一)", "(二)"]
+
+
 def _pairwise_drop_repeats(parts):  # type: ignore[no-untyped-def]
     """A document printed twice counts once: the definition, comparing each with every earlier one."""
     kept, seen = [], []

@@ -80,9 +80,10 @@ def _other_style(lines: Lines, at: int, style: Style) -> bool:
     return any(lines.match(s, at) for s in ITEM_STYLES if s is not style)
 
 
-def numbered_items(marked: Lines | tuple[str, ...], style: Style) -> tuple[list[Item], int, int]:
+def numbered_items(marked: Lines | tuple[str, ...], style: Style, before: int = 0) -> tuple[list[Item], int, int]:
     """Items, and where they start and end in the lines (the rest is header and trailer); given as Lines, what
-    the split matched of them already is not matched again."""
+    the split matched of them already is not matched again. `before`: how many items the document has before
+    these (their indexes follow on)."""
     marked = marked if isinstance(marked, Lines) else Lines(marked)
     lines, marks = marked.lines, marked.matches(style)
     starts = [i for i, m in enumerate(marks) if m is not None]
@@ -118,10 +119,48 @@ def numbered_items(marked: Lines | tuple[str, ...], style: Style) -> tuple[list[
             body.append(nxt)
             closed = bool(DEPARTMENT_NOTE.search(nxt))
             j += 1
-        items.append(build_item(len(items) + 1, label, section, body))
+        items.append(build_item(before + len(items) + 1, label, section, body))
         end = j
         i = j
     return items, starts[0], end
+
+
+_ANNEX = re.compile(r"^附件")
+
+
+def _later_list(marked: Lines, end: int) -> tuple[int, Style] | None:
+    """Where a list numbered in another style starts after the items end (`end`), under a section heading of its
+    own, and its style: a work summary's 三、2024年工作计划 numbers its tasks 1., 2., … after a year's results
+    numbered (一), (二) …, and a report's 三、下一步工作打算 does the same. Such tasks are the document's too. Only
+    under a heading (a closing paragraph's 1. 2. are no tasks), and not an annex's list of attachments."""
+    tail = marked[end:]
+    lines = tail.lines
+    heading = next((i for i, line in enumerate(lines) if _is_heading(line)), None)
+    if heading is None:
+        return None
+    annex = next((i for i, line in enumerate(lines) if _ANNEX.match(line)), len(lines))
+    if annex < heading:
+        return None
+    below = tail[heading + 1 : annex]
+    for style in ITEM_STYLES:
+        starts = [i for i, m in enumerate(below.matches(style)) if m is not None]
+        if len(starts) >= 2:
+            # the heading nearest the list's first line is its own (二、存在的问题 before 三、2024年工作计划)
+            own = max(i for i, line in enumerate(lines[: heading + 1 + starts[0]]) if _is_heading(line))
+            return end + own, style
+    return None
+
+
+def _items_and_frame(marked: Lines, style: Style) -> tuple[list[Item], int, int]:
+    """A numbered document's items, with where they start and end: those of its own style, then those of any
+    list in another style that follows them under a heading of its own (_later_list)."""
+    items, first, end = numbered_items(marked, style)
+    while (later := _later_list(marked, end)) is not None:
+        at, other = later
+        more, _, more_end = numbered_items(marked[at:], other, before=len(items))
+        items += more
+        end = at + more_end
+    return items, first, end
 
 
 _SENTENCE_END = re.compile(r"[。!?;]")
@@ -232,7 +271,7 @@ MAX_ITEMS = 20_000
 def segment(part: Part, source: str, selector: str) -> Document:
     """A Document from one part of a file."""
     if part.style is not None:
-        items, first, end = numbered_items(part.marked(), part.style)
+        items, first, end = _items_and_frame(part.marked(), part.style)
         header, trailer = list(part.lines[:first]), list(part.lines[end:])
     elif part.jurisdiction is None:
         header, body, trailer = _prose_frame(part.lines)
