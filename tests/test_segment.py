@@ -306,3 +306,19 @@ def test_views_of_lines_match_as_each_style_matches_each_line() -> None:
             if len(view):
                 at = rng.randrange(len(view))
                 assert view.match(style, at) == style.match(view.lines[at])
+
+
+@pytest.mark.parametrize("header, name, level", [
+    ("楚南省医疗保障局关于印发《2023年全省医疗保障工作要点》的通知", "楚南省", "provincial"),  # a province not in the table
+    ("某省深化医改2024年重点工作任务", "某省", "provincial"),
+    ("宛丰市卫生健康委员会关于印发2023年全市卫生健康工作要点的通知", "宛丰市", "municipal"),
+    ("栖凤区卫生健康局2023年工作总结和2024年工作计划", "栖凤区", "county"),
+    ("各市州医疗保障局,省医疗保障事业管理局:", "", "unknown"),  # the addressees
+    ("2023年度全市卫生健康工作要点", "", "unknown"),  # the whole of a city not named
+    ("2023年全省卫生健康工作要点", "", "unknown"),
+])
+def test_the_issuer_is_read_from_a_bare_name_and_never_from_addressees_or_whole_of(header, name, level):
+    from yigai.jurisdiction import identify
+
+    found = identify([header])
+    assert (found.name, found.level) == (name, level)

@@ -81,10 +81,16 @@ _CITY = r"[\u4e00-\u9fff]{1,6}?(?:自治州|市|州|盟|地区)"
 _COUNTY = r"[\u4e00-\u9fff]{1,6}?(?:自治县|县|区|旗|市)"
 _BELOW_PROVINCE = re.compile(rf"({_CITY})?({_COUNTY})?{_LOCAL_TAIL}")
 # Names printed without a province: 某市, XX市, X县, 湛江市 — directly before an issuer word.
-_BARE_LOCAL = re.compile(rf"(?:^|年|印发)((?:某|XX|X|××|\*+|[\u4e00-\u9fff]{{2,4}}?)(?:市|县|区|州|旗)){_LOCAL_TAIL}")
+# A name is no place where it opens with 各 (the addressees: 各市州医疗保障局), 本/该/我 (this one) or 度 (2023年度…),
+# or holds 全 (全市, 全省: the whole of one not named). A province the names table does not hold (某省 in a
+# template) is a province all the same.
+_BARE_LOCAL = re.compile(r"(?:^|年|印发)(?![各本该我度])((?:某|XX|X|××|\*+|(?:(?!全)[\u4e00-\u9fff]){2,4}?)"
+                         rf"(?:省|市|县|区|州|旗)){_LOCAL_TAIL}")
 
 
 def _level_of(name: str) -> str:
+    if name.endswith("省"):
+        return "provincial"
     if name.endswith(("县", "区", "旗")):
         return "county"
     if name.endswith(("市", "州", "盟", "地区")):
