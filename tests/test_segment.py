@@ -322,3 +322,36 @@ def test_the_issuer_is_read_from_a_bare_name_and_never_from_addressees_or_whole_
 
     found = identify([header])
     assert (found.name, found.level) == (name, level)
+
+
+REVIEW = ("2024年深化医改进展\n一、推广三明医改经验\n(一)医疗服务价格改革稳妥推进。五个试点城市完成调价。\n"
+          "(二)医保支付方式改革全面深化。DRG/DIP覆盖全部统筹地区。\n"
+          "二、促进中医药传承创新发展\n中医药传承创新发展迈出新步伐。一是实施重大工程;二是建设中医医学中心。\n"
+          "三、公立医院改革\n(一)薪酬制度改革稳步推进。落实两个允许。\n"
+          "四、加强卫生健康人才队伍建设\n每千人口执业医师数达到3.5人。\n"
+          "五、保障措施\n各地要加强组织领导。\n"
+          "下一步,各地区各部门将持续深化医改。\n")
+
+
+def test_a_section_with_prose_beneath_and_nothing_numbered_is_a_task_of_its_own(tmp_path):
+    path = tmp_path / "review.txt"
+    path.write_text(REVIEW, encoding="utf-8")
+    (document,) = read_documents(path)
+    assert [(i.index, i.label, i.title) for i in document.items] == [
+        (1, "(一)", "医疗服务价格改革稳妥推进"), (2, "(二)", "医保支付方式改革全面深化"),
+        (3, "二、", "促进中医药传承创新发展"), (4, "(一)", "薪酬制度改革稳步推进"),
+        (5, "四、", "加强卫生健康人才队伍建设")]
+    assert document.item(3).section == "二、促进中医药传承创新发展"
+    assert "一是实施重大工程" in document.item(3).text
+    assert document.item(4).section == "三、公立医院改革"
+    # the frame's section (保障措施) and the closing paragraph are no task
+    assert "组织领导" not in document.item(5).text and "下一步" not in document.item(5).text
+
+
+def test_sections_before_the_first_item_and_the_problems_section_stay_frame(tmp_path):
+    path = tmp_path / "report.txt"
+    path.write_text("某县关于2023年深化医改工作情况的报告\n一、总体情况\n全县医改取得明显成效。\n二、主要工作\n"
+                    "(一)推进医共体建设。六统一全面落实。\n(二)做实家庭医生签约服务。签约率达到45%。\n"
+                    "三、存在的问题\n基层人才短缺。\n四、下一步工作打算\n(一)深化医共体改革。\n", encoding="utf-8")
+    (document,) = read_documents(path)
+    assert [i.title for i in document.items] == ["推进医共体建设", "做实家庭医生签约服务", "深化医共体改革"]

@@ -7,7 +7,7 @@ import re
 from .errors import InputError
 from .jurisdiction import UNKNOWN, Jurisdiction, canonical, identify, short_name
 from .model import Deadline, Document, Item, Target
-from .numbering import CLAUSE, ITEM_STYLES, SECTION, Lines, Style
+from .numbering import CLAUSE, ITEM_STYLES, SECTION, SECTION_ITEMS, Lines, Style
 from .promises import deadline_of, plain_years, targets_of
 from .split import DOC_NUMBER, ISSUER, Part
 
@@ -20,7 +20,7 @@ _DEPARTMENT_SPLIT = re.compile(r"[、,;]|等和|和(?=各|地方)|等(?=[省市�
 DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _TITLE_END = re.compile(r"(通知|意见|方案|办法|任务|要点|计划|决定|规划|函|稿|报告)$")
 _TITLE_WORDS = re.compile(r"(重点工作任务|工作要点|实施方案|行动计划|重点工作)")
-_CLOSING = re.compile(r"^(各地|各级|各有关|各部门|各单位|各市|各县|各区|全区|全省|全市|全县|以上任务)")
+_CLOSING = re.compile(r"^(各地|各级|各有关|各部门|各单位|各市|各县|各区|全区|全省|全市|全县|以上任务|下一步)")
 _SENTENCE = re.compile(r"[^。!?;]+[。!?;]?")
 _YEAR = re.compile(r"(20\d{2}|19\d{2})年")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -80,12 +80,17 @@ def _other_style(lines: Lines, at: int, style: Style) -> bool:
     return any(lines.match(s, at) for s in ITEM_STYLES if s is not style)
 
 
-def numbered_items(marked: Lines | tuple[str, ...], style: Style, before: int = 0) -> tuple[list[Item], int, int]:
+def numbered_items(marked: Lines | tuple[str, ...], style: Style, before: int = 0,
+                   sections: tuple[int, ...] = ()) -> tuple[list[Item], int, int]:
     """Items, and where they start and end in the lines (the rest is header and trailer); given as Lines, what
     the split matched of them already is not matched again. `before`: how many items the document has before
-    these (their indexes follow on)."""
+    these (their indexes follow on); `sections`: the lines of section headings that are items too (_prose_sections)."""
     marked = marked if isinstance(marked, Lines) else Lines(marked)
     lines, marks = marked.lines, marked.matches(style)
+    if sections:
+        marks = list(marks)
+        for at in sections:
+            marks[at] = SECTION_ITEMS.match(lines[at])
     starts = [i for i, m in enumerate(marks) if m is not None]
     last_start = starts[-1]
     items: list[Item] = []
@@ -101,6 +106,8 @@ def numbered_items(marked: Lines | tuple[str, ...], style: Style, before: int = 
             i += 1
             continue
         _, label, rest = match
+        if i in sections:  # a section that is a task: its own heading is its section
+            section = line
         body, j = [rest], i + 1
         closed = bool(DEPARTMENT_NOTE.search(rest))
         is_last = i == last_start
@@ -151,10 +158,39 @@ def _later_list(marked: Lines, end: int) -> tuple[int, Style] | None:
     return None
 
 
+# The sections of a document's frame, not of its tasks: what it is for and aims at, what went wrong, how it will
+# be carried out. A heading that ends so is no task, whatever is printed beneath it.
+_FRAME = re.compile(r"(总体要求|指导思想|基本原则|主要目标|工作目标|总体目标|发展目标|目标任务|存在的?问题|问题和不足|"
+                    r"困难和问题|不足之处|保障措施|组织实施|工作要求|实施步骤|进度安排|时间安排|附则)$")
+
+
+def _prose_sections(marked: Lines, style: Style) -> tuple[int, ...]:
+    """Section headings that are tasks of their own: after the first item, with prose beneath and nothing
+    numbered (a 2024 review's 六、促进中医药传承创新发展 and its paragraph, between sections that number their
+    points (一), (二) …). Not the frame's sections (_FRAME), nor the sections of a list numbered 一、二、… alone."""
+    if style is SECTION_ITEMS:
+        return ()
+    lines, own = marked.lines, marked.matches(style)
+    first = next(i for i, m in enumerate(own) if m is not None)
+    headings = [i for i in range(first, len(lines)) if _is_heading(lines[i])]
+    found = []
+    for at, following in zip(headings, [*headings[1:], len(lines)]):
+        body = range(at + 1, following)
+        if not body or any(own[k] is not None for k in body):  # (most sections: their items are beneath)
+            continue
+        heading = SECTION.match(lines[at])
+        if (heading and not _FRAME.search(heading.group(2).rstrip("。:"))
+                and not _ANNEX.match(lines[at + 1]) and not _is_signature(lines[at + 1])
+                and not any(marked.match(s, k) for s in ITEM_STYLES for k in body)):
+            found.append(at)
+    return tuple(found)
+
+
 def _items_and_frame(marked: Lines, style: Style) -> tuple[list[Item], int, int]:
-    """A numbered document's items, with where they start and end: those of its own style, then those of any
-    list in another style that follows them under a heading of its own (_later_list)."""
-    items, first, end = numbered_items(marked, style)
+    """A numbered document's items, with where they start and end: those of its own style, with the sections
+    that are tasks of their own (_prose_sections), then those of any list in another style that follows them
+    under a heading of its own (_later_list)."""
+    items, first, end = numbered_items(marked, style, sections=_prose_sections(marked, style))
     while (later := _later_list(marked, end)) is not None:
         at, other = later
         more, _, more_end = numbered_items(marked[at:], other, before=len(items))
