@@ -246,3 +246,30 @@ def test_an_instrument_two_national_items_own_alike_is_no_evidence_by_itself(tmp
     # owned by a title, an instrument is that item's task, however many others name it
     assert _contested([frozenset({"甲", "乙"}), frozenset({"甲"}), frozenset({"乙"})],
                       [frozenset({"甲"}), frozenset(), frozenset()]) == {"乙"}
+
+
+@pytest.mark.parametrize("text, instrument, setting", [
+    ("在紧密型县域医共体实行医保基金打包付费", "县域医共体", True),
+    ("县域医共体内实行统一用药目录", "县域医共体", True),
+    ("推进紧密型县域医共体建设", "县域医共体", False),
+    ("在推进紧密型县域医共体建设中", "县域医共体", False),  # what is pushed on is the 医共体 itself
+    ("加大对商业保险机构大病保险承办工作的监管力度", "商业健康保险", False),  # 对 names what is acted on, not where
+    ("在县域医共体实行打包付费,推进县域医共体建设", "县域医共体", False),  # a setting once, the task once
+])
+def test_a_place_named_only_as_where_another_task_is_done_is_its_setting(text: str, instrument: str,
+                                                                         setting: bool) -> None:
+    from yigai.align import _settings
+
+    mentions = VOCABULARY.mentions_of(text, "", True)
+    assert instrument in {m.instrument for m in mentions}
+    assert (instrument in _settings(text, mentions)) is setting
+
+
+def test_a_place_that_is_only_the_setting_of_a_local_items_task_is_no_evidence_for_its_owner(tmp_path: Path) -> None:
+    # national 3 owns 县域医共体; a payment item that pays a 医共体 as a whole is national 9's, not 3's
+    framed = _grades(tmp_path, "(一)深化医保支付方式改革。推行DRG付费,在紧密型县域医共体实行医保基金打包付费。\n"
+                               "(二)推进药品耗材集中带量采购。\n(三)加强疾病预防控制体系建设。\n")
+    assert (9, 1) in framed and (3, 1) not in framed
+    built = _grades(tmp_path, "(一)深化医保支付方式改革。推行DRG付费,推进紧密型县域医共体建设。\n"
+                              "(二)推进药品耗材集中带量采购。\n(三)加强疾病预防控制体系建设。\n")
+    assert built.get((3, 1)) == "partial"

@@ -23,7 +23,7 @@ import gc
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -38,7 +38,7 @@ from .model import Document, Item, ItemReadings
 from .resources import load_data
 from .segment import DEPARTMENT_NOTE
 from .tasks import TaskReading, read_tasks
-from .vocab import Vocabulary
+from .vocab import Mention, Vocabulary
 
 
 class Grade(str, Enum):
@@ -240,7 +240,26 @@ def _readings(document: Document, vocabulary: Vocabulary) -> list[_Reading]:
 def _read(item: Item, vocabulary: Vocabulary, health: bool = False) -> _Reading:
     unit = _prepare(item, vocabulary.slogan_pattern, health)
     head, chained = _head_and_chain(unit, vocabulary)
-    return _Reading(unit, vocabulary.find(unit.text, "", health), _specific(unit.text, vocabulary), head, chained)
+    found = vocabulary.find(unit.text, "", health)
+    settings = _settings(unit.text, vocabulary.mentions_of(unit.text, "", health)) - head[1]
+    return _Reading(unit, found - settings, _specific(unit.text, vocabulary), head, chained)
+
+
+# Where another task is done, not what is done: 在紧密型县域医共体实行医保基金打包付费, 医共体内实行统一用药目录,
+# 对医共体实行总额付费. A place named after 在/对 (and its modifiers), or before 内, frames the clause's task.
+_SETTING_BEFORE = re.compile(r"在(?:紧密型|县域|城市|全市|全县|全区|各|所有|试点|已建成?的?)*$")
+_SETTING_AFTER = re.compile(r"^(?:内|之内)")
+
+
+def _settings(text: str, mentions: Sequence[Mention]) -> frozenset[str]:
+    """Instruments a text names only as the setting of another task (see _SETTING_BEFORE): every mention framed so."""
+    framed: dict[str, bool] = {}
+    for m in mentions:
+        end = m.start + len(m.surface)
+        setting = bool(_SETTING_BEFORE.search(text, max(0, m.start - 12), m.start)) or bool(
+            _SETTING_AFTER.match(text[end : end + 2]))
+        framed[m.instrument] = framed.get(m.instrument, True) and setting
+    return frozenset(name for name, only in framed.items() if only)
 
 
 def _starts(units: list[_Unit]) -> list[int]:
