@@ -258,11 +258,11 @@ def test_an_instrument_two_national_items_own_alike_is_no_evidence_by_itself(tmp
 ])
 def test_a_place_named_only_as_where_another_task_is_done_is_its_setting(text: str, instrument: str,
                                                                          setting: bool) -> None:
-    from yigai.align import _settings
+    from yigai.align import _framed, _setting
 
     mentions = VOCABULARY.mentions_of(text, "", True)
     assert instrument in {m.instrument for m in mentions}
-    assert (instrument in _settings(text, mentions)) is setting
+    assert (instrument in _framed(text, mentions, _setting)) is setting
 
 
 def test_a_place_that_is_only_the_setting_of_a_local_items_task_is_no_evidence_for_its_owner(tmp_path: Path) -> None:
@@ -273,3 +273,18 @@ def test_a_place_that_is_only_the_setting_of_a_local_items_task_is_no_evidence_f
     built = _grades(tmp_path, "(一)深化医保支付方式改革。推行DRG付费,推进紧密型县域医共体建设。\n"
                               "(二)推进药品耗材集中带量采购。\n(三)加强疾病预防控制体系建设。\n")
     assert built.get((3, 1)) == "partial"
+
+
+def test_a_news_sentence_on_who_attended_a_meeting_is_no_evidence(tmp_path: Path) -> None:
+    # a 医改领导小组's deputy head attending is an office, not the 医改领导体制 measure of national 6
+    news = _titled(tmp_path, "全省深化医药卫生体制改革工作推进会召开",
+                   "4月17日,全省深化医改工作推进会召开。副省长、省医改领导小组副组长某某出席会议并讲话。"
+                   "会议要求,要全面推开DRG/DIP支付方式改革。")
+    pairs = {(p.national, p.local) for p in align(read_document(NATIONAL), news, VOCABULARY).pairs}
+    attended = next(i.index for i in news.items if "出席" in i.text)
+    assert not [p for p in pairs if p[1] == attended]
+    assert (9, next(i.index for i in news.items if "DRG" in i.text)) in pairs
+    # the same office as a measure is national 6's evidence
+    plan = _local(tmp_path, "(一)健全医改领导体制。由党委和政府主要负责同志担任医改领导小组组长。\n"
+                            "(二)推进药品耗材集中带量采购。\n(三)深化医保支付方式改革。\n")
+    assert (6, 1) in {(p.national, p.local) for p in align(read_document(NATIONAL), plan, VOCABULARY).pairs}

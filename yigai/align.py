@@ -23,7 +23,7 @@ import gc
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -241,25 +241,46 @@ def _read(item: Item, vocabulary: Vocabulary, health: bool = False) -> _Reading:
     unit = _prepare(item, vocabulary.slogan_pattern, health)
     head, chained = _head_and_chain(unit, vocabulary)
     found = vocabulary.find(unit.text, "", health)
-    settings = _settings(unit.text, vocabulary.mentions_of(unit.text, "", health)) - head[1]
-    return _Reading(unit, found - settings, _specific(unit.text, vocabulary), head, chained)
+    mentions = vocabulary.mentions_of(unit.text, "", health)
+    # (a main task is never a setting; a sentence on who attended a meeting is nobody's task, its title included)
+    framed = (_framed(unit.text, mentions, _setting) - head[1]) | _framed(unit.text, mentions, _attendance)
+    return _Reading(unit, found - framed, _specific(unit.text, vocabulary), head, chained)
 
 
-# Where another task is done, not what is done: 在紧密型县域医共体实行医保基金打包付费, 医共体内实行统一用药目录,
-# 对医共体实行总额付费. A place named after 在/对 (and its modifiers), or before 内, frames the clause's task.
+# Where another task is done, not what is done: 在紧密型县域医共体实行医保基金打包付费, 医共体内实行统一用药目录.
+# A place named after 在 (and its modifiers), or before 内, frames the clause's task. (Not after 对: 对商业保险机构…
+# 加强监管 names what is acted on.)
 _SETTING_BEFORE = re.compile(r"在(?:紧密型|县域|城市|全市|全县|全区|各|所有|试点|已建成?的?)*$")
 _SETTING_AFTER = re.compile(r"^(?:内|之内)")
 
 
-def _settings(text: str, mentions: Sequence[Mention]) -> frozenset[str]:
-    """Instruments a text names only as the setting of another task (see _SETTING_BEFORE): every mention framed so."""
+# A news report's sentence on who attended and who spoke: the instruments in it are people's offices
+# (省医改领导小组副组长杨启明出席会议并讲话), not measures.
+_ATTENDANCE = re.compile(r"出席|主持|列席|参加会议|作交流发言|作典型发言")
+_SENTENCE_BREAKS = re.compile(r"[。;!?\n]")
+
+
+def _framed(text: str, mentions: Sequence[Mention], frame: Callable[[str, Mention], bool]) -> frozenset[str]:
+    """The instruments every mention of which in `text` stands in `frame` (_setting, _attendance)."""
     framed: dict[str, bool] = {}
     for m in mentions:
-        end = m.start + len(m.surface)
-        setting = bool(_SETTING_BEFORE.search(text, max(0, m.start - 12), m.start)) or bool(
-            _SETTING_AFTER.match(text[end : end + 2]))
-        framed[m.instrument] = framed.get(m.instrument, True) and setting
+        framed[m.instrument] = framed.get(m.instrument, True) and frame(text, m)
     return frozenset(name for name, only in framed.items() if only)
+
+
+def _setting(text: str, m: Mention) -> bool:
+    """Whether mention `m` names where another task is done (_SETTING_BEFORE, _SETTING_AFTER)."""
+    end = m.start + len(m.surface)
+    return bool(_SETTING_BEFORE.search(text, max(0, m.start - 12), m.start)) or bool(
+        _SETTING_AFTER.match(text[end : end + 2]))
+
+
+def _attendance(text: str, m: Mention) -> bool:
+    """Whether mention `m` stands in a sentence on who attended a meeting (_ATTENDANCE)."""
+    breaks = [b.start() for b in _SENTENCE_BREAKS.finditer(text)]
+    left = max((b for b in breaks if b < m.start), default=-1) + 1
+    right = min((b for b in breaks if b >= m.start), default=len(text))
+    return bool(_ATTENDANCE.search(text, left, right))
 
 
 def _starts(units: list[_Unit]) -> list[int]:
