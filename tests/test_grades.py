@@ -288,3 +288,20 @@ def test_a_news_sentence_on_who_attended_a_meeting_is_no_evidence(tmp_path: Path
     plan = _local(tmp_path, "(一)健全医改领导体制。由党委和政府主要负责同志担任医改领导小组组长。\n"
                             "(二)推进药品耗材集中带量采购。\n(三)深化医保支付方式改革。\n")
     assert (6, 1) in {(p.national, p.local) for p in align(read_document(NATIONAL), plan, VOCABULARY).pairs}
+
+
+def test_a_local_title_whose_main_task_the_national_title_names_is_full_whatever_its_body_leans_to(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the body is on 城市医疗集团 and 医共体 (national 3's, and more of it than 5's), the title is national 5's task: a
+    # reader grades 5 full
+    body = ("(一)分级诊疗制度建设深入推进。组建紧密型城市医疗集团,推进紧密型县域医共体建设,城市医疗集团牵头医院带动"
+            "社区卫生服务中心,县域医共体统一管理乡镇卫生院,畅通双向转诊通道。\n"
+            "(二)推进药品耗材集中带量采购。\n(三)深化医保支付方式改革。\n(四)加强疾病预防控制体系建设。\n"
+            "(五)推动中医药传承创新发展。\n(六)深化公立医院薪酬制度改革。\n"
+            "(七)持续推进分级诊疗和优化就医秩序。落实基层首诊,完善双向转诊,优化就医秩序。\n")
+    assert _grades(tmp_path, body).get((5, 1)) == "full"
+    # it is the title that decides: read by the other rules alone, the pair is a measure of 5
+    import yigai.align
+
+    monkeypatch.setattr(yigai.align, "_titled_alike", lambda *_: False)
+    assert _grades(tmp_path, body).get((5, 1)) == "partial"

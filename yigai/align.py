@@ -224,6 +224,7 @@ class _Reading:
     specific: frozenset[str]  # the instruments it names by a specific form (see _specific)
     head: tuple[str, frozenset[str]]
     chained: bool
+    titled: bool  # its printed title names an instrument (its head is read from the title, not from its body)
 
 
 # Local lists copy one another (a county's items are often its province's, word for word): an item read once is
@@ -244,7 +245,8 @@ def _read(item: Item, vocabulary: Vocabulary, health: bool = False) -> _Reading:
     mentions = vocabulary.mentions_of(unit.text, "", health)
     # (a main task is never a setting; a sentence on who attended a meeting is nobody's task, its title included)
     framed = (_framed(unit.text, mentions, _setting) - head[1]) | _framed(unit.text, mentions, _attendance)
-    return _Reading(unit, found - framed, _specific(unit.text, vocabulary), head, chained)
+    titled = bool(vocabulary.find(unit.title, unit.text, health))
+    return _Reading(unit, found - framed, _specific(unit.text, vocabulary), head, chained, titled)
 
 
 # Where another task is done, not what is done: 在紧密型县域医共体实行医保基金打包付费, 医共体内实行统一用药目录.
@@ -311,6 +313,7 @@ class Reference:
     # 妇幼保健机构 in 加强公立医院、妇幼保健机构绩效考核 and in the gathering item): they weigh in the score, but tell
     # none of those items apart, and are no evidence of a pair by themselves
     contested: frozenset[str] = frozenset()
+    title_named: tuple[frozenset[str], ...] = ()  # per item, the instruments its title names
     _idf: dict[int, dict[str, float]] = field(default_factory=dict)  # see idf
 
     @cached_property
@@ -368,7 +371,7 @@ def prepare(national: Document, vocabulary: Vocabulary) -> Reference:
         title_topics, topics_of(national, vocabulary),
         [[vocabulary.find(x, u.text, health) for x in u.sentences] for u in units], similarity.titles([u.title for u in units]),
         _topic_rows(title_topics, vocabulary), _subject_rows(owned, title_topics, vocabulary),
-        np.array([_chained(u, vocabulary) for u in units], dtype=bool), _contested(owned, title_found))
+        np.array([_chained(u, vocabulary) for u in units], dtype=bool), _contested(owned, title_found), tuple(title_found))
     _PREPARED[:] = [reference]
     return reference
 
@@ -453,6 +456,7 @@ class Signals:
     local_starts: list[int]  # and each local item's, in its columns
     specific: tuple[frozenset[str], ...]  # per local item, the instruments it names by a specific form
     z_sentence: np.ndarray  # _z(sentence), as combined read it
+    titled: tuple[bool, ...] = ()  # per local item, whether its printed title names an instrument (_Reading.titled)
 
     @cached_property
     def best_local_of(self) -> np.ndarray:
@@ -514,7 +518,7 @@ def signals(national: Document, local: Document, vocabulary: Vocabulary, referen
     chained = np.array([r.chained for r in readings], dtype=bool)
     return Signals(text, sentence, vocab, title, _z(combined), shared, same_subject, other_subject, chained,
                    l_title_found, n_units, l_units, sentence_sim, n_starts, l_starts, tuple(r.specific for r in readings),
-                   z_sentence)
+                   z_sentence, tuple(r.titled for r in readings))
 
 
 def _subject_shared(reference: Reference, l_title_found: list[frozenset[str]]) -> np.ndarray:
@@ -814,7 +818,7 @@ def _aligned(national: Document, local: Document, vocabulary: Vocabulary, thresh
         # (bundle: a list of tasks is partial for each; a bundle's full for a bundle)
         if on_subject and not bundle and ((best and score >= thresholds.full and same) or (
             mutual and score >= thresholds.full_mutual and not other
-        )):
+        ) or (same and not listed and score >= thresholds.head_pair and _titled_alike(reference, s, a, b))):
             grade = _FULL
         elif score >= thresholds.pair and (common or z_alone >= thresholds.sentence_alone):
             grade = _PARTIAL
@@ -833,6 +837,13 @@ def _aligned(national: Document, local: Document, vocabulary: Vocabulary, thresh
         found.append((a, b, grade, score, tuple(common[:4]), quoted, similar))
     return Alignment(national, local, _rated(found, s, thresholds.full_per_local), dict(reference.topics), share,
                      on_subject, tasks)
+
+
+def _titled_alike(reference: Reference, s: Signals, a: int, b: int) -> bool:
+    """Whether the local item's printed title has for its main task what national item a's title names: the task a
+    reader reads as the same (分级诊疗制度建设深入推进 under 持续推进分级诊疗和优化就医秩序), however much else either body
+    holds (the local body on 城市医疗集团 and 医共体 makes another national item its best match)."""
+    return s.titled[b] and bool(reference.title_named[a] & s.heads[b])
 
 
 def _names_subject(reference: Reference, a: int, common: list[str]) -> bool:
