@@ -253,6 +253,7 @@ def test_an_instrument_two_national_items_own_alike_is_no_evidence_by_itself(tmp
     ("县域医共体内实行统一用药目录", "县域医共体", True),
     ("推进紧密型县域医共体建设", "县域医共体", False),
     ("在推进紧密型县域医共体建设中", "县域医共体", False),  # what is pushed on is the 医共体 itself
+    ("对紧密型县域医共体实行总额付费、结余留用", "县域医共体", True),  # the place a method is applied to
     ("加大对商业保险机构大病保险承办工作的监管力度", "商业健康保险", False),  # 对 names what is acted on, not where
     ("在县域医共体实行打包付费,推进县域医共体建设", "县域医共体", False),  # a setting once, the task once
 ])

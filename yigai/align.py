@@ -250,10 +250,11 @@ def _read(item: Item, vocabulary: Vocabulary, health: bool = False) -> _Reading:
 
 
 # Where another task is done, not what is done: 在紧密型县域医共体实行医保基金打包付费, 医共体内实行统一用药目录.
-# A place named after 在 (and its modifiers), or before 内, frames the clause's task. (Not after 对: 对商业保险机构…
-# 加强监管 names what is acted on.)
-_SETTING_BEFORE = re.compile(r"在(?:紧密型|县域|城市|全市|全县|全区|各|所有|试点|已建成?的?)*$")
+# A place named after 在 (and its modifiers), or before 内, frames the clause's task; after 对, only where a method is
+# applied to it (对医共体实行总额付费): 对商业保险机构…加强监管 names what is acted on.
+_SETTING_BEFORE = re.compile(r"(在|对)(?:紧密型|县域|城市|全市|全县|全区|各|所有|试点|已建成?的?)*$")
 _SETTING_AFTER = re.compile(r"^(?:内|之内)")
+_APPLIED = re.compile(r"^(?:实行|推行|试行|实施|开展)")  # 对医共体实行总额付费: the place a method is applied to
 
 
 # A news report's sentence on who attended and who spoke: the instruments in it are people's offices
@@ -273,8 +274,10 @@ def _framed(text: str, mentions: Sequence[Mention], frame: Callable[[str, Mentio
 def _setting(text: str, m: Mention) -> bool:
     """Whether mention `m` names where another task is done (_SETTING_BEFORE, _SETTING_AFTER)."""
     end = m.start + len(m.surface)
-    return bool(_SETTING_BEFORE.search(text, max(0, m.start - 12), m.start)) or bool(
-        _SETTING_AFTER.match(text[end : end + 2]))
+    before = _SETTING_BEFORE.search(text, max(0, m.start - 12), m.start)
+    if before is not None and (before.group(1) == "在" or _APPLIED.match(text[end : end + 2])):
+        return True
+    return bool(_SETTING_AFTER.match(text[end : end + 2]))
 
 
 def _attendance(text: str, m: Mention) -> bool:
