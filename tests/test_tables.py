@@ -250,3 +250,44 @@ def test_a_two_row_header_is_a_header(tmp_path):
     document = _page(tmp_path / "two-row-header.html", page)
     assert [(i.label, i.title, i.departments) for i in document.items] == [
         ("1.", "深化集采", ("县医保局", "县卫健局")), ("2.", "推进医共体建设", ("县卫健局",))]
+
+
+def _tab_separated(rows) -> str:  # type: ignore[no-untyped-def]
+    """A table as a web page's table saved as text: one line a row, cells apart by tabs, a heading row as its text."""
+    lines = []
+    for row in rows:
+        filled = [c for c in row if c]
+        lines.append(filled[0] if filled and len(set(filled)) == 1 else "\t".join(c.replace("\n", "、") for c in row))
+    return "\n".join(lines)
+
+
+def test_a_task_table_saved_as_text_with_tabs_is_its_list(tmp_path):
+    path = tmp_path / "table.txt"
+    path.write_text("某县2024年深化医改重点任务分工表\n" + _tab_separated(ROWS[1:]) + "\n\n各单位要抓好落实。\n",
+                    encoding="utf-8")
+    (document,) = read_documents(path)
+    assert [(i.index, i.label, i.section) for i in document.items] == [
+        (1, "1.", "一、深化医疗保障制度改革"), (2, "2.", "一、深化医疗保障制度改革"), (3, "3.", "二、推进分级诊疗")]
+    _check_items(document)
+    assert "抓好落实" not in document.item(3).text  # the closing line after the table is no row
+    # the same table in a Word document reads to the same items
+    word = read_documents(_docx(tmp_path / "tasks.docx", "", ROWS[1:], ""))[0]
+    assert [(i.title, i.text) for i in document.items] == [(i.title, i.text) for i in word.items]
+
+
+def test_tabs_in_text_that_is_no_task_table_are_left_as_they_are():
+    from yigai.tables import text_tables
+
+    text = "姓名\t电话\t单位\n张三\t123\t县医保局\n"
+    assert text_tables(text) == text
+    assert text_tables("没有制表符的文本\n第二行") == "没有制表符的文本\n第二行"
+
+
+def test_a_lead_department_may_hold_a_bracket_of_its_own(tmp_path):
+    path = tmp_path / "list.txt"
+    path.write_text("某县2024年医改重点任务\n1.健全医改工作机制。(县医改办(县卫健局)、各乡镇(街道)按职责分工负责)\n"
+                    "2.推进药品集采。(县医保局、各县(市、区)政府负责)\n", encoding="utf-8")
+    (document,) = read_documents(path)
+    assert document.item(1).departments == ("县医改办(县卫健局)", "各乡镇(街道)")
+    assert document.item(1).title == "健全医改工作机制"
+    assert document.item(2).departments == ("县医保局", "各县(市、区)政府")

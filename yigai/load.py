@@ -187,6 +187,10 @@ def load(path: str | Path, data: bytes | None = None) -> Source:
         if kind == "html":
             readers.check_html(text, name)
             text = readers.html_text(text)
+        else:  # a task table saved or pasted as text, its cells apart by tabs, is read as the list it is
+            from .tables import text_tables
+
+            text = text_tables(text)
     if not text.strip():
         raise InputError(name, f"holds no text ({kind})", "give a document with text")
     # a damaged PDF or page can decode to half a surrogate pair, which no text encoding (nor OpenCC) accepts

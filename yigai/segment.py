@@ -14,7 +14,9 @@ from .split import DOC_NUMBER, ISSUER, Part
 # A lead-department note: (国家医保局、财政部…按职责分工负责) or (县人社局负责,2017年9月底前完成)
 # The duty word is looked for in a lookahead, which never backtracks: `[^()]*?(?:负责…)[^()]*` retried
 # at every duty word of an unclosed note is quadratic.
-DEPARTMENT_NOTE = re.compile(r"\((?=[^()]*?(?:负责|牵头|按职责分工|配合|参与))([^()]*)\)")
+# A department's own name may hold one bracket of its own: 县医改办(县卫健局), 各县(市)政府.
+_NOTE_PART = r"(?:[^()]|\([^()]*\))"
+DEPARTMENT_NOTE = re.compile(rf"\((?={_NOTE_PART}*?(?:负责|牵头|按职责分工|配合|参与))({_NOTE_PART}*)\)")
 _DEPARTMENT_SPLIT = re.compile(r"[、,;]|等和|和(?=各|地方)|等(?=[省市县区自国])")
 
 DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
@@ -33,12 +35,19 @@ def departments_of(note: str) -> tuple[str, ...]:
     note = note.split("。")[0]
     # what follows the duty word is a deadline or a remark (排在第一位的部门为牵头部门)
     note = re.split(r"按职责分工负责|分别负责|牵头负责|负责|牵头|参与|配合", note)[0]
+    # a name's own bracket is one name's (各县(市、区)政府): its separators are set aside while the note is split
+    held = _BRACKET.sub(lambda m: m.group(0).translate(_HIDE), note) if "(" in note else note
     names = []
-    for part in _DEPARTMENT_SPLIT.split(note):
-        part = part.strip(" 等")  # 国家中医药局等 -> 国家中医药局
+    for part in _DEPARTMENT_SPLIT.split(held):
+        part = part.translate(_SHOW).strip(" 等")  # 国家中医药局等 -> 国家中医药局
         if part and len(part) <= 40:
             names.append(part)
     return tuple(dict.fromkeys(names))
+
+
+_BRACKET = re.compile(r"\([^()]*\)")
+_HIDE = str.maketrans("、,;", "\x00\x01\x02")
+_SHOW = str.maketrans("\x00\x01\x02", "、,;")
 
 
 _FIRST_SENTENCE = re.compile(r"^(.*?)(?:。|$)")

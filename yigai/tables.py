@@ -123,3 +123,45 @@ def task_lines(rows: Sequence[Sequence[str]]) -> list[str] | None:
         number = int(index) if index.isdigit() else number + 1
         out.append(_Task(number, index, task, [measures] if measures else [], list(dict.fromkeys(units)), deadline))
     return [x.line() if isinstance(x, _Task) else x for x in out]
+
+
+_HEADING_MOST = 60  # a line without cells between rows is a heading spanning the table when at most this long
+
+
+def text_tables(text: str) -> str:
+    """Task tables in plain text, their cells apart by tabs (a web page's or a workbook's table saved or pasted as
+    text), as the lines of a numbered list (task_lines); everything else as it is. A line without cells between two
+    rows is a section heading spanning the table (一、深入推广三明医改经验); a table ends at the first line without
+    cells that no row follows."""
+    if "\t" not in text:
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        header = line.split("\t") if "\t" in line else None
+        if header is not None and _header(header):
+            rows, end = [header], k + 1
+            while end < len(lines):
+                current = lines[end]
+                if "\t" in current:
+                    rows.append(current.split("\t"))
+                elif current.strip() and not (len(current.strip()) <= _HEADING_MOST and _row_follows(lines, end + 1)):
+                    break
+                elif current.strip():
+                    rows.append([current.strip()] * len(header))
+                end += 1
+            listed = task_lines(rows)
+            if listed is not None:
+                out += listed
+                k = end
+                continue
+        out.append(line)
+        k += 1
+    return "\n".join(out)
+
+
+def _row_follows(lines: Sequence[str], start: int) -> bool:
+    """Whether the next line that holds anything, from `start`, is a row of cells."""
+    return next(("\t" in line for line in lines[start:] if line.strip()), False)
