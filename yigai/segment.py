@@ -225,11 +225,17 @@ def _prose_frame(lines: tuple[str, ...]) -> tuple[list[str], tuple[str, ...], li
     return list(lines[:start]), lines[start:end], list(lines[end:])
 
 
+# A paragraph that opens by naming what went wrong, its 一是/二是 the problems one by one
+_PROBLEMS = re.compile(r"(?:存在|还有|仍有|面临)[^。;]{0,12}(?:问题|不足|短板|差距|困难|挑战)|问题和不足|短板和不足|不足之处")
+
+
 def prose_items(lines: tuple[str, ...]) -> list[Item]:
     """Items of a paragraph without numbering: its 一是/二是 clauses, else its sentences."""
     items: list[Item] = []
     for paragraph in lines:
         clauses = list(CLAUSE.finditer(paragraph))
+        if clauses and _PROBLEMS.search(paragraph, 0, clauses[0].start()):
+            continue  # a summary's 还存在一些短板和不足。一是…二是…: what went wrong, no task
         if clauses:
             for k, m in enumerate(clauses):
                 stop = clauses[k + 1].start() if k + 1 < len(clauses) else len(paragraph)
