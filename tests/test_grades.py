@@ -132,13 +132,15 @@ def _pairs_by_one_rule(tmp_path: Path, body: str, rule: str, level: float):  # t
 
 
 def test_an_instrument_that_is_the_local_main_task_carries_a_measure_at_a_lower_score(tmp_path: Path) -> None:
-    # national 3 owns 县域医共体. Local 1's main task is it; local 2's is 中医药 and names it in a later sentence. With
-    # every other level out of reach, only the main-task rule can make a pair, and only at its own level.
-    body = ("(一)深入推进紧密型县域医共体建设。加强宣传引导,营造良好氛围。\n"
-            "(二)推动中医药传承创新发展。推进紧密型县域医共体建设。\n")
+    # national 3 owns 社会办医, a measure of it beside its task (市县级医院: 医共体, 医疗集团). Local 1's main task is
+    # it; local 2's is 中医药 and names it in a later sentence. With every other level out of reach, only the main-task
+    # rule can make a pair, and only at its own level. (A local title on national 3's task itself, 紧密型县域医共体, is
+    # full at that level: see the title rule below.)
+    body = ("(一)促进社会办医持续规范发展。加强宣传引导,营造良好氛围。\n"
+            "(二)推动中医药传承创新发展。促进社会办医持续规范发展。\n")
     low = _pairs_by_one_rule(tmp_path, body, "head_pair", -99.0)
     assert {(p.national, p.local, p.grade.value) for p in low if p.national == 3} == {(3, 1, "partial")}
-    assert "县域医共体" in next(p for p in low if (p.national, p.local) == (3, 1)).instruments
+    assert "社会办医" in next(p for p in low if (p.national, p.local) == (3, 1)).instruments
     assert not _pairs_by_one_rule(tmp_path, body, "head_pair", 99.0)
 
 
@@ -304,5 +306,12 @@ def test_a_local_title_whose_main_task_the_national_title_names_is_full_whatever
     # it is the title that decides: read by the other rules alone, the pair is a measure of 5
     import yigai.align
 
+    # national 4's task holds the topics within its title's (家庭医生签约 within the 基层 services)
+    signing = ("(一)做实家庭医生签约服务。组建家庭医生团队,重点人群签约率达到75%,推进医共体内慢病一体化管理。\n"
+               "(二)提升基层医疗卫生服务水平。推进乡镇卫生院和村卫生室标准化建设,实施基本公共卫生服务项目,"
+               "落实乡村医生待遇,推进家庭医生签约服务。\n"
+               "(三)推进药品耗材集中带量采购。\n(四)深化医保支付方式改革。\n(五)加强疾病预防控制体系建设。\n")
+    assert _grades(tmp_path, signing).get((4, 1)) == "full"
     monkeypatch.setattr(yigai.align, "_titled_alike", lambda *_: False)
     assert _grades(tmp_path, body).get((5, 1)) == "partial"
+    assert _grades(tmp_path, signing).get((4, 1)) == "partial"

@@ -316,7 +316,6 @@ class Reference:
     # 妇幼保健机构 in 加强公立医院、妇幼保健机构绩效考核 and in the gathering item): they weigh in the score, but tell
     # none of those items apart, and are no evidence of a pair by themselves
     contested: frozenset[str] = frozenset()
-    title_named: tuple[frozenset[str], ...] = ()  # per item, the instruments its title names
     _idf: dict[int, dict[str, float]] = field(default_factory=dict)  # see idf
 
     @cached_property
@@ -374,7 +373,7 @@ def prepare(national: Document, vocabulary: Vocabulary) -> Reference:
         title_topics, topics_of(national, vocabulary),
         [[vocabulary.find(x, u.text, health) for x in u.sentences] for u in units], similarity.titles([u.title for u in units]),
         _topic_rows(title_topics, vocabulary), _subject_rows(owned, title_topics, vocabulary),
-        np.array([_chained(u, vocabulary) for u in units], dtype=bool), _contested(owned, title_found), tuple(title_found))
+        np.array([_chained(u, vocabulary) for u in units], dtype=bool), _contested(owned, title_found))
     _PREPARED[:] = [reference]
     return reference
 
@@ -843,10 +842,12 @@ def _aligned(national: Document, local: Document, vocabulary: Vocabulary, thresh
 
 
 def _titled_alike(reference: Reference, s: Signals, a: int, b: int) -> bool:
-    """Whether the local item's printed title has for its main task what national item a's title names: the task a
-    reader reads as the same (分级诊疗制度建设深入推进 under 持续推进分级诊疗和优化就医秩序), however much else either body
+    """Whether the local item's printed title has for its main task national item a's task (what its title names,
+    with the topics within it: Reference.subject_rows): the task a reader reads as the same (分级诊疗制度建设深入推进
+    under 持续推进分级诊疗和优化就医秩序; 做实家庭医生签约服务 under 提升基层医疗卫生服务水平), however much else either body
     holds (the local body on 城市医疗集团 and 医共体 makes another national item its best match)."""
-    return s.titled[b] and bool(reference.title_named[a] & s.heads[b])
+    holders = reference.subject_holders
+    return s.titled[b] and any(a in holders.get(name, ()) for name in s.heads[b])
 
 
 def _names_subject(reference: Reference, a: int, common: list[str]) -> bool:
