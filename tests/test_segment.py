@@ -135,6 +135,14 @@ def test_sub_points_stay_with_their_item(tmp_path):
     assert "以上任务" not in document.item(2).text
 
 
+def _the_document(tmp_path, text: str):  # type: ignore[no-untyped-def]
+    """The one document a text file holding `text` reads to."""
+    path = tmp_path / "document.txt"
+    path.write_text(text, encoding="utf-8")
+    (document,) = read_documents(path)
+    return document
+
+
 SUMMARY = ("某区卫生健康局2023年工作总结和2024年工作计划\n一、2023年工作开展情况\n"
            "(一)医改重点任务稳步推进。一是深化医联体建设;二是推进薪酬制度改革。\n"
            "(二)公共卫生体系不断健全。疾控中心完成机构改革。\n"
@@ -145,9 +153,7 @@ SUMMARY = ("某区卫生健康局2023年工作总结和2024年工作计划\n一�
 
 def test_a_later_list_in_another_style_under_its_own_heading_is_the_document_s_too(tmp_path):
     # a work summary numbers a year's results (一), (二) … and the next year's tasks 1., 2. …
-    path = tmp_path / "summary.txt"
-    path.write_text(SUMMARY, encoding="utf-8")
-    (document,) = read_documents(path)
+    document = _the_document(tmp_path, SUMMARY)
     assert [(i.index, i.label) for i in document.items] == [(1, "(一)"), (2, "(二)"), (3, "1."), (4, "2.")]
     assert document.item(3).section == "三、2024年工作计划"
     assert document.item(3).title == "推动城市医疗集团网格化建设"
@@ -334,9 +340,7 @@ REVIEW = ("2024年深化医改进展\n一、推广三明医改经验\n(一)医�
 
 
 def test_a_section_with_prose_beneath_and_nothing_numbered_is_a_task_of_its_own(tmp_path):
-    path = tmp_path / "review.txt"
-    path.write_text(REVIEW, encoding="utf-8")
-    (document,) = read_documents(path)
+    document = _the_document(tmp_path, REVIEW)
     assert [(i.index, i.label, i.title) for i in document.items] == [
         (1, "(一)", "医疗服务价格改革稳妥推进"), (2, "(二)", "医保支付方式改革全面深化"),
         (3, "二、", "促进中医药传承创新发展"), (4, "(一)", "薪酬制度改革稳步推进"),
