@@ -17,6 +17,12 @@ def vocabulary():
 
 @pytest.mark.parametrize("text, present, absent", [
     ("提高重大疫情监测预警、流调溯源能力。", "监测预警", None),
+    # 直接结算 of the 医保 fund with drug makers is 集采's payment, not settlement across places
+    ("扩大医保基金与医药企业直接结算范围。", None, "异地就医"),
+    ("推进住院费用跨省直接结算。", "异地就医", None),
+    # the diseases in a 医保 sentence are what insurance pays for, not prevention
+    ("实现高血压、糖尿病等门诊慢特病相关治疗费用跨省直接结算。", "门诊共济", "慢性病防治"),
+    ("推进高血压、糖尿病患者规范管理。", "慢性病防治", None),
     ("健全短缺药品监测预警和分级应对机制。", None, "监测预警"),
     ("落实集中带量采购医保资金结余留用政策。", "结余留用", "总额付费"),
     ("推进紧密型县域医共体总额付费,结余留用、合理超支分担。", "总额付费", "结余留用"),
