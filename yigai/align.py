@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -244,7 +245,7 @@ def _read(item: Item, vocabulary: Vocabulary, health: bool = False) -> _Reading:
     found = vocabulary.find(unit.text, "", health)
     mentions = vocabulary.mentions_of(unit.text, "", health)
     # (a main task is never a setting; a sentence on who attended a meeting is nobody's task, its title included)
-    framed = (_framed(unit.text, mentions, _setting) - head[1]) | _framed(unit.text, mentions, _attendance)
+    framed = (_framed(unit.text, mentions, _setting) - head[1]) | _attending(unit.text, mentions)
     titled = bool(vocabulary.find(unit.title, unit.text, health))
     return _Reading(unit, found - framed, _specific(unit.text, vocabulary), head, chained, titled)
 
@@ -260,7 +261,6 @@ _APPLIED = re.compile(r"^(?:实行|推行|试行|实施|开展)")  # 对医共�
 # A news report's sentence on who attended and who spoke: the instruments in it are people's offices
 # (省医改领导小组副组长杨启明出席会议并讲话), not measures.
 _ATTENDANCE = re.compile(r"出席|主持|列席|参加会议|作交流发言|作典型发言")
-_SENTENCE_BREAKS = re.compile(r"[。;!?\n]")
 
 
 def _framed(text: str, mentions: Sequence[Mention], frame: Callable[[str, Mention], bool]) -> frozenset[str]:
@@ -280,12 +280,19 @@ def _setting(text: str, m: Mention) -> bool:
     return bool(_SETTING_AFTER.match(text[end : end + 2]))
 
 
-def _attendance(text: str, m: Mention) -> bool:
-    """Whether mention `m` stands in a sentence on who attended a meeting (_ATTENDANCE)."""
-    breaks = [b.start() for b in _SENTENCE_BREAKS.finditer(text)]
-    left = max((b for b in breaks if b < m.start), default=-1) + 1
-    right = min((b for b in breaks if b >= m.start), default=len(text))
-    return bool(_ATTENDANCE.search(text, left, right))
+def _attending(text: str, mentions: Sequence[Mention]) -> frozenset[str]:
+    """The instruments every mention of which stands in a sentence on who attended a meeting (_ATTENDANCE): the
+    sentences are read once, and each mention placed among them (linear in the text, however many mentions)."""
+    if not _ATTENDANCE.search(text):
+        return frozenset()
+    spans = [(m.start(), m.end()) for m in _PRINTED_SENTENCE.finditer(text) if _ATTENDANCE.search(m.group(0))]
+    starts = [start for start, _ in spans]
+
+    def attended(_: str, m: Mention) -> bool:
+        at = bisect_right(starts, m.start) - 1
+        return at >= 0 and m.start < spans[at][1]
+
+    return _framed(text, mentions, attended)
 
 
 def _starts(units: list[_Unit]) -> list[int]:
