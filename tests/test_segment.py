@@ -370,3 +370,35 @@ def test_a_summary_s_paragraph_of_problems_is_no_task(tmp_path):
     (document,) = read_documents(path)
     assert [i.title.rstrip(";") for i in document.items] == ["完善领导体制", "推进薪酬制度改革", "深化医保支付方式改革",
                                                             "推进医共体建设"]
+
+
+REPORT = ("某市卫生健康委2023年度绩效管理工作自查报告\n一、总体情况\n2023年完成市级绩效任务42项。\n二、主要做法和工作成效\n"
+          "(一)强化责任担当,全面高效履职\n1.推动优质医疗资源扩容布局。一是推进新院区建设;二是争创省级区域医疗中心。\n"
+          "2.深化公立医院综合改革。落实薪酬制度改革。\n3.推进紧密型城市医疗集团建设。组建城市医疗集团2个。\n"
+          "(二)聚焦群众需求,提升服务水平\n4.做实家庭医生签约服务。重点人群签约率达到75%。\n"
+          "5.深化疾病预防控制体系改革。完成市疾控中心机构改革。\n"
+          "三、存在的问题和不足\n一是基层人才短缺;二是信息化水平不高。\n")
+
+
+def test_a_report_s_tasks_grouped_under_headings_numbered_in_an_outer_style_are_its_items(tmp_path):
+    # (一)强化责任担当,全面高效履职 is a heading over tasks numbered 1., 2. …, not a task holding them as sub-points
+    document = _the_document(tmp_path, REPORT)
+    assert [(i.index, i.label, i.title) for i in document.items] == [
+        (1, "1.", "推动优质医疗资源扩容布局"), (2, "2.", "深化公立医院综合改革"), (3, "3.", "推进紧密型城市医疗集团建设"),
+        (4, "4.", "做实家庭医生签约服务"), (5, "5.", "深化疾病预防控制体系改革")]
+    assert document.item(3).section == "(一)强化责任担当,全面高效履职"
+    assert document.item(4).section == "(二)聚焦群众需求,提升服务水平"
+    assert "聚焦群众需求" not in document.item(3).text and "基层人才" not in document.item(5).text
+
+
+@pytest.mark.parametrize("text", [
+    # each (一) a task with a sentence of its own, its 1. 2. its measures
+    "某县2024年医改重点任务\n(一)推进医保支付方式改革。全面推开DRG付费。\n1.开展DRG付费。\n2.推进按床日付费。\n"
+    "(二)推动中医药发展。建设中医馆。\n1.建设中医馆。\n2.培养中医人才。\n",
+    # title-only (一) lines with a measure or so each: tasks, not groups
+    "某县2024年医改重点任务\n(一)推进医保支付方式改革\n1.开展DRG付费。\n(二)推动中医药发展\n2.建设中医馆。\n"
+    "(三)加强综合监管\n3.开展专项检查。\n",
+])
+def test_outer_lines_that_are_tasks_stay_the_items(tmp_path, text):
+    document = _the_document(tmp_path, text)
+    assert all(i.label.startswith("(") for i in document.items)

@@ -93,12 +93,18 @@ def _other_style(lines: Lines, at: int, style: Style) -> bool:
 
 
 def numbered_items(marked: Lines | tuple[str, ...], style: Style, before: int = 0,
-                   sections: tuple[int, ...] = ()) -> tuple[list[Item], int, int]:
+                   sections: tuple[int, ...] = (), grouping: Style | None = None) -> tuple[list[Item], int, int]:
     """Items, and where they start and end in the lines (the rest is header and trailer); given as Lines, what
     the split matched of them already is not matched again. `before`: how many items the document has before
-    these (their indexes follow on); `sections`: the lines of section headings that are items too (_prose_sections)."""
+    these (their indexes follow on); `sections`: the lines of section headings that are items too (_prose_sections);
+    `grouping`: an outer numbering whose lines head groups of the items (split.item_styles), headings as 一、 are."""
     marked = marked if isinstance(marked, Lines) else Lines(marked)
     lines, marks = marked.lines, marked.matches(style)
+    groups = marked.matches(grouping) if grouping is not None else None
+
+    def heading(line: str, at: int) -> bool:  # (a group's line is a heading too)
+        return _is_heading(line) or (groups is not None and groups[at] is not None)
+
     if sections:
         marks = list(marks)
         for at in sections:
@@ -106,14 +112,14 @@ def numbered_items(marked: Lines | tuple[str, ...], style: Style, before: int = 
     starts = [i for i, m in enumerate(marks) if m is not None]
     last_start = starts[-1]
     items: list[Item] = []
-    headings = [line for line in lines[: starts[0]] if _is_heading(line)]
+    headings = [line for k, line in enumerate(lines[: starts[0]]) if heading(line, k)]
     section = headings[-1] if headings else ""
     i, end = starts[0], starts[0]
     while i < len(lines):
         line = lines[i]
         match = marks[i]
         if match is None:
-            if _is_heading(line) and i < last_start:
+            if heading(line, i) and i < last_start:
                 section = line
             i += 1
             continue
@@ -126,7 +132,7 @@ def numbered_items(marked: Lines | tuple[str, ...], style: Style, before: int = 
         title_only = "。" not in rest and len(rest) <= 40
         while j < len(lines):
             nxt = lines[j]
-            if marks[j] is not None or _is_heading(nxt) or _is_signature(nxt):
+            if marks[j] is not None or heading(nxt, j) or _is_signature(nxt):
                 break
             # A department note closes the item, except for sub-points that follow it (1. (1) …).
             if closed and not _other_style(marked, j, style):
@@ -198,11 +204,11 @@ def _prose_sections(marked: Lines, style: Style) -> tuple[int, ...]:
     return tuple(found)
 
 
-def _items_and_frame(marked: Lines, style: Style) -> tuple[list[Item], int, int]:
+def _items_and_frame(marked: Lines, style: Style, grouping: Style | None = None) -> tuple[list[Item], int, int]:
     """A numbered document's items, with where they start and end: those of its own style, with the sections
     that are tasks of their own (_prose_sections), then those of any list in another style that follows them
     under a heading of its own (_later_list)."""
-    items, first, end = numbered_items(marked, style, sections=_prose_sections(marked, style))
+    items, first, end = numbered_items(marked, style, sections=_prose_sections(marked, style), grouping=grouping)
     while (later := _later_list(marked, end)) is not None:
         at, other = later
         more, _, more_end = numbered_items(marked[at:], other, before=len(items))
@@ -325,7 +331,7 @@ MAX_ITEMS = 20_000
 def segment(part: Part, source: str, selector: str) -> Document:
     """A Document from one part of a file."""
     if part.style is not None:
-        items, first, end = _items_and_frame(part.marked(), part.style)
+        items, first, end = _items_and_frame(part.marked(), part.style, part.grouping)
         header, trailer = list(part.lines[:first]), list(part.lines[end:])
     elif part.jurisdiction is None:
         header, body, trailer = _prose_frame(part.lines)

@@ -31,6 +31,7 @@ class Part:
     lead: tuple[str, ...] = ()  # a round-up's opening paragraphs, before the first jurisdiction (they date it)
     # the lines with what the split matched of them already (None: a part made otherwise, matched when asked)
     matched: Lines | None = field(default=None, compare=False, repr=False)
+    grouping: Style | None = None  # an outer numbering whose lines head groups of the items (see item_styles)
 
     def marked(self) -> Lines:
         """The lines, to ask what numbering styles match of them."""
@@ -47,6 +48,31 @@ def item_style(lines: Lines | Sequence[str]) -> Style | None:
     return None
 
 
+# A report groups its tasks under headings numbered in an outer style: (一)强化责任担当,全面高效履职 over
+# 1.立足城市战略定位,推动优质医疗资源扩容布局。一是… (a 绩效 self-assessment, a year's summary). Such a line is a
+# phrase, not a task: no sentence, short, no lead department, and a run of the inner style follows it at once.
+_GROUP_MOST = 40
+GROUPED_AT_LEAST = 2  # inner items per group, on average, for the outer lines to be groups and not tasks
+
+
+def item_styles(lines: Lines | Sequence[str]) -> tuple[Style | None, Style | None]:
+    """The items' numbering style (item_style), and the outer style whose lines head groups of them where a document
+    numbers groups and tasks apart ((一) over 1.: the tasks are the 1. items, the (一) lines their headings)."""
+    marked = lines if isinstance(lines, Lines) else Lines(lines)
+    outer = item_style(marked)
+    if outer is None or outer not in ITEM_STYLES:
+        return outer, None
+    inner = next((s for s in ITEM_STYLES[ITEM_STYLES.index(outer) + 1 :] if marked.count(s) >= 2), None)
+    if inner is None or marked.count(inner) < GROUPED_AT_LEAST * marked.count(outer):
+        return outer, None
+    heads = [(k, m) for k, m in enumerate(marked.matches(outer)) if m is not None]
+    for k, (_, _, rest) in heads:
+        if (len(rest) > _GROUP_MOST or any(mark in rest for mark in "。;:") or "负责" in rest
+                or k + 1 >= len(marked) or marked.match(inner, k + 1) is None):
+            return outer, None
+    return inner, outer
+
+
 def _header_start(between: Sequence[str]) -> int | None:
     """Where a new document's header begins among the lines between two numbered runs."""
     for k, line in enumerate(between):
@@ -57,7 +83,7 @@ def _header_start(between: Sequence[str]) -> int | None:
     return None
 
 
-def _numbered_parts(lines: Lines, style: Style) -> list[Part]:
+def _numbered_parts(lines: Lines, style: Style, grouping: Style | None = None) -> list[Part]:
     marks = lines.matches(style)
     starts = [(i, m[0]) for i, m in enumerate(marks) if m is not None]
     cuts = [0]
@@ -67,7 +93,7 @@ def _numbered_parts(lines: Lines, style: Style) -> list[Part]:
             if k is not None:
                 cuts.append(prev_i + 1 + k)
     cuts.append(len(lines))
-    return [Part(lines.lines[a:b], style, matched=lines[a:b]) for a, b in zip(cuts, cuts[1:])]
+    return [Part(lines.lines[a:b], style, matched=lines[a:b], grouping=grouping) for a, b in zip(cuts, cuts[1:])]
 
 
 def _drop_repeats(parts: list[Part]) -> list[Part]:
@@ -139,14 +165,14 @@ def _other_style_cut(lines: Lines, starts: list[int]) -> int | None:
 
 
 def _split_lines(lines: Lines) -> list[Part]:
-    style = item_style(lines)
+    style, grouping = item_styles(lines)
     if style is None:
         return _prose_parts(list(lines.lines))
     starts = [i for i, m in enumerate(lines.matches(style)) if m is not None]
-    cut = _other_style_cut(lines, starts)
+    cut = _other_style_cut(lines, starts) if grouping is None else None
     if cut is not None:
         return _split_lines(lines[:cut]) + _split_lines(lines[cut:])
-    return _numbered_parts(lines, style)
+    return _numbered_parts(lines, style, grouping)
 
 
 def split(text: str) -> list[Part]:
