@@ -264,7 +264,7 @@ _ATTENDANCE = re.compile(r"出席|主持|列席|参加会议|作交流发言|作
 
 
 def _framed(text: str, mentions: Sequence[Mention], frame: Callable[[str, Mention], bool]) -> frozenset[str]:
-    """The instruments every mention of which in `text` stands in `frame` (_setting, _attendance)."""
+    """The instruments every mention of which in `text` stands in `frame` (_setting; _attending's sentences)."""
     framed: dict[str, bool] = {}
     for m in mentions:
         framed[m.instrument] = framed.get(m.instrument, True) and frame(text, m)
