@@ -17,6 +17,11 @@ def vocabulary():
 
 @pytest.mark.parametrize("text, present, absent", [
     ("提高重大疫情监测预警、流调溯源能力。", "监测预警", None),
+    # bare 中医 naming a hospital among others, or one kind of service in a list, is no 中医药 measure
+    ("以县人民医院、县中医院为牵头单位组建医共体。", "县域医共体", "中医药"),
+    ("重点提高护理、手术、中医等体现技术劳务价值的医疗服务价格。", None, "中医药"),
+    ("扩大中医优势病种按病种付费范围。", "中医药", None),
+    ("加强县中医医院中医特色专科建设。", "中医药", None),
     # 直接结算 of the 医保 fund with drug makers is 集采's payment, not settlement across places
     ("扩大医保基金与医药企业直接结算范围。", None, "异地就医"),
     ("推进住院费用跨省直接结算。", "异地就医", None),
