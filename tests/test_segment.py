@@ -395,6 +395,9 @@ def test_a_report_s_tasks_grouped_under_headings_numbered_in_an_outer_style_are_
     # each (一) a task with a sentence of its own, its 1. 2. its measures
     "某县2024年医改重点任务\n(一)推进医保支付方式改革。全面推开DRG付费。\n1.开展DRG付费。\n2.推进按床日付费。\n"
     "(二)推动中医药发展。建设中医馆。\n1.建设中医馆。\n2.培养中医人才。\n",
+    # title-only (一) lines, each one task (no comma between two phrases), over its measures: tasks, not groups
+    "某县2024年医改重点任务\n(一)深化医保支付方式改革\n1.推进DRG付费。\n2.推进按病种付费。\n"
+    "(二)推进药品耗材集中带量采购\n3.落实集采中选结果。\n4.落实结余留用。\n",
     # title-only (一) lines with a measure or so each: tasks, not groups
     "某县2024年医改重点任务\n(一)推进医保支付方式改革\n1.开展DRG付费。\n(二)推动中医药发展\n2.建设中医馆。\n"
     "(三)加强综合监管\n3.开展专项检查。\n",

@@ -50,7 +50,9 @@ def item_style(lines: Lines | Sequence[str]) -> Style | None:
 
 # A report groups its tasks under headings numbered in an outer style: (一)强化责任担当,全面高效履职 over
 # 1.立足城市战略定位,推动优质医疗资源扩容布局。一是… (a 绩效 self-assessment, a year's summary). Such a line is a
-# phrase, not a task: no sentence, short, no lead department, and a run of the inner style follows it at once.
+# couplet of two phrases, not a task: no sentence, short, no lead department, a comma between its phrases, and a run of
+# the inner style follows it at once. (A task list's (一)深化医保支付方式改革 over 1. 2. measures is one task and its
+# measures: no comma.)
 _GROUP_MOST = 40
 GROUPED_AT_LEAST = 2  # inner items per group, on average, for the outer lines to be groups and not tasks
 
@@ -67,7 +69,7 @@ def item_styles(lines: Lines | Sequence[str]) -> tuple[Style | None, Style | Non
         return outer, None
     heads = [(k, m) for k, m in enumerate(marked.matches(outer)) if m is not None]
     for k, (_, _, rest) in heads:
-        if (len(rest) > _GROUP_MOST or any(mark in rest for mark in "。;:") or "负责" in rest
+        if (len(rest) > _GROUP_MOST or any(mark in rest for mark in "。;:") or "负责" in rest or "," not in rest
                 or k + 1 >= len(marked) or marked.match(inner, k + 1) is None):
             return outer, None
     return inner, outer
