@@ -84,7 +84,7 @@ _NUMERAL_CHARACTERS = frozenset("一二三四五六七八九十百零〇")  # wh
 
 
 def _is_heading(line: str) -> bool:
-    return len(line) <= 60 and bool(SECTION.match(line))
+    return line[:1] in _NUMERAL_CHARACTERS and len(line) <= 60 and bool(SECTION.match(line))
 
 
 def _other_style(lines: Lines, at: int, style: Style) -> bool:
@@ -160,7 +160,7 @@ def _later_list(marked: Lines, end: int) -> tuple[int, Style] | None:
     under a heading (a closing paragraph's 1. 2. are no tasks), and not an annex's list of attachments."""
     tail = marked[end:]
     lines = tail.lines
-    heading = next((i for i, line in enumerate(lines) if line[:1] in _NUMERAL_CHARACTERS and _is_heading(line)), None)
+    heading = next((i for i, line in enumerate(lines) if _is_heading(line)), None)
     if heading is None:
         return None
     annex = next((i for i, line in enumerate(lines) if _ANNEX.match(line)), len(lines))
@@ -190,7 +190,7 @@ def _prose_sections(marked: Lines, style: Style) -> tuple[int, ...]:
         return ()
     lines, own = marked.lines, marked.matches(style)
     first = next(i for i, m in enumerate(own) if m is not None)
-    headings = [i for i in range(first, len(lines)) if lines[i][:1] in _NUMERAL_CHARACTERS and _is_heading(lines[i])]
+    headings = [i for i in range(first, len(lines)) if _is_heading(lines[i])]
     found = []
     for at, following in zip(headings, [*headings[1:], len(lines)]):
         body = range(at + 1, following)
