@@ -9,6 +9,7 @@ lead or deadline column, is left to the caller (a table of indicators, a contact
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -147,9 +148,9 @@ def text_tables(text: str) -> str:
                 current = lines[end]
                 if "\t" in current:
                     rows.append(current.split("\t"))
-                elif current.strip() and not (len(current.strip()) <= _HEADING_MOST and _row_follows(lines, end + 1)):
-                    break
                 elif current.strip():
+                    if len(current.strip()) > _HEADING_MOST or not _row_follows(lines, end + 1):
+                        break
                     rows.append([current.strip()] * len(header))
                 end += 1
             listed = task_lines(rows)
@@ -163,5 +164,6 @@ def text_tables(text: str) -> str:
 
 
 def _row_follows(lines: Sequence[str], start: int) -> bool:
-    """Whether the next line that holds anything, from `start`, is a row of cells."""
-    return next(("\t" in line for line in lines[start:] if line.strip()), False)
+    """Whether the next line that holds anything, from `start`, is a row of cells (read in place: a slice of the rest
+    of the file at every heading of a long table would copy it each time)."""
+    return next(("\t" in line for line in itertools.islice(lines, start, None) if line.strip()), False)
