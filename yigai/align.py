@@ -465,7 +465,7 @@ class Signals:
     local_starts: list[int]  # and each local item's, in its columns
     specific: tuple[frozenset[str], ...]  # per local item, the instruments it names by a specific form
     z_sentence: np.ndarray  # _z(sentence), as combined read it
-    titled: tuple[bool, ...] = ()  # per local item, whether its printed title names an instrument (_Reading.titled)
+    titled: tuple[bool, ...]  # per local item, whether its printed title names an instrument (_Reading.titled)
 
     @cached_property
     def best_local_of(self) -> np.ndarray:
