@@ -353,21 +353,17 @@ def test_a_section_with_prose_beneath_and_nothing_numbered_is_a_task_of_its_own(
 
 
 def test_sections_before_the_first_item_and_the_problems_section_stay_frame(tmp_path):
-    path = tmp_path / "report.txt"
-    path.write_text("某县关于2023年深化医改工作情况的报告\n一、总体情况\n全县医改取得明显成效。\n二、主要工作\n"
-                    "(一)推进医共体建设。六统一全面落实。\n(二)做实家庭医生签约服务。签约率达到45%。\n"
-                    "三、存在的问题\n基层人才短缺。\n四、下一步工作打算\n(一)深化医共体改革。\n", encoding="utf-8")
-    (document,) = read_documents(path)
+    document = _the_document(tmp_path, "某县关于2023年深化医改工作情况的报告\n一、总体情况\n全县医改取得明显成效。\n"
+                             "二、主要工作\n(一)推进医共体建设。六统一全面落实。\n(二)做实家庭医生签约服务。签约率达到45%。\n"
+                             "三、存在的问题\n基层人才短缺。\n四、下一步工作打算\n(一)深化医共体改革。\n")
     assert [i.title for i in document.items] == ["推进医共体建设", "做实家庭医生签约服务", "深化医共体改革"]
 
 
 def test_a_summary_s_paragraph_of_problems_is_no_task(tmp_path):
-    path = tmp_path / "summary.txt"
-    path.write_text("某市2023年深化医改工作总结\n"
-                    "聚焦三医协同,改革合力持续增强。一是完善领导体制;二是推进薪酬制度改革。\n"
-                    "在看到成绩的同时,全市医改工作还存在一些短板和不足。一是改革系统集成不够;二是基层人才短缺。\n"
-                    "2024年,重点抓好以下工作。一是深化医保支付方式改革;二是推进医共体建设。\n", encoding="utf-8")
-    (document,) = read_documents(path)
+    document = _the_document(tmp_path, "某市2023年深化医改工作总结\n"
+                             "聚焦三医协同,改革合力持续增强。一是完善领导体制;二是推进薪酬制度改革。\n"
+                             "在看到成绩的同时,全市医改工作还存在一些短板和不足。一是改革系统集成不够;二是基层人才短缺。\n"
+                             "2024年,重点抓好以下工作。一是深化医保支付方式改革;二是推进医共体建设。\n")
     assert [i.title.rstrip(";") for i in document.items] == ["完善领导体制", "推进薪酬制度改革", "深化医保支付方式改革",
                                                             "推进医共体建设"]
 
