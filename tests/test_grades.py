@@ -293,6 +293,28 @@ def test_a_news_sentence_on_who_attended_a_meeting_is_no_evidence(tmp_path: Path
     assert (6, 1) in {(p.national, p.local) for p in align(read_document(NATIONAL), plan, VOCABULARY).pairs}
 
 
+def test_a_sentence_on_what_the_year_is_is_no_evidence(tmp_path: Path) -> None:
+    # 乙类乙管 names the 新冠 policy (national 14) as the year's background, not as a measure of this report
+    news = _titled(tmp_path, "全省深化医药卫生体制改革工作推进会召开",
+                   "会议指出,2023年是全面贯彻党的二十大精神的开局之年,也是新冠病毒感染实施“乙类乙管”后的第一年。"
+                   "会议要求,要全面推开DRG/DIP支付方式改革。要优化新冠病毒感染“乙类乙管”下的医疗服务和药品保障。")
+    pairs = {(p.national, p.local) for p in align(read_document(NATIONAL), news, VOCABULARY).pairs}
+    year = next(i.index for i in news.items if "开局之年" in i.text)
+    assert not [p for p in pairs if p[1] == year]
+    assert (14, next(i.index for i in news.items if "优化新冠" in i.text)) in pairs
+
+
+def test_an_item_that_states_the_plans_frame_gets_no_pair(tmp_path: Path) -> None:
+    # 指导思想 names the reform's instruments as a whole; the same words in a task are a measure
+    frame = ("坚持以人民健康为中心,以紧密型县域医共体建设为抓手,推进分级诊疗,"
+             "推动医疗、医保、医药协同发展和治理。")
+    plan = _local(tmp_path, f"一、总体要求\n(一)指导思想。{frame}\n(二)基本原则。坚持公益性,推进分级诊疗。\n"
+                            f"二、重点任务\n(一)推进紧密型县域医共体建设。{frame}\n(二)推进药品耗材集中带量采购。\n")
+    pairs = {(p.national, p.local) for p in align(read_document(NATIONAL), plan, VOCABULARY).pairs}
+    assert not [p for p in pairs if p[1] in (1, 2)]
+    assert (3, 3) in pairs and (7, 4) in pairs
+
+
 def test_a_local_title_whose_main_task_the_national_title_names_is_full_whatever_its_body_leans_to(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # the body is on 城市医疗集团 and 医共体 (national 3's, and more of it than 5's), the title is national 5's task: a

@@ -241,13 +241,23 @@ def _readings(document: Document, vocabulary: Vocabulary) -> list[_Reading]:
 
 def _read(item: Item, vocabulary: Vocabulary, health: bool = False) -> _Reading:
     unit = _prepare(item, vocabulary.slogan_pattern, health)
+    if _FRAME_ITEM.fullmatch(unit.title.strip().rstrip("。:")):
+        return _Reading(unit, frozenset(), _specific(unit.text, vocabulary), (unit.title, frozenset()), False, False)
     head, chained = _head_and_chain(unit, vocabulary)
     found = vocabulary.find(unit.text, "", health)
     mentions = vocabulary.mentions_of(unit.text, "", health)
-    # (a main task is never a setting; a sentence on who attended a meeting is nobody's task, its title included)
-    framed = (_framed(unit.text, mentions, _setting) - head[1]) | _attending(unit.text, mentions)
+    # (a main task is never a setting; a sentence on who attended a meeting, or on what year this is, is nobody's
+    # task, its title included)
+    framed = ((_framed(unit.text, mentions, _setting) - head[1]) | _in_sentences(unit.text, mentions, _ATTENDANCE)
+              | _in_sentences(unit.text, mentions, _BACKGROUND))
     titled = bool(vocabulary.find(unit.title, unit.text, health))
     return _Reading(unit, found - framed, _specific(unit.text, vocabulary), head, chained, titled)
+
+
+# An item that states a plan's frame, not a task (一、总体要求 under it (一)指导思想, (二)基本原则): its words are the
+# reform's as a whole, no national item's counterpart. Goals (工作目标) are not among them: their targets name the
+# instruments a reader pairs (国家区域医疗中心 3个, DRG/DIP 75%).
+_FRAME_ITEM = re.compile(r"指导思想|基本原则|工作原则|总体要求")
 
 
 # Where another task is done, not what is done: 在紧密型县域医共体实行医保基金打包付费, 医共体内实行统一用药目录.
@@ -261,10 +271,13 @@ _APPLIED = re.compile(r"^(?:实行|推行|试行|实施|开展)")  # 对医共�
 # A news report's sentence on who attended and who spoke: the instruments in it are people's offices
 # (省医改领导小组副组长杨启明出席会议并讲话), not measures.
 _ATTENDANCE = re.compile(r"出席|主持|列席|参加会议|作交流发言|作典型发言")
+# A sentence on what the year is (2023年是全面贯彻…的开局之年,也是新冠病毒感染实施“乙类乙管”后的第一年): background, the
+# tasks named in it are no measure of this text's.
+_BACKGROUND = re.compile(r"是[^。;,]*(?:之年|的一年|第一年|关键期|攻坚期|开局年)")
 
 
 def _framed(text: str, mentions: Sequence[Mention], frame: Callable[[str, Mention], bool]) -> frozenset[str]:
-    """The instruments every mention of which in `text` stands in `frame` (_setting; _attending's sentences)."""
+    """The instruments every mention of which in `text` stands in `frame` (_setting; _in_sentences)."""
     framed: dict[str, bool] = {}
     for m in mentions:
         framed[m.instrument] = framed.get(m.instrument, True) and frame(text, m)
@@ -280,12 +293,12 @@ def _setting(text: str, m: Mention) -> bool:
     return bool(_SETTING_AFTER.match(text[end : end + 2]))
 
 
-def _attending(text: str, mentions: Sequence[Mention]) -> frozenset[str]:
-    """The instruments every mention of which stands in a sentence on who attended a meeting (_ATTENDANCE): the
+def _in_sentences(text: str, mentions: Sequence[Mention], kind: re.Pattern[str]) -> frozenset[str]:
+    """The instruments every mention of which stands in a sentence of a `kind` (_ATTENDANCE, _BACKGROUND): the
     sentences are read once, and each mention placed among them (linear in the text, however many mentions)."""
-    if not _ATTENDANCE.search(text):
+    if not kind.search(text):
         return frozenset()
-    spans = [(m.start(), m.end()) for m in _PRINTED_SENTENCE.finditer(text) if _ATTENDANCE.search(m.group(0))]
+    spans = [(m.start(), m.end()) for m in _PRINTED_SENTENCE.finditer(text) if kind.search(m.group(0))]
     starts = [start for start, _ in spans]
 
     def attended(_: str, m: Mention) -> bool:
