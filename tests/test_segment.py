@@ -401,3 +401,18 @@ def test_a_report_s_tasks_grouped_under_headings_numbered_in_an_outer_style_are_
 def test_outer_lines_that_are_tasks_stay_the_items(tmp_path, text):
     document = _the_document(tmp_path, text)
     assert all(i.label.startswith("(") for i in document.items)
+
+
+@pytest.mark.parametrize("kind", ["通报", "公示", "总结"])
+def test_a_title_broken_over_lines_is_joined_up_to_the_addressees_not_into_them(tmp_path, kind: str) -> None:
+    document = _the_document(tmp_path, f"某省深化医药卫生体制改革领导小组秘书处\n某医改秘〔2023〕5号\n关于2022年度全省深化医改\n"
+                                       f"重点任务落实情况的{kind}\n各设区市深化医改领导小组,省医改领导小组各成员单位:\n"
+                                       "一、主要成效\n(一)分级诊疗体系建设持续推进。全省组建紧密型县域医共体92个。\n"
+                                       "(二)药品耗材集中带量采购常态化开展。累计落地集采药品390个。\n")
+    assert document.title == f"关于2022年度全省深化医改重点任务落实情况的{kind}"
+
+
+def test_a_title_is_not_joined_to_the_addressees_whatever_it_ends_with(tmp_path) -> None:
+    document = _the_document(tmp_path, "某县人民医院关于调整住院部探视时间的告知\n广大患者及家属:\n"
+                                       "一、探视时间。每日15:00-17:00。\n二、陪护管理。每位患者限留陪护1人。\n")
+    assert document.title == "某县人民医院关于调整住院部探视时间的告知"

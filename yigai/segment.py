@@ -20,7 +20,7 @@ DEPARTMENT_NOTE = re.compile(rf"\((?={_NOTE_PART}*?(?:负责|牵头|按职责分
 _DEPARTMENT_SPLIT = re.compile(r"[、,;]|等和|和(?=各|地方)|等(?=[省市县区自国])")
 
 DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-_TITLE_END = re.compile(r"(通知|意见|方案|办法|任务|要点|计划|决定|规划|函|稿|报告)$")
+_TITLE_END = re.compile(r"(通知|意见|方案|办法|任务|要点|计划|决定|规划|函|稿|报告|通报|总结|公告|通告|公示|纪要|批复|细则)$")
 _TITLE_WORDS = re.compile(r"(重点工作任务|工作要点|实施方案|行动计划|重点工作)")
 _CLOSING = re.compile(r"^(各地|各级|各有关|各部门|各单位|各市|各县|各区|全区|全省|全市|全县|以上任务|下一步)")
 _SENTENCE = re.compile(r"[^。!?;]+[。!?;]?")
@@ -270,7 +270,9 @@ def find_title(lines: list[str]) -> str:
     for i, line in enumerate(lines):
         if "关于" in line and len(line) <= 80:
             title, j = line, i
-            while not _TITLE_END.search(title) and j + 1 < len(lines) and len(lines[j + 1]) <= 40:
+            # (not into the addressees' line, 各设区市…,省…各成员单位:, nor into a heading)
+            while (not _TITLE_END.search(title) and j + 1 < len(lines) and len(lines[j + 1]) <= 40
+                   and not lines[j + 1].rstrip().endswith((":", "：")) and not _is_heading(lines[j + 1])):
                 j += 1
                 title += lines[j]
             if title.startswith("关于") and i > 0 and ISSUER.match(lines[i - 1]):
