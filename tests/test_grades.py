@@ -329,7 +329,7 @@ def test_a_local_title_whose_main_task_the_national_title_names_is_full_whatever
     import yigai.align
 
     # national 4's task holds the topics within its title's (家庭医生签约 within the 基层 services)
-    signing = ("(一)做实家庭医生签约服务。组建家庭医生团队,重点人群签约率达到75%,推进医共体内慢病一体化管理。\n"
+    signing = ("(一)做实家庭医生签约服务。组建家庭医生团队,重点人群签约率达到75%。推进医共体内慢病一体化管理。\n"
                "(二)提升基层医疗卫生服务水平。推进乡镇卫生院和村卫生室标准化建设,实施基本公共卫生服务项目,"
                "落实乡村医生待遇,推进家庭医生签约服务。\n"
                "(三)推进药品耗材集中带量采购。\n(四)深化医保支付方式改革。\n(五)加强疾病预防控制体系建设。\n")

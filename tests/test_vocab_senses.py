@@ -28,6 +28,19 @@ def vocabulary():
     # the diseases in a 医保 sentence are what insurance pays for, not prevention
     ("实现高血压、糖尿病等门诊慢特病相关治疗费用跨省直接结算。", "门诊共济", "慢性病防治"),
     ("推进高血压、糖尿病患者规范管理。", "慢性病防治", None),
+    # ... and in a 家庭医生签约 or 基本公卫 sentence they name the programme's 重点人群
+    ("优先为高血压、糖尿病患者提供家庭医生签约服务。", "家庭医生签约", "慢性病防治"),
+    # a township hospital is 基层's task where it is built or staffed, elsewhere the place of another task
+    ("推进乡镇卫生院标准化建设。", "乡村医疗卫生", None),
+    ("实现乡镇卫生院保障基本医疗服务改革全覆盖。", "乡村医疗卫生", None),
+    ("提高乡镇卫生院基本药物配备使用比例。", None, "乡村医疗卫生"),
+    # 县域内就诊率 is a 医共体's assessment figure in a sentence on one, else 分级诊疗's
+    ("完善医共体绩效评价,重点考核县域内就诊率。", "县域医共体", "分级诊疗"),
+    ("力争县域内就诊率达到90%。", "分级诊疗", None),
+    # the 医改领导小组's office is who is reported to, not the leadership arrangement
+    ("将整改方案报送省医改领导小组秘书处。", None, "医改领导体制"),
+    ("由县长担任医改领导小组组长。", "医改领导体制", None),
+    ("建立医疗卫生机构和医务人员信用档案,实施失信联合惩戒。", "综合监管", None),
     ("健全短缺药品监测预警和分级应对机制。", None, "监测预警"),
     ("落实集中带量采购医保资金结余留用政策。", "结余留用", "总额付费"),
     ("推进紧密型县域医共体总额付费,结余留用、合理超支分担。", "总额付费", "结余留用"),
