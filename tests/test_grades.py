@@ -315,6 +315,30 @@ def test_an_item_that_states_the_plans_frame_gets_no_pair(tmp_path: Path) -> Non
     assert (3, 3) in pairs and (7, 4) in pairs
 
 
+PLAN_ON_ONE_REFORM = ("一、主要任务\n"
+                      "(一)健全医共体管理体制。成立县医共体管理委员会,医共体设立理事会,实行理事会领导下的总院长负责制。\n"
+                      "(二)推进财务统一管理。医共体设立财务管理中心,对成员单位实行统一核算。\n"
+                      "(三)推进资产物资统一管理。医共体内设备统一调配,物资统一采购。\n"
+                      "(四)实施医保基金打包付费。对医共体实行医保基金总额付费,结余留用、合理超支分担。\n"
+                      "(五)推进医防融合。医共体牵头医院设立公共卫生科,推进慢性病医防融合管理。\n"
+                      "(六)推动上下联动和双向转诊。医共体内畅通双向转诊通道。\n"
+                      "二、保障措施\n(一)加强组织领导。县政府成立医共体建设领导小组。\n")
+
+
+def test_in_a_plan_on_one_reform_an_item_that_builds_a_part_of_it_is_its_full_counterpart(tmp_path: Path) -> None:
+    # every item names 医共体, so no item's score stands out from the plan's own mean; what the title names is the
+    # reform the plan builds (national 3's), and an item whose main task is that reform alone builds a part of it
+    national = read_document(NATIONAL)
+    plan = _titled(tmp_path, "某县紧密型县域医共体建设实施方案", PLAN_ON_ONE_REFORM)
+    grades = {(p.national, p.local): p.grade.value for p in align(national, plan, VOCABULARY).pairs}
+    assert all(grades.get((3, b)) == "full" for b in (1, 2, 3))
+    # an item on another task in the plan (医保 payment, 医防融合) is that task's
+    assert grades.get((3, 4)) != "full" and grades.get((3, 5)) != "full"
+    # the same items in a list on the reform as a whole are read by the other rules
+    listed = _titled(tmp_path, "某县2023年深化医药卫生体制改革重点工作任务", PLAN_ON_ONE_REFORM)
+    assert {(p.national, p.local): p.grade.value for p in align(national, listed, VOCABULARY).pairs} != grades
+
+
 def test_a_local_title_whose_main_task_the_national_title_names_is_full_whatever_its_body_leans_to(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # the body is on 城市医疗集团 and 医共体 (national 3's, and more of it than 5's), the title is national 5's task: a

@@ -819,6 +819,7 @@ def _aligned(national: Document, local: Document, vocabulary: Vocabulary, thresh
     share = sum(bool(found) for found in specific) / len(specific) if specific else 0.0
     on_subject = share >= thresholds.on_subject
     found: list[_Found] = []
+    themed = _themed(local, vocabulary, reference, s)
     # a pair shares an instrument exactly where its vocabulary score is above 0 (every idf is)
     # what the rules read of each candidate pair, gathered at once (one array operation each, not one a pair)
     at_a, at_b = ((s.vocabulary > 0) | (s.sentence >= thresholds.sentence_floor)).nonzero()
@@ -838,7 +839,9 @@ def _aligned(national: Document, local: Document, vocabulary: Vocabulary, thresh
             # 深入实施健康中国行动; 推进公立医院综合改革 beside an item on 政府投入 that names it): no evidence of one task
             continue
         # (bundle: a list of tasks is partial for each; a bundle's full for a bundle)
-        if on_subject and not bundle and ((best and score >= thresholds.full and same) or (
+        if on_subject and a in themed.get(b, ()):
+            grade = _FULL
+        elif on_subject and not bundle and ((best and score >= thresholds.full and same) or (
             mutual and score >= thresholds.full_mutual and not other
         ) or (same and not listed and score >= thresholds.head_pair and _titled_alike(reference, s, a, b))):
             grade = _FULL
@@ -859,6 +862,28 @@ def _aligned(national: Document, local: Document, vocabulary: Vocabulary, thresh
         found.append((a, b, grade, score, tuple(common[:4]), quoted, similar))
     return Alignment(national, local, _rated(found, s, thresholds.full_per_local), dict(reference.topics), share,
                      on_subject, tasks)
+
+
+def _themed(local: Document, vocabulary: Vocabulary, reference: Reference, s: Signals) -> dict[int, frozenset[int]]:
+    """A plan on one reform (its title names it: 紧密型县域医共体建设实施方案, 紧密型城市医疗集团建设试点实施方案): per local
+    item whose main task names that reform alone (健全医共体管理体制; 推进财务统一管理, read with its next sentence), the
+    national items whose subject the reform is. Such an item builds a part of the reform and is its full counterpart,
+    however little its score stands out: every item of the plan names the reform, and scores are read against the
+    document pair's own mean. Frame and support items (指导思想; 三、保障措施 (一)加强组织领导) are no part of it."""
+    theme = vocabulary.find(local.title, local.title, True)
+    if not theme or len(_topics(theme, vocabulary)) != 1:
+        return {}
+    holders = reference.subject_holders
+    owners = frozenset(a for name in theme for a in holders.get(name, ()))
+    if not owners:
+        return {}
+    return {b: owners for b, (head, item) in enumerate(zip(s.heads, local.items))
+            if head and head <= theme and not _SUPPORT.search(item.section)
+            and not _FRAME_ITEM.fullmatch(s.local_units[b].title.strip().rstrip("。:"))}
+
+
+# The sections of a plan that support its tasks rather than carry them (三、保障措施, 组织实施)
+_SUPPORT = re.compile(r"保障措施|组织实施|组织保障|保障机制|工作要求|实施步骤|工作保障|组织领导")
 
 
 def _titled_alike(reference: Reference, s: Signals, a: int, b: int) -> bool:
