@@ -322,6 +322,7 @@ PLAN_ON_ONE_REFORM = ("一、主要任务\n"
                       "(四)实施医保基金打包付费。对医共体实行医保基金总额付费,结余留用、合理超支分担。\n"
                       "(五)推进医防融合。医共体牵头医院设立公共卫生科,推进慢性病医防融合管理。\n"
                       "(六)推动上下联动和双向转诊。医共体内畅通双向转诊通道。\n"
+                      "(七)夯实工作基础。完善相关制度。医共体建立统一的信息平台,实现成员单位互联互通。\n"
                       "二、保障措施\n(一)加强组织领导。县政府成立医共体建设领导小组。\n")
 
 
@@ -331,9 +332,12 @@ def test_in_a_plan_on_one_reform_an_item_that_builds_a_part_of_it_is_its_full_co
     national = read_document(NATIONAL)
     plan = _titled(tmp_path, "某县紧密型县域医共体建设实施方案", PLAN_ON_ONE_REFORM)
     grades = {(p.national, p.local): p.grade.value for p in align(national, plan, VOCABULARY).pairs}
-    assert all(grades.get((3, b)) == "full" for b in (1, 2, 3))
+    # (the seventh names nothing in its title and next sentence, its body is on the reform)
+    assert all(grades.get((3, b)) == "full" for b in (1, 2, 3, 7))
     # an item on another task in the plan (医保 payment, 医防融合) is that task's
     assert grades.get((3, 4)) != "full" and grades.get((3, 5)) != "full"
+    # a support item names the reform as what it supports: no pair by it
+    assert not [pair for pair in grades if pair[1] == 8]
     # the same items in a list on the reform as a whole are read by the other rules
     listed = _titled(tmp_path, "某县2023年深化医药卫生体制改革重点工作任务", PLAN_ON_ONE_REFORM)
     assert {(p.national, p.local): p.grade.value for p in align(national, listed, VOCABULARY).pairs} != grades

@@ -819,7 +819,9 @@ def _aligned(national: Document, local: Document, vocabulary: Vocabulary, thresh
     share = sum(bool(found) for found in specific) / len(specific) if specific else 0.0
     on_subject = share >= thresholds.on_subject
     found: list[_Found] = []
-    themed = _themed(local, vocabulary, reference, s)
+    theme = _theme(local, vocabulary)
+    themed = _themed(local, theme, vocabulary, reference, s)
+    supporting = [bool(_SUPPORT.search(item.section)) for item in local.items]
     # a pair shares an instrument exactly where its vocabulary score is above 0 (every idf is)
     # what the rules read of each candidate pair, gathered at once (one array operation each, not one a pair)
     at_a, at_b = ((s.vocabulary > 0) | (s.sentence >= thresholds.sentence_floor)).nonzero()
@@ -832,6 +834,11 @@ def _aligned(national: Document, local: Document, vocabulary: Vocabulary, thresh
             s.same_subject[at_a, at_b].tolist(), s.other_subject[at_a, at_b].tolist(), z_sentence[at_a, at_b].tolist(),
             s.sentence[at_a, at_b].tolist()):
         common = s.shared.get((a, b), [])
+        if supporting[b]:
+            # a support item (三、保障措施 (一)加强组织领导) names the plan's reform as what it supports, not as a task
+            common = [name for name in common if name not in theme]
+            if not common:
+                continue
         if not on_subject and not set(common) & specific[b]:
             continue  # off the subject, only a specific instrument both name counts
         if not common and not same:
@@ -841,7 +848,7 @@ def _aligned(national: Document, local: Document, vocabulary: Vocabulary, thresh
         # (bundle: a list of tasks is partial for each; a bundle's full for a bundle)
         if on_subject and a in themed.get(b, ()):
             grade = _FULL
-        elif on_subject and not bundle and ((best and score >= thresholds.full and same) or (
+        elif on_subject and not bundle and not supporting[b] and ((best and score >= thresholds.full and same) or (
             mutual and score >= thresholds.full_mutual and not other
         ) or (same and not listed and score >= thresholds.head_pair and _titled_alike(reference, s, a, b))):
             grade = _FULL
@@ -864,22 +871,30 @@ def _aligned(national: Document, local: Document, vocabulary: Vocabulary, thresh
                      on_subject, tasks)
 
 
-def _themed(local: Document, vocabulary: Vocabulary, reference: Reference, s: Signals) -> dict[int, frozenset[int]]:
-    """A plan on one reform (its title names it: 紧密型县域医共体建设实施方案, 紧密型城市医疗集团建设试点实施方案): per local
-    item whose main task names that reform alone (健全医共体管理体制; 推进财务统一管理, read with its next sentence), the
-    national items whose subject the reform is. Such an item builds a part of the reform and is its full counterpart,
-    however little its score stands out: every item of the plan names the reform, and scores are read against the
-    document pair's own mean. Frame and support items (指导思想; 三、保障措施 (一)加强组织领导) are no part of it."""
+def _theme(local: Document, vocabulary: Vocabulary) -> frozenset[str]:
+    """The reform a plan on one reform builds: the instruments of one topic its title names (紧密型县域医共体建设实施方案);
+    none for a list on the reform as a whole (深化医药卫生体制改革2024年重点工作任务 names no instrument)."""
     theme = vocabulary.find(local.title, local.title, True)
-    if not theme or len(_topics(theme, vocabulary)) != 1:
+    return theme if theme and len(_topics(theme, vocabulary)) == 1 else frozenset()
+
+
+def _themed(local: Document, theme: frozenset[str], vocabulary: Vocabulary, reference: Reference,
+            s: Signals) -> dict[int, frozenset[int]]:
+    """In a plan on one reform (_theme), per local item whose main task names that reform alone (健全医共体管理体制;
+    推进财务统一管理, read with its next sentence), or names nothing over a body on it (建机制,完善核心要素管理与调整机制 over
+    DIP 病种组合、病种分值), the national items whose subject the reform is. Such an item builds
+    a part of the reform and is its full counterpart, however little its score stands out: every item of the plan
+    names the reform, and scores are read against the document pair's own mean. Frame and support items (指导思想;
+    三、保障措施 (一)加强组织领导) are no part of it."""
+    if not theme:
         return {}
     holders = reference.subject_holders
     owners = frozenset(a for name in theme for a in holders.get(name, ()))
     if not owners:
         return {}
-    return {b: owners for b, (head, item) in enumerate(zip(s.heads, local.items))
-            if head and head <= theme and not _SUPPORT.search(item.section)
-            and not _FRAME_ITEM.fullmatch(s.local_units[b].title.strip().rstrip("。:"))}
+    return {b: owners for b, (head, item, unit) in enumerate(zip(s.heads, local.items, s.local_units))
+            if (head <= theme if head else bool(theme & vocabulary.find(unit.text, "", unit.health)))
+            and not _SUPPORT.search(item.section) and not _FRAME_ITEM.fullmatch(unit.title.strip().rstrip("。:"))}
 
 
 # The sections of a plan that support its tasks rather than carry them (三、保障措施, 组织实施)
