@@ -416,3 +416,25 @@ def test_a_title_is_not_joined_to_the_addressees_whatever_it_ends_with(tmp_path)
     document = _the_document(tmp_path, "某县人民医院关于调整住院部探视时间的告知\n广大患者及家属:\n"
                                        "一、探视时间。每日15:00-17:00。\n二、陪护管理。每位患者限留陪护1人。\n")
     assert document.title == "某县人民医院关于调整住院部探视时间的告知"
+
+
+def test_sections_that_number_their_points_in_different_styles_are_all_read(tmp_path) -> None:
+    # each department wrote its own section: 一、 and 三、 number 1., 2.; 二、 numbers (一), (二)
+    document = _the_document(tmp_path, "某市医疗保障局2024年工作要点\n一、持续推进全民参保\n1.深入实施全民参保计划。开展参保扩面。\n"
+                                       "2.优化参保缴费服务。推行线上缴费。\n二、深化医保支付方式改革\n"
+                                       "(一)全面落实DRG/DIP 2.0版分组方案。实现统筹区全覆盖。\n(二)完善支付方式配套机制。落实结余留用。\n"
+                                       "三、常态化开展集中带量采购\n1.落实国家和省级集采任务。按时完成约定采购量。\n"
+                                       "2.落实集采结余留用政策。及时拨付结余留用资金。\n")
+    assert [item.title for item in document.items] == [
+        "深入实施全民参保计划", "优化参保缴费服务", "全面落实DRG/DIP 2.0版分组方案", "完善支付方式配套机制",
+        "落实国家和省级集采任务", "落实集采结余留用政策"]
+    assert [item.index for item in document.items] == [1, 2, 3, 4, 5, 6]
+    assert document.items[0].section.startswith("一、") and document.items[2].section.startswith("二、")
+
+
+
+def test_a_summarys_title_is_found_below_its_issuers_line(tmp_path) -> None:
+    document = _the_document(tmp_path, "某县深化医药卫生体制改革领导小组办公室\n某县2023年深化医改工作总结及2024年工作计划\n"
+                                       "一、2023年工作开展情况\n(一)紧密型县域医共体建设持续深化。组建医共体2个。\n"
+                                       "(二)药品耗材集中带量采购落地见效。落地集采药品390个。\n")
+    assert document.title == "某县2023年深化医改工作总结及2024年工作计划"

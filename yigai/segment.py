@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from .errors import InputError
@@ -21,7 +22,7 @@ _DEPARTMENT_SPLIT = re.compile(r"[、,;]|等和|和(?=各|地方)|等(?=[省市�
 
 DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _TITLE_END = re.compile(r"(通知|意见|方案|办法|任务|要点|计划|决定|规划|函|稿|报告|通报|总结|公告|通告|公示|纪要|批复|细则)$")
-_TITLE_WORDS = re.compile(r"(重点工作任务|工作要点|实施方案|行动计划|重点工作)")
+_TITLE_WORDS = re.compile(r"(重点工作任务|工作要点|实施方案|行动计划|重点工作|工作总结|工作计划|工作方案)")
 _CLOSING = re.compile(r"^(各地|各级|各有关|各部门|各单位|各市|各县|各区|全区|全省|全市|全县|以上任务|下一步)")
 _SENTENCE = re.compile(r"[^。!?;]+[。!?;]?")
 _YEAR = re.compile(r"(20\d{2}|19\d{2})年")
@@ -209,12 +210,53 @@ def _items_and_frame(marked: Lines, style: Style, grouping: Style | None = None)
     that are tasks of their own (_prose_sections), then those of any list in another style that follows them
     under a heading of its own (_later_list)."""
     items, first, end = numbered_items(marked, style, sections=_prose_sections(marked, style), grouping=grouping)
+    if grouping is None:
+        items, first = _sections_in_other_styles(marked, style, items, first, end)
     while (later := _later_list(marked, end)) is not None:
         at, other = later
         more, _, more_end = numbered_items(marked[at:], other, before=len(items))
         items += more
         end = at + more_end
     return items, first, end
+
+
+def _sections_in_other_styles(marked: Lines, style: Style, items: list[Item], first: int,
+                              end: int) -> tuple[list[Item], int]:
+    """The items with those of the sections, before the items end, that number their points in another style: a
+    医保局's 工作要点 numbers 一、 and 二、 1., 2., …, 三、 (一), (二) …, 四、 1., 2. … again (each department wrote its own).
+    A section counts where its lines hold none of `style` and two or more of one other, the first numbered line's;
+    not the frame's sections (一、总体要求 over (一)指导思想), nor an annex's. Indexes follow the document's order."""
+    lines = marked.lines
+    headings = [i for i in range(end) if _is_heading(lines[i])]
+    own = marked.matches(style)
+    extra: list[tuple[int, list[Item]]] = []
+    for at, following in zip(headings, [*headings[1:], end]):
+        heading = SECTION.match(lines[at])
+        if heading is None or _FRAME.search(heading.group(2).rstrip("。:")):
+            continue
+        body = range(at + 1, following)
+        if any(own[k] is not None for k in body):
+            continue
+        numbered = next((k for k in body if _other_style(marked, k, style)), None)
+        if numbered is None:
+            continue
+        other = next(s for s in ITEM_STYLES if s is not style and marked.match(s, numbered))
+        if sum(marked.match(other, k) is not None for k in body) < 2:
+            continue
+        found, start, _ = numbered_items(marked[at:following], other)
+        extra.append((at + start, found))
+    if not extra:
+        return items, first
+    return _in_order(marked, style, items, extra), min(first, *(at for at, _ in extra))
+
+
+def _in_order(marked: Lines, style: Style, items: list[Item], extra: list[tuple[int, list[Item]]]) -> list[Item]:
+    """The main style's items and the other sections' in the document's order, indexed anew."""
+    own_starts = [i for i, m in enumerate(marked.matches(style)) if m is not None]
+    placed = [(at, k, item) for k, (at, item) in enumerate(zip(own_starts, items))]
+    placed += [(at, len(placed) + n, item) for n, (at, found) in enumerate(extra) for item in found]
+    ordered = [item for _, _, item in sorted(placed, key=lambda x: (x[0], x[1]))]
+    return [dataclasses.replace(item, index=k) for k, item in enumerate(ordered, start=1)]
 
 
 _SENTENCE_END = re.compile(r"[。!?;]")
