@@ -339,6 +339,12 @@ class Reference:
     _idf: dict[int, dict[str, float]] = field(default_factory=dict)  # see idf
 
     @cached_property
+    def supporting(self) -> tuple[bool, ...]:
+        """Per item, whether it supports the list's tasks rather than carries one (_SUPPORT): a list read against
+        itself, or a provincial plan as the reference, has its support items' counterparts in support items."""
+        return tuple(bool(_SUPPORT.search(item.section)) for item in self.document.items)
+
+    @cached_property
     def owned_counts(self) -> Counter[str]:
         """How many items own each instrument (this side's share of a pair's document frequencies)."""
         return Counter(name for found in self.owned for name in found)
@@ -834,7 +840,8 @@ def _aligned(national: Document, local: Document, vocabulary: Vocabulary, thresh
             s.same_subject[at_a, at_b].tolist(), s.other_subject[at_a, at_b].tolist(), z_sentence[at_a, at_b].tolist(),
             s.sentence[at_a, at_b].tolist()):
         common = s.shared.get((a, b), [])
-        if supporting[b]:
+        support = supporting[b] and not reference.supporting[a]
+        if support:
             # a support item (三、保障措施 (一)加强组织领导) names the plan's reform as what it supports, not as a task
             common = [name for name in common if name not in theme]
             if not common:
@@ -848,7 +855,7 @@ def _aligned(national: Document, local: Document, vocabulary: Vocabulary, thresh
         # (bundle: a list of tasks is partial for each; a bundle's full for a bundle)
         if on_subject and a in themed.get(b, ()):
             grade = _FULL
-        elif on_subject and not bundle and not supporting[b] and ((best and score >= thresholds.full and same) or (
+        elif on_subject and not bundle and not support and ((best and score >= thresholds.full and same) or (
             mutual and score >= thresholds.full_mutual and not other
         ) or (same and not listed and score >= thresholds.head_pair and _titled_alike(reference, s, a, b))):
             grade = _FULL
@@ -898,7 +905,7 @@ def _themed(local: Document, theme: frozenset[str], vocabulary: Vocabulary, refe
 
 
 # The sections of a plan that support its tasks rather than carry them (三、保障措施, 组织实施)
-_SUPPORT = re.compile(r"保障措施|组织实施|组织保障|保障机制|工作要求|实施步骤|工作保障|组织领导")
+_SUPPORT = re.compile(r"保障措施|组织实施|组织保障|保障机制|工作要求|实施步骤|工作保障")
 
 
 def _titled_alike(reference: Reference, s: Signals, a: int, b: int) -> bool:
