@@ -228,6 +228,8 @@ def _sections_in_other_styles(marked: Lines, style: Style, items: list[Item], fi
     not the frame's sections (一、总体要求 over (一)指导思想), nor an annex's. Indexes follow the document's order."""
     lines = marked.lines
     headings = [i for i in range(end) if _is_heading(lines[i])]
+    if not headings:  # (most lists: nothing to look at)
+        return items, first
     own = marked.matches(style)
     extra: list[tuple[int, list[Item]]] = []
     for at, following in zip(headings, [*headings[1:], end]):
