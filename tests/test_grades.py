@@ -278,30 +278,26 @@ def test_a_place_that_is_only_the_setting_of_a_local_items_task_is_no_evidence_f
     assert built.get((3, 1)) == "partial"
 
 
-def test_a_news_sentence_on_who_attended_a_meeting_is_no_evidence(tmp_path: Path) -> None:
+@pytest.mark.parametrize("text, background, national, measure", [
     # a 医改领导小组's deputy head attending is an office, not the 医改领导体制 measure of national 6
-    news = _titled(tmp_path, "全省深化医药卫生体制改革工作推进会召开",
-                   "4月17日,全省深化医改工作推进会召开。副省长、省医改领导小组副组长某某出席会议并讲话。"
-                   "会议要求,要全面推开DRG/DIP支付方式改革。")
+    ("4月17日,全省深化医改工作推进会召开。副省长、省医改领导小组副组长某某出席会议并讲话。会议要求,要全面推开DRG/DIP支付方式改革。",
+     "出席", 9, "DRG"),
+    # 乙类乙管 names the 新冠 policy (national 14) as the year's background, not as a measure of this report
+    ("会议指出,2023年是全面贯彻党的二十大精神的开局之年,也是新冠病毒感染实施“乙类乙管”后的第一年。"
+     "会议要求,要全面推开DRG/DIP支付方式改革。要优化新冠病毒感染“乙类乙管”下的医疗服务和药品保障。", "开局之年", 14, "优化新冠"),
+], ids=["who attended", "what the year is"])
+def test_a_news_sentence_on_who_attended_or_what_the_year_is_is_no_evidence(
+        tmp_path: Path, text: str, background: str, national: int, measure: str) -> None:
+    news = _titled(tmp_path, "全省深化医药卫生体制改革工作推进会召开", text)
     pairs = {(p.national, p.local) for p in align(read_document(NATIONAL), news, VOCABULARY).pairs}
-    attended = next(i.index for i in news.items if "出席" in i.text)
-    assert not [p for p in pairs if p[1] == attended]
-    assert (9, next(i.index for i in news.items if "DRG" in i.text)) in pairs
-    # the same office as a measure is national 6's evidence
+    assert not [p for p in pairs if p[1] == next(i.index for i in news.items if background in i.text)]
+    assert (national, next(i.index for i in news.items if measure in i.text)) in pairs
+
+
+def test_the_leadership_office_as_a_measure_is_evidence(tmp_path: Path) -> None:
     plan = _local(tmp_path, "(一)健全医改领导体制。由党委和政府主要负责同志担任医改领导小组组长。\n"
                             "(二)推进药品耗材集中带量采购。\n(三)深化医保支付方式改革。\n")
     assert (6, 1) in {(p.national, p.local) for p in align(read_document(NATIONAL), plan, VOCABULARY).pairs}
-
-
-def test_a_sentence_on_what_the_year_is_is_no_evidence(tmp_path: Path) -> None:
-    # 乙类乙管 names the 新冠 policy (national 14) as the year's background, not as a measure of this report
-    news = _titled(tmp_path, "全省深化医药卫生体制改革工作推进会召开",
-                   "会议指出,2023年是全面贯彻党的二十大精神的开局之年,也是新冠病毒感染实施“乙类乙管”后的第一年。"
-                   "会议要求,要全面推开DRG/DIP支付方式改革。要优化新冠病毒感染“乙类乙管”下的医疗服务和药品保障。")
-    pairs = {(p.national, p.local) for p in align(read_document(NATIONAL), news, VOCABULARY).pairs}
-    year = next(i.index for i in news.items if "开局之年" in i.text)
-    assert not [p for p in pairs if p[1] == year]
-    assert (14, next(i.index for i in news.items if "优化新冠" in i.text)) in pairs
 
 
 def test_an_item_that_states_the_plans_frame_gets_no_pair(tmp_path: Path) -> None:

@@ -420,9 +420,11 @@ def test_a_title_is_not_joined_to_the_addressees_whatever_it_ends_with(tmp_path)
 
 def test_sections_that_number_their_points_in_different_styles_are_all_read(tmp_path) -> None:
     # each department wrote its own section: 一、 and 三、 number 1., 2.; 二、 numbers (一), (二)
-    document = _the_document(tmp_path, "某市医疗保障局2024年工作要点\n一、持续推进全民参保\n1.深入实施全民参保计划。开展参保扩面。\n"
+    document = _the_document(tmp_path, "某市医疗保障局2024年工作要点\n"
+                                       "一、持续推进全民参保\n1.深入实施全民参保计划。开展参保扩面。\n"
                                        "2.优化参保缴费服务。推行线上缴费。\n二、深化医保支付方式改革\n"
-                                       "(一)全面落实DRG/DIP 2.0版分组方案。实现统筹区全覆盖。\n(二)完善支付方式配套机制。落实结余留用。\n"
+                                       "(一)全面落实DRG/DIP 2.0版分组方案。实现统筹区全覆盖。\n"
+                                       "(二)完善支付方式配套机制。落实结余留用。\n"
                                        "三、常态化开展集中带量采购\n1.落实国家和省级集采任务。按时完成约定采购量。\n"
                                        "2.落实集采结余留用政策。及时拨付结余留用资金。\n")
     assert [item.title for item in document.items] == [
