@@ -440,3 +440,17 @@ def test_a_summarys_title_is_found_below_its_issuers_line(tmp_path) -> None:
                                        "一、2023年工作开展情况\n(一)紧密型县域医共体建设持续深化。组建医共体2个。\n"
                                        "(二)药品耗材集中带量采购落地见效。落地集采药品390个。\n")
     assert document.title == "某县2023年深化医改工作总结及2024年工作计划"
+
+
+def test_sections_in_another_style_keep_every_item_of_the_document_in_order(tmp_path) -> None:
+    # a section that is an item of its own (prose beneath, nothing numbered) after the others is kept, in its place
+    document = _the_document(tmp_path, "某市医疗保障局2024年工作要点\n"
+                                       "一、持续推进全民参保\n1.深入实施全民参保计划。开展参保扩面。\n"
+                                       "2.优化参保缴费服务。推行线上缴费。\n二、深化医保支付方式改革\n"
+                                       "(一)全面落实DRG/DIP 2.0版分组方案。实现统筹区全覆盖。\n"
+                                       "(二)完善支付方式配套机制。落实结余留用。\n"
+                                       "三、加强医保基金监管\n全面开展医保基金使用常态化监管,推进智能监控全覆盖。\n"
+                                       "四、常态化开展集中带量采购\n1.落实国家和省级集采任务。按时完成约定采购量。\n"
+                                       "2.落实集采结余留用政策。及时拨付结余留用资金。\n")
+    assert [item.label for item in document.items] == ["1.", "2.", "(一)", "(二)", "三、", "1.", "2."]
+    assert [item.index for item in document.items] == list(range(1, 8))

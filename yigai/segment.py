@@ -209,9 +209,10 @@ def _items_and_frame(marked: Lines, style: Style, grouping: Style | None = None)
     """A numbered document's items, with where they start and end: those of its own style, with the sections
     that are tasks of their own (_prose_sections), then those of any list in another style that follows them
     under a heading of its own (_later_list)."""
-    items, first, end = numbered_items(marked, style, sections=_prose_sections(marked, style), grouping=grouping)
+    sections = _prose_sections(marked, style)
+    items, first, end = numbered_items(marked, style, sections=sections, grouping=grouping)
     if grouping is None:
-        items, first = _sections_in_other_styles(marked, style, items, first, end)
+        items, first = _sections_in_other_styles(marked, style, sections, items, first, end)
     while (later := _later_list(marked, end)) is not None:
         at, other = later
         more, _, more_end = numbered_items(marked[at:], other, before=len(items))
@@ -220,7 +221,7 @@ def _items_and_frame(marked: Lines, style: Style, grouping: Style | None = None)
     return items, first, end
 
 
-def _sections_in_other_styles(marked: Lines, style: Style, items: list[Item], first: int,
+def _sections_in_other_styles(marked: Lines, style: Style, sections: tuple[int, ...], items: list[Item], first: int,
                               end: int) -> tuple[list[Item], int]:
     """The items with those of the sections, before the items end, that number their points in another style: a
     医保局's 工作要点 numbers 一、 and 二、 1., 2., …, 三、 (一), (二) …, 四、 1., 2. … again (each department wrote its own).
@@ -249,13 +250,15 @@ def _sections_in_other_styles(marked: Lines, style: Style, items: list[Item], fi
         extra.append((at + start, found))
     if not extra:
         return items, first
-    return _in_order(marked, style, items, extra), min(first, *(at for at, _ in extra))
+    # (where each of the items starts: its own style's lines, and the sections that are items of their own)
+    starts = sorted({i for i, m in enumerate(own) if m is not None} | set(sections))
+    return _in_order(starts, items, extra), min(first, *(at for at, _ in extra))
 
 
-def _in_order(marked: Lines, style: Style, items: list[Item], extra: list[tuple[int, list[Item]]]) -> list[Item]:
-    """The main style's items and the other sections' in the document's order, indexed anew."""
-    own_starts = [i for i, m in enumerate(marked.matches(style)) if m is not None]
-    placed = [(at, k, item) for k, (at, item) in enumerate(zip(own_starts, items))]
+def _in_order(starts: list[int], items: list[Item], extra: list[tuple[int, list[Item]]]) -> list[Item]:
+    """The items (starting at `starts`) and the other sections' (each section's from where it starts) in the
+    document's order, indexed anew."""
+    placed = [(at, k, item) for k, (at, item) in enumerate(zip(starts, items))]
     placed += [(at, len(placed) + n, item) for n, (at, found) in enumerate(extra) for item in found]
     ordered = [item for _, _, item in sorted(placed, key=lambda x: (x[0], x[1]))]
     return [dataclasses.replace(item, index=k) for k, item in enumerate(ordered, start=1)]
