@@ -418,21 +418,23 @@ def test_a_title_is_not_joined_to_the_addressees_whatever_it_ends_with(tmp_path)
     assert document.title == "某县人民医院关于调整住院部探视时间的告知"
 
 
+# A 医保局's 工作要点 whose sections number their points in two styles (each department wrote its own): the first two
+# sections, and a last one; the tests put what they need between.
+TWO_STYLES_HEAD = ("某市医疗保障局2024年工作要点\n一、持续推进全民参保\n1.深入实施全民参保计划。开展参保扩面。\n"
+                   "2.优化参保缴费服务。推行线上缴费。\n二、深化医保支付方式改革\n"
+                   "(一)全面落实DRG/DIP 2.0版分组方案。实现统筹区全覆盖。\n(二)完善支付方式配套机制。落实结余留用。\n")
+TWO_STYLES_LAST = ("常态化开展集中带量采购\n1.落实国家和省级集采任务。按时完成约定采购量。\n"
+                   "2.落实集采结余留用政策。及时拨付结余留用资金。\n")
+
+
 def test_sections_that_number_their_points_in_different_styles_are_all_read(tmp_path) -> None:
-    # each department wrote its own section: 一、 and 三、 number 1., 2.; 二、 numbers (一), (二)
-    document = _the_document(tmp_path, "某市医疗保障局2024年工作要点\n"
-                                       "一、持续推进全民参保\n1.深入实施全民参保计划。开展参保扩面。\n"
-                                       "2.优化参保缴费服务。推行线上缴费。\n二、深化医保支付方式改革\n"
-                                       "(一)全面落实DRG/DIP 2.0版分组方案。实现统筹区全覆盖。\n"
-                                       "(二)完善支付方式配套机制。落实结余留用。\n"
-                                       "三、常态化开展集中带量采购\n1.落实国家和省级集采任务。按时完成约定采购量。\n"
-                                       "2.落实集采结余留用政策。及时拨付结余留用资金。\n")
+    # 一、 and 三、 number 1., 2.; 二、 numbers (一), (二)
+    document = _the_document(tmp_path, TWO_STYLES_HEAD + "三、" + TWO_STYLES_LAST)
     assert [item.title for item in document.items] == [
         "深入实施全民参保计划", "优化参保缴费服务", "全面落实DRG/DIP 2.0版分组方案", "完善支付方式配套机制",
         "落实国家和省级集采任务", "落实集采结余留用政策"]
     assert [item.index for item in document.items] == [1, 2, 3, 4, 5, 6]
     assert document.items[0].section.startswith("一、") and document.items[2].section.startswith("二、")
-
 
 
 def test_a_summarys_title_is_found_below_its_issuers_line(tmp_path) -> None:
@@ -444,13 +446,7 @@ def test_a_summarys_title_is_found_below_its_issuers_line(tmp_path) -> None:
 
 def test_sections_in_another_style_keep_every_item_of_the_document_in_order(tmp_path) -> None:
     # a section that is an item of its own (prose beneath, nothing numbered) after the others is kept, in its place
-    document = _the_document(tmp_path, "某市医疗保障局2024年工作要点\n"
-                                       "一、持续推进全民参保\n1.深入实施全民参保计划。开展参保扩面。\n"
-                                       "2.优化参保缴费服务。推行线上缴费。\n二、深化医保支付方式改革\n"
-                                       "(一)全面落实DRG/DIP 2.0版分组方案。实现统筹区全覆盖。\n"
-                                       "(二)完善支付方式配套机制。落实结余留用。\n"
-                                       "三、加强医保基金监管\n全面开展医保基金使用常态化监管,推进智能监控全覆盖。\n"
-                                       "四、常态化开展集中带量采购\n1.落实国家和省级集采任务。按时完成约定采购量。\n"
-                                       "2.落实集采结余留用政策。及时拨付结余留用资金。\n")
+    prose = "三、加强医保基金监管\n全面开展医保基金使用常态化监管,推进智能监控全覆盖。\n"
+    document = _the_document(tmp_path, TWO_STYLES_HEAD + prose + "四、" + TWO_STYLES_LAST)
     assert [item.label for item in document.items] == ["1.", "2.", "(一)", "(二)", "三、", "1.", "2."]
     assert [item.index for item in document.items] == list(range(1, 8))
