@@ -241,7 +241,7 @@ def _readings(document: Document, vocabulary: Vocabulary) -> list[_Reading]:
 
 def _read(item: Item, vocabulary: Vocabulary, health: bool = False) -> _Reading:
     unit = _prepare(item, vocabulary.slogan_pattern, health)
-    if _FRAME_ITEM.fullmatch(unit.title.strip().rstrip("。:")):
+    if _is_frame(unit):
         return _Reading(unit, frozenset(), _specific(unit.text, vocabulary), (unit.title, frozenset()), False, False)
     head, chained = _head_and_chain(unit, vocabulary)
     found = vocabulary.find(unit.text, "", health)
@@ -258,6 +258,10 @@ def _read(item: Item, vocabulary: Vocabulary, health: bool = False) -> _Reading:
 # reform's as a whole, no national item's counterpart. Goals (工作目标) are not among them: their targets name the
 # instruments a reader pairs (国家区域医疗中心 3个, DRG/DIP 75%).
 _FRAME_ITEM = re.compile(r"指导思想|基本原则|工作原则|总体要求")
+
+
+def _is_frame(unit: _Unit) -> bool:
+    return bool(_FRAME_ITEM.fullmatch(unit.title.strip().rstrip("。:")))
 
 
 # Where another task is done, not what is done: 在紧密型县域医共体实行医保基金打包付费, 医共体内实行统一用药目录.
@@ -342,7 +346,7 @@ class Reference:
     def supporting(self) -> tuple[bool, ...]:
         """Per item, whether it supports the list's tasks rather than carries one (_SUPPORT): a list read against
         itself, or a provincial plan as the reference, has its support items' counterparts in support items."""
-        return tuple(bool(_SUPPORT.search(item.section)) for item in self.document.items)
+        return _supporting(self.document)
 
     @cached_property
     def owned_counts(self) -> Counter[str]:
@@ -825,9 +829,8 @@ def _aligned(national: Document, local: Document, vocabulary: Vocabulary, thresh
     share = sum(bool(found) for found in specific) / len(specific) if specific else 0.0
     on_subject = share >= thresholds.on_subject
     found: list[_Found] = []
-    theme = _theme(local, vocabulary)
-    themed = _themed(local, theme, vocabulary, reference, s)
-    supporting = [bool(_SUPPORT.search(item.section)) for item in local.items]
+    theme, supporting = _theme(local, vocabulary), _supporting(local)
+    themed = _themed(theme, supporting, vocabulary, reference, s)
     # a pair shares an instrument exactly where its vocabulary score is above 0 (every idf is)
     # what the rules read of each candidate pair, gathered at once (one array operation each, not one a pair)
     at_a, at_b = ((s.vocabulary > 0) | (s.sentence >= thresholds.sentence_floor)).nonzero()
@@ -885,7 +888,7 @@ def _theme(local: Document, vocabulary: Vocabulary) -> frozenset[str]:
     return theme if theme and len(_topics(theme, vocabulary)) == 1 else frozenset()
 
 
-def _themed(local: Document, theme: frozenset[str], vocabulary: Vocabulary, reference: Reference,
+def _themed(theme: frozenset[str], supporting: tuple[bool, ...], vocabulary: Vocabulary, reference: Reference,
             s: Signals) -> dict[int, frozenset[int]]:
     """In a plan on one reform (_theme), per local item whose main task names that reform alone (健全医共体管理体制;
     推进财务统一管理, read with its next sentence), or names nothing over a body on it (建机制,完善核心要素管理与调整机制 over
@@ -899,13 +902,18 @@ def _themed(local: Document, theme: frozenset[str], vocabulary: Vocabulary, refe
     owners = frozenset(a for name in theme for a in holders.get(name, ()))
     if not owners:
         return {}
-    return {b: owners for b, (head, item, unit) in enumerate(zip(s.heads, local.items, s.local_units))
+    return {b: owners for b, (head, support, unit) in enumerate(zip(s.heads, supporting, s.local_units))
             if (head <= theme if head else bool(theme & vocabulary.find(unit.text, "", unit.health)))
-            and not _SUPPORT.search(item.section) and not _FRAME_ITEM.fullmatch(unit.title.strip().rstrip("。:"))}
+            and not support and not _is_frame(unit)}
 
 
 # The sections of a plan that support its tasks rather than carry them (三、保障措施, 组织实施)
 _SUPPORT = re.compile(r"保障措施|组织实施|组织保障|保障机制|工作要求|实施步骤|工作保障")
+
+
+def _supporting(document: Document) -> tuple[bool, ...]:
+    """Per item, whether it stands in a section that supports the tasks (_SUPPORT)."""
+    return tuple(bool(_SUPPORT.search(item.section)) for item in document.items)
 
 
 def _titled_alike(reference: Reference, s: Signals, a: int, b: int) -> bool:

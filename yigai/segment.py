@@ -240,11 +240,9 @@ def _sections_in_other_styles(marked: Lines, style: Style, sections: tuple[int, 
         body = range(at + 1, following)
         if any(own[k] is not None for k in body):
             continue
-        numbered = next((k for k in body if _other_style(marked, k, style)), None)
-        if numbered is None:
-            continue
-        other = next(s for s in ITEM_STYLES if s is not style and marked.match(s, numbered))
-        if sum(marked.match(other, k) is not None for k in body) < 2:
+        # (the style of the section's first numbered line)
+        other = next((s for k in body for s in ITEM_STYLES if s is not style and marked.match(s, k)), None)
+        if other is None or sum(marked.match(other, k) is not None for k in body) < 2:
             continue
         found, start, _ = numbered_items(marked[at:following], other)
         extra.append((at + start, found))
