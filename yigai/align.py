@@ -305,11 +305,11 @@ def _in_sentences(text: str, mentions: Sequence[Mention], kind: re.Pattern[str])
     spans = [(m.start(), m.end()) for m in _PRINTED_SENTENCE.finditer(text) if kind.search(m.group(0))]
     starts = [start for start, _ in spans]
 
-    def attended(_: str, m: Mention) -> bool:
+    def inside(_: str, m: Mention) -> bool:
         at = bisect_right(starts, m.start) - 1
         return at >= 0 and m.start < spans[at][1]
 
-    return _framed(text, mentions, attended)
+    return _framed(text, mentions, inside)
 
 
 def _starts(units: list[_Unit]) -> list[int]:
