@@ -70,6 +70,23 @@ def test_one_form_may_be_a_sense_of_two_instruments(vocabulary):
     assert vocabulary.resolve("结余留用") >= {"结余留用", "总额付费"}
 
 
+def test_a_programme_named_without_its_level_names_the_level_its_item_names(vocabulary):
+    title = "加快推进区域医疗中心建设"
+    national = title + "。推进3个国家区域医疗中心项目建设,启动第二批省级区域医疗中心遴选。"
+    provincial = title + "。启动第二批省级区域医疗中心遴选。"
+    assert {"国家医学中心", "区域医疗中心"} <= vocabulary.find(title, national)
+    assert "国家医学中心" not in vocabulary.find(title, provincial)
+    assert "国家医学中心" not in vocabulary.find("建设省级区域医疗中心", national)
+
+
+def test_vocab_file_sense_in_item_looks_at_the_whole_item(tmp_path):
+    extra = _write(tmp_path, "topics:\n  - topic: 信息化\n    instruments:\n      - name: 智慧药房\n"
+                             "        aliases: [{alias: 云药房, in_item: [处方流转]}]\n")
+    vocabulary = load_vocabulary([extra])
+    assert "智慧药房" in vocabulary.find("建设云药房", "建设云药房。推进处方流转。")
+    assert "智慧药房" not in vocabulary.find("建设云药房", "建设云药房。")
+
+
 def _write(tmp_path, body: str):
     path = tmp_path / "extra.yaml"
     path.write_text(body, encoding="utf-8")
@@ -85,7 +102,7 @@ def test_vocab_file_adds_a_sense(tmp_path):
 
 
 @pytest.mark.parametrize("entry, problem", [
-    ("{alias: 云药房}", "give needs, unless or not_in"),
+    ("{alias: 云药房}", "give needs, unless, not_in or in_item"),
     ("{needs: [处方]}", "a sense needs 'alias'"),
     ("{alias: 云药房, needs: 处方}", "'needs' must be a list of non-empty strings"),
     ("{alias: 云药房, when: [处方]}", "unknown key 'when'"),

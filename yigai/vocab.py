@@ -28,6 +28,9 @@ class Sense:
     # a generic word (动态调整, 绩效考核): one of these must stand somewhere in the item, since a sentence of a
     # health item need not repeat 医 or 药 but an item of a plan on schools or rivers holds none
     needs_in_item: tuple[str, ...] = ()
+    # one of these must stand somewhere in the item (a programme's name without its level names the level the item
+    # names elsewhere: 区域医疗中心建设 over 国家区域医疗中心 项目)
+    in_item: tuple[str, ...] = ()
 
     def holds(self, text: str, start: int, item: str = "", health: bool = False) -> bool:
         """Whether the alias printed at `start` of `text` (a sentence or a whole item) is read in this sense;
@@ -37,6 +40,8 @@ class Sense:
             context = (item or text).replace(self.alias, "")  # a health word besides the alias itself (中药 has 药)
             if not any(word in context for word in self.needs_in_item):
                 return False
+        if self.in_item and not any(word in (item or text) for word in self.in_item):
+            return False
         for phrase in self.not_in:
             offset = phrase.find(self.alias)
             while offset >= 0:
@@ -406,7 +411,7 @@ def _instruments_from(data: Any, source: str, health_words: tuple[str, ...]) -> 
     return instruments
 
 
-_SENSE_KEYS = {"alias", "needs", "unless", "not_in"}
+_SENSE_KEYS = {"alias", "needs", "unless", "not_in", "in_item"}
 
 
 def _sense(data: dict[Any, Any], where: str, source: str) -> Sense:
@@ -417,20 +422,21 @@ def _sense(data: dict[Any, Any], where: str, source: str) -> Sense:
     unknown = sorted(str(k) for k in data if k not in _SENSE_KEYS)
     if unknown:
         raise InputError(source, f"{where}, sense '{alias}': unknown key {unknown[0][:40]!r}",
-                         "a sense takes alias, needs, unless, not_in")
+                         "a sense takes alias, needs, unless, not_in, in_item")
     words: dict[str, tuple[str, ...]] = {}
-    for key in ("needs", "unless", "not_in"):
+    for key in ("needs", "unless", "not_in", "in_item"):
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
             raise InputError(source, f"{where}, sense '{alias}': '{key}' must be a list of non-empty strings", "quote odd values")
         words[key] = tuple(value)
     if not any(words.values()):
-        raise InputError(source, f"{where}, sense '{alias}': give needs, unless or not_in", "or list it as a plain alias")
+        raise InputError(source, f"{where}, sense '{alias}': give needs, unless, not_in or in_item",
+                         "or list it as a plain alias")
     for phrase in words["not_in"]:
         if alias not in phrase:
             raise InputError(source, f"{where}, sense '{alias}': not_in phrase '{phrase}' does not contain the alias",
                              "list longer phrases that hold the alias")
-    return Sense(alias, words["needs"], words["unless"], words["not_in"])
+    return Sense(alias, words["needs"], words["unless"], words["not_in"], in_item=words["in_item"])
 
 
 def _read_yaml(path: Path) -> Any:
