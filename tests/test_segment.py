@@ -240,6 +240,35 @@ def test_a_news_article_s_headline_and_signature_are_its_header_not_tasks(tmp_pa
     assert document.items[0].title.startswith("深化药品耗材集中带量采购")
 
 
+PRESS_PAGE = """岚山省人民政府门户网站
+首页 | 政务公开 | 政务服务
+【字号:大 中 小】【打印】【关闭】
+岚山省深化医改交出年度“成绩单”
+发布时间:2024-12-20 09:47
+12月19日,省政府新闻办召开新闻发布会。省医保局局长介绍,全省推进DRG/DIP支付方式改革,实现统筹地区全覆盖。“我们还开展了医保基金专项整治,全年追回医保基金5.7亿元。”唐某表示。
+“中医药简便验廉,是群众家门口的好帮手。”聂某说。
+编辑:何某
+相关阅读:
+· 我省出台推进县域医共体高质量发展若干措施
+· 省医保局:第五批省级集采结果明年1月起落地执行
+
+主办单位:岚山省人民政府办公厅
+"""
+
+
+def test_a_news_page_s_masthead_links_and_quotes_are_read_as_a_reader_reads_them(tmp_path):
+    """The site's name over the page is not the headline; the links to other pages under 相关阅读 are no tasks; a
+    quote's closing mark and who said it stay with the quote."""
+    path = tmp_path / "press.txt"
+    path.write_text(PRESS_PAGE, encoding="utf-8")
+    (document,) = read_documents(path)
+    assert document.title == "岚山省深化医改交出年度“成绩单”"
+    texts = [item.text for item in document.items]
+    assert texts[-1] == "“中医药简便验廉,是群众家门口的好帮手。”聂某说。"
+    assert "“我们还开展了医保基金专项整治,全年追回医保基金5.7亿元。”唐某表示。" in texts
+    assert not any("若干措施" in t or "相关阅读" in t or t.startswith("”") for t in texts)
+
+
 def test_a_text_of_short_lines_only_is_still_read(tmp_path):
     path = tmp_path / "note.txt"
     path.write_text("推进紧密型县域医共体建设\n深化公立医院薪酬制度改革\n", encoding="utf-8")

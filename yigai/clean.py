@@ -201,13 +201,27 @@ def _may_open_with_bullets(line: str) -> bool:
     return first in _BULLET_CHARACTERS or first.isspace()
 
 
+@cache
+def _link_list_pattern() -> re.Pattern[str]:
+    return re.compile(load_data("cleaning.yaml")["link_lists"])
+
+
 def strip_web_chrome(text: str) -> str:
-    """Drops navigation, share buttons, page metadata and footers; strips bullets and indentation."""
+    """Drops navigation, share buttons, page metadata, footers and lists of links to other pages; strips bullets
+    and indentation."""
     kept = []
+    links = False  # inside a list of links (相关阅读: and the headlines under it)
     for line in text.split("\n"):
         line = (_BULLETS.sub("", line) if _may_open_with_bullets(line) else line).strip()
         if line in {"•", "·", "|", "-"}:
             line = ""
+        if links:
+            links = bool(line) and not line.endswith(_SENTENCE_ENDS) and len(line) <= _FOOTER_MAX
+            if links:
+                continue
+        if line and _link_list_pattern().match(line):
+            links = True
+            continue
         if line and (_is_chrome(line) or _is_footer(line)):
             continue
         kept.append(line)

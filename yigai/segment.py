@@ -24,7 +24,8 @@ DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _TITLE_END = re.compile(r"(通知|意见|方案|办法|任务|要点|计划|决定|规划|函|稿|报告|通报|总结|公告|通告|公示|纪要|批复|细则)$")
 _TITLE_WORDS = re.compile(r"(重点工作任务|工作要点|实施方案|行动计划|重点工作|工作总结|工作计划|工作方案)")
 _CLOSING = re.compile(r"^(各地|各级|各有关|各部门|各单位|各市|各县|各区|全区|全省|全市|全县|以上任务|下一步)")
-_SENTENCE = re.compile(r"[^。!?;]+[。!?;]?")
+# a sentence with the closing quotes after its end (“…好帮手。”聂振华说。: the quote's close is not the next one's start)
+_SENTENCE = re.compile(r"[^。!?;]+[。!?;]?[”’」』]*")
 _YEAR = re.compile(r"(20\d{2}|19\d{2})年")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -299,13 +300,18 @@ def prose_items(lines: tuple[str, ...]) -> list[Item]:
             continue
         pending: list[str] = []
         cjk = 0  # counted as sentences come: recounting the pending text each time is quadratic
+        first = len(items)  # this paragraph's first item
         for sentence in _SENTENCE.findall(paragraph):
             pending.append(sentence)
             cjk += len(_CJK.findall(sentence))
             if cjk >= 8:
                 items.append(build_item(len(items) + 1, "", "", ["".join(pending).strip()]))
                 pending, cjk = [], 0
-        if cjk >= 4:
+        if pending and len(items) > first and cjk < 8:
+            # a paragraph's short last words go with the sentence before them (“…。”聂振华说。: who said it)
+            last = items.pop()
+            items.append(build_item(last.index, "", "", [last.text + "".join(pending).strip()]))
+        elif cjk >= 4:
             items.append(build_item(len(items) + 1, "", "", ["".join(pending).strip()]))
     return items
 
