@@ -55,6 +55,12 @@ def vocabulary():
     ("建立医疗服务价格动态调整机制。", "医疗服务价格动态调整", None),
     ("围绕茶叶、中药材等主导产业新建种植基地。", None, "中医药"),
     ("深化医保支付方式改革,推行按病种付费。", "医保支付方式改革", None),
+    # private providers are 社会办医's task, except where they take part in another one
+    ("支持社会办医疗机构牵头组建医联体,促进社会办医持续健康规范发展。", "社会办医", None),
+    ("医保定点社会办医疗机构可自愿参加集采,执行同等中选价格。", "集中带量采购", "社会办医"),
+    ("鼓励社会办医疗机构医生参与家庭医生签约服务。", "家庭医生签约", "社会办医"),
+    # the purchase's promised quantity is 集采's own term (国办发〔2021〕2号)
+    ("以上年度实际使用量为基础,科学确定约定采购量比例。", "集中带量采购", None),
 ])
 def test_an_alias_counts_only_in_its_sense(vocabulary, text, present, absent):
     found = vocabulary.find(text)
