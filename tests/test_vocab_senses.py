@@ -61,6 +61,9 @@ def vocabulary():
     ("鼓励社会办医疗机构医生参与家庭医生签约服务。", "家庭医生签约", "社会办医"),
     # the purchase's promised quantity is 集采's own term (国办发〔2021〕2号)
     ("以上年度实际使用量为基础,科学确定约定采购量比例。", "集中带量采购", None),
+    # the village doctor (村医) printed inside 乡村医疗卫生机构 is no word of the sentence around that name
+    ("合理提高医保基金对乡村医疗卫生机构的总额控制指标。", "总额付费", "乡村医疗卫生"),
+    ("推进乡村医疗卫生机构标准化建设。", "乡村医疗卫生", None),
 ])
 def test_an_alias_counts_only_in_its_sense(vocabulary, text, present, absent):
     found = vocabulary.find(text)
@@ -83,6 +86,14 @@ def test_a_programme_named_without_its_level_names_the_level_its_item_names(voca
     assert {"国家医学中心", "区域医疗中心"} <= vocabulary.find(title, national)
     assert "国家医学中心" not in vocabulary.find(title, provincial)
     assert "国家医学中心" not in vocabulary.find("建设省级区域医疗中心", national)
+
+
+def test_a_needed_word_inside_the_alias_itself_does_not_count(tmp_path):
+    extra = _write(tmp_path, "topics:\n  - topic: 信息化\n    instruments:\n      - name: 智慧药房\n"
+                             "        aliases: [{alias: 云药房, needs: [药房]}]\n")
+    vocabulary = load_vocabulary([extra])
+    assert "智慧药房" not in vocabulary.find("建设云药房。")
+    assert "智慧药房" in vocabulary.find("建设云药房,推进医院药房改造。")
 
 
 def test_vocab_file_sense_in_item_looks_at_the_whole_item(tmp_path):

@@ -50,7 +50,8 @@ class Sense:
                 offset = phrase.find(self.alias, offset + 1)
         if not (self.needs or self.unless):
             return True
-        sentence = _sentence_around(text, start, len(self.alias))
+        # (the words around the alias: a needed word inside the alias itself, 村医 in 乡村医疗卫生机构, says nothing)
+        sentence = _sentence_around(text, start, len(self.alias)).replace(self.alias, "\x00")
         if self.needs and not any(word in sentence for word in self.needs):
             return False
         return not any(word in sentence for word in self.unless)
