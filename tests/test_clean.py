@@ -93,6 +93,11 @@ def test_clean_runs_every_step():
     assert clean(text) == "(一)制定开展高值集中采购的实施方案。(县卫计局负责)"
 
 
+def test_strip_web_chrome_drops_a_bracketed_editor_line_and_the_sites_owner():
+    text = "推进医联体建设。\n【责任编辑:韩某】\n主办:某市人民政府办公室  承办:某市政务数据服务中心"
+    assert strip_web_chrome(text) == "推进医联体建设。"
+
+
 def test_strip_web_chrome_keeps_a_task_that_cites_a_web_address():
     task = "(一)推进医保信息平台建设,详见https://www.nhsa.gov.cn。"
     prose = "各地要落实ICP备案管理要求,版权所有单位负责审核。"
