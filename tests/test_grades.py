@@ -339,6 +339,14 @@ def test_in_a_plan_on_one_reform_an_item_that_builds_a_part_of_it_is_its_full_co
     assert {(p.national, p.local): p.grade.value for p in align(national, listed, VOCABULARY).pairs} != grades
 
 
+def test_only_a_plan_is_on_one_reform_not_a_headline_that_names_a_figure(tmp_path: Path) -> None:
+    from yigai.align import _theme
+
+    plan = _titled(tmp_path, "某县紧密型县域医共体建设实施方案", PLAN_ON_ONE_REFORM)
+    news = _titled(tmp_path, "某市2023年深化医改工作综述:县域内就诊率达91.6% 群众看病就医更省心", PLAN_ON_ONE_REFORM)
+    assert _theme(plan, VOCABULARY) == {"县域医共体"} and not _theme(news, VOCABULARY)
+
+
 COUNTY_PLAN = Path(__file__).resolve().parent.parent / "bench" / "heldout" / "texts" / "county-2023-medical-community-plan.txt"
 
 

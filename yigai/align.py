@@ -891,8 +891,14 @@ def _in_passing(common: list[str], head: frozenset[str], theme: frozenset[str]) 
 def _theme(local: Document, vocabulary: Vocabulary) -> frozenset[str]:
     """The reform a plan on one reform builds: the instruments of one topic its title names (紧密型县域医共体建设实施方案);
     none for a list on the reform as a whole (深化医药卫生体制改革2024年重点工作任务 names no instrument)."""
+    if not _PLAN_TITLE.search(local.title):
+        return frozenset()  # (a news headline's figure, 县域内就诊率达91.6%, names what it reports, not a reform built)
     theme = vocabulary.find(local.title, local.title, True)
     return theme if theme and len(_topics(theme, vocabulary)) == 1 else frozenset()
+
+
+# What a plan calls itself (实施方案, 行动计划, 实施意见, 若干措施, 办法)
+_PLAN_TITLE = re.compile(r"方案|计划|意见|措施|规划|办法|细则")
 
 
 def _themed(theme: frozenset[str], supporting: tuple[bool, ...], vocabulary: Vocabulary, reference: Reference,
