@@ -11,7 +11,8 @@ full-or-partial pair) and item-level coverage accuracy (is each national item co
 The peers' thresholds are chosen on the very file they are scored on, which flatters them; "carried" is peer B
 with the threshold tuned on the shared gold, as an analyst would carry it to a new document.
 
-Then the cross-jurisdiction cell F1 (a cell is a national item x a local document, covered or not) over all
+Where a second reader aligned a held-out text (bench/heldout/second/), how far the two readers are apart, and yigai
+from each. Then the cross-jurisdiction cell F1 (a cell is a national item x a local document, covered or not) over all
 held-out files, and, for the texts that are not about health reform (tests/fixtures/unrelated/), how many pairs
 each method finds there: every one of them is wrong.
 """
@@ -39,6 +40,7 @@ from yigai.vocab import load_vocabulary
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_DIR = ROOT.parent / "shared" / "gold"
 HELDOUT_DIR = ROOT / "bench" / "heldout"
+SECOND_DIR = HELDOUT_DIR / "second"  # a second reader's alignment of some held-out texts, blind to the first
 UNRELATED_DIR = ROOT / "tests" / "fixtures" / "unrelated"
 NONPLAN_DIR = ROOT / "tests" / "fixtures" / "nonplan"
 NATIONAL = f"{ROOT / 'data' / 'samples' / 'national-2022_guangxi-2023.txt'}#1"
@@ -223,6 +225,47 @@ def unrelated(vocabulary, folder: Path = UNRELATED_DIR,  # type: ignore[no-untyp
               f"{carried:22d}")
 
 
+def _reading(path: Path) -> tuple[Pairs, Pairs]:
+    """A hand alignment's pairs, and its full ones."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {(p["n"], p["l"]) for p in data["pairs"]}, {(p["n"], p["l"]) for p in data["pairs"] if p["grade"] == "full"}
+
+
+def _agreement(a: tuple[Pairs, Pairs], b: tuple[Pairs, Pairs]) -> float:
+    """How often two alignments grade the pairs both find alike (full or partial)."""
+    shared = a[0] & b[0]
+    return sum((k in a[1]) == (k in b[1]) for k in shared) / len(shared) if shared else float("nan")
+
+
+def two_readers(results: list[FileResult]) -> None:
+    """Where a second reader aligned a held-out text blind to the first: how far the two readers are apart, and yigai
+    from each. The readers' own distance is the floor of what any method can be measured to on one reader's file."""
+    files = sorted(SECOND_DIR.glob("*.yaml")) if SECOND_DIR.is_dir() else []
+    by_name = {r.name: r for r in results}
+    rows = [(path, by_name[path.name]) for path in files if path.name in by_name]
+    if not rows:
+        return
+    print(f"\ntwo readers of the same text (bench/heldout/second/, {len(rows)} files; F1 and grade agreement, and the "
+          f"coverage ratio each gives):")
+    print(f"  {'file':<44}{'F1 r1-r2':>9}{'yigai-r1':>9}{'yigai-r2':>9}  |{'grades r1-r2':>13}{'yigai-r1':>9}"
+          f"{'yigai-r2':>9}  |{'cov r1':>7}{'r2':>6}{'yigai':>6}")
+    apart, off_first, off_second = [], [], []
+    for path, r in rows:
+        first, second = (r.gold, r.gold_full), _reading(path)  # type: ignore[attr-defined]
+        yigai = (r.runs[YIGAI].predicted, r.runs[YIGAI].full)
+        cover = [_ratio(*reading, r.total) for reading in (first, second, yigai)]
+        apart.append(abs(cover[0] - cover[1]))
+        off_first.append(abs(cover[2] - cover[0]))
+        off_second.append(abs(cover[2] - cover[1]))
+        print(f"  {r.name.removeprefix('national2022__'):<44}{prf(second[0], first[0])[2]:9.2f}{prf(yigai[0], first[0])[2]:9.2f}"
+              f"{prf(yigai[0], second[0])[2]:9.2f}  |{_agreement(first, second):13.2f}{_agreement(yigai, first):9.2f}"
+              f"{_agreement(yigai, second):9.2f}  |{cover[0]:7.2f}{cover[1]:6.2f}{cover[2]:6.2f}")
+    over = lambda xs: sum(x > 0.05 for x in xs)  # noqa: E731
+    print(f"  coverage ratio, mean |difference|: reader 1 to reader 2 {sum(apart) / len(apart):.3f} ({over(apart)} over "
+          f"0.05); yigai to reader 1 {sum(off_first) / len(rows):.3f} ({over(off_first)} over 0.05), to reader 2 "
+          f"{sum(off_second) / len(rows):.3f} ({over(off_second)} over 0.05)")
+
+
 def main(extra: list[str]) -> None:
     vocabulary = load_vocabulary()
     files = [(f, False) for f in sorted(GOLD_DIR.glob("*.yaml"))] if GOLD_DIR.is_dir() else []
@@ -273,6 +316,7 @@ def main(extra: list[str]) -> None:
             print(f"coverage ratio against the hand-made grades, {label} ({len(group)}): mean |error| "
                   f"{sum(map(abs, errors)) / len(errors):.3f}, mean error {sum(errors) / len(errors):+.3f}; "
                   f"{len(over)} over 0.05" + (f" ({', '.join(f'{n} {e:.2f}' for e, n in over[:4])})" if over else ""))
+    two_readers(results)
     unrelated(vocabulary)
     unrelated(vocabulary, NONPLAN_DIR, "health texts that are not task lists (notices, reminders, tips, news)")
 
