@@ -465,7 +465,7 @@ VOCABULARIES = {
     "a key twice": (_entry("        aliases: [DRG付费]\n        aliases: [按病组付费]\n"),
                     "key 'aliases' appears twice in one entry (line 6) (merge the two: YAML would keep only the last)"),
     "generic sense without a condition": (_entry("        generic: [{alias: 按病组}]\n"),
-                                          f"{_WHERE}, sense '按病组': give needs, unless or not_in (or list it as a "
+                                          f"{_WHERE}, sense '按病组': give needs, unless, not_in or in_item (or list it as a "
                                           "plain alias)"),
     "fifo": (None, "is not a file (check the --vocab path)"),
 }

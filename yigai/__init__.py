@@ -12,7 +12,7 @@ In a notebook, three functions do what the commands do, and return the library's
 ('全国', 21, '开展药品耗材集中带量采购工作')
 >>> result = yigai.compare(national, "data/samples/national-2022_guangxi-2023.txt#2")
 >>> print(result)
-广西壮族自治区 2023 against 全国 2022: coverage 86% (16 full, 4 partial, 1 uncovered of 21)
+广西壮族自治区 2023 against 全国 2022: coverage 88% (17 full, 3 partial, 1 uncovered of 21)
 >>> [r["local_index"] for r in result.to_records() if r["national_index"] == 7]
 [14, 6]
 >>> grid = yigai.matrix(national, ["data/samples/sichuan-2021.txt", "data/samples/city-2023-draft.txt"])
