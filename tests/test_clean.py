@@ -98,6 +98,14 @@ def test_strip_web_chrome_drops_a_bracketed_editor_line_and_the_sites_owner():
     assert strip_web_chrome(text) == "推进医联体建设。"
 
 
+def test_the_links_under_a_related_reading_heading_are_dropped_up_to_the_next_text():
+    links = ["相关阅读:", "· 我省出台推进县域医共体高质量发展若干措施", "· 省医保局:第五批省级集采结果明年1月起落地执行"]
+    # a blank line, a sentence, or a numbered task (an untitled list straight after the links) ends the links
+    assert strip_web_chrome("\n".join([*links, "", "主体内容。"])) == "\n主体内容。"
+    assert strip_web_chrome("\n".join([*links, "(一)推进医联体建设", "(二)深化医保支付方式改革"])) == (
+        "(一)推进医联体建设\n(二)深化医保支付方式改革")
+
+
 def test_strip_web_chrome_keeps_a_task_that_cites_a_web_address():
     task = "(一)推进医保信息平台建设,详见https://www.nhsa.gov.cn。"
     prose = "各地要落实ICP备案管理要求,版权所有单位负责审核。"

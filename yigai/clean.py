@@ -185,7 +185,11 @@ _SENTENCE_ENDS = ("。", ";", "!", "?", ":", "”", "」")
 def _is_footer(line: str) -> bool:
     if len(line) > _FOOTER_MAX or line.endswith(_SENTENCE_ENDS) or not _footer_pattern().search(line):
         return False
-    return not (SECTION.match(line) or any(style.match(line) for style in ITEM_STYLES))
+    return not _numbered(line)
+
+
+def _numbered(line: str) -> bool:
+    return bool(SECTION.match(line) or any(style.match(line) for style in ITEM_STYLES))
 
 
 # Anchored at the start only: trailing white space goes with str.strip(), since `\s+$` retried at every
@@ -216,7 +220,8 @@ def strip_web_chrome(text: str) -> str:
         if line in {"•", "·", "|", "-"}:
             line = ""
         if links:
-            links = bool(line) and not line.endswith(_SENTENCE_ENDS) and len(line) <= _FOOTER_MAX
+            # (a headline is short and no sentence; a numbered line is the next document's task, not a link)
+            links = bool(line) and not line.endswith(_SENTENCE_ENDS) and len(line) <= _FOOTER_MAX and not _numbered(line)
             if links:
                 continue
         if line and _link_list_pattern().match(line):
