@@ -249,21 +249,29 @@ def two_readers(results: list[FileResult]) -> None:
           f"coverage ratio each gives):")
     print(f"  {'file':<44}{'F1 r1-r2':>9}{'yigai-r1':>9}{'yigai-r2':>9}  |{'grades r1-r2':>13}{'yigai-r1':>9}"
           f"{'yigai-r2':>9}  |{'cov r1':>7}{'r2':>6}{'yigai':>6}")
-    apart, off_first, off_second = [], [], []
+    apart: dict[str, list[float]] = {}
+    off_first: dict[str, list[float]] = {}
+    off_second: dict[str, list[float]] = {}
     for path, r in rows:
+        # (`selection`: how the text was chosen for a second reading; `hardest` ones were chosen against yigai)
+        chosen = str(yaml.safe_load(path.read_text(encoding="utf-8")).get("selection", "given"))
         first, second = (r.gold, r.gold_full), _reading(path)  # type: ignore[attr-defined]
         yigai = (r.runs[YIGAI].predicted, r.runs[YIGAI].full)
         cover = [_ratio(*reading, r.total) for reading in (first, second, yigai)]
-        apart.append(abs(cover[0] - cover[1]))
-        off_first.append(abs(cover[2] - cover[0]))
-        off_second.append(abs(cover[2] - cover[1]))
+        apart.setdefault(chosen, []).append(abs(cover[0] - cover[1]))
+        off_first.setdefault(chosen, []).append(abs(cover[2] - cover[0]))
+        off_second.setdefault(chosen, []).append(abs(cover[2] - cover[1]))
         print(f"  {r.name.removeprefix('national2022__'):<44}{prf(second[0], first[0])[2]:9.2f}{prf(yigai[0], first[0])[2]:9.2f}"
               f"{prf(yigai[0], second[0])[2]:9.2f}  |{_agreement(first, second):13.2f}{_agreement(yigai, first):9.2f}"
               f"{_agreement(yigai, second):9.2f}  |{cover[0]:7.2f}{cover[1]:6.2f}{cover[2]:6.2f}")
-    over = lambda xs: sum(x > 0.05 for x in xs)  # noqa: E731
-    print(f"  coverage ratio, mean |difference|: reader 1 to reader 2 {sum(apart) / len(apart):.3f} ({over(apart)} over "
-          f"0.05); yigai to reader 1 {sum(off_first) / len(rows):.3f} ({over(off_first)} over 0.05), to reader 2 "
-          f"{sum(off_second) / len(rows):.3f} ({over(off_second)} over 0.05)")
+    for chosen in sorted(apart):
+        print(f"  {chosen} ({len(apart[chosen])} files), coverage ratio, mean |difference|: reader 1 to reader 2 "
+              f"{_spread(apart[chosen])}; yigai to reader 1 {_spread(off_first[chosen])}, to reader 2 "
+              f"{_spread(off_second[chosen])}")
+
+
+def _spread(differences: list[float]) -> str:
+    return f"{sum(differences) / len(differences):.3f} ({sum(d > 0.05 for d in differences)} over 0.05)"
 
 
 def main(extra: list[str]) -> None:
