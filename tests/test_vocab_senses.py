@@ -67,6 +67,9 @@ def vocabulary():
     # an indicator the pay reform moves, reported as a result, is no measure of it
     ("全省三级公立医院人员支出占业务支出比例提高到41.7%。", None, "薪酬制度改革"),
     ("合理确定公立医院薪酬水平,落实“两个允许”要求。", "薪酬制度改革", None),
+    # the hospitals' old debts are the government's to resolve; their own debt risk is their running
+    ("按规定稳妥化解公立医院长期债务。", "政府投入", "公立医院综合改革"),
+    ("加强公立医院负债风险防控。", None, "公立医院综合改革"),
 ])
 def test_an_alias_counts_only_in_its_sense(vocabulary, text, present, absent):
     found = vocabulary.find(text)
