@@ -96,6 +96,9 @@ def test_clean_runs_every_step():
 def test_strip_web_chrome_drops_a_bracketed_editor_line_and_the_sites_owner():
     text = "推进医联体建设。\n【责任编辑:韩某】\n主办:某市人民政府办公室  承办:某市政务数据服务中心"
     assert strip_web_chrome(text) == "推进医联体建设。"
+    # a bulletin's distribution lines (版记)
+    assert strip_web_chrome("推进医联体建设。\n报:县委、县政府主要领导\n送:县医改领导小组各成员单位\n发:各乡镇人民政府") == (
+        "推进医联体建设。")
 
 
 def test_the_links_under_a_related_reading_heading_are_dropped_up_to_the_next_text():

@@ -269,6 +269,16 @@ def test_a_news_page_s_masthead_links_and_quotes_are_read_as_a_reader_reads_them
     assert not any("若干措施" in t or "相关阅读" in t or t.startswith("”") for t in texts)
 
 
+def test_a_meetings_requirements_one_by_one_are_its_items(tmp_path):
+    # 一要…二要… as 一是…二是…; the 一要 inside 统一要求 starts nothing
+    path = tmp_path / "meeting.txt"
+    path.write_text("某区召开2024年深化医改工作推进会\n会议要求，各部门要按照统一要求抓好落实。一要深化紧密型医疗集团建设。"
+                    "完善集团内双向转诊机制。二要推进公立医院高质量发展。深化薪酬制度改革。\n", encoding="utf-8")
+    (document,) = read_documents(path)
+    assert [i.label for i in document.items] == ["一要", "二要"]
+    assert document.items[0].text.endswith("完善集团内双向转诊机制。")
+
+
 def test_a_text_of_short_lines_only_is_still_read(tmp_path):
     path = tmp_path / "note.txt"
     path.write_text("推进紧密型县域医共体建设\n深化公立医院薪酬制度改革\n", encoding="utf-8")

@@ -80,9 +80,10 @@ ITEM_STYLES: tuple[Style, ...] = (
 # print their task list that way). Used only when no style of ITEM_STYLES numbers two lines.
 SECTION_ITEMS = Style("chinese-comma", re.compile(rf"^(?P<label>(?P<n>{CN_NUMERAL})、)\s*(?=\S)"), "chinese")
 
-# Prose enumerations: 一是…二是…; each clause is an item of a paragraph that has no numbering.
-# Only from the start of a run of numerals: retried at every numeral of a long run, it is quadratic.
-CLAUSE = re.compile(rf"(?<![一二三四五六七八九十百零〇])({CN_NUMERAL})是(?=\S)")
+# Prose enumerations: 一是…二是…, and a meeting's 一要…二要…; each clause is an item of a paragraph that has no
+# numbering. Only from the start of a run of numerals: retried at every numeral of a long run, it is quadratic.
+# 一要 only where a sentence or clause starts (统一要求, 进一步要 hold 一要 too).
+CLAUSE = re.compile(rf"(?<![一二三四五六七八九十百零〇])({CN_NUMERAL})是(?=\S)|(?:^|(?<=[。;:,!?]))({CN_NUMERAL})要(?=\S)")
 
 
 class Lines:
