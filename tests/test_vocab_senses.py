@@ -70,6 +70,10 @@ def vocabulary():
     # the hospitals' old debts are the government's to resolve; their own debt risk is their running
     ("按规定稳妥化解公立医院长期债务。", "政府投入", "公立医院综合改革"),
     ("加强公立医院负债风险防控。", None, "公立医院综合改革"),
+    # the fund's use is the fraud rules' object only where it is overseen
+    ("建立医疗集团医保基金使用监测考核机制,提高医保基金使用效率。", None, "医保基金监管"),
+    ("开展医保基金使用专项检查,追回违规资金。", "医保基金监管", None),
+    ("责任单位:市医疗保障局基金监管科", None, "医保基金监管"),
 ])
 def test_an_alias_counts_only_in_its_sense(vocabulary, text, present, absent):
     found = vocabulary.find(text)
