@@ -74,6 +74,9 @@ def vocabulary():
     ("建立医疗集团医保基金使用监测考核机制,提高医保基金使用效率。", None, "医保基金监管"),
     ("开展医保基金使用专项检查,追回违规资金。", "医保基金监管", None),
     ("责任单位:市医疗保障局基金监管科", None, "医保基金监管"),
+    # the disease-control agencies are their reform's task where they are built, 医防协同's partner beside a hospital
+    ("推进市县疾控中心标准化建设,提升实验室检测能力。", "疾控体系改革", None),
+    ("建立疾控机构与医共体协作机制,由县疾控中心派员参与公共卫生服务指导。", None, "疾控体系改革"),
 ])
 def test_an_alias_counts_only_in_its_sense(vocabulary, text, present, absent):
     found = vocabulary.find(text)
