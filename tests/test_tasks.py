@@ -10,6 +10,7 @@ import pytest
 from yigai.documents import read_document, read_documents
 from yigai.model import Item
 from yigai.tasks import is_task, read_tasks
+from yigai.vocab import load_vocabulary
 
 from .conftest import BAOKANG, CITY, GUANGXI, NATIONAL, ROUNDUP, SICHUAN
 
@@ -35,6 +36,26 @@ def test_an_item_is_a_task_when_it_acts_on_an_institution(title: str, measures: 
     assert is_task(_item(title, measures)) is task
 
 
+BULLETIN = """某县医改工作简报
+【医共体建设】今年以来,我县组建两个紧密型县域医共体,覆盖全县15家乡镇卫生院。
+6月,县委编办、县人社局联合印发医共体编制周转使用办法,将空编统一划入医共体“编制池”。
+医共体统一招聘“县管乡用”医务人员37名,县级医院下派医师驻点乡镇卫生院常态化帮扶58人次。
+1—8月,全县县域内就诊率达到89.4%,同比提高2.1个百分点。
+【药品保障】全县公立医疗机构累计落地执行集采药品386种,节约费用约1260万元。
+村卫生室药品配送周期由原来的7天缩短至3天以内。
+"""
+
+
+def test_a_report_of_reform_work_done_reads_as_one(tmp_path: Path) -> None:
+    # a bulletin tells what was done (组建, 印发, 招聘, 下派 … a named instrument), not what will be
+    path = tmp_path / "bulletin.txt"
+    path.write_text(BULLETIN, encoding="utf-8")
+    document = read_document(str(path))
+    assert not read_tasks(document).reads_as_tasks  # by the language of plans alone
+    reading = read_tasks(document, load_vocabulary())
+    assert reading.reads_as_tasks and reading.tasks == 4  # the four that did something to a named instrument
+
+
 def test_申请_is_no_request_to_the_public() -> None:
     assert is_task(_item("完善医疗机构申请审批制度", "优化审批服务"))
 
@@ -55,7 +76,7 @@ def test_the_texts_that_are_no_task_lists_are_there() -> None:
 
 @pytest.mark.parametrize("text", NOT_TASK_LISTS, ids=lambda p: p.name)
 def test_a_health_text_that_is_no_task_list_gets_no_pair(cli, text: Path) -> None:
-    reading = read_tasks(read_document(str(text)))
+    reading = read_tasks(read_document(str(text)), load_vocabulary())
     assert not reading.reads_as_tasks and reading.share < reading.threshold
     result = cli("compare", NATIONAL, text, "--format", "json")
     data = result.json()

@@ -818,7 +818,7 @@ def align(national: Document, local: Document, vocabulary: Vocabulary, threshold
 def _aligned(national: Document, local: Document, vocabulary: Vocabulary, thresholds: Thresholds,
              reference: Reference | None, quotes: bool) -> Alignment:
     reference = reference or prepare(national, vocabulary)
-    tasks = read_tasks(local)
+    tasks = read_tasks(local, vocabulary)
     if not tasks.reads_as_tasks:
         # a notice, a reminder or a news story names the system's institutions in every paragraph and carries
         # out no task: it has no counterpart for one
