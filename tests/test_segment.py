@@ -269,6 +269,34 @@ def test_a_news_page_s_masthead_links_and_quotes_are_read_as_a_reader_reads_them
     assert not any("若干措施" in t or "相关阅读" in t or t.startswith("”") for t in texts)
 
 
+NEWSPAPER_PAGE = """某江日报　2024年12月30日　星期一　第6版　民生·健康
+医改这一年:看病离家更近
+一年来,我省持续深化紧密型县域医共体建设,组建医共体83个。"以前看个心脏,要坐一个多钟头的车去县城,现在在镇上就能看。"章某说。
+(相关报道见第7版)
+本版稿件由民生健康新闻部编发  某江日报社出版  今日12版
+"""
+
+
+def test_a_newspaper_pages_masthead_foot_and_straight_quotes_are_read_as_a_reader_reads_them(tmp_path):
+    path = tmp_path / "paper.txt"
+    path.write_text(NEWSPAPER_PAGE, encoding="utf-8")
+    (document,) = read_documents(path)
+    assert document.title == "医改这一年:看病离家更近"
+    texts = [item.text for item in document.items]
+    assert texts[-1] == '"以前看个心脏,要坐一个多钟头的车去县城,现在在镇上就能看。"章某说。'
+    assert not any("版" in t for t in texts)
+
+
+def test_a_summary_tables_completion_column_joins_its_tasks_text(tmp_path):
+    path = tmp_path / "table.txt"
+    path.write_text("某区2023年深化医改重点任务完成情况\n序号\t任务内容\t牵头单位\t完成情况\n"
+                    "1\t推进紧密型医联体建设\t区卫健局\t已完成,组建紧密型医联体2个\n"
+                    "2\t深化DRG付费改革\t区医保局\t已完成,病组覆盖率93%\n", encoding="utf-8")
+    (document,) = read_documents(path)
+    assert [i.title for i in document.items] == ["推进紧密型医联体建设", "深化DRG付费改革"]
+    assert "组建紧密型医联体2个" in document.items[0].text and document.items[1].measures.startswith("已完成")
+
+
 def test_a_meetings_requirements_one_by_one_are_its_items(tmp_path):
     # 一要…二要… as 一是…二是…; the 一要 inside 统一要求 starts nothing
     path = tmp_path / "meeting.txt"

@@ -284,6 +284,17 @@ def _prose_frame(lines: tuple[str, ...]) -> tuple[list[str], tuple[str, ...], li
 _PROBLEMS = re.compile(r"(?:存在|还有|仍有|面临)[^。;]{0,12}(?:问题|不足|短板|差距|困难|挑战)|问题和不足|短板和不足|不足之处")
 
 
+def _sentences(paragraph: str) -> list[str]:
+    """A paragraph's sentences, each with its closing quote mark: a straight quote (") that opens a sentence closes
+    the one before where that one holds an odd number of them (\"…药也一样。\"章桂芬说。)."""
+    sentences = _SENTENCE.findall(paragraph)
+    for k in range(1, len(sentences)):
+        if sentences[k].startswith('"') and sentences[k - 1].count('"') % 2 == 1:
+            sentences[k - 1] += '"'
+            sentences[k] = sentences[k][1:]
+    return [s for s in sentences if s]
+
+
 def prose_items(lines: tuple[str, ...]) -> list[Item]:
     """Items of a paragraph without numbering: its 一是/二是 clauses, else its sentences."""
     items: list[Item] = []
@@ -301,7 +312,7 @@ def prose_items(lines: tuple[str, ...]) -> list[Item]:
         pending: list[str] = []
         cjk = 0  # counted as sentences come: recounting the pending text each time is quadratic
         first = len(items)  # this paragraph's first item
-        for sentence in _SENTENCE.findall(paragraph):
+        for sentence in _sentences(paragraph):
             pending.append(sentence)
             cjk += len(_CJK.findall(sentence))
             if cjk >= 8:

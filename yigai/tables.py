@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 _TASK = re.compile(r"^(重点|主要|具体|年度)?(工作)?(任务|举措|措施)(内容|名称|事项)?$|^工作(内容|事项)$")
-# a second text column: what the task holds (具体措施, 工作目标 …); its text follows the task's
+# a second text column: what the task holds (具体措施, 工作目标 …), or what was done on it (a summary's 完成情况,
+# 进展情况); its text follows the task's
 _MEASURES = re.compile(r"^(具体|工作|主要|实施)?(措施|内容|举措|目标|要求)$|^(工作|目标)任务$|^任务(内容|目标|要求|分解)$"
-                       r"|^具体(工作|任务)$")
+                       r"|^具体(工作|任务)$|^(完成|进展|推进|落实|执行)情况$|^工作进展$")
 _LEAD = re.compile(r"^(牵头|责任|主责)(单位|部门)$|^牵头$")
 _PARTNERS = re.compile(r"^(配合|参与|协办|协助)(单位|部门)?$")
 _DEADLINE = re.compile(r"^(完成)?(时限|时间)$|^时间(节点|安排|进度)$|^完成时间节点$|^进度安排$")
