@@ -67,9 +67,10 @@ def vocabulary():
     # an indicator the pay reform moves, reported as a result, is no measure of it
     ("全省三级公立医院人员支出占业务支出比例提高到41.7%。", None, "薪酬制度改革"),
     ("合理确定公立医院薪酬水平,落实“两个允许”要求。", "薪酬制度改革", None),
-    # the hospitals' old debts are the government's to resolve; their own debt risk is their running
+    # the hospitals' old debts are the government's to resolve; their own debt risk is the hospital reform's
     ("按规定稳妥化解公立医院长期债务。", "政府投入", "公立医院综合改革"),
-    ("加强公立医院负债风险防控。", None, "公立医院综合改革"),
+    ("加强公立医院负债风险防控。", "公立医院综合改革", "政府投入"),
+    ("稳妥化解地方政府债务风险。", None, "公立医院综合改革"),
     # the fund's use is the fraud rules' object only where it is overseen
     ("建立医疗集团医保基金使用监测考核机制,提高医保基金使用效率。", None, "医保基金监管"),
     ("开展医保基金使用专项检查,追回违规资金。", "医保基金监管", None),
