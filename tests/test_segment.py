@@ -259,9 +259,7 @@ PRESS_PAGE = """岚山省人民政府门户网站
 def test_a_news_page_s_masthead_links_and_quotes_are_read_as_a_reader_reads_them(tmp_path):
     """The site's name over the page is not the headline; the links to other pages under 相关阅读 are no tasks; a
     quote's closing mark and who said it stay with the quote."""
-    path = tmp_path / "press.txt"
-    path.write_text(PRESS_PAGE, encoding="utf-8")
-    (document,) = read_documents(path)
+    document = _the_document(tmp_path, PRESS_PAGE)
     assert document.title == "岚山省深化医改交出年度“成绩单”"
     texts = [item.text for item in document.items]
     assert texts[-1] == "“中医药简便验廉,是群众家门口的好帮手。”聂某说。"
@@ -278,9 +276,7 @@ NEWSPAPER_PAGE = """某江日报　2024年12月30日　星期一　第6版　民
 
 
 def test_a_newspaper_pages_masthead_foot_and_straight_quotes_are_read_as_a_reader_reads_them(tmp_path):
-    path = tmp_path / "paper.txt"
-    path.write_text(NEWSPAPER_PAGE, encoding="utf-8")
-    (document,) = read_documents(path)
+    document = _the_document(tmp_path, NEWSPAPER_PAGE)
     assert document.title == "医改这一年:看病离家更近"
     texts = [item.text for item in document.items]
     assert texts[-1] == '"以前看个心脏,要坐一个多钟头的车去县城,现在在镇上就能看。"章某说。'
@@ -288,21 +284,18 @@ def test_a_newspaper_pages_masthead_foot_and_straight_quotes_are_read_as_a_reade
 
 
 def test_a_summary_tables_completion_column_joins_its_tasks_text(tmp_path):
-    path = tmp_path / "table.txt"
-    path.write_text("某区2023年深化医改重点任务完成情况\n序号\t任务内容\t牵头单位\t完成情况\n"
-                    "1\t推进紧密型医联体建设\t区卫健局\t已完成,组建紧密型医联体2个\n"
-                    "2\t深化DRG付费改革\t区医保局\t已完成,病组覆盖率93%\n", encoding="utf-8")
-    (document,) = read_documents(path)
+    document = _the_document(tmp_path, "某区2023年深化医改重点任务完成情况\n序号\t任务内容\t牵头单位\t完成情况\n"
+                                       "1\t推进紧密型医联体建设\t区卫健局\t已完成,组建紧密型医联体2个\n"
+                                       "2\t深化DRG付费改革\t区医保局\t已完成,病组覆盖率93%\n")
     assert [i.title for i in document.items] == ["推进紧密型医联体建设", "深化DRG付费改革"]
     assert "组建紧密型医联体2个" in document.items[0].text and document.items[1].measures.startswith("已完成")
 
 
 def test_a_meetings_requirements_one_by_one_are_its_items(tmp_path):
     # 一要…二要… as 一是…二是…; the 一要 inside 统一要求 starts nothing
-    path = tmp_path / "meeting.txt"
-    path.write_text("某区召开2024年深化医改工作推进会\n会议要求，各部门要按照统一要求抓好落实。一要深化紧密型医疗集团建设。"
-                    "完善集团内双向转诊机制。二要推进公立医院高质量发展。深化薪酬制度改革。\n", encoding="utf-8")
-    (document,) = read_documents(path)
+    document = _the_document(tmp_path, "某区召开2024年深化医改工作推进会\n会议要求，各部门要按照统一要求抓好落实。"
+                                       "一要深化紧密型医疗集团建设。完善集团内双向转诊机制。二要推进公立医院高质量发展。"
+                                       "深化薪酬制度改革。\n")
     assert [i.label for i in document.items] == ["一要", "二要"]
     assert document.items[0].text.endswith("完善集团内双向转诊机制。")
 
