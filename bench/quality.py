@@ -24,6 +24,7 @@ import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -159,7 +160,7 @@ def evaluate(gold_path: Path, heldout: bool, vocabulary) -> FileResult:  # type:
     gold_data = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
     national = read_document(resolve(gold_data["national"], gold_path))
     local = read_document(resolve(gold_data["local"], gold_path))
-    gold = {(p["n"], p["l"]) for p in gold_data["pairs"]}
+    gold, gold_full = _pairs(gold_data)
     _check_items(gold_path, gold_data, national, local)
     start = time.perf_counter()
     alignment = align(national, local, vocabulary)
@@ -175,7 +176,7 @@ def evaluate(gold_path: Path, heldout: bool, vocabulary) -> FileResult:  # type:
         CARRIED.append(t)
     runs[CARRIED_B] = Run({k for k, v in tfidf.items() if v >= CARRIED[0]})
     result = FileResult(gold_path.name, len(national.items), gold, runs, heldout, elapsed)
-    result.gold_full = {(p["n"], p["l"]) for p in gold_data["pairs"] if p["grade"] == "full"}  # type: ignore[attr-defined]
+    result.gold_full = gold_full  # type: ignore[attr-defined]
     return result
 
 
@@ -225,9 +226,8 @@ def unrelated(vocabulary, folder: Path = UNRELATED_DIR,  # type: ignore[no-untyp
               f"{carried:22d}")
 
 
-def _reading(path: Path) -> tuple[Pairs, Pairs]:
+def _pairs(data: dict) -> tuple[Pairs, Pairs]:  # type: ignore[type-arg]
     """A hand alignment's pairs, and its full ones."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {(p["n"], p["l"]) for p in data["pairs"]}, {(p["n"], p["l"]) for p in data["pairs"] if p["grade"] == "full"}
 
 
@@ -249,28 +249,27 @@ def two_readers(results: list[FileResult]) -> None:
           f"coverage ratio each gives):")
     print(f"  {'file':<44}{'F1 r1-r2':>9}{'yigai-r1':>9}{'yigai-r2':>9}  |{'grades r1-r2':>13}{'yigai-r1':>9}"
           f"{'yigai-r2':>9}  |{'cov r1':>7}{'r2':>6}{'yigai':>6}")
-    apart: dict[str, list[float]] = {}
-    off_first: dict[str, list[float]] = {}
-    off_second: dict[str, list[float]] = {}
+    # per way of choosing the texts, each text's coverage differences: reader 1 to 2, yigai to 1, yigai to 2
+    differences: dict[str, list[tuple[float, float, float]]] = {}
     for path, r in rows:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
         # (`selection`: how the text was chosen for a second reading; `hardest` ones were chosen against yigai)
-        chosen = str(yaml.safe_load(path.read_text(encoding="utf-8")).get("selection", "given"))
-        first, second = (r.gold, r.gold_full), _reading(path)  # type: ignore[attr-defined]
+        chosen = str(data.get("selection", "given"))
+        first, second = (r.gold, r.gold_full), _pairs(data)  # type: ignore[attr-defined]
         yigai = (r.runs[YIGAI].predicted, r.runs[YIGAI].full)
         cover = [_ratio(*reading, r.total) for reading in (first, second, yigai)]
-        apart.setdefault(chosen, []).append(abs(cover[0] - cover[1]))
-        off_first.setdefault(chosen, []).append(abs(cover[2] - cover[0]))
-        off_second.setdefault(chosen, []).append(abs(cover[2] - cover[1]))
+        differences.setdefault(chosen, []).append(
+            (abs(cover[0] - cover[1]), abs(cover[2] - cover[0]), abs(cover[2] - cover[1])))
         print(f"  {r.name.removeprefix('national2022__'):<44}{prf(second[0], first[0])[2]:9.2f}{prf(yigai[0], first[0])[2]:9.2f}"
               f"{prf(yigai[0], second[0])[2]:9.2f}  |{_agreement(first, second):13.2f}{_agreement(yigai, first):9.2f}"
               f"{_agreement(yigai, second):9.2f}  |{cover[0]:7.2f}{cover[1]:6.2f}{cover[2]:6.2f}")
-    for chosen in sorted(apart):
-        print(f"  {chosen} ({len(apart[chosen])} files), coverage ratio, mean |difference|: reader 1 to reader 2 "
-              f"{_spread(apart[chosen])}; yigai to reader 1 {_spread(off_first[chosen])}, to reader 2 "
-              f"{_spread(off_second[chosen])}")
+    for chosen, found in sorted(differences.items()):
+        apart, off_first, off_second = zip(*found)
+        print(f"  {chosen} ({len(found)} files), coverage ratio, mean |difference|: reader 1 to reader 2 "
+              f"{_spread(apart)}; yigai to reader 1 {_spread(off_first)}, to reader 2 {_spread(off_second)}")
 
 
-def _spread(differences: list[float]) -> str:
+def _spread(differences: Sequence[float]) -> str:
     return f"{sum(differences) / len(differences):.3f} ({sum(d > 0.05 for d in differences)} over 0.05)"
 
 

@@ -318,8 +318,9 @@ def prose_items(lines: tuple[str, ...]) -> list[Item]:
             if cjk >= 8:
                 items.append(build_item(len(items) + 1, "", "", ["".join(pending).strip()]))
                 pending, cjk = [], 0
-        if pending and len(items) > first and cjk < 8:
-            # a paragraph's short last words go with the sentence before them (“…。”聂振华说。: who said it)
+        if pending and len(items) > first:
+            # a paragraph's short last words (under 8 characters: more made an item above) go with the sentence
+            # before them (“…。”聂振华说。: who said it)
             last = items.pop()
             items.append(build_item(last.index, "", "", [last.text + "".join(pending).strip()]))
         elif cjk >= 4:
